@@ -1,0 +1,114 @@
+package io.quantsweep.quant;
+
+import io.quantsweep.quant.codec.BF16Codec;
+import io.quantsweep.quant.codec.F16Codec;
+import io.quantsweep.quant.codec.F32Codec;
+import io.quantsweep.quant.codec.Q8_0Codec;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The codec table (ggml's {@code type_traits}) and the validated entry points that untrusted rows go
+ * through: {@code ggml_quantize_chunk}'s checks, with errors that say what and where.
+ */
+public final class Codecs {
+    private static final Map<GgmlType, Codec> TABLE = new EnumMap<>(GgmlType.class);
+
+    static {
+        register(new F32Codec());
+        register(new F16Codec());
+        register(new BF16Codec());
+        register(new Q8_0Codec());
+    }
+
+    private Codecs() {
+    }
+
+    private static void register(Codec codec) {
+        TABLE.put(codec.type(), codec);
+    }
+
+    /** The types that have a codec. */
+    public static Set<GgmlType> supported() {
+        return Collections.unmodifiableSet(TABLE.keySet());
+    }
+
+    /** The codec of {@code type}; refuses a type without one, naming it. */
+    public static Codec of(GgmlType type) {
+        Codec codec = TABLE.get(type);
+        if (codec == null) {
+            throw new IllegalArgumentException("no codec for ggml type " + type + "; supported: " + TABLE.keySet());
+        }
+        return codec;
+    }
+
+    /**
+     * Quantizes {@code rows.length / cols} rows of {@code cols} values into ggml bytes.
+     *
+     * @param importance {@code null}, or one finite non-negative weight per column
+     * @throws IllegalArgumentException for a row length that is not a multiple of the block size, a
+     *     partial last row, a NaN or infinite value (naming its row and column), or a bad importance vector
+     */
+    public static byte[] quantize(GgmlType type, float[] rows, int cols, float[] importance) {
+        Codec codec = of(type);
+        int nRows = checkRows(type, rows, 0, rows.length, cols, importance);
+        byte[] out = new byte[Math.toIntExact(Math.multiplyExact((long) nRows, type.bytesFor(cols)))];
+        codec.quantizeRows(rows, 0, nRows, cols, importance, out, 0);
+        return out;
+    }
+
+    /**
+     * Checks {@code x[off..off+len)} as rows of {@code cols} values for {@code type} and returns the
+     * number of rows; see {@link #quantize} for what is refused.
+     */
+    public static int checkRows(GgmlType type, float[] x, int off, int len, int cols, float[] importance) {
+        if (cols <= 0 || cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException("%s: row length %d is not a positive multiple of the block size %d"
+                    .formatted(type, cols, type.blockSize()));
+        }
+        if (len % cols != 0) {
+            throw new IllegalArgumentException("%s: %d values do not make whole rows of %d (%d left over)"
+                    .formatted(type, len, cols, len % cols));
+        }
+        for (int i = 0; i < len; i++) {
+            float v = x[off + i];
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("%s: input value %s at row %d, column %d is not finite"
+                        .formatted(type, v, i / cols, i % cols));
+            }
+        }
+        if (importance != null) {
+            if (importance.length != cols) {
+                throw new IllegalArgumentException("%s: importance vector has %d weights, rows have %d columns"
+                        .formatted(type, importance.length, cols));
+            }
+            for (int c = 0; c < cols; c++) {
+                if (!(Float.isFinite(importance[c]) && importance[c] >= 0)) {
+                    throw new IllegalArgumentException("%s: importance weight %s at column %d is not finite and non-negative"
+                            .formatted(type, importance[c], c));
+                }
+            }
+        }
+        return len / cols;
+    }
+
+    /**
+     * Decodes {@code n} values of {@code type} from {@code data}, which must hold exactly their bytes.
+     *
+     * @throws IllegalArgumentException if {@code n} is not a multiple of the block size or the byte
+     *     count is not {@code type.bytesFor(n)}
+     */
+    public static float[] dequantize(GgmlType type, byte[] data, int n) {
+        Codec codec = of(type);
+        long expected = type.bytesFor(n);
+        if (data.length != expected) {
+            throw new IllegalArgumentException("%s: %d values need %d bytes, got %d"
+                    .formatted(type, n, expected, data.length));
+        }
+        float[] out = new float[n];
+        codec.dequantizeRow(data, 0, n, out, 0);
+        return out;
+    }
+}

@@ -1,0 +1,22 @@
+package io.quantsweep.quant.numeric;
+
+/** bfloat16 conversions as ggml does them: round-to-nearest-even, NaN forced quiet, no flush to zero. */
+public final class Bf16 {
+    private Bf16() {
+    }
+
+    /** binary32 to bfloat16 bits, ggml's {@code ggml_compute_fp32_to_bf16}. */
+    public static short fromFloat(float f) {
+        int u = Float.floatToRawIntBits(f);
+        if ((u & 0x7FFFFFFF) > 0x7F800000) {
+            return (short) ((u >>> 16) | 0x0040);
+        }
+        // Unsigned 32-bit arithmetic: the carry out of the top bit is dropped, as in C's uint32_t.
+        return (short) ((u + 0x7FFF + ((u >>> 16) & 1)) >>> 16);
+    }
+
+    /** bfloat16 bits to binary32, exact. */
+    public static float toFloat(short h) {
+        return Float.intBitsToFloat((h & 0xFFFF) << 16);
+    }
+}

@@ -1,0 +1,76 @@
+package io.quantsweep.quant;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every quantized file of the golden manifest, reproduced byte for byte and decoded bit for bit. */
+class GoldenVectorsTest {
+
+    static Iterable<Golden.Entry> quantFiles() {
+        return Golden.quantEntries();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("quantFiles")
+    void quantizesExactlyAsGgml(Golden.Entry e) {
+        float[] input = Golden.input(e.caseName());
+        float[] importance = e.imatrix() ? Golden.importance(e.caseName()) : null;
+        byte[] ours = Codecs.quantize(e.ggmlType(), input, e.cols(), importance);
+        byte[] ggml = Golden.bytes(e.file());
+        assertEquals(ggml.length, ours.length, "byte count");
+        int firstDiff = java.util.Arrays.mismatch(ours, ggml);
+        if (firstDiff >= 0) {
+            long rowBytes = e.ggmlType().bytesFor(e.cols());
+            long blockIndex = firstDiff / e.ggmlType().blockBytes();
+            fail("%s: first differing byte %d (row %d, block %d of the row, byte %d in the block)".formatted(
+                    e.file(), firstDiff, firstDiff / rowBytes, blockIndex % (rowBytes / e.ggmlType().blockBytes()),
+                    firstDiff % e.ggmlType().blockBytes()));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("quantFiles")
+    void dequantizesExactlyAsGgml(Golden.Entry e) {
+        float[] ours = Codecs.dequantize(e.ggmlType(), Golden.bytes(e.file()), e.rows() * e.cols());
+        float[] ggml = Golden.floats(e.dequantFile());
+        assertEquals(ggml.length, ours.length);
+        for (int i = 0; i < ours.length; i++) {
+            if (Float.floatToRawIntBits(ours[i]) != Float.floatToRawIntBits(ggml[i])) {
+                fail("%s: value %d (row %d, column %d) is %s, ggml gives %s".formatted(
+                        e.dequantFile(), i, i / e.cols(), i % e.cols(), ours[i], ggml[i]));
+            }
+        }
+    }
+
+    @Test
+    void vendoredFilesMatchTheManifestChecksums() throws Exception {
+        for (Golden.Entry e : Golden.entries()) {
+            byte[] b = Golden.bytes(e.file());
+            assertEquals(e.bytes(), b.length, e.file());
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+            assertEquals(e.sha256(), sha, e.file());
+        }
+    }
+
+    @Test
+    void everyGoldenTypeHasACodecAndEveryQuantizedCodecHasGoldenFiles() {
+        Set<GgmlType> golden = Golden.quantEntries().stream().map(Golden.Entry::ggmlType)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(Codecs.supported().containsAll(golden), "types without a codec: "
+                + golden.stream().filter(t -> !Codecs.supported().contains(t)).toList());
+        Set<GgmlType> untested = new TreeSet<>(Codecs.supported());
+        untested.removeAll(golden);
+        assertArrayEquals(new GgmlType[] {GgmlType.F32}, untested.toArray(), "codecs without golden files");
+    }
+}
