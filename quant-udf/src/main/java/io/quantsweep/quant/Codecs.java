@@ -3,6 +3,8 @@ package io.quantsweep.quant;
 import io.quantsweep.quant.codec.BF16Codec;
 import io.quantsweep.quant.codec.F16Codec;
 import io.quantsweep.quant.codec.F32Codec;
+import io.quantsweep.quant.codec.Q3_KCodec;
+import io.quantsweep.quant.codec.Q6_KCodec;
 import io.quantsweep.quant.codec.Q8_0Codec;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -21,6 +23,8 @@ public final class Codecs {
         register(new F16Codec());
         register(new BF16Codec());
         register(new Q8_0Codec());
+        register(new Q3_KCodec());
+        register(new Q6_KCodec());
     }
 
     private Codecs() {

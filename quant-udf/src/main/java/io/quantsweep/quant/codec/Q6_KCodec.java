@@ -1,0 +1,104 @@
+package io.quantsweep.quant.codec;
+
+import io.quantsweep.quant.Codec;
+import io.quantsweep.quant.GgmlType;
+import io.quantsweep.quant.LittleEndian;
+import io.quantsweep.quant.numeric.Fp16;
+import java.util.Arrays;
+
+/**
+ * Q6_K: super-blocks of 256 in 16 sub-blocks of 16, {@code u8 ql[128]; u8 qh[64]; i8 scales[16]; half d}
+ * (210 bytes, 6.5625 bpw); {@code x = d·scales[e/16]·(q − 32)} with a 6-bit quant {@code q}.
+ *
+ * <p>Element {@code e = 128h + 32s + l} keeps its low nibble in {@code ql[64h + 32(s%2) + l]} (low nibble
+ * for {@code s < 2}, high for {@code s ≥ 2}) and its top two bits in {@code qh[32h + l]} bits
+ * {@code 2s..2s+1}.
+ *
+ * <p>Without importance this is ggml's {@code quantize_row_q6_K_ref}, with it {@code quantize_row_q6_K_impl};
+ * the two differ only in the weights of {@code make_qx_quants} ({@code x²}, or the raw importance).
+ * The quants are then refitted to the decoded fp16 scale.
+ */
+public final class Q6_KCodec implements Codec {
+    private static final int QK = 256;
+    private static final int BLOCK_BYTES = 210;
+    private static final int QH = 128;
+    private static final int SCALES = 192;
+    private static final int D = 208;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q6_K;
+    }
+
+    @Override
+    public void quantizeRow(float[] x, int xOff, int n, float[] importance, byte[] dst, int dstOff) {
+        byte[] quants = new byte[QK];
+        float[] scales = new float[QK / 16];
+        for (int b = 0; b < n / QK; b++) {
+            quantizeBlock(x, xOff + b * QK, importance, b * QK, quants, scales, dst, dstOff + b * BLOCK_BYTES);
+        }
+    }
+
+    private static void quantizeBlock(float[] x, int xb, float[] qw, int qwOff, byte[] quants, float[] scales,
+                                      byte[] dst, int out) {
+        float maxScale = 0f;
+        float maxAbsScale = 0f;
+        for (int ib = 0; ib < QK / 16; ib++) {
+            scales[ib] = KQuants.makeQxQuants(16, 32, x, xb + 16 * ib, quants, 16 * ib, qw, qwOff + 16 * ib);
+            float absScale = Math.abs(scales[ib]);
+            if (absScale > maxAbsScale) {
+                maxAbsScale = absScale;
+                maxScale = scales[ib];
+            }
+        }
+        if (maxAbsScale < KQuants.GROUP_MAX_EPS) {
+            Arrays.fill(dst, out, out + BLOCK_BYTES, (byte) 0);
+            return;
+        }
+        float iscale = -128f / maxScale;
+        LittleEndian.putShort(dst, out + D, Fp16.fromFloat(1 / iscale));
+        for (int ib = 0; ib < QK / 16; ib++) {
+            dst[out + SCALES + ib] = (byte) Math.min(127, KQuants.nearestInt(iscale * scales[ib]));
+        }
+        float d = Fp16.toFloat(LittleEndian.getShort(dst, out + D));
+        for (int j = 0; j < QK / 16; j++) {
+            float dj = d * dst[out + SCALES + j];
+            if (dj == 0f) {
+                continue;
+            }
+            for (int i = 0; i < 16; i++) {
+                int l = KQuants.nearestInt(x[xb + 16 * j + i] / dj);
+                quants[16 * j + i] = (byte) (KQuants.clamp(l, -32, 31) + 32);
+            }
+        }
+        for (int h = 0; h < 2; h++) {
+            for (int l = 0; l < 32; l++) {
+                int e = 128 * h + l;
+                int q0 = quants[e];
+                int q1 = quants[e + 32];
+                int q2 = quants[e + 64];
+                int q3 = quants[e + 96];
+                dst[out + 64 * h + l] = (byte) ((q0 & 0xF) | (q2 & 0xF) << 4);
+                dst[out + 64 * h + 32 + l] = (byte) ((q1 & 0xF) | (q3 & 0xF) << 4);
+                dst[out + QH + 32 * h + l] = (byte) (q0 >> 4 | (q1 >> 4) << 2 | (q2 >> 4) << 4 | (q3 >> 4) << 6);
+            }
+        }
+    }
+
+    @Override
+    public void dequantizeRow(byte[] src, int srcOff, int n, float[] y, int yOff) {
+        for (int b = 0; b < n / QK; b++) {
+            int in = srcOff + b * BLOCK_BYTES;
+            int yb = yOff + b * QK;
+            float d = Fp16.toFloat(LittleEndian.getShort(src, in + D));
+            for (int e = 0; e < QK; e++) {
+                int h = e / 128;
+                int s = e % 128 / 32;
+                int l = e % 32;
+                int low = (src[in + 64 * h + 32 * (s % 2) + l] >> (4 * (s / 2))) & 0xF;
+                int high = (src[in + QH + 32 * h + l] >> (2 * s)) & 3;
+                y[yb + e] = d * src[in + SCALES + e / 16] * ((low | high << 4) - 32);
+            }
+        }
+    }
+}
