@@ -3,6 +3,9 @@ package io.quantsweep.quant;
 import io.quantsweep.quant.codec.BF16Codec;
 import io.quantsweep.quant.codec.F16Codec;
 import io.quantsweep.quant.codec.F32Codec;
+import io.quantsweep.quant.codec.Q2_KCodec;
+import io.quantsweep.quant.codec.Q4_KCodec;
+import io.quantsweep.quant.codec.Q5_KCodec;
 import io.quantsweep.quant.codec.Q8_0Codec;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -21,6 +24,9 @@ public final class Codecs {
         register(new F16Codec());
         register(new BF16Codec());
         register(new Q8_0Codec());
+        register(new Q2_KCodec());
+        register(new Q4_KCodec());
+        register(new Q5_KCodec());
     }
 
     private Codecs() {
