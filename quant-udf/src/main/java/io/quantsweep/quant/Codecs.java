@@ -3,7 +3,10 @@ package io.quantsweep.quant;
 import io.quantsweep.quant.codec.BF16Codec;
 import io.quantsweep.quant.codec.F16Codec;
 import io.quantsweep.quant.codec.F32Codec;
+import io.quantsweep.quant.codec.Q2_KCodec;
 import io.quantsweep.quant.codec.Q3_KCodec;
+import io.quantsweep.quant.codec.Q4_KCodec;
+import io.quantsweep.quant.codec.Q5_KCodec;
 import io.quantsweep.quant.codec.Q6_KCodec;
 import io.quantsweep.quant.codec.Q8_0Codec;
 import java.util.Collections;
@@ -21,10 +24,13 @@ public final class Codecs {
     static {
         register(new F32Codec());
         register(new F16Codec());
-        register(new BF16Codec());
         register(new Q8_0Codec());
+        register(new Q2_KCodec());
         register(new Q3_KCodec());
+        register(new Q4_KCodec());
+        register(new Q5_KCodec());
         register(new Q6_KCodec());
+        register(new BF16Codec());
     }
 
     private Codecs() {

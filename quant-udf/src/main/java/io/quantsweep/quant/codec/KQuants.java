@@ -157,4 +157,255 @@ final class KQuants {
     static int roundf(float f) {
         return (int) Math.copySign(Math.floor(Math.abs((double) f) + 0.5), f);
     }
+
+    // ---- asymmetric K-quant search (Q2_K, Q4_K, Q5_K) and the K-quant block packing ----
+
+    /**
+     * ggml's {@code make_qkx2_quants}: fits {@code x[xOff..xOff+n)} as {@code scale·L + min} with levels
+     * {@code L} in 0..nmax, minimising the {@code weights}-weighted squared (or, with {@code useMad},
+     * absolute) error over {@code nstep+1} trial scales {@code (rmin + rdelta·is + nmax)/(max − min)}.
+     * Writes the levels to {@code L[lOff..lOff+n)} and {@code −min} (≥ 0) to {@code theMin[minIdx]};
+     * returns the scale.
+     *
+     * @param weights {@code weights[0..n)}, one per value
+     * @param laux scratch of at least {@code n} bytes for the trial levels
+     */
+    static float makeQkx2Quants(int n, int nmax, float[] x, int xOff, float[] weights, byte[] L, int lOff,
+                                float[] theMin, int minIdx, byte[] laux,
+                                float rmin, float rdelta, int nstep, boolean useMad) {
+        float min = x[xOff];
+        float max = x[xOff];
+        float sumW = weights[0];
+        float sumX = sumW * x[xOff];
+        for (int i = 1; i < n; i++) {
+            float xi = x[xOff + i];
+            if (xi < min) {
+                min = xi;
+            }
+            if (xi > max) {
+                max = xi;
+            }
+            float w = weights[i];
+            sumW += w;
+            sumX += w * xi;
+        }
+        if (min > 0) {
+            min = 0;
+        }
+        if (max == min) {
+            java.util.Arrays.fill(L, lOff, lOff + n, (byte) 0);
+            theMin[minIdx] = -min;
+            return 0f;
+        }
+        float iscale = nmax / (max - min);
+        float scale = 1 / iscale;
+        for (int i = 0; i < n; i++) {
+            L[lOff + i] = (byte) clamp(nearestInt(iscale * (x[xOff + i] - min)), 0, nmax);
+        }
+        float bestError = weightedError(n, x, xOff, weights, L, lOff, scale, min, useMad);
+        for (int is = 0; is <= nstep; is++) {
+            iscale = (rmin + rdelta * is + nmax) / (max - min);
+            float sumL = 0;
+            float sumL2 = 0;
+            float sumXL = 0;
+            for (int i = 0; i < n; i++) {
+                float xi = x[xOff + i];
+                int l = clamp(nearestInt(iscale * (xi - min)), 0, nmax);
+                laux[i] = (byte) l;
+                float w = weights[i];
+                sumL += w * l;
+                sumL2 += w * l * l;
+                sumXL += w * l * xi;
+            }
+            float det = sumW * sumL2 - sumL * sumL;
+            if (det > 0) {
+                float thisScale = (sumW * sumXL - sumX * sumL) / det;
+                float thisMin = (sumL2 * sumX - sumL * sumXL) / det;
+                if (thisMin > 0) {
+                    thisMin = 0;
+                    thisScale = sumXL / sumL2;
+                }
+                float error = weightedError(n, x, xOff, weights, laux, 0, thisScale, thisMin, useMad);
+                if (error < bestError) {
+                    System.arraycopy(laux, 0, L, lOff, n);
+                    bestError = error;
+                    scale = thisScale;
+                    min = thisMin;
+                }
+            }
+        }
+        theMin[minIdx] = -min;
+        return scale;
+    }
+
+    /**
+     * ggml's {@code make_qkx3_quants} as the importance paths call it (explicit weights): the same search
+     * as {@link #makeQkx2Quants}; ggml's {@code max <= min} degenerate test equals {@code max == min}
+     * because {@code min} never exceeds {@code max}.
+     */
+    static float makeQkx3Quants(int n, int nmax, float[] x, int xOff, float[] weights, byte[] L, int lOff,
+                                float[] theMin, int minIdx, byte[] laux,
+                                float rmin, float rdelta, int nstep, boolean useMad) {
+        return makeQkx2Quants(n, nmax, x, xOff, weights, L, lOff, theMin, minIdx, laux, rmin, rdelta, nstep, useMad);
+    }
+
+    /** {@code Σ w·f(scale·L + min − x)} in index order, f = |·| or square. */
+    private static float weightedError(int n, float[] x, int xOff, float[] weights, byte[] L, int lOff,
+                                       float scale, float min, boolean useMad) {
+        float error = 0;
+        for (int i = 0; i < n; i++) {
+            float diff = scale * L[lOff + i] + min - x[xOff + i];
+            diff = useMad ? Math.abs(diff) : diff * diff;
+            error += weights[i] * diff;
+        }
+        return error;
+    }
+
+    /**
+     * ggml's {@code make_qp_quants}: quantizes the non-negative {@code x[0..n)} (sub-block scales or
+     * mins) to unsigned levels 0..nmax in {@code L[0..n)} (u8), choosing among nine trial scales by
+     * {@code quantWeights}-weighted squared error and then refining levels one at a time (up to five
+     * passes). Returns the scale, 0 when nothing is left to fit.
+     */
+    static float makeQpQuants(int n, int nmax, float[] x, byte[] L, float[] quantWeights) {
+        float max = 0;
+        for (int i = 0; i < n; i++) {
+            max = max > x[i] ? max : x[i];
+        }
+        if (max < GROUP_MAX_EPS) {
+            java.util.Arrays.fill(L, 0, n, (byte) 0);
+            return 0f;
+        }
+        float iscale = nmax / max;
+        for (int i = 0; i < n; i++) {
+            L[i] = (byte) nearestInt(iscale * x[i]);
+        }
+        float scale = 1 / iscale;
+        float bestMse = 0;
+        for (int i = 0; i < n; i++) {
+            float diff = x[i] - scale * (L[i] & 0xFF);
+            bestMse += quantWeights[i] * diff * diff;
+        }
+        for (int is = -4; is <= 4; is++) {
+            if (is == 0) {
+                continue;
+            }
+            float iscaleIs = (0.1f * is + nmax) / max;
+            float scaleIs = 1 / iscaleIs;
+            float mse = 0;
+            for (int i = 0; i < n; i++) {
+                int l = Math.min(nmax, nearestInt(iscaleIs * x[i]));
+                float diff = x[i] - scaleIs * l;
+                mse += quantWeights[i] * diff * diff;
+            }
+            if (mse < bestMse) {
+                bestMse = mse;
+                iscale = iscaleIs;
+            }
+        }
+        float sumlx = 0;
+        float suml2 = 0;
+        for (int i = 0; i < n; i++) {
+            int l = Math.min(nmax, nearestInt(iscale * x[i]));
+            L[i] = (byte) l;
+            float w = quantWeights[i];
+            sumlx += w * x[i] * l;
+            suml2 += w * l * l;
+        }
+        for (int pass = 0; pass < 5; pass++) {
+            int changed = 0;
+            for (int i = 0; i < n; i++) {
+                float w = quantWeights[i];
+                int li = L[i] & 0xFF;
+                float slx = sumlx - w * x[i] * li;
+                float sl2 = suml2 - w * li * li;
+                if (slx > 0 && sl2 > 0) {
+                    int nl = Math.min(nmax, nearestInt(x[i] * sl2 / slx));
+                    if (nl != li) {
+                        slx += w * x[i] * nl;
+                        sl2 += w * nl * nl;
+                        if (slx * slx * suml2 > sumlx * sumlx * sl2) {
+                            L[i] = (byte) nl;
+                            sumlx = slx;
+                            suml2 = sl2;
+                            changed++;
+                        }
+                    }
+                }
+            }
+            if (changed == 0) {
+                break;
+            }
+        }
+        return suml2 > 0 ? sumlx / suml2 : 0f;
+    }
+
+    /**
+     * The K-quants' requantization of one sub-block against its decoded scale {@code d·sc} and min
+     * {@code dmin·m}: {@code L = clamp(nint((x + dmin·m)/(d·sc)), 0, nmax)}. A zero scale leaves the
+     * levels of the search in place, as ggml does.
+     */
+    static void requantizeWithMin(int n, int nmax, float[] x, int xOff, float d, int sc, float dmin, int m,
+                                  byte[] L, int lOff) {
+        float dl = d * sc;
+        if (dl == 0) {
+            return;
+        }
+        float ml = dmin * m;
+        for (int i = 0; i < n; i++) {
+            L[lOff + i] = (byte) clamp(nearestInt((x[xOff + i] + ml) / dl), 0, nmax);
+        }
+    }
+
+    /**
+     * ggml's 2-bit plane of Q2_K and Q3_K: level {@code L[128h + 32s + l]} (0..3) goes to bits
+     * {@code 2s..2s+1} of {@code dst[off + 32h + l]}; 64 bytes for 256 levels.
+     */
+    static void pack2(byte[] L, byte[] dst, int off) {
+        for (int h = 0; h < 2; h++) {
+            for (int l = 0; l < 32; l++) {
+                int e = 128 * h + l;
+                dst[off + 32 * h + l] = (byte) (L[e] | L[e + 32] << 2 | L[e + 64] << 4 | L[e + 96] << 6);
+            }
+        }
+    }
+
+    /** The 2-bit value of element {@code e} (0..255) of a plane written by {@link #pack2} at {@code qs[off]}. */
+    static int q2(byte[] qs, int off, int e) {
+        return qs[off + 32 * (e >> 7) + (e & 31)] >> 2 * ((e >> 5) & 3) & 3;
+    }
+
+    /**
+     * ggml's 6-bit scale/min packing of Q4_K and Q5_K ({@code get_scale_min_k4} reads it back): eight
+     * scales {@code ls} and mins {@code lm} into {@code dst[off..off+12)}. For j ≥ 4 the low nibbles share
+     * byte j+4 and the top two bits ride in bits 6..7 of bytes j−4 (scale) and j (min).
+     */
+    static void packScalesK4(byte[] ls, byte[] lm, byte[] dst, int off) {
+        for (int j = 0; j < 8; j++) {
+            int s = ls[j] & 0xFF;
+            int m = lm[j] & 0xFF;
+            if (j < 4) {
+                dst[off + j] = (byte) s;
+                dst[off + j + 4] = (byte) m;
+            } else {
+                dst[off + j + 4] = (byte) (s & 15 | (m & 15) << 4);
+                dst[off + j - 4] |= (byte) (s >> 4 << 6);
+                dst[off + j] |= (byte) (m >> 4 << 6);
+            }
+        }
+    }
+
+    /** The 6-bit scale of sub-block {@code j} from {@code scales[off..off+12)} (ggml's {@code get_scale_min_k4}). */
+    static int scaleK4(byte[] scales, int off, int j) {
+        return j < 4
+                ? scales[off + j] & 63
+                : scales[off + j + 4] & 15 | (scales[off + j - 4] & 0xFF) >> 6 << 4;
+    }
+
+    /** The 6-bit min of sub-block {@code j} from {@code scales[off..off+12)} (ggml's {@code get_scale_min_k4}). */
+    static int minK4(byte[] scales, int off, int j) {
+        return j < 4
+                ? scales[off + j + 4] & 63
+                : (scales[off + j + 4] & 0xFF) >> 4 | (scales[off + j] & 0xFF) >> 6 << 4;
+    }
 }

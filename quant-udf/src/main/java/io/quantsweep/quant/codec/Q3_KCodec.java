@@ -150,13 +150,7 @@ public final class Q3_KCodec implements Codec {
                 quants[e] -= 4;
             }
         }
-        for (int h = 0; h < 2; h++) {
-            for (int l = 0; l < 32; l++) {
-                int e = 128 * h + l;
-                dst[out + QS + 32 * h + l] = (byte) (quants[e] | quants[e + 32] << 2 | quants[e + 64] << 4
-                        | quants[e + 96] << 6);
-            }
-        }
+        KQuants.pack2(quants, dst, out + QS);
     }
 
     @Override
@@ -169,7 +163,7 @@ public final class Q3_KCodec implements Codec {
                 float dl = d * (scale6(src, in, j) - 32);
                 for (int i = 0; i < 16; i++) {
                     int e = 16 * j + i;
-                    int low = (src[in + QS + 32 * (e / 128) + e % 32] >> (2 * (e % 128 / 32))) & 3;
+                    int low = KQuants.q2(src, in + QS, e);
                     boolean high = (src[in + e % 32] & (1 << (e / 32))) != 0;
                     y[yb + e] = dl * (low - (high ? 0 : 4));
                 }
