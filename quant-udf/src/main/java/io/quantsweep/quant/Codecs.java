@@ -3,6 +3,12 @@ package io.quantsweep.quant;
 import io.quantsweep.quant.codec.BF16Codec;
 import io.quantsweep.quant.codec.F16Codec;
 import io.quantsweep.quant.codec.F32Codec;
+import io.quantsweep.quant.codec.IQ4_NLCodec;
+import io.quantsweep.quant.codec.IQ4_XSCodec;
+import io.quantsweep.quant.codec.Q4_0Codec;
+import io.quantsweep.quant.codec.Q4_1Codec;
+import io.quantsweep.quant.codec.Q5_0Codec;
+import io.quantsweep.quant.codec.Q5_1Codec;
 import io.quantsweep.quant.codec.Q8_0Codec;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -20,7 +26,13 @@ public final class Codecs {
         register(new F32Codec());
         register(new F16Codec());
         register(new BF16Codec());
+        register(new Q4_0Codec());
+        register(new Q4_1Codec());
+        register(new Q5_0Codec());
+        register(new Q5_1Codec());
         register(new Q8_0Codec());
+        register(new IQ4_NLCodec());
+        register(new IQ4_XSCodec());
     }
 
     private Codecs() {
