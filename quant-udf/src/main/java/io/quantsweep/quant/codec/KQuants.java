@@ -423,4 +423,6 @@ final class KQuants {
             packNibbles32(L, 32 * i, dst, qsOff + 16 * i);
         }
     }
+
+    // ---- end of the legacy 32-block and IQ4 helpers ----
 }
