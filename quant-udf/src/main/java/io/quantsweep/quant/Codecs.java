@@ -3,9 +3,15 @@ package io.quantsweep.quant;
 import io.quantsweep.quant.codec.BF16Codec;
 import io.quantsweep.quant.codec.F16Codec;
 import io.quantsweep.quant.codec.F32Codec;
+import io.quantsweep.quant.codec.IQ4_NLCodec;
+import io.quantsweep.quant.codec.IQ4_XSCodec;
 import io.quantsweep.quant.codec.Q2_KCodec;
 import io.quantsweep.quant.codec.Q3_KCodec;
+import io.quantsweep.quant.codec.Q4_0Codec;
+import io.quantsweep.quant.codec.Q4_1Codec;
 import io.quantsweep.quant.codec.Q4_KCodec;
+import io.quantsweep.quant.codec.Q5_0Codec;
+import io.quantsweep.quant.codec.Q5_1Codec;
 import io.quantsweep.quant.codec.Q5_KCodec;
 import io.quantsweep.quant.codec.Q6_KCodec;
 import io.quantsweep.quant.codec.Q8_0Codec;
@@ -24,12 +30,18 @@ public final class Codecs {
     static {
         register(new F32Codec());
         register(new F16Codec());
+        register(new Q4_0Codec());
+        register(new Q4_1Codec());
+        register(new Q5_0Codec());
+        register(new Q5_1Codec());
         register(new Q8_0Codec());
         register(new Q2_KCodec());
         register(new Q3_KCodec());
         register(new Q4_KCodec());
         register(new Q5_KCodec());
         register(new Q6_KCodec());
+        register(new IQ4_NLCodec());
+        register(new IQ4_XSCodec());
         register(new BF16Codec());
     }
 

@@ -158,6 +158,55 @@ final class KQuants {
         return (int) Math.copySign(Math.floor(Math.abs((double) f) + 0.5), f);
     }
 
+    // ---- Legacy 32-blocks and IQ4_NL/IQ4_XS: search helpers, weights and nibble packing ----
+
+    /** ggml's {@code kvalues_iq4nl}: the 16 non-linear levels of IQ4_NL and IQ4_XS, ascending. */
+    static final byte[] KVALUES_IQ4NL = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+    /**
+     * ggml's {@code best_index_int8}: the index of the level of {@code values[0..n)} (ascending) nearest
+     * to {@code x}, by bisection; a tie goes to the upper level.
+     */
+    static int bestIndexInt8(int n, byte[] values, float x) {
+        if (x <= values[0]) {
+            return 0;
+        }
+        if (x >= values[n - 1]) {
+            return n - 1;
+        }
+        int lo = 0;
+        int hi = n - 1;
+        while (hi - lo > 1) {
+            int mid = (lo + hi) / 2;
+            if (x < values[mid]) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return x - values[hi - 1] < values[hi] - x ? hi - 1 : hi;
+    }
+
+    /** {@code Σ x[off+i]²} over {@code n} values, in index order: the σ² numerator of the imatrix paths. */
+    static float sumOfSquares(float[] x, int off, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += x[off + i] * x[off + i];
+        }
+        return sum;
+    }
+
+    /**
+     * The imatrix weights ggml's {@code *_impl} quantizers fit with:
+     * {@code w[i] = qw[qwOff+i] * sqrtf(sigma2 + x[xOff+i]²)} for {@code i < n}.
+     */
+    static void importanceWeights(float[] qw, int qwOff, float[] x, int xOff, int n, float sigma2, float[] w) {
+        for (int i = 0; i < n; i++) {
+            float xi = x[xOff + i];
+            w[i] = qw[qwOff + i] * (float) Math.sqrt(sigma2 + xi * xi);
+        }
+    }
+
     // ---- asymmetric K-quant search (Q2_K, Q4_K, Q5_K) and the K-quant block packing ----
 
     /**

@@ -1,0 +1,207 @@
+package io.quantsweep.quant.codec;
+
+import io.quantsweep.quant.LittleEndian;
+import io.quantsweep.quant.numeric.Fp16;
+
+/**
+ * Block bodies shared by the 32-element legacy types (Q4_0, Q4_1, Q5_0, Q5_1) and by IQ4_NL/IQ4_XS:
+ * their reference searches, nibble and fifth-bit packing, and ggml's {@code iq4_nl_impl}. Same float
+ * discipline as {@link KQuants}: ggml's operation order, no fused multiply-add.
+ */
+final class LegacyQuants {
+    private LegacyQuants() {
+    }
+
+    /**
+     * The block body of ggml's {@code quantize_row_q4_0_ref} ({@code nmax} 8) and
+     * {@code quantize_row_q5_0_ref} ({@code nmax} 16): {@code d = max / −nmax} of the first max-abs
+     * element, levels {@code min(2·nmax−1, trunc(x/d + nmax + 0.5))} into {@code L[0..32)}; returns d.
+     */
+    static float symmetricRef(float[] x, int xOff, int nmax, byte[] L) {
+        float amax = 0f;
+        float max = 0f;
+        for (int j = 0; j < 32; j++) {
+            float ax = Math.abs(x[xOff + j]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[xOff + j];
+            }
+        }
+        float d = max / -nmax;
+        float id = d != 0f ? 1f / d : 0f;
+        float offset = nmax + 0.5f;
+        for (int j = 0; j < 32; j++) {
+            L[j] = (byte) Math.min(2 * nmax - 1, (int) (x[xOff + j] * id + offset));
+        }
+        return d;
+    }
+
+    /**
+     * The block body of ggml's {@code quantize_row_q4_1_ref} ({@code nmax} 15) and
+     * {@code quantize_row_q5_1_ref} ({@code nmax} 31): {@code d = (max − min)/nmax}, levels
+     * {@code min(qmax, trunc((x − min)/d + 0.5))} into {@code L[0..32)}; writes min to {@code min[0]} and
+     * returns d. Q4_1 clamps ({@code qmax} 15); Q5_1 only narrows to u8 ({@code qmax} 255), and its
+     * levels never exceed 31 anyway.
+     */
+    static float asymmetricRef(float[] x, int xOff, int nmax, int qmax, byte[] L, float[] min) {
+        float lo = Float.MAX_VALUE;
+        float hi = -Float.MAX_VALUE;
+        for (int j = 0; j < 32; j++) {
+            float v = x[xOff + j];
+            if (v < lo) {
+                lo = v;
+            }
+            if (v > hi) {
+                hi = v;
+            }
+        }
+        float d = (hi - lo) / nmax;
+        float id = d != 0f ? 1f / d : 0f;
+        for (int j = 0; j < 32; j++) {
+            L[j] = (byte) Math.min(qmax, (int) ((x[xOff + j] - lo) * id + 0.5f));
+        }
+        min[0] = lo;
+        return d;
+    }
+
+    /**
+     * Packs 32 four-bit levels {@code L[lOff..lOff+32)} as ggml's 32-blocks store them: byte {@code j}
+     * of {@code dst[off..off+16)} holds level {@code j} low and level {@code j+16} high.
+     */
+    static void packNibbles32(byte[] L, int lOff, byte[] dst, int off) {
+        for (int j = 0; j < 16; j++) {
+            dst[off + j] = (byte) ((L[lOff + j] & 15) | (L[lOff + j + 16] & 15) << 4);
+        }
+    }
+
+    /**
+     * Decodes 32 IQ4 nibbles packed as {@link #packNibbles32} at {@code src[off..off+16)}:
+     * {@code y[yOff+i] = d·K[q_i]}, {@code K} = {@link KQuants#KVALUES_IQ4NL}.
+     */
+    static void dequantizeIq4Nibbles(byte[] src, int off, float d, float[] y, int yOff) {
+        for (int j = 0; j < 16; j++) {
+            int q = src[off + j] & 0xFF;
+            y[yOff + j] = d * KQuants.KVALUES_IQ4NL[q & 15];
+            y[yOff + j + 16] = d * KQuants.KVALUES_IQ4NL[q >> 4];
+        }
+    }
+
+    /**
+     * Packs 32 five-bit levels as Q5_0/Q5_1 store them: the low four bits as {@link #packNibbles32} at
+     * {@code dst[qsOff]}, bit 4 of level {@code j} as bit {@code j} of the little-endian u32 at
+     * {@code dst[qhOff]}.
+     */
+    static void packQ5(byte[] L, byte[] dst, int qhOff, int qsOff) {
+        int qh = 0;
+        for (int j = 0; j < 32; j++) {
+            qh |= ((L[j] & 0x10) >>> 4) << j;
+        }
+        LittleEndian.putInt(dst, qhOff, qh);
+        packNibbles32(L, 0, dst, qsOff);
+    }
+
+    /**
+     * ggml's {@code quantize_row_iq4_nl_impl} for one super-block of {@code sb} values (32: IQ4_NL, one
+     * scale; 256: IQ4_XS, eight 6-bit sub-scales under one fp16 scale) with {@code ntry} = 7, as
+     * {@code ggml_quantize_chunk} calls it. Weights are {@code qw[qwOff..)}-based, or {@code x²} when
+     * {@code qw} is null. Writes the fp16 scale at {@code dst[off]}, IQ4_XS's {@code scales_h}/{@code
+     * scales_l} after it, and the nibbles; {@code weight} (32), {@code L} ({@code sb}) and
+     * {@code scales} ({@code sb/32}) are scratch.
+     */
+    static void quantizeIq4NlImpl(int sb, float[] x, int xOff, float[] qw, int qwOff, byte[] dst, int off,
+                                  float[] weight, byte[] L, float[] scales) {
+        final int ntry = 7;
+        final byte[] values = KQuants.KVALUES_IQ4NL;
+        float sigma2 = KQuants.sumOfSquares(x, xOff, sb);
+        sigma2 = sigma2 * (2f / sb);
+        float amaxScale = 0f;
+        float maxScale = 0f;
+        for (int ib = 0; ib < sb / 32; ib++) {
+            int xb = xOff + 32 * ib;
+            if (qw != null) {
+                KQuants.importanceWeights(qw, qwOff + 32 * ib, x, xb, 32, sigma2, weight);
+            } else {
+                for (int j = 0; j < 32; j++) {
+                    weight[j] = x[xb + j] * x[xb + j];
+                }
+            }
+            float amax = 0f;
+            float max = 0f;
+            for (int j = 0; j < 32; j++) {
+                float ax = Math.abs(x[xb + j]);
+                if (ax > amax) {
+                    amax = ax;
+                    max = x[xb + j];
+                }
+            }
+            if (amax < KQuants.GROUP_MAX_EPS) {
+                scales[ib] = 0f;
+                continue;
+            }
+            float d = -max / values[0];
+            float id = 1f / d;
+            float sumqx = 0f;
+            float sumq2 = 0f;
+            for (int j = 0; j < 32; j++) {
+                int l = KQuants.bestIndexInt8(16, values, id * x[xb + j]);
+                L[32 * ib + j] = (byte) l;
+                float q = values[l];
+                sumqx += weight[j] * q * x[xb + j];
+                sumq2 += weight[j] * q * q;
+            }
+            d = sumq2 > 0f ? sumqx / sumq2 : 0f;
+            float best = d * sumqx;
+            for (int itry = -ntry; itry <= ntry; itry++) {
+                id = (itry + values[0]) / max;
+                sumqx = 0f;
+                sumq2 = 0f;
+                for (int j = 0; j < 32; j++) {
+                    float q = values[KQuants.bestIndexInt8(16, values, id * x[xb + j])];
+                    sumqx += weight[j] * q * x[xb + j];
+                    sumq2 += weight[j] * q * q;
+                }
+                if (sumq2 > 0f && sumqx * sumqx > best * sumq2) {
+                    d = sumqx / sumq2;
+                    best = d * sumqx;
+                }
+            }
+            scales[ib] = d;
+            if (Math.abs(d) > amaxScale) {
+                amaxScale = Math.abs(d);
+                maxScale = d;
+            }
+        }
+        int qsOff;
+        if (sb == 32) {
+            LittleEndian.putShort(dst, off, Fp16.fromFloat(scales[0]));
+            // The indices are refitted to the unrounded scale, not to the fp16 value stored.
+            float id = scales[0] != 0f ? 1f / scales[0] : 0f;
+            for (int j = 0; j < 32; j++) {
+                L[j] = (byte) KQuants.bestIndexInt8(16, values, id * x[xOff + j]);
+            }
+            qsOff = off + 2;
+        } else {
+            float d = -maxScale / 32;
+            LittleEndian.putShort(dst, off, Fp16.fromFloat(d));
+            float id = d != 0f ? 1f / d : 0f;
+            int scalesH = 0;
+            for (int ib = 0; ib < sb / 32; ib++) {
+                int l = KQuants.clamp(KQuants.nearestInt(id * scales[ib]), -32, 31);
+                float dl = d * l;
+                float idl = dl != 0f ? 1f / dl : 0f;
+                for (int j = 0; j < 32; j++) {
+                    L[32 * ib + j] = (byte) KQuants.bestIndexInt8(16, values, idl * x[xOff + 32 * ib + j]);
+                }
+                l += 32;
+                int scalesL = off + 4 + ib / 2;
+                dst[scalesL] = (byte) (ib % 2 == 0 ? l & 15 : dst[scalesL] | (l & 15) << 4);
+                scalesH |= (l >> 4) << (2 * ib);
+            }
+            LittleEndian.putShort(dst, off + 2, (short) scalesH);
+            qsOff = off + 8;
+        }
+        for (int i = 0; i < sb / 32; i++) {
+            packNibbles32(L, 32 * i, dst, qsOff + 16 * i);
+        }
+    }
+}
