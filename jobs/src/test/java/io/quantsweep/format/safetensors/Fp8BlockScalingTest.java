@@ -1,6 +1,5 @@
 package io.quantsweep.format.safetensors;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quantsweep.quant.LittleEndian;
