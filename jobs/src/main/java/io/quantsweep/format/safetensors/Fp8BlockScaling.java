@@ -1,0 +1,71 @@
+package io.quantsweep.format.safetensors;
+
+import io.quantsweep.quant.numeric.Fp8E4M3;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Block-wise FP8 weights as DeepSeek-V3 stores them: an {@code F8_E4M3} weight {@code W} of shape
+ * {@code [rows, cols]} comes with an F32 tensor {@code <weight name>_scale_inv} of shape
+ * {@code [ceil(rows / blockRows), ceil(cols / blockCols)]}, and
+ *
+ * <pre>
+ *   W[i][j] = fp8(i, j) * scale_inv[i / blockRows][j / blockCols]      (float32, integer division)
+ * </pre>
+ *
+ * <p>one float32 multiplication of the decoded FP8 value ({@link Fp8E4M3#toFloat}), which Java's
+ * round-to-nearest-even reproduces bit for bit. Despite its name, {@code scale_inv} multiplies. Partial
+ * edge blocks use their block's entry: {@code kv_a_proj_with_mqa} has 576 rows, so 5 block rows, the
+ * last covering 64 rows.
+ */
+public record Fp8BlockScaling(int blockRows, int blockCols) implements Serializable {
+    /** DeepSeek-V3/R1's {@code weight_block_size: [128, 128]}. */
+    public static final Fp8BlockScaling DEEPSEEK_V3 = new Fp8BlockScaling(128, 128);
+    /** Appended to a weight's name to name its scale tensor ({@code ….weight} → {@code ….weight_scale_inv}). */
+    public static final String SCALE_SUFFIX = "_scale_inv";
+
+    public Fp8BlockScaling {
+        if (blockRows <= 0 || blockCols <= 0) {
+            throw new IllegalArgumentException("block size must be positive, got " + blockRows + "x" + blockCols);
+        }
+    }
+
+    /** The name of the scale tensor of {@code weightName}. */
+    public static String scaleName(String weightName) {
+        return weightName + SCALE_SUFFIX;
+    }
+
+    /** The shape the scale tensor of a {@code [rows, cols]} weight must have. */
+    public List<Long> scaleShape(long rows, long cols) {
+        return List.of(blocks(rows, blockRows), blocks(cols, blockCols));
+    }
+
+    /** Index of the first block row past weight row {@code r1 - 1}: block rows {@code [r0 / blockRows, this)} cover rows {@code [r0, r1)}. */
+    public long blockRowEnd(long r1) {
+        return blocks(r1, blockRows);
+    }
+
+    /**
+     * Dequantizes rows {@code [r0, r0 + rows)} of a weight with {@code cols} columns.
+     *
+     * @param codes the rows' FP8 codes, row-major from {@code codesOff}
+     * @param scale scale rows from block row {@code r0 / blockRows} on, row-major with {@code scaleCols} per row
+     * @param dst receives {@code rows * cols} floats from {@code dstOff}
+     */
+    public void dequantizeRows(byte[] codes, int codesOff, long r0, int rows, int cols, float[] scale, int scaleCols,
+            float[] dst, int dstOff) {
+        long firstBlockRow = r0 / blockRows;
+        for (int r = 0; r < rows; r++) {
+            int scaleRow = (int) ((r0 + r) / blockRows - firstBlockRow) * scaleCols;
+            int src = codesOff + r * cols;
+            int out = dstOff + r * cols;
+            for (int j = 0; j < cols; j++) {
+                dst[out + j] = Fp8E4M3.toFloat(codes[src + j]) * scale[scaleRow + j / blockCols];
+            }
+        }
+    }
+
+    private static long blocks(long n, int block) {
+        return n / block + (n % block == 0 ? 0 : 1);
+    }
+}
