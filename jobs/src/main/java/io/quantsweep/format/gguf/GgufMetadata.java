@@ -65,11 +65,6 @@ public final class GgufMetadata {
         return Collections.unmodifiableMap(entries);
     }
 
-    /** Entries as a list in file order, for callers that index them. */
-    public List<Map.Entry<String, GgufValue>> entries() {
-        return new ArrayList<>(asMap().entrySet());
-    }
-
     @Override
     public boolean equals(Object o) {
         // order is part of the file, so it is part of equality

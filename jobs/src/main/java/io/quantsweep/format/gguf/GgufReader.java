@@ -37,8 +37,11 @@ public final class GgufReader implements Closeable {
      *                       any array the header holds fits a Java array
      */
     public record Limits(long maxStringBytes, long maxArrayLength, long maxHeaderBytes) {
-        /** 16 MiB strings, 2^30 elements, 512 MiB of header: a DeepSeek-V3 header is about 10 MB. */
-        public static final Limits DEFAULT = new Limits(16L << 20, 1L << 30, 512L << 20);
+        /**
+         * 16 MiB strings, 2^30 elements, 256 MiB of header. A DeepSeek-V3 header is about 10 MB; the
+         * header cap also bounds the heap a hostile string array can cost (a few times the cap).
+         */
+        public static final Limits DEFAULT = new Limits(16L << 20, 1L << 30, 256L << 20);
 
         public Limits {
             if (maxStringBytes < 1 || maxArrayLength < 0 || maxHeaderBytes < 24 || maxHeaderBytes > Integer.MAX_VALUE - 8) {
@@ -258,8 +261,9 @@ public final class GgufReader implements Closeable {
                 return new GgufValue.NumArray(elem, r.bytes(minBytes, field));
             }
             List<String> values = new ArrayList<>((int) Math.min(count, 4096));
+            String element = field + " element";
             for (long j = 0; j < count; j++) {
-                values.add(r.string(limits.maxStringBytes, field + " element"));
+                values.add(r.string(limits.maxStringBytes, element));
             }
             return new GgufValue.StrArray(values);
         }

@@ -2,11 +2,17 @@ package io.quantsweep.format.gguf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.LittleEndian;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -75,6 +81,61 @@ class GgufSamplesTest {
             r.readTensor(out, 123_456, part, 0, 100);
             assertArrayEquals(Arrays.copyOfRange(all, 123_456, 123_556), part);
         }
+    }
+
+    @Test
+    void readsThroughAPlainSeekableChannelAsThroughAFileChannel() throws IOException {
+        Path file = GgufFixtures.sample("tiny-llama-256x2-Q3_K_M.gguf");
+        SeekableByteChannel fileChannel = Files.newByteChannel(file);
+        // hides FileChannel, as a channel from another file system would, so reads go through position + read
+        SeekableByteChannel plain = new SeekableByteChannel() {
+            @Override
+            public int read(ByteBuffer dst) throws IOException {
+                return fileChannel.read(dst);
+            }
+
+            @Override
+            public int write(ByteBuffer src) {
+                throw new NonWritableChannelException();
+            }
+
+            @Override
+            public long position() throws IOException {
+                return fileChannel.position();
+            }
+
+            @Override
+            public SeekableByteChannel position(long p) throws IOException {
+                fileChannel.position(p);
+                return this;
+            }
+
+            @Override
+            public long size() throws IOException {
+                return fileChannel.size();
+            }
+
+            @Override
+            public SeekableByteChannel truncate(long size) {
+                throw new NonWritableChannelException();
+            }
+
+            @Override
+            public boolean isOpen() {
+                return fileChannel.isOpen();
+            }
+
+            @Override
+            public void close() throws IOException {
+                fileChannel.close();
+            }
+        };
+        try (GgufReader viaPlain = GgufReader.open(ByteSource.of(plain, file.toString()), GgufReader.Limits.DEFAULT);
+             GgufReader viaFile = GgufReader.open(file)) {
+            assertEquals(viaFile.header(), viaPlain.header());
+            assertArrayEquals(viaFile.readTensor("blk.1.ffn_down.weight"), viaPlain.readTensor("blk.1.ffn_down.weight"));
+        }
+        assertFalse(fileChannel.isOpen());
     }
 
     private static void assertTensor(GgufHeader h, int index, String name, GgmlType type, long[] ne, long bytes) {
