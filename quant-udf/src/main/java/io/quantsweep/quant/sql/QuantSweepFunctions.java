@@ -9,11 +9,13 @@ import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.connector.catalog.CatalogManager;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import scala.Function1;
+import scala.Option;
 import scala.collection.Iterator;
 import scala.collection.Seq;
 
@@ -49,7 +51,11 @@ public final class QuantSweepFunctions {
     private QuantSweepFunctions() {
     }
 
-    /** Registers the three functions as temporary functions of {@code spark}, replacing earlier ones. */
+    /**
+     * Registers the three functions as temporary functions of {@code spark}, replacing earlier ones.
+     *
+     * @throws IllegalArgumentException for a Spark Connect session, whose functions live on the server
+     */
     public static void register(SparkSession spark) {
         spark.udf().register(QUANTIZE, QUANTIZE_UDF);
         spark.udf().register(DEQUANTIZE, DEQUANTIZE_UDF);
@@ -59,7 +65,12 @@ public final class QuantSweepFunctions {
 
     /**
      * A Spark UDF has exactly one arity, so ggml_quantize's registered builder is wrapped in one that
-     * reads a two-argument call as a NULL importance vector (ggml's {@code imatrix = NULL}).
+     * reads a two-argument call as a NULL importance vector (ggml's {@code imatrix = NULL}). A SQL
+     * function with a DEFAULT parameter would do the same through public API, but Spark refuses
+     * lambda functions in the arguments of SQL functions, as in {@code ggml_quantize(transform(...))}.
+     * The wrapper uses Spark's internal function registry as of 4.2 (temporary functions named
+     * {@code system.session.<name>}); the jobs test {@code QuantSweepFunctionsSqlTest} fails if an
+     * upgrade changes it.
      */
     private static void allowOmittedImportance(SparkSession spark) {
         if (!(spark instanceof org.apache.spark.sql.classic.SparkSession classic)) {
@@ -67,11 +78,18 @@ public final class QuantSweepFunctions {
                     + spark.getClass().getName());
         }
         FunctionRegistry registry = classic.sessionState().functionRegistry();
+        // temporary functions live in the system catalog's session namespace
+        FunctionIdentifier id = new FunctionIdentifier(QUANTIZE, Option.apply(CatalogManager.SESSION_NAMESPACE()),
+                Option.apply(CatalogManager.SYSTEM_CATALOG_NAME()));
         Function1<scala.collection.immutable.Seq<Expression>, Expression> withImportance =
-                registry.lookupFunctionBuilder(FunctionIdentifier.apply(QUANTIZE)).get();
+                registry.lookupFunctionBuilder(id).get();
         Expression noImportance = Literal.create(null, DataTypes.createArrayType(DataTypes.FloatType));
-        Function1<scala.collection.immutable.Seq<Expression>, Expression> builder =
-                args -> withImportance.apply(args.size() == 2 ? appended(args, noImportance) : args);
+        Function1<scala.collection.immutable.Seq<Expression>, Expression> builder = args -> switch (args.size()) {
+            case 2 -> withImportance.apply(appended(args, noImportance));
+            case 3 -> withImportance.apply(args);
+            default -> throw new IllegalArgumentException(
+                    "%s takes 2 or 3 arguments (row, type [, importance]), got %d".formatted(QUANTIZE, args.size()));
+        };
         registry.createOrReplaceTempFunction(QUANTIZE, builder, "java_udf");
     }
 
