@@ -35,7 +35,7 @@ public record RawRowCodec(GgmlType type, int cols, int slabRows) {
                     .formatted(type, cols, type.blockSize()));
         }
         if (slabRows <= 0) {
-            throw new IllegalArgumentException("slab of " + slabRows + " rows");
+            throw new IllegalArgumentException("slabRows must be positive, got " + slabRows);
         }
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.GoldenFiles;
 import io.quantsweep.quant.GgmlType;
+import io.quantsweep.quant.LittleEndian;
 import io.quantsweep.quant.sql.QuantSweepFunctions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,17 +54,29 @@ class QuantSweepFunctionsSqlTest {
         return out;
     }
 
-    /** Rows (id, one golden row's slice of {@code file}): bytes, or floats when {@code floats}. */
-    private static Dataset<Row> goldenRows(SparkSession spark, String file, String column, boolean floats) {
+    /** Row {@code r} of a golden file of {@link GoldenFiles#ROWS} equal rows. */
+    private static byte[] goldenRow(String file, int r) {
         byte[] all = GoldenFiles.bytes(file);
         int rowBytes = all.length / ROWS;
+        return Arrays.copyOfRange(all, r * rowBytes, (r + 1) * rowBytes);
+    }
+
+    /** (id INT, q BINARY): the rows of a golden .bin file. */
+    private static Dataset<Row> goldenQuantized(SparkSession spark, String file) {
         List<Row> rows = new ArrayList<>();
         for (int r = 0; r < ROWS; r++) {
-            byte[] row = Arrays.copyOfRange(all, r * rowBytes, (r + 1) * rowBytes);
-            rows.add(RowFactory.create(r, floats ? boxed(io.quantsweep.quant.LittleEndian.toFloats(row, 0, COLS)) : row));
+            rows.add(RowFactory.create(r, goldenRow(file, r)));
         }
-        return spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType)
-                .add(column, floats ? FLOATS : DataTypes.BinaryType));
+        return spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType).add("q", DataTypes.BinaryType));
+    }
+
+    /** (id INT, y ARRAY&lt;FLOAT&gt;): the rows of a golden .deq.f32 file. */
+    private static Dataset<Row> goldenDecoded(SparkSession spark, String file) {
+        List<Row> rows = new ArrayList<>();
+        for (int r = 0; r < ROWS; r++) {
+            rows.add(RowFactory.create(r, boxed(LittleEndian.toFloats(goldenRow(file, r), 0, COLS))));
+        }
+        return spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType).add("y", FLOATS));
     }
 
     // one row per golden file; a new codec gets a row once its golden files are in test resources
@@ -77,12 +90,12 @@ class QuantSweepFunctionsSqlTest {
         Dataset<Row> quantized = spark.sql(importance
                 ? "SELECT id, ggml_quantize(row, '%s', imp) AS q FROM golden CROSS JOIN importance ORDER BY id".formatted(type)
                 : "SELECT id, ggml_quantize(row, '%s') AS q FROM golden ORDER BY id".formatted(type));
-        assertSameRows(goldenRows(spark, bin, "q", false), quantized);
+        assertSameRows(goldenQuantized(spark, bin), quantized);
 
         quantized.createOrReplaceTempView("quantized");
         Dataset<Row> decoded = spark.sql(
                 "SELECT id, ggml_dequantize(q, '%s', %d) AS y FROM quantized ORDER BY id".formatted(type, COLS));
-        assertSameRows(goldenRows(spark, deq, "y", true), decoded);
+        assertSameRows(goldenDecoded(spark, deq), decoded);
     }
 
     @Test
