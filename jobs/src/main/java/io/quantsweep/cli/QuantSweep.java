@@ -1,0 +1,110 @@
+package io.quantsweep.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code quantsweep} command line (run it through {@code scripts/quantsweep}).
+ *
+ * <p>Commands are thin: they parse options, call plain classes and throw. {@link #failure} is the one
+ * place where an exception becomes an exit code and a message; nothing else calls
+ * {@code System.exit} or prints a stack trace.
+ */
+@Command(name = "quantsweep", mixinStandardHelpOptions = true, versionProvider = QuantSweep.Version.class,
+        description = "Quantize, evaluate and analyse very large open models on Apache Spark.",
+        subcommands = {CodecCommand.class},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            " 0:success",
+            " 1:internal error (with a stack trace: please report it)",
+            " 2:bad arguments or bad input (a one-line reason)",
+            " 3:input/output failure (a one-line reason)"})
+public final class QuantSweep implements Runnable {
+    static final int INTERNAL_ERROR = 1;
+    static final int BAD_INPUT = 2;
+    static final int IO_FAILURE = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs one command line and returns its exit status; what main does, minus the exit. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new QuantSweep());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((e, a) -> failure(e, e.getCommandLine(), err));
+        cli.setExecutionExceptionHandler((e, command, parsed) -> failure(e, command, err));
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        requireSubcommand(spec);
+    }
+
+    /** What a command that only groups subcommands does when called alone. */
+    static void requireSubcommand(CommandSpec spec) {
+        throw new ParameterException(spec.commandLine(),
+                "missing subcommand, one of: " + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** Exit status and message of every failure. */
+    static int failure(Exception e, CommandLine command, PrintWriter err) {
+        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        int status;
+        String message;
+        if (cause instanceof ParameterException) {
+            status = BAD_INPUT;
+            message = cause.getMessage() + "; see '" + command.getCommandSpec().qualifiedName() + " --help'";
+        } else if (cause instanceof IllegalArgumentException) {
+            status = BAD_INPUT;
+            message = cause.getMessage();
+        } else if (cause instanceof NoSuchFileException n) {
+            status = BAD_INPUT;
+            message = "no such file or directory: " + n.getFile();
+        } else if (cause instanceof AccessDeniedException a) {
+            status = IO_FAILURE;
+            message = "permission denied: " + a.getFile();
+        } else if (cause instanceof IOException) {
+            status = IO_FAILURE;
+            message = String.valueOf(cause.getMessage());
+        } else {
+            err.println("quantsweep: internal error, please report it with this trace:");
+            cause.printStackTrace(err);
+            err.flush();
+            return INTERNAL_ERROR;
+        }
+        err.println("quantsweep: " + message);
+        err.flush();
+        return status;
+    }
+
+    /** The Maven project version, written into {@code version.properties} at build time. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = QuantSweep.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    throw new IllegalStateException("version.properties is missing from the build");
+                }
+                p.load(in);
+            }
+            return new String[] {"quantsweep " + p.getProperty("version")};
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.quantsweep.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicOutputTest {
+    @TempDir
+    Path dir;
+
+    private List<Path> files() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void replacesTheTargetWhenTheBodyCompletes() throws IOException {
+        Path target = Files.write(dir.resolve("out.bin"), new byte[] {9, 9, 9, 9});
+        AtomicOutput.write(target, out -> out.write(new byte[] {1, 2}));
+        assertArrayEquals(new byte[] {1, 2}, Files.readAllBytes(target));
+        assertEquals(List.of(target), files());
+    }
+
+    @Test
+    void aFailingBodyLeavesTheOldTargetAndNoTemporaryFile() throws IOException {
+        Path target = Files.write(dir.resolve("out.bin"), new byte[] {9, 9, 9, 9});
+        IOException e = assertThrows(IOException.class, () -> AtomicOutput.write(target, out -> {
+            out.write(new byte[100_000]);
+            throw new IOException("disk full");
+        }));
+        assertEquals("disk full", e.getMessage());
+        assertArrayEquals(new byte[] {9, 9, 9, 9}, Files.readAllBytes(target));
+        assertEquals(List.of(target), files());
+    }
+
+    @Test
+    void aFailingBodyCreatesNoTarget() throws IOException {
+        Path target = dir.resolve("out.bin");
+        assertThrows(IllegalArgumentException.class, () -> AtomicOutput.write(target, out -> {
+            throw new IllegalArgumentException("bad row");
+        }));
+        assertEquals(List.of(), files());
+    }
+
+    @Test
+    void refusesAMissingDirectoryNamingIt() {
+        Path missing = dir.resolve("no/such");
+        NoSuchFileException e = assertThrows(NoSuchFileException.class,
+                () -> AtomicOutput.write(missing.resolve("out.bin"), out -> out.write(1)));
+        assertEquals(missing.toString(), e.getFile());
+    }
+}
