@@ -1,59 +1,141 @@
 package io.quantsweep.io;
 
-import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
- * Writes a file so that its name only ever shows complete content.
+ * A file that becomes visible under its name only when complete, on any Hadoop file system
+ * ({@code file://}, {@code hdfs://}, {@code s3a://}).
  *
- * <p>Protocol: write {@code .<name>.<uuid>.tmp} in the target's directory (same file system, so the
- * rename is atomic), force it to disk, close it, rename it over the target; if anything fails before
- * the rename succeeds, delete the temporary file and rethrow. A crash can leave a stray {@code .tmp}
- * file, never a truncated target.
+ * <p>Protocol: {@link #create} opens {@code .<name>.<uuid>.tmp} in the target's directory (same file
+ * system, so the rename is atomic where the file system's rename is); the caller writes to
+ * {@link #stream()}; {@link #commit()} syncs, closes and renames over the target, replacing an older
+ * file. {@link #close()} without a commit deletes the temporary file, so a failed or abandoned write
+ * leaves neither a partial target nor a stray temporary; a crash can leave a stray {@code .tmp}, never
+ * a truncated target. Local paths use Hadoop's raw local file system, so no {@code .crc} side files
+ * appear next to the outputs.
  */
-public final class AtomicOutput {
-
-    /** What to write; the stream is buffered, and closed by {@link #write}. */
+public final class AtomicOutput implements Closeable {
+    /** What to write. */
     @FunctionalInterface
     public interface Body {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private AtomicOutput() {
+    private final FileSystem fs;
+    private final Path target;
+    private final Path temporary;
+    private final FSDataOutputStream stream;
+    private boolean committed;
+    private boolean closed;
+
+    private AtomicOutput(FileSystem fs, Path target, Path temporary, FSDataOutputStream stream) {
+        this.fs = fs;
+        this.target = target;
+        this.temporary = temporary;
+        this.stream = stream;
+    }
+
+    /** Opens the temporary file of {@code target}; its directory must exist. */
+    public static AtomicOutput create(FileSystem fs, Path target) throws IOException {
+        Path dir = target.getParent();
+        if (dir == null || !fs.getFileStatus(dir).isDirectory()) {
+            throw new NoSuchFileException(String.valueOf(dir), null, "not a directory");
+        }
+        Path temporary = new Path(dir, "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+        return new AtomicOutput(fs, target, temporary, fs.create(temporary, false, 1 << 20));
+    }
+
+    /** {@link #create(FileSystem, Path)} for a local file. */
+    public static AtomicOutput create(java.nio.file.Path target) throws IOException {
+        java.nio.file.Path abs = target.toAbsolutePath();
+        if (!java.nio.file.Files.isDirectory(abs.getParent())) {
+            throw new NoSuchFileException(abs.getParent().toString());
+        }
+        return create(localFileSystem(), new Path(abs.toUri()));
     }
 
     /** Writes {@code body} to {@code target}, replacing an existing file only when complete. */
-    public static void write(Path target, Body body) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            throw new NoSuchFileException(dir.toString());
+    public static void write(FileSystem fs, Path target, Body body) throws IOException {
+        try (AtomicOutput out = create(fs, target)) {
+            body.writeTo(out.stream());
+            out.commit();
         }
-        Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    }
+
+    /** {@link #write(FileSystem, Path, Body)} for a local file. */
+    public static void write(java.nio.file.Path target, Body body) throws IOException {
+        try (AtomicOutput out = create(target)) {
+            body.writeTo(out.stream());
+            out.commit();
+        }
+    }
+
+    /** Hadoop's raw local file system: no checksum side files. */
+    public static FileSystem localFileSystem() {
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
-                body.writeTo(out);
-                out.flush();
-                // without this a crash after the rename could expose a complete name over lost data
-                ch.force(true);
+            return FileSystem.getLocal(new Configuration()).getRawFileSystem();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path target() {
+        return target;
+    }
+
+    public Path temporary() {
+        return temporary;
+    }
+
+    /** Where to write; do not close it (commit or close this object instead). */
+    public OutputStream stream() {
+        requireOpen();
+        return stream;
+    }
+
+    /** Makes the complete file visible under the target name. */
+    public void commit() throws IOException {
+        requireOpen();
+        // without the sync a crash after the rename could expose a complete name over lost data
+        stream.hsync();
+        closed = true;
+        stream.close();
+        if (fs.exists(target) && !fs.delete(target, false)) {
+            throw new IOException("cannot replace " + target);
+        }
+        if (!fs.rename(temporary, target)) {
+            throw new IOException("cannot rename " + temporary + " to " + target);
+        }
+        committed = true;
+    }
+
+    /** Closes; deletes the temporary file unless {@link #commit()} succeeded. */
+    @Override
+    public void close() throws IOException {
+        try {
+            if (!closed) {
+                closed = true;
+                stream.close();
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (Throwable failure) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException cleanup) {
-                failure.addSuppressed(cleanup);
+        } finally {
+            if (!committed) {
+                fs.delete(temporary, false);
             }
-            throw failure;
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("output for " + target + " is already " + (committed ? "committed" : "closed"));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.quantsweep.format.gguf;
 
+import io.quantsweep.io.AtomicOutput;
 import java.io.Closeable;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.function.Function;
  * checks that every tensor and every planned byte was written). A call out of order throws naming the
  * state; a failed write closes the writer. Every tensor's size is checked against the plan.
  *
- * <p>{@link #toFile} writes through {@link AtomicFileOutput}: the file appears under its name at
+ * <p>{@link #toFile} writes through {@link AtomicOutput}: the file appears under its name at
  * {@link #finish}, and {@link #close} before that deletes the temporary. {@link #dataSectionTo}
  * starts in state HEADER, for writing only the data section when the header is written elsewhere.
  */
@@ -30,12 +31,12 @@ public final class GgufWriter implements Closeable {
 
     private final GgufPlan plan;
     private final CountingStream out;
-    private final AtomicFileOutput file;
+    private final AtomicOutput file;
     private final long expectedBytes;
     private State state;
     private int next;
 
-    private GgufWriter(GgufPlan plan, OutputStream out, AtomicFileOutput file, State start) {
+    private GgufWriter(GgufPlan plan, OutputStream out, AtomicOutput file, State start) {
         this.plan = Objects.requireNonNull(plan, "plan");
         this.out = new CountingStream(out);
         this.file = file;
@@ -55,7 +56,7 @@ public final class GgufWriter implements Closeable {
 
     /** A writer of {@code target}, which appears at {@link #finish} (temporary file + atomic rename). */
     public static GgufWriter toFile(Path target, GgufPlan plan) throws IOException {
-        AtomicFileOutput file = AtomicFileOutput.create(target);
+        AtomicOutput file = AtomicOutput.create(target);
         return new GgufWriter(plan, file.stream(), file, State.NEW);
     }
 
@@ -210,7 +211,7 @@ public final class GgufWriter implements Closeable {
 
         @Override
         public void close() {
-            // the stream belongs to the caller or to AtomicFileOutput
+            // the stream belongs to the caller or to AtomicOutput
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.quantsweep.format.safetensors;
 
+import io.quantsweep.io.AtomicOutput;
 import static io.quantsweep.format.safetensors.SafetensorsFormatException.Reason.MALFORMED_INDEX;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -102,7 +103,7 @@ public record SafetensorsIndex(Map<String, Object> metadata, Map<String, String>
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("metadata", metadata);
         root.put("weight_map", weightMap);
-        AtomicFiles.write(fs, path, out -> out.write(
+        AtomicOutput.write(fs, path, out -> out.write(
                 SafetensorsFile.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)));
     }
 

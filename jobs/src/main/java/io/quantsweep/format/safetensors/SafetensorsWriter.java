@@ -1,5 +1,6 @@
 package io.quantsweep.format.safetensors;
 
+import io.quantsweep.io.AtomicOutput;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -114,6 +115,6 @@ public final class SafetensorsWriter {
 
     /** Writes the file to {@code path} on {@code fs}, replacing it, through a temporary file and a rename. */
     public void write(FileSystem fs, Path path) throws IOException {
-        AtomicFiles.write(fs, path, this::writeTo);
+        AtomicOutput.write(fs, path, this::writeTo);
     }
 }
