@@ -1,5 +1,6 @@
 package io.quantsweep.cli;
 
+import io.quantsweep.format.FormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "quantsweep", mixinStandardHelpOptions = true, versionProvider = QuantSweep.Version.class,
         description = "Quantize, evaluate and analyse very large open models on Apache Spark.",
-        subcommands = {CodecCommand.class},
+        subcommands = {CodecCommand.class, GgufInfoCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:success",
@@ -70,7 +71,7 @@ public final class QuantSweep implements Runnable {
         if (cause instanceof ParameterException) {
             status = BAD_INPUT;
             message = cause.getMessage() + "; see '" + command.getCommandSpec().qualifiedName() + " --help'";
-        } else if (cause instanceof IllegalArgumentException) {
+        } else if (cause instanceof IllegalArgumentException || cause instanceof FormatException) {
             status = BAD_INPUT;
             message = cause.getMessage();
         } else if (cause instanceof NoSuchFileException n) {

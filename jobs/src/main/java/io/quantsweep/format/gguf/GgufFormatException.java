@@ -1,12 +1,12 @@
 package io.quantsweep.format.gguf;
 
-import java.io.IOException;
+import io.quantsweep.format.FormatException;
 
 /**
  * A GGUF file (or set of split files) that this package refuses, with the {@link Reason} as a stable
  * name for tests and callers, and a message naming the file, the byte offset and the field.
  */
-public final class GgufFormatException extends IOException {
+public final class GgufFormatException extends FormatException {
     private static final long serialVersionUID = 1L;
 
     /** Why a file is refused; each value has one case in the corruption catalogue test. */

@@ -1,12 +1,12 @@
 package io.quantsweep.format.safetensors;
 
-import java.io.IOException;
+import io.quantsweep.format.FormatException;
 
 /**
  * A safetensors file, index or checkpoint that breaks the format. The {@link Reason} says which rule;
  * the message names the file and, where there is one, the tensor.
  */
-public class SafetensorsFormatException extends IOException {
+public class SafetensorsFormatException extends FormatException {
     private static final long serialVersionUID = 1L;
 
     /** The rule a file broke. */
