@@ -21,10 +21,10 @@ import java.util.Set;
  *       its block does not divide takes llama.cpp's fallback type.</li>
  * </ol>
  *
- * <p>Two deliberate differences from llama-quantize's {@code --tensor-type}: a matching rule decides
- * even when its type equals the base's default type (llama-quantize skips such a match and runs the
- * mixture rules, so {@code ffn_down_exps=q3_k} on Q3_K_M would silently become Q4_K), and a rule or
- * override type whose block does not divide a row it decides is refused instead of replaced.
+ * <p>Rules behave as llama-quantize's {@code --tensor-type} (first match wins, the mixture's rules
+ * and counters are skipped for that tensor) with one deliberate difference: a rule or override type
+ * whose block does not divide a row it decides is refused, where llama-quantize silently substitutes
+ * its fallback type.
  *
  * @param name the variant name ({@code Q4_K_M}, {@code DQ3_K_M}, {@code pure:Q4_K})
  * @param source where it was defined (a recipe file, or the built-in base's label)

@@ -112,8 +112,8 @@ public final class RecipeFiles {
             return new Yaml(new LoaderOptions()).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new RecipeException(Reason.BAD_YAML, new SourceLine(source, line),
-                    "not valid YAML: " + e.getProblem(), e);
+            String what = e.getContext() == null ? e.getProblem() : e.getContext() + ", " + e.getProblem();
+            throw new RecipeException(Reason.BAD_YAML, new SourceLine(source, line), "not valid YAML: " + what, e);
         } catch (YAMLException e) {
             throw new RecipeException(Reason.BAD_YAML, SourceLine.of(source), "not valid YAML: " + e.getMessage(), e);
         }

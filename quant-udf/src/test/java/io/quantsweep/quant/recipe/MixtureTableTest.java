@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.recipe.TensorAssignment.Decision;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -151,7 +154,7 @@ class MixtureTableTest {
         Rule pin = new Rule(Pattern.compile("attn_kv_b\\.weight"), LayerSet.ANY, mixture.defaultType(),
                 SourceLine.of("old-code"));
         Recipe old = new Recipe("old " + mixture, SourceLine.of("test"), "", mixture, List.of(pin),
-                java.util.Optional.empty(), java.util.Optional.empty());
+                Optional.empty(), Optional.empty());
         RecipePlan plan = old.plan(DeepSeekV3Tensors.legacy(), DeepSeekV3Tensors.LEGACY_FACTS);
         assertEquals(bytes, plan.totalBytes());
         assertEquals(histogram(histogram), plan.histogram());
@@ -167,8 +170,8 @@ class MixtureTableTest {
 
     @Test
     void planIsInLlamaOrderWhateverTheInputOrder() {
-        List<RecipeTensor> reversed = new java.util.ArrayList<>(DeepSeekV3Tensors.mla());
-        java.util.Collections.reverse(reversed);
+        List<RecipeTensor> reversed = new ArrayList<>(DeepSeekV3Tensors.mla());
+        Collections.reverse(reversed);
         RecipePlan a = Recipe.of(Mixture.Q3_K_M).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS);
         RecipePlan b = Recipe.of(Mixture.Q3_K_M).plan(reversed, DeepSeekV3Tensors.MLA_FACTS);
         assertEquals(a.tensors(), b.tensors());
