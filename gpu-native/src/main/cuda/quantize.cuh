@@ -647,6 +647,14 @@ static QS_HD void quantizeScalesImpl(int nmax, const float* x, const float* qw, 
     }
     float dBlock = KQuants::makeQpQuants(8, 63, scales, ls, sw);
     float mBlock = KQuants::makeQpQuants(8, 63, mins, lm, sw);
+    if (nmax == 31) {
+        // Q5_K caps the levels at 63, Q4_K does not. It matters when a negative sub-block scale made
+        // make_qp_quants store a wrapped-around u8 level (heavy-tailed rows).
+        for (int j = 0; j < 8; j++) {
+            ls[j] = (uint8_t) KQuants::min(63, ls[j]);
+            lm[j] = (uint8_t) KQuants::min(63, lm[j]);
+        }
+    }
     KPack::packScalesK4(ls, lm, scales12);
     *d = Fp16::fromFloat(dBlock);
     *dmin = Fp16::fromFloat(mBlock);

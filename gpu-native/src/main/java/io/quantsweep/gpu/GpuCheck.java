@@ -75,6 +75,7 @@ public final class GpuCheck {
     }
 
     private int check(Path goldenDir) {
+        long start = System.nanoTime();
         line("# gpu-check");
         line("");
         line("- started: " + Instant.now());
@@ -101,6 +102,7 @@ public final class GpuCheck {
             return 1;
         }
         line("");
+        line("- finished in %.1f s".formatted((System.nanoTime() - start) / 1e9));
         line(differences == 0 ? "RESULT: PASS: every kernel byte-identical to ggml / the CPU codecs"
                 : "RESULT: FAIL: " + differences + " comparisons differ");
         return differences == 0 ? 0 : 1;
@@ -149,8 +151,8 @@ public final class GpuCheck {
         line("");
         line("| type | importance | reference | result |");
         line("|---|---|---|---|");
-        float[] x = gaussian(PARITY_ROWS * COLS, 42);
-        float[] importance = importance(COLS, 43);
+        float[] x = seededRows(PARITY_ROWS, COLS, 42);
+        float[] importance = seededImportance(COLS, 43);
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
             for (GgmlType type : CudaKernels.types()) {
@@ -188,8 +190,8 @@ public final class GpuCheck {
         line("");
         line("| type | importance | kernel only | with host↔device copies | CPU codec, 1 thread | kernel resources |");
         line("|---|---|---|---|---|---|");
-        float[] x = gaussian(BENCH_ROWS * COLS, 7);
-        float[] importance = importance(COLS, 8);
+        float[] x = seededRows(BENCH_ROWS, COLS, 7);
+        float[] importance = seededImportance(COLS, 8);
         long inBytes = (long) x.length * Float.BYTES;
         cuda.makeCurrent();
         try (DeviceInput in = new DeviceInput(cuda, x, importance)) {
@@ -312,22 +314,35 @@ public final class GpuCheck {
         return out;
     }
 
-    /** 0.02·N(0,1), like a weight matrix, with one all-zero super-block per row for the degenerate paths. */
-    private static float[] gaussian(int n, long seed) {
+    /**
+     * Seeded rows of {@code cols} values that visit the quantizers' rare paths: rows cycle through
+     * 0.02·N(0,1) (a weight matrix), uniform [-1, 1), heavy-tailed (Cauchy), and small values with
+     * sparse large spikes; every third row starts with an all-zero super-block.
+     */
+    static float[] seededRows(int rows, int cols, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = i % COLS < 256 ? 0f : (float) (0.02 * gaussian(random));
+        float[] x = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                double v = switch (r % 4) {
+                    case 0 -> 0.02 * gaussian(random);
+                    case 1 -> 2 * random.nextDouble() - 1;
+                    case 2 -> 0.01 * Math.tan(Math.PI * (random.nextDouble() - 0.5));
+                    default -> random.nextDouble() < 0.01 ? 50 * gaussian(random) : 0.001 * gaussian(random);
+                };
+                x[r * cols + c] = r % 3 == 0 && c < 256 ? 0f : (float) v;
+            }
         }
         return x;
     }
 
-    /** Positive log-normal weights, like an imatrix's mean squared activations. */
-    private static float[] importance(int n, long seed) {
+    /** Log-normal weights, like an imatrix's mean squared activations, with some all-zero groups of 16. */
+    static float[] seededImportance(int cols, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        float[] w = new float[n];
-        for (int i = 0; i < n; i++) {
-            w[i] = (float) Math.exp(1.5 * gaussian(random));
+        float[] w = new float[cols];
+        for (int c = 0; c < cols; c++) {
+            double v = Math.exp(1.5 * gaussian(random));
+            w[c] = c / 16 % 41 == 3 ? 0f : (float) v;
         }
         return w;
     }

@@ -10,7 +10,6 @@ import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.Golden;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -51,15 +50,8 @@ class GpuCodecTest {
     void fourConcurrentCallersGetTheCpuCodecsBytes() throws Exception {
         int rows = 96;
         int cols = 7168;
-        SplittableRandom random = new SplittableRandom(11);
-        float[] x = new float[rows * cols];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) ((random.nextDouble() - 0.5) * 0.1);
-        }
-        float[] importance = new float[cols];
-        for (int i = 0; i < cols; i++) {
-            importance[i] = (float) (0.01 + random.nextDouble() * 10);
-        }
+        float[] x = GpuCheck.seededRows(rows, cols, 11);
+        float[] importance = GpuCheck.seededImportance(cols, 12);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             for (GgmlType type : Devices.gpuTypes()) {
