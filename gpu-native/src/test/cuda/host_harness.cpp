@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
             failures++;
         }
     }
-    printf("\nper type (files identical to ggml / files):\n");
+    printf("\nper type (identical files / files):\n");
     int total = 0;
     for (const auto& [type, tally] : perType) {
         printf("  %-16s %d/%d\n", type.c_str(), tally.first, tally.second);
