@@ -1,0 +1,90 @@
+package io.quantsweep.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quantsweep.quant.Codec;
+import io.quantsweep.quant.Codecs;
+import io.quantsweep.quant.GgmlType;
+import io.quantsweep.quant.Golden;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The kernels on a real GPU: byte-identical to ggml's golden vectors and to the CPU codecs, in one chunk
+ * or many, from concurrent callers. Skipped, with the probe's reason, where no usable GPU is present.
+ */
+class GpuCodecTest {
+
+    @BeforeAll
+    static void needsAGpu() {
+        CudaKernels.Outcome o = CudaKernels.outcome();
+        Assumptions.assumeTrue(o.kernels() != null, () -> "no usable GPU: " + o.failure());
+    }
+
+    static List<Golden.Entry> goldenFilesWithAKernel() {
+        return Golden.quantEntries().stream().filter(e -> CudaKernels.kernel(e.ggmlType()) != null).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goldenFilesWithAKernel")
+    void quantizesExactlyAsGgmlInOneChunkAndInOneRowChunks(Golden.Entry e) {
+        float[] x = Golden.input(e.caseName());
+        float[] importance = e.imatrix() ? Golden.importance(e.caseName()) : null;
+        byte[] ggml = Golden.bytes(e.file());
+        assertArrayEquals(ggml, quantize(GpuCodec.of(e.ggmlType()), x, e.rows(), e.cols(), importance), "one chunk");
+        assertArrayEquals(ggml, quantize(new GpuCodec(e.ggmlType(), e.cols()), x, e.rows(), e.cols(), importance),
+                "one row per chunk");
+    }
+
+    @Test
+    void fourConcurrentCallersGetTheCpuCodecsBytes() throws Exception {
+        int rows = 96;
+        int cols = 7168;
+        float[] x = GpuCheck.seededRows(rows, cols, 11);
+        float[] importance = GpuCheck.seededImportance(cols, 12);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (GgmlType type : Devices.gpuTypes()) {
+                if (!Codecs.supported().contains(type)) {
+                    continue;
+                }
+                for (float[] weights : new float[][] {null, importance}) {
+                    byte[] cpu = quantize(Codecs.of(type), x, rows, cols, weights);
+                    GpuCodec gpu = new GpuCodec(type, 16 * cols);
+                    List<Future<byte[]>> runs = new ArrayList<>();
+                    for (int t = 0; t < 4; t++) {
+                        runs.add(pool.submit(() -> quantize(gpu, x, rows, cols, weights)));
+                    }
+                    for (Future<byte[]> run : runs) {
+                        assertArrayEquals(cpu, run.get(), type + (weights != null ? " with importance" : ""));
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aDriverErrorNamesWhatFailed() {
+        CudaException e = assertThrows(CudaException.class, () -> CudaKernels.get().alloc(1L << 50, "a 1 PiB test buffer"));
+        assertTrue(e.getMessage().contains("1125899906842624 bytes") && e.getMessage().contains("a 1 PiB test buffer")
+                && e.getMessage().contains("CUDA_ERROR_OUT_OF_MEMORY"), e.getMessage());
+    }
+
+    private static byte[] quantize(Codec codec, float[] x, int rows, int cols, float[] importance) {
+        byte[] out = new byte[Math.toIntExact(codec.type().bytesFor((long) rows * cols))];
+        codec.quantizeRows(x, 0, rows, cols, importance, out, 0);
+        return out;
+    }
+}
