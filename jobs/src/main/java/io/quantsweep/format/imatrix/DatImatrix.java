@@ -206,10 +206,10 @@ final class DatImatrix {
             if (len < minLength) {
                 throw error(BAD_NAME, at, "%s has length %d".formatted(field, len));
             }
-            require(len, field);
             if (len > ImatrixFiles.MAX_STRING_BYTES) {
                 throw error(BAD_NAME, at, "%s has length %d, above the limit of %d bytes".formatted(field, len, ImatrixFiles.MAX_STRING_BYTES));
             }
+            require(len, field);
             byte[] b = new byte[len];
             source.readFully(pos, b, 0, len);
             pos += len;
