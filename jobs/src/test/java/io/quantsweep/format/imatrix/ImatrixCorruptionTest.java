@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -139,7 +140,7 @@ class ImatrixCorruptionTest {
         byte[] full = out.toByteArray();
         int trailer = full.length - 8 - "calibration_datav3.txt".length();
         for (int cut = 0; cut < full.length; cut++) {
-            ByteSource s = ByteSource.of(java.util.Arrays.copyOf(full, cut), "cut" + cut);
+            ByteSource s = ByteSource.of(Arrays.copyOf(full, cut), "cut" + cut);
             if (cut == trailer) {
                 assertEquals(3, ImatrixFiles.read(s).entries().size());
             } else {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +113,7 @@ final class ImatrixFixtures {
         /** A well-formed entry of {@code nmat} matrices of 4 columns, all counts 10. */
         Gguf entry(String name, int nmat) {
             float[] counts = new float[nmat];
-            java.util.Arrays.fill(counts, 10);
+            Arrays.fill(counts, 10);
             return f32(name + ".in_sum2", sums(4 * nmat, name.length()), 4, nmat).f32(name + ".counts", counts, 1, nmat);
         }
 
