@@ -7,13 +7,14 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.apache.hadoop.fs.FileSystem;
 
 /**
  * Positional, read-only access to the bytes of a file, the only thing {@link GgufReader} needs.
  *
  * <p>The shape is that of Hadoop's {@code PositionedReadable.readFully(long, byte[], int, int)}, so an
- * {@code FSDataInputStream} can back it without copying the file; here it is backed by a
- * {@link FileChannel}, any {@link SeekableByteChannel}, or a byte array.
+ * {@code FSDataInputStream} can back it without copying the file: it is backed by a Hadoop file
+ * system's file, a {@link FileChannel}, any {@link SeekableByteChannel}, or a byte array.
  */
 public interface ByteSource extends Closeable {
 
@@ -33,6 +34,11 @@ public interface ByteSource extends Closeable {
     /** Opens {@code file} read-only. */
     static ByteSource open(Path file) throws IOException {
         return of(FileChannel.open(file, StandardOpenOption.READ), file.toString());
+    }
+
+    /** Opens {@code path} on {@code fs} ({@code file://}, {@code hdfs://}, {@code s3a://}) for positional reads. */
+    static ByteSource open(FileSystem fs, org.apache.hadoop.fs.Path path) throws IOException {
+        return new HadoopByteSource(fs, path);
     }
 
     /** Reads through {@code channel}, which this source closes; positional when it is a {@link FileChannel}. */

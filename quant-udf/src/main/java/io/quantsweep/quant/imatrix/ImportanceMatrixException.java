@@ -1,0 +1,40 @@
+package io.quantsweep.quant.imatrix;
+
+import java.util.Objects;
+
+/**
+ * Importance data that llama-quantize would refuse: a value that is not finite (it aborts at load),
+ * or an entry whose size does not fit the tensor it is for. The message names the entry or tensor,
+ * the index or both sizes; tests assert the {@link Reason}.
+ */
+public final class ImportanceMatrixException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** Why the data was refused. */
+    public enum Reason {
+        /** A NaN or infinite value; llama-quantize aborts on any. */
+        NON_FINITE_VALUE,
+        /** A negative value, which no sum of squares can produce and no codec accepts as a weight. */
+        NEGATIVE_VALUE,
+        /** An entry whose size is not {@code ne0 × ne2} of its tensor (other than {@code token_embd.weight}). */
+        SIZE_MISMATCH
+    }
+
+    private final Reason reason;
+    private final String name;
+
+    public ImportanceMatrixException(Reason reason, String name, String detail) {
+        super("importance matrix entry '%s': %s [%s]".formatted(name, detail, reason));
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** The entry (= GGUF tensor) name. */
+    public String name() {
+        return name;
+    }
+}
