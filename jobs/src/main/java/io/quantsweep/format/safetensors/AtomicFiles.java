@@ -13,17 +13,17 @@ import org.apache.hadoop.fs.Path;
  * (an existing target is deleted first, since Hadoop's public {@code rename} does not overwrite). On any
  * failure the temporary file is deleted.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     /** Writes the content of a file. */
     @FunctionalInterface
-    interface Body {
+    public interface Body {
         void writeTo(OutputStream out) throws IOException;
     }
 
     private AtomicFiles() {
     }
 
-    static void write(FileSystem fs, Path target, Body body) throws IOException {
+    public static void write(FileSystem fs, Path target, Body body) throws IOException {
         Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
         try {
             try (FSDataOutputStream out = fs.create(tmp, false)) {
