@@ -61,7 +61,13 @@ public final class CheckpointConverter {
     public static Model load(FileSystem fs, Path dir, MlaLayout layout) throws IOException {
         HfConfig config = HfConfig.read(fs, dir);
         Architecture arch = Architectures.of(config);
-        return new Model(arch, arch.map(config, layout), HfTokenizer.read(fs, dir), dir.getName());
+        return new Model(arch, arch.map(config, layout), HfTokenizer.read(fs, dir), directoryName(dir));
+    }
+
+    /** The last component of {@code dir}, also when its URI ends in a slash (as a directory's {@code toUri()} does). */
+    static String directoryName(Path dir) {
+        String path = dir.toUri().getPath().replaceAll("/+$", "");
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     /** llama.cpp's {@code general.file_type} of a whole-model output type. */
@@ -127,9 +133,14 @@ public final class CheckpointConverter {
 
     /** The bytes of {@code t} in the type {@code info} gives, read and encoded slab by slab as they are written. */
     public static TensorData tensorData(SafetensorsCheckpoint checkpoint, OutputTensor t, GgufTensorInfo info) {
+        return tensorData(checkpoint, t, info, SLAB_FLOATS);
+    }
+
+    /** {@link #tensorData(SafetensorsCheckpoint, OutputTensor, GgufTensorInfo)} with slabs of at most {@code slabFloats} (at least one row). */
+    static TensorData tensorData(SafetensorsCheckpoint checkpoint, OutputTensor t, GgufTensorInfo info, int slabFloats) {
         GgmlType type = info.type();
         int cols = Math.toIntExact(t.rowLength());
-        long rowsPerSlab = Math.max(1, SLAB_FLOATS / cols);
+        long rowsPerSlab = Math.max(1, slabFloats / cols);
         return new TensorData() {
             @Override
             public long size() {
