@@ -3,6 +3,7 @@ package io.quantsweep.format.safetensors;
 import io.quantsweep.io.AtomicOutput;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -17,18 +18,26 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Builds one safetensors file from named tensors held in memory (dtype, shape, little-endian bytes).
+ * Builds one safetensors file from named tensors (dtype, shape, little-endian bytes), held in memory
+ * or produced while the file is written.
  *
  * <p>The file is {@code u64 LE N || header || data}: the header is compact JSON with the optional
  * {@code __metadata__} first and then the tensors in the order added, their {@code data_offsets}
  * following one another from 0; it is padded with spaces so that the data section starts at a multiple
  * of 8, as the reference writer does. {@link #write} goes through a temporary file renamed on success
- * ({@link AtomicFiles}). The byte arrays are kept, not copied, until written.
+ * ({@link AtomicOutput}). Byte arrays are kept, not copied, until written; a {@link TensorBody} is called
+ * once, when its tensor's turn comes, so a file larger than memory can be streamed.
  */
 public final class SafetensorsWriter {
     private static final int ALIGNMENT = 8;
 
-    private record Entry(SafetensorsDtype dtype, List<Long> shape, byte[] data) {
+    /** Writes the bytes of one tensor: exactly {@code prod(shape) * dtype size} of them. */
+    @FunctionalInterface
+    public interface TensorBody {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private record Entry(SafetensorsDtype dtype, List<Long> shape, long bytes, TensorBody body) {
     }
 
     private final Map<String, String> metadata = new LinkedHashMap<>();
@@ -47,6 +56,28 @@ public final class SafetensorsWriter {
      *         {@code data} whose length is not {@code prod(shape) * dtype size}
      */
     public SafetensorsWriter add(String name, SafetensorsDtype dtype, List<Long> shape, byte[] data) {
+        long bytes = byteLength(name, dtype, shape);
+        if (data.length != bytes) {
+            throw new IllegalArgumentException("tensor '" + name + "' of shape " + shape + " and dtype " + dtype
+                    + " needs " + bytes + " bytes, got " + data.length);
+        }
+        tensors.put(name, new Entry(dtype, List.copyOf(shape), bytes, out -> out.write(data)));
+        return this;
+    }
+
+    /**
+     * Adds a tensor whose bytes {@code body} writes when the file is written; writing fails if it
+     * writes any other number of bytes than the shape needs.
+     *
+     * @throws IllegalArgumentException for a duplicate or reserved name or a negative dimension
+     */
+    public SafetensorsWriter add(String name, SafetensorsDtype dtype, List<Long> shape, TensorBody body) {
+        long bytes = byteLength(name, dtype, shape);
+        tensors.put(name, new Entry(dtype, List.copyOf(shape), bytes, body));
+        return this;
+    }
+
+    private long byteLength(String name, SafetensorsDtype dtype, List<Long> shape) {
         if (name.equals(SafetensorsFile.METADATA_KEY) || tensors.containsKey(name)) {
             throw new IllegalArgumentException("tensor name '" + name + "' is reserved or already added");
         }
@@ -57,12 +88,7 @@ public final class SafetensorsWriter {
             }
             bytes = Math.multiplyExact(bytes, d);
         }
-        if (data.length != bytes) {
-            throw new IllegalArgumentException("tensor '" + name + "' of shape " + shape + " and dtype " + dtype
-                    + " needs " + bytes + " bytes, got " + data.length);
-        }
-        tensors.put(name, new Entry(dtype, List.copyOf(shape), data));
-        return this;
+        return bytes;
     }
 
     /** Tensor names in the order added (the order of their data). */
@@ -74,7 +100,7 @@ public final class SafetensorsWriter {
     public long dataBytes() {
         long n = 0;
         for (Entry e : tensors.values()) {
-            n += e.data.length;
+            n += e.bytes;
         }
         return n;
     }
@@ -92,7 +118,7 @@ public final class SafetensorsWriter {
             t.put("dtype", e.getValue().dtype.name());
             ArrayNode shape = t.putArray("shape");
             e.getValue().shape.forEach(shape::add);
-            long end = offset + e.getValue().data.length;
+            long end = offset + e.getValue().bytes;
             t.putArray("data_offsets").add(offset).add(end);
             offset = end;
         }
@@ -108,8 +134,39 @@ public final class SafetensorsWriter {
         byte[] header = header();
         out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
         out.write(header);
-        for (Entry e : tensors.values()) {
-            out.write(e.data);
+        for (Map.Entry<String, Entry> e : tensors.entrySet()) {
+            CountingOutputStream counted = new CountingOutputStream(out);
+            e.getValue().body.writeTo(counted);
+            if (counted.count != e.getValue().bytes) {
+                throw new IOException("tensor '" + e.getKey() + "': its body wrote " + counted.count
+                        + " bytes, its shape " + e.getValue().shape + " of " + e.getValue().dtype + " needs "
+                        + e.getValue().bytes);
+            }
+        }
+    }
+
+    /** Counts what a tensor body writes; closing it leaves the file open. */
+    private static final class CountingOutputStream extends FilterOutputStream {
+        long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void close() {
         }
     }
 

@@ -1,0 +1,92 @@
+package io.quantsweep.arch.deepseek;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quantsweep.arch.Architectures;
+import io.quantsweep.arch.HfConfig;
+import io.quantsweep.arch.MlaLayout;
+import io.quantsweep.arch.ModelMappingException;
+import io.quantsweep.arch.ModelMappingException.Reason;
+import io.quantsweep.arch.RealModelFiles;
+import java.io.IOException;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Configs the mapping refuses, each with the reason and a message naming the key. */
+class DeepseekV3ConfigErrorsTest {
+
+    private static ModelMappingException refuse(Consumer<ObjectNode> edit) throws IOException {
+        ObjectNode json = RealModelFiles.config().json();
+        edit.accept(json);
+        HfConfig c = HfConfig.of("config.json", json);
+        return assertThrows(ModelMappingException.class, () -> Architectures.of(c).map(c, MlaLayout.SPLIT));
+    }
+
+    @Test
+    void unsupportedArchitectureIsNamed() throws IOException {
+        ModelMappingException e = refuse(j -> j.putArray("architectures").add("DeepseekV2ForCausalLM"));
+        assertEquals(Reason.UNSUPPORTED_ARCHITECTURE, e.reason());
+        assertTrue(e.getMessage().contains("'DeepseekV2ForCausalLM' is not supported"), e.getMessage());
+        assertTrue(e.getMessage().contains("DeepseekV3ForCausalLM"), e.getMessage());
+    }
+
+    @Test
+    void missingArchitecturesIsAMissingKey() throws IOException {
+        ModelMappingException e = refuse(j -> j.remove("architectures"));
+        assertEquals(Reason.MISSING_KEY, e.reason());
+        assertTrue(e.getMessage().contains("'architectures' is missing"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vocab_size", "hidden_size", "kv_lora_rank", "q_lora_rank", "n_group", "topk_group",
+        "scoring_func", "routed_scaling_factor", "first_k_dense_replace", "rms_norm_eps", "max_position_embeddings"})
+    void everyRequiredKeyIsNamedWhenMissing(String key) throws IOException {
+        ModelMappingException e = refuse(j -> j.remove(key));
+        assertEquals(Reason.MISSING_KEY, e.reason());
+        assertTrue(e.getMessage().contains("config.json: key '" + key + "' is missing"), e.getMessage());
+    }
+
+    @Test
+    void nullCountsAsMissingAndNestedKeysAreNamedWithTheirPath() throws IOException {
+        ModelMappingException nullRank = refuse(j -> j.putNull("q_lora_rank"));
+        assertEquals(Reason.MISSING_KEY, nullRank.reason());
+        assertTrue(nullRank.getMessage().contains("'q_lora_rank' is null"), nullRank.getMessage());
+        ModelMappingException nested = refuse(j -> ((ObjectNode) j.get("rope_scaling")).remove("mscale_all_dim"));
+        assertTrue(nested.getMessage().contains("'rope_scaling.mscale_all_dim' is missing"), nested.getMessage());
+    }
+
+    @Test
+    void valuesTheMappingCannotUseAreBadValues() throws IOException {
+        assertBad(j -> j.put("scoring_func", "relu"), "scoring_func");
+        assertBad(j -> j.put("n_group", 7), "n_group");
+        assertBad(j -> j.put("num_key_value_heads", 1), "num_key_value_heads");
+        assertBad(j -> j.put("moe_layer_freq", 2), "moe_layer_freq");
+        assertBad(j -> j.put("hidden_size", "7168"), "hidden_size");
+        assertBad(j -> ((ObjectNode) j.get("rope_scaling")).put("type", "linear"), "rope_scaling.type");
+        assertBad(j -> ((ObjectNode) j.get("quantization_config")).put("quant_method", "gptq"), "quantization_config.quant_method");
+    }
+
+    @Test
+    void optionalKeysHaveTheirDefaults() throws IOException {
+        ObjectNode json = RealModelFiles.config().json();
+        json.remove("num_nextn_predict_layers");
+        json.remove("tie_word_embeddings");
+        json.remove("moe_layer_freq");
+        json.remove("rope_scaling");
+        DeepseekV3Config c = DeepseekV3Config.from(HfConfig.of("config.json", json));
+        assertEquals(0, c.numNextnPredictLayers());
+        assertTrue(c.ropeScaling().isEmpty());
+        assertTrue(DeepseekV3.metadata(c, MlaLayout.SPLIT).keys().stream().noneMatch(k -> k.contains("rope.scaling")));
+    }
+
+    private static void assertBad(Consumer<ObjectNode> edit, String key) throws IOException {
+        ModelMappingException e = refuse(edit);
+        assertEquals(Reason.BAD_VALUE, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("key '" + key + "'"), e.getMessage());
+    }
+}
