@@ -21,14 +21,14 @@ public final class CsvChoiceLoader implements BenchmarkLoader {
     /** CMMLU as in haonan-li/CMMLU. */
     public static final CsvChoiceLoader CMMLU = new CsvChoiceLoader(false,
             new Columns("Question", List.of("A", "B", "C", "D"), "Answer", null));
-    /** C-Eval as in the ceval-exam archive (the test split has no answers and is refused). */
+    /** C-Eval as in the ceval-exam archive (a split without answers is refused; explanations where present). */
     public static final CsvChoiceLoader CEVAL = new CsvChoiceLoader(true,
             new Columns("question", List.of("A", "B", "C", "D"), "answer", "explanation"));
 
     /** MMLU's fixed columns: {@code question,A,B,C,D,answer}. */
     private static final Positions MMLU_POSITIONS = new Positions(6, 0, new int[] {1, 2, 3, 4}, 5, -1);
 
-    /** Column names of a CSV with a header; {@code solution} may be null. */
+    /** Column names of a CSV with a header; {@code solution} may be null, and is read only where present. */
     private record Columns(String question, List<String> choices, String answer, String solution) {
     }
 
@@ -90,9 +90,10 @@ public final class CsvChoiceLoader implements BenchmarkLoader {
         for (int i = 0; i < choices.length; i++) {
             choices[i] = column(fields, header.choices().get(i), file, names.line());
         }
-        int solution = header.solution() == null ? -1 : column(fields, header.solution(), file, names.line());
-        return new Positions(fields.size(), column(fields, header.question(), file, names.line()), choices,
-                column(fields, header.answer(), file, names.line()), solution);
+        int question = column(fields, header.question(), file, names.line());
+        int answer = column(fields, header.answer(), file, names.line());
+        int solution = header.solution() == null ? -1 : fields.indexOf(header.solution());
+        return new Positions(fields.size(), question, choices, answer, solution);
     }
 
     private static int column(List<String> header, String name, String file, long line)
