@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Multiple choice by next-token probabilities (the original MMLU method, and what llama-server can do):
@@ -38,7 +39,8 @@ public record LetterProbabilities(Map<String, Double> probabilities, double lett
             throw new IllegalArgumentException("choices must be 2 to 26, got " + choices);
         }
         double[] p = new double[choices];
-        for (Map.Entry<String, Double> e : topLogprobs.entrySet()) {
+        // in token order, so the sums do not depend on the map's iteration order
+        for (Map.Entry<String, Double> e : new TreeMap<>(topLogprobs).entrySet()) {
             double lp = e.getValue();
             if (Double.isNaN(lp) || lp > LOGPROB_SLACK) {
                 throw new IllegalArgumentException("token '" + e.getKey() + "' has log-probability " + lp);
