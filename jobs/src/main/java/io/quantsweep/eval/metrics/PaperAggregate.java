@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The aggregates of arXiv 2505.02390 (DQ3_K_M), as reconstructed from its tables: a weighted average
@@ -58,12 +59,26 @@ public final class PaperAggregate {
 
     /** The weighted average of {@code scores} (benchmark name → score) with the paper's weights. */
     public static WeightedAverage weightedAverage(Map<String, Double> scores) {
+        return weightedAverage(scores, PaperAggregate::weight);
+    }
+
+    /**
+     * The weighted average of {@code scores} with the given weights (a sweep's benchmark weights);
+     * benchmarks without a weight, or with weight 0, are left out.
+     */
+    public static WeightedAverage weightedAverage(Map<String, Double> scores, Map<String, Double> weights) {
+        return weightedAverage(scores, name -> weights.containsKey(name) && weights.get(name) > 0
+                ? OptionalDouble.of(weights.get(name)) : OptionalDouble.empty());
+    }
+
+    private static WeightedAverage weightedAverage(Map<String, Double> scores,
+            Function<String, OptionalDouble> weightOf) {
         List<String> used = new ArrayList<>();
         List<String> unweighted = new ArrayList<>();
         double sum = 0;
         double total = 0;
         for (Map.Entry<String, Double> e : new TreeMap<>(scores).entrySet()) {
-            OptionalDouble w = weight(e.getKey());
+            OptionalDouble w = weightOf.apply(e.getKey());
             if (w.isEmpty()) {
                 unweighted.add(e.getKey());
                 continue;

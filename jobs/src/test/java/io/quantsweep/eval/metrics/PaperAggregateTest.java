@@ -92,6 +92,11 @@ class PaperAggregateTest {
         assertEquals(List.of("HumanEval"), w.unweighted());
         assertEquals(List.of("aime24", "mmlu"), w.used());
         assertTrue(Double.isNaN(PaperAggregate.weightedAverage(Map.of("HumanEval", 1.0)).value()));
+
+        PaperAggregate.WeightedAverage own = PaperAggregate.weightedAverage(scores,
+                Map.of("mmlu", 1.0, "HumanEval", 3.0, "aime24", 0.0));
+        assertEquals((90.0 + 3 * 50.0) / 4, own.value(), 1e-12);
+        assertEquals(List.of("aime24"), own.unweighted());
     }
 
     @Test
