@@ -134,7 +134,8 @@ public enum PromptTemplate {
 
         @Override
         String question(Item item) {
-            return item.question().strip() + "\nPlease reason step by step, and put your final answer within \\boxed{}.";
+            return item.question().strip()
+                    + "\nPlease reason step by step, and put your final answer within \\boxed{}.";
         }
 
         @Override

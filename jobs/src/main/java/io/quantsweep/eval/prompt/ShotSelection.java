@@ -1,7 +1,7 @@
 package io.quantsweep.eval.prompt;
 
 import io.quantsweep.eval.bench.Item;
-import java.nio.charset.StandardCharsets;
+import io.quantsweep.eval.bench.StableHash;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,8 +18,8 @@ public enum ShotSelection {
     /** The first n candidates in file order (lm-evaluation-harness's {@code first_n}; MMLU's usual 5-shot). */
     FIRST_N("first-n"),
     /**
-     * n candidates ordered by a 64-bit hash of (seed, question id, candidate id): a different, fixed
-     * draw for each question.
+     * n candidates ordered by {@link StableHash} of (seed, question id, candidate id): a different,
+     * fixed draw for each question.
      */
     SEEDED("seeded");
 
@@ -47,8 +47,9 @@ public enum ShotSelection {
                     + candidates.size());
         }
         if (this == SEEDED) {
-            long question = mix(seed ^ fnv1a(item.id()));
-            candidates.sort(Comparator.comparingLong(p -> mix(question ^ fnv1a(p.id()))));
+            long question = StableHash.of(seed, item.id());
+            candidates.sort(Comparator.comparingLong((Item p) -> StableHash.of(question, p.id()))
+                    .thenComparing(Item::id));
         }
         return List.copyOf(candidates.subList(0, n));
     }
@@ -62,22 +63,5 @@ public enum ShotSelection {
         }
         throw new IllegalArgumentException("unknown shot selection '" + id + "', one of "
                 + Arrays.stream(values()).map(ShotSelection::id).collect(Collectors.joining(", ")));
-    }
-
-    /** 64-bit FNV-1a of the UTF-8 bytes. */
-    static long fnv1a(String s) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        return h;
-    }
-
-    /** SplitMix64's finaliser: spreads every input bit over the output. */
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 }

@@ -2,6 +2,7 @@ package io.quantsweep.eval.sweep;
 
 import io.quantsweep.eval.bench.JsonlFields;
 import io.quantsweep.eval.bench.LoaderKind;
+import io.quantsweep.eval.bench.StableHash;
 import io.quantsweep.eval.prompt.ChatFormat;
 import io.quantsweep.eval.prompt.PromptTemplate;
 import io.quantsweep.eval.prompt.ShotSelection;
@@ -49,5 +50,14 @@ public record BenchmarkSpec(String name, LoaderKind loader, String path, String 
         Objects.requireNonNull(scoring, "scoring");
         stop = List.copyOf(stop);
         Objects.requireNonNull(fields, "fields");
+    }
+
+    /**
+     * The seed of sample {@code sample} of an item: the same for every variant, different for every
+     * item and sample, derived from {@link #seed} by {@link StableHash}; in [0, 2^31) so that every
+     * backend takes it (llama.cpp seeds are unsigned 32-bit, -1 meaning random).
+     */
+    public long sampleSeed(String itemId, int sample) {
+        return StableHash.of(seed, itemId + "#" + sample) >>> 33;
     }
 }

@@ -163,7 +163,8 @@ public final class SweepFile {
         v.allowOnly(VARIANT);
         String name = name(v, "name");
         if (v.has("gguf") == v.has("endpoints")) {
-            throw v.error("give either 'gguf' (in-process) or 'endpoints', not " + (v.has("gguf") ? "both" : "neither"));
+            throw v.error("give either 'gguf' (in-process) or 'endpoints', not "
+                    + (v.has("gguf") ? "both" : "neither"));
         }
         if (v.has("gguf")) {
             return new VariantSpec(name, new VariantSpec.InProcess(nonBlank(v, "gguf")));
@@ -209,12 +210,13 @@ public final class SweepFile {
         ChatFormat chat = b.has("chat") ? parse(b, "chat", ChatFormat::parse) : ChatFormat.NONE;
         ShotSelection selection = b.has("shot-selection") ? parse(b, "shot-selection", ShotSelection::parse)
                 : ShotSelection.FIRST_N;
-        String kind = loader.multipleChoice() ? "multiple-choice" : "free-answer";
+        String misfit = "' does not fit the " + (loader.multipleChoice() ? "multiple-choice" : "free-answer")
+                + " loader '" + loader.id() + "'";
         if (template.multipleChoice() != loader.multipleChoice()) {
-            throw b.error("template", "'" + template.id() + "' does not fit the " + kind + " loader '" + loader.id() + "'");
+            throw b.error("template", "'" + template.id() + misfit);
         }
         if (scoring.multipleChoice() != loader.multipleChoice()) {
-            throw b.error("scoring", "'" + scoring.id() + "' does not fit the " + kind + " loader '" + loader.id() + "'");
+            throw b.error("scoring", "'" + scoring.id() + misfit);
         }
         if (chat.prefillsThink() && (scoring == ScoringMode.MC_LOGPROB || scoring == ScoringMode.MC_GRAMMAR)) {
             throw b.error("chat", "'" + chat.id() + "' opens the reply with <think>, so '" + scoring.id()
