@@ -35,6 +35,7 @@ public final class MathAnswer {
     private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(?:\\d{1,3}(?:,\\d{3})+|\\d+)?(?:\\.\\d+)?");
     private static final Pattern FRACTION = Pattern.compile("(-?)\\\\frac\\{([-+]?\\d+)\\}\\{([-+]?\\d+)\\}");
+    private static final Pattern PARENTHESISED_NUMBER = Pattern.compile("^\\(([-+]?[\\d.]+)\\)$");
     private static final Pattern SLASH = Pattern.compile("(-?\\d+)/(\\d+)");
     private static final String BRACKETS = "([{";
     private static final String CLOSING = ")]}";
@@ -124,7 +125,7 @@ public final class MathAnswer {
         if (t.endsWith(".")) {
             t = t.substring(0, t.length() - 1);
         }
-        return t;
+        return PARENTHESISED_NUMBER.matcher(t).replaceFirst("$1");
     }
 
     /** Whether a predicted answer matches the gold answer (see the class comment). */

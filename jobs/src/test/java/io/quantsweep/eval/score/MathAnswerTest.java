@@ -58,6 +58,8 @@ class MathAnswerTest {
             \\{1, 2\\}                 | \\{1,2\\}
             2\\!\\sqrt{2}              | 2\\sqrt2
             5.                         | 5
+            \\textbf{(113) }           | 113
+            (073)                      | 73
             """)
     void equivalent(String predicted, String gold) {
         assertTrue(MathAnswer.equivalent(predicted, gold));
