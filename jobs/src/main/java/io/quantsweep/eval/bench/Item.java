@@ -1,5 +1,6 @@
 package io.quantsweep.eval.bench;
 
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ import java.util.TreeMap;
  * @param where    the file and line the item came from
  */
 public record Item(String id, String subject, String question, List<String> choices, String answer,
-        String solution, Map<String, String> tags, Location where) {
+        String solution, Map<String, String> tags, Location where) implements Serializable {
     /** Letters of the choices, in order; 26 at most. */
     public static final String LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 

@@ -1,5 +1,6 @@
 package io.quantsweep.eval.bench;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Objects;
  * or a 0-based index); {@code id}, {@code subject} and {@code solution} are read where present.
  */
 public record JsonlFields(String id, String question, String choices, String answer, String subject,
-        String solution) {
+        String solution) implements Serializable {
     /** {@code id, question, choices, answer, subject, solution}. */
     public static final JsonlFields DEFAULT =
             new JsonlFields("id", "question", "choices", "answer", "subject", "solution");

@@ -1,9 +1,10 @@
 package io.quantsweep.eval.bench;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /** A place in a benchmark file: the file as {@link DataDir#describe} names it and a 1-based line. */
-public record Location(String file, long line) {
+public record Location(String file, long line) implements Serializable {
     public Location {
         Objects.requireNonNull(file, "file");
         if (line < 1) {

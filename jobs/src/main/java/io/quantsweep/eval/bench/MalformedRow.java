@@ -1,9 +1,10 @@
 package io.quantsweep.eval.bench;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /** A row a loader skipped, where it is and why; loaders count these instead of failing at once. */
-public record MalformedRow(Location where, Reason reason, String detail) {
+public record MalformedRow(Location where, Reason reason, String detail) implements Serializable {
     /** Why a row was skipped. */
     public enum Reason {
         /** A CSV record with the wrong number of fields. */

@@ -1,5 +1,7 @@
 package io.quantsweep.eval.metrics;
 
+import java.io.Serializable;
+
 /**
  * Accuracy of one variant on one benchmark from per-sample right/wrong, with the spreads the summary
  * reports.
@@ -18,7 +20,7 @@ package io.quantsweep.eval.metrics;
  * @param standardError  standard error of the accuracy over items, or NaN
  */
 public record AccuracySummary(double accuracy, int items, long samples, int samplesPerItem, double stdOverSamples,
-        double standardError) {
+        double standardError) implements Serializable {
     /** The summary of {@code correct[item][sample]}; every item needs at least one sample. */
     public static AccuracySummary of(boolean[][] correct) {
         int n = correct.length;

@@ -1,5 +1,6 @@
 package io.quantsweep.eval.metrics;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -10,7 +11,7 @@ import java.util.Objects;
  * @param items items present in both maps
  * @param same  items where the answers are equal
  */
-public record Agreement(int items, int same) {
+public record Agreement(int items, int same) implements Serializable {
     /** same / items; NaN when no item is shared. */
     public double share() {
         return items == 0 ? Double.NaN : (double) same / items;

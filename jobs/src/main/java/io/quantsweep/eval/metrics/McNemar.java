@@ -1,5 +1,6 @@
 package io.quantsweep.eval.metrics;
 
+import java.io.Serializable;
 import java.util.Map;
 
 /**
@@ -14,8 +15,11 @@ import java.util.Map;
  * @param variantOnly   c: items only the variant got right
  * @param pValue        two-sided exact p-value
  */
-public record McNemar(int pairs, int baselineOnly, int variantOnly, double pValue) {
-    /** Compares right/wrong per item id (one verdict per item, e.g. the greedy sample); ids in one map only are skipped. */
+public record McNemar(int pairs, int baselineOnly, int variantOnly, double pValue) implements Serializable {
+    /**
+     * Compares right/wrong per item id (one verdict per item, e.g. the greedy sample); ids in one map
+     * only are skipped.
+     */
     public static McNemar test(Map<String, Boolean> baseline, Map<String, Boolean> variant) {
         int pairs = 0;
         int b = 0;

@@ -1,5 +1,6 @@
 package io.quantsweep.eval.metrics;
 
+import java.io.Serializable;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,8 @@ public final class TopKDivergence {
      * @param baseTokenLogprobDelta ln Q(t*) − ln P(t*) for the baseline's top token t*
      * @param baseTokenEstimated whether Q(t*) was estimated because the variant does not list t*
      */
-    public record Position(double kl, boolean top1Agrees, double baseTokenLogprobDelta, boolean baseTokenEstimated) {
+    public record Position(double kl, boolean top1Agrees, double baseTokenLogprobDelta, boolean baseTokenEstimated)
+            implements Serializable {
     }
 
     /**
@@ -57,7 +59,8 @@ public final class TopKDivergence {
      * @param top1Agreement   share of positions whose top tokens agree
      * @param meanLogprobDelta mean change of the baseline token's log-probability
      */
-    public record Summary(int positions, double meanKl, double top1Agreement, double meanLogprobDelta) {
+    public record Summary(int positions, double meanKl, double top1Agreement, double meanLogprobDelta)
+            implements Serializable {
         public static Summary of(List<Position> positions) {
             if (positions.isEmpty()) {
                 return new Summary(0, Double.NaN, Double.NaN, Double.NaN);

@@ -1,10 +1,11 @@
 package io.quantsweep.eval.prompt;
 
+import java.io.Serializable;
 import java.util.Locale;
 import java.util.Objects;
 
 /** One turn of a chat request, as an OpenAI-style chat endpoint takes it. */
-public record ChatMessage(Role role, String content) {
+public record ChatMessage(Role role, String content) implements Serializable {
     /** Who speaks. */
     public enum Role {
         SYSTEM, USER, ASSISTANT;

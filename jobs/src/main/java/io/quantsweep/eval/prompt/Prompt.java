@@ -1,5 +1,6 @@
 package io.quantsweep.eval.prompt;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,7 +16,7 @@ import java.util.Objects;
  * @param shotIds       ids of the exemplars, in prompt order
  */
 public record Prompt(String templateId, String text, List<ChatMessage> messages, boolean thinkPrefilled,
-        List<String> shotIds) {
+        List<String> shotIds) implements Serializable {
     public Prompt {
         Objects.requireNonNull(templateId, "templateId");
         Objects.requireNonNull(text, "text");

@@ -1,6 +1,7 @@
 package io.quantsweep.eval.prompt;
 
 import io.quantsweep.eval.bench.Item;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +16,9 @@ import java.util.Objects;
  * the last user turn; the description opens the first user turn. With a DeepSeek chat format the raw
  * text is those turns in DeepSeek's markup.
  */
-public final class PromptBuilder {
+public final class PromptBuilder implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private static final String SHOT_SEPARATOR = "\n\n";
 
     private final PromptTemplate template;

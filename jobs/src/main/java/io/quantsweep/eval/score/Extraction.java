@@ -1,5 +1,6 @@
 package io.quantsweep.eval.score;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Objects;
  * @param answer    the answer as found (normalised where the extractor says so); empty if none
  * @param extractor the rule's id, e.g. {@code mc/answer-colon}; {@code <family>/none} when nothing matched
  */
-public record Extraction(String answer, String extractor) {
+public record Extraction(String answer, String extractor) implements Serializable {
     /** The extractor id of a reply whose {@code <think>} never closed (cut off): no answer is read. */
     public static final String THINK_UNCLOSED = "think/unclosed";
 

@@ -1,10 +1,11 @@
 package io.quantsweep.eval.score;
 
+import java.io.Serializable;
 import java.util.Map;
 import java.util.Objects;
 
 /** What a backend returned for one sample, in the form a {@link ScoringMode} reads. */
-public sealed interface ModelOutput {
+public sealed interface ModelOutput extends Serializable {
     /**
      * The next-token distribution after the prompt, as the backend's top-K list.
      *

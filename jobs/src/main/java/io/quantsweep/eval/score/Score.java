@@ -1,5 +1,6 @@
 package io.quantsweep.eval.score;
 
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +15,8 @@ import java.util.Objects;
  * @param extractor           the id of the rule that produced {@code predicted} (see {@link Extraction})
  * @param letterProbabilities per-letter probabilities in {@link ScoringMode#MC_LOGPROB}, else empty
  */
-public record Score(boolean correct, String predicted, String extractor, Map<String, Double> letterProbabilities) {
+public record Score(boolean correct, String predicted, String extractor, Map<String, Double> letterProbabilities)
+        implements Serializable {
     public Score {
         Objects.requireNonNull(predicted, "predicted");
         Objects.requireNonNull(extractor, "extractor");

@@ -12,7 +12,10 @@ import java.util.stream.Collectors;
  * extractor {@value Extraction#THINK_UNCLOSED}.
  */
 public enum ScoringMode {
-    /** Multiple choice by next-token letter probabilities ({@link LetterProbabilities}); extractor {@code letter-prob}. */
+    /**
+     * Multiple choice by next-token letter probabilities ({@link LetterProbabilities}); extractor
+     * {@code letter-prob}, or {@code letter-prob/none} when no letter is in the top-K list.
+     */
     MC_LOGPROB("mc-logprob", true),
     /**
      * Multiple choice by grammar-constrained decoding: the letter the backend emitted (spaces around it

@@ -7,6 +7,7 @@ import io.quantsweep.eval.prompt.ChatFormat;
 import io.quantsweep.eval.prompt.PromptTemplate;
 import io.quantsweep.eval.prompt.ShotSelection;
 import io.quantsweep.eval.score.ScoringMode;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -37,7 +38,7 @@ import java.util.Objects;
 public record BenchmarkSpec(String name, LoaderKind loader, String path, String split, String shotsSplit, int shots,
         ShotSelection shotSelection, PromptTemplate template, ChatFormat chat, ScoringMode scoring, int samples,
         int maxTokens, double temperature, double topP, long seed, int limit, List<String> stop, double weight,
-        JsonlFields fields) {
+        JsonlFields fields) implements Serializable {
     public BenchmarkSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(loader, "loader");

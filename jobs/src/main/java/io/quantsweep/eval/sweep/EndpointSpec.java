@@ -1,5 +1,6 @@
 package io.quantsweep.eval.sweep;
 
+import java.io.Serializable;
 import java.net.URI;
 import java.util.Objects;
 
@@ -11,7 +12,7 @@ import java.util.Objects;
  * @param model       the model name requests carry (empty for llama-server, which serves one)
  * @param concurrency requests in flight at once to this endpoint
  */
-public record EndpointSpec(URI url, EndpointApi api, String model, int concurrency) {
+public record EndpointSpec(URI url, EndpointApi api, String model, int concurrency) implements Serializable {
     public EndpointSpec {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(api, "api");

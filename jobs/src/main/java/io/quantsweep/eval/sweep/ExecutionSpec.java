@@ -1,5 +1,6 @@
 package io.quantsweep.eval.sweep;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,7 +12,8 @@ import java.util.Objects;
  * @param retries                further tries of a failed request
  * @param maxMalformedShare      the share of malformed benchmark rows above which loading fails
  */
-public record ExecutionSpec(int concurrencyPerEndpoint, Duration timeout, int retries, double maxMalformedShare) {
+public record ExecutionSpec(int concurrencyPerEndpoint, Duration timeout, int retries, double maxMalformedShare)
+        implements Serializable {
     /** 1 request per endpoint, 600 s, 2 retries, 1% malformed rows. */
     public static final ExecutionSpec DEFAULT = new ExecutionSpec(1, Duration.ofSeconds(600), 2, 0.01);
 

@@ -1,5 +1,6 @@
 package io.quantsweep.eval.sweep;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,7 +16,7 @@ import java.util.Objects;
  * @param execution  concurrency, timeouts, retries, malformed-row limit
  */
 public record SweepSpec(String name, String source, String baseline, List<VariantSpec> variants,
-        List<BenchmarkSpec> benchmarks, ExecutionSpec execution) {
+        List<BenchmarkSpec> benchmarks, ExecutionSpec execution) implements Serializable {
     public SweepSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(source, "source");

@@ -1,5 +1,6 @@
 package io.quantsweep.eval.sweep;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -9,9 +10,9 @@ import java.util.Objects;
  * @param name       unique in the sweep; used in output paths, so letters, digits, {@code . _ -} only
  * @param deployment in-process llama.cpp over a GGUF file, or HTTP endpoints
  */
-public record VariantSpec(String name, Deployment deployment) {
+public record VariantSpec(String name, Deployment deployment) implements Serializable {
     /** Where a variant runs. */
-    public sealed interface Deployment permits InProcess, Endpoints {
+    public sealed interface Deployment extends Serializable permits InProcess, Endpoints {
     }
 
     /** In-process llama.cpp on the executor; {@code gguf} is the (first shard's) path. */
