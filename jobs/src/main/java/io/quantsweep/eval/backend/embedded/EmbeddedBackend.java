@@ -23,10 +23,11 @@ import java.util.List;
  * A {@link Backend} over a model that {@link EmbeddedEngine} keeps loaded in this JVM.
  *
  * <p>The binding returns text only: no token ids, no stop type, and never {@code n_probs} (setting it
- * aborts the JVM in the binding's JSON code). So {@link #generate} streams and counts one piece per
- * generated token (llama.cpp withholds a piece that ends inside a UTF-8 character and sends it with
- * the next, so text of split characters counts once), and calls it {@link FinishReason#LENGTH} when
- * that count reaches the budget.
+ * aborts the JVM in the binding's JSON code). So {@link #generate} streams and counts the pieces,
+ * one per generated token, and calls it {@link FinishReason#LENGTH} when that count reaches the
+ * budget. The count is exact unless the model spelled a UTF-8 character over several tokens:
+ * llama.cpp holds such pieces back and sends them as one (and drops them if generation ends
+ * inside the character), so the count is then low and a cut-off answer may read as STOP.
  */
 final class EmbeddedBackend implements Backend {
     private final EmbeddedEngine.Loaded loaded;
