@@ -59,14 +59,20 @@ final class FakeInferenceServer implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        // the JDK server writes headers and body separately; without TCP_NODELAY each answer waits
+        // for the client's delayed ACK (about 40 ms). Read once, when the first server starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     private static final Pattern ID = Pattern.compile("#(\\d+)");
 
     private final ServerKind kind;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
-    private final Map<Integer, Deque<Fault>> faults = new ConcurrentHashMap<>();
-    private final Map<Integer, Fault> always = new ConcurrentHashMap<>();
-    private final Map<Integer, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private final Map<Integer, Deque<Fault>> faults;
+    private final Map<Integer, Fault> always;
+    private final Map<Integer, AtomicInteger> requests;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger healthChecks = new AtomicInteger();
@@ -80,7 +86,23 @@ final class FakeInferenceServer implements AutoCloseable {
     private volatile Duration slowDelay = Duration.ofSeconds(1);
 
     FakeInferenceServer(ServerKind kind) throws IOException {
+        this(kind, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    }
+
+    /**
+     * A second endpoint of the same variant: it shares {@code other}'s fault plan and request counts,
+     * so a prompt meets its faults in order whichever endpoint each attempt reaches.
+     */
+    FakeInferenceServer(ServerKind kind, FakeInferenceServer other) throws IOException {
+        this(kind, other.faults, other.always, other.requests);
+    }
+
+    private FakeInferenceServer(ServerKind kind, Map<Integer, Deque<Fault>> faults, Map<Integer, Fault> always,
+                                Map<Integer, AtomicInteger> requests) throws IOException {
         this.kind = kind;
+        this.faults = faults;
+        this.always = always;
+        this.requests = requests;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
@@ -135,6 +157,7 @@ final class FakeInferenceServer implements AutoCloseable {
         }
     }
 
+    /** Requests for prompt {@code id}, at this endpoint and those sharing its plan. */
     int requests(int id) {
         AtomicInteger n = requests.get(id);
         return n == null ? 0 : n.get();

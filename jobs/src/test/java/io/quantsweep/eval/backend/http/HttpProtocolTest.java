@@ -16,9 +16,13 @@ import io.quantsweep.eval.backend.NextTokenDistribution;
 import io.quantsweep.eval.backend.ServerInfo;
 import io.quantsweep.eval.backend.TokenLogprob;
 import java.io.IOException;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,6 +35,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class HttpProtocolTest {
+    private static final Map<ServerKind, FakeInferenceServer> SERVERS = new EnumMap<>(ServerKind.class);
+
+    @BeforeAll
+    static void start() throws IOException {
+        for (ServerKind kind : ServerKind.values()) {
+            SERVERS.put(kind, new FakeInferenceServer(kind));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        SERVERS.values().forEach(FakeInferenceServer::close);
+    }
 
     static Stream<Arguments> apis() {
         return Stream.of(
@@ -46,8 +63,8 @@ class HttpProtocolTest {
     @ParameterizedTest
     @MethodSource("apis")
     void generatesWithEveryFieldSent(ServerKind kind, Api api) throws IOException {
-        try (FakeInferenceServer server = new FakeInferenceServer(kind);
-             Backend backend = HttpTesting.config(kind, api, server).cachePrompt(true).build().open()) {
+        FakeInferenceServer server = SERVERS.get(kind);
+        try (Backend backend = HttpTesting.config(kind, api, server).cachePrompt(true).build().open()) {
             GenerationParams params = GenerationParams.builder().maxTokens(8).temperature(0.6).topP(0.95).seed(11)
                     .stop(List.of("</s>")).build();
             Completion c = backend.generate("Question #7: what?", params);
@@ -78,8 +95,8 @@ class HttpProtocolTest {
     @ParameterizedTest
     @MethodSource("apis")
     void returnsPerTokenLogprobsWhenAsked(ServerKind kind, Api api) throws IOException {
-        try (FakeInferenceServer server = new FakeInferenceServer(kind);
-             Backend backend = HttpTesting.config(kind, api, server).build().open()) {
+        FakeInferenceServer server = SERVERS.get(kind);
+        try (Backend backend = HttpTesting.config(kind, api, server).build().open()) {
             Completion c = backend.generate("#12", GenerationParams.builder().maxTokens(8).tokenLogprobs(true).build());
             assertEquals(List.of(new TokenLogprob("answer", -0.25), new TokenLogprob("-", -0.5), new TokenLogprob("12", -0.75)),
                     c.tokenLogprobs());
@@ -89,8 +106,8 @@ class HttpProtocolTest {
     @ParameterizedTest
     @MethodSource("apis")
     void choosesUnderEachServersConstraint(ServerKind kind, Api api) throws IOException {
-        try (FakeInferenceServer server = new FakeInferenceServer(kind);
-             Backend backend = HttpTesting.config(kind, api, server).build().open()) {
+        FakeInferenceServer server = SERVERS.get(kind);
+        try (Backend backend = HttpTesting.config(kind, api, server).build().open()) {
             List<String> letters = List.of("A", "B", "C", "D");
             Choice c = backend.choose("Question #6\nAnswer:", letters);
             assertEquals(2, c.index(), "the fake server picks choice id mod n");
@@ -111,8 +128,8 @@ class HttpProtocolTest {
     @ParameterizedTest
     @MethodSource("apis")
     void readsTheTopKNextTokens(ServerKind kind, Api api) throws IOException {
-        try (FakeInferenceServer server = new FakeInferenceServer(kind);
-             Backend backend = HttpTesting.config(kind, api, server).build().open()) {
+        FakeInferenceServer server = SERVERS.get(kind);
+        try (Backend backend = HttpTesting.config(kind, api, server).build().open()) {
             backend.requireCapabilities(Capability.TOP_K, Capability.CHOOSE, Capability.GENERATE, Capability.TOKEN_LOGPROBS);
             NextTokenDistribution d = backend.topK("Question #2\nAnswer:", 4);
             assertEquals(List.of("C", "D", "E", "F"), d.top().stream().map(TokenLogprob::token).toList());
