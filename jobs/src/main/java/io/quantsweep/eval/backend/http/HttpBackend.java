@@ -79,6 +79,9 @@ final class HttpBackend implements Backend {
                 Transport.Probe probe = transport.probe(e, HEALTH);
                 if (probe.status() / 100 == 2) {
                     waiting.remove(e);
+                } else if (probe.status() == 401 || probe.status() == 403) {
+                    throw new BackendException(Reason.BAD_CONFIG, "endpoint %s refuses our credentials (%s); check apiKey %s"
+                            .formatted(e, probe.detail(), config.apiKey()));
                 } else {
                     waiting.put(e, probe.detail());
                 }

@@ -97,7 +97,7 @@ final class Transport {
         Outcome outcome = attempt(uri, request(uri).GET().build());
         if (outcome instanceof Reply reply) {
             int status = reply.response().statusCode();
-            return new Probe(status, status / 100 == 2 ? "" : status + " " + snippet(reply.response().body()));
+            return new Probe(status, status / 100 == 2 ? "" : status + " " + snippet(errorText(reply.response().body())));
         }
         return new Probe(-1, ((Failure) outcome).message());
     }

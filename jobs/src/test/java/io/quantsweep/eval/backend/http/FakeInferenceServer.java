@@ -219,6 +219,15 @@ final class FakeInferenceServer implements AutoCloseable {
 
     private void info(HttpExchange ex, String path) throws IOException {
         ObjectNode o = JSON.createObjectNode();
+        String own = switch (kind) {
+            case LLAMA_SERVER -> "/props";
+            case VLLM -> "/version";
+            case SGLANG -> "/get_server_info";
+        };
+        if (List.of("/props", "/version", "/get_server_info").contains(path) && !path.equals(own)) {
+            send(ex, 404, error(404, "no route " + path));
+            return;
+        }
         switch (path) {
             case "/health" -> {
                 healthChecks.incrementAndGet();
@@ -233,15 +242,12 @@ final class FakeInferenceServer implements AutoCloseable {
                 o.put("status", "ok");
             }
             case "/props" -> {
-                requireKind(ServerKind.LLAMA_SERVER, path);
                 o.put("build_info", build).put("model_path", "/models/" + models.get(0) + ".gguf").put("total_slots", 4);
             }
             case "/version" -> {
-                requireKind(ServerKind.VLLM, path);
                 o.put("version", build);
             }
             case "/get_server_info" -> {
-                requireKind(ServerKind.SGLANG, path);
                 o.put("version", build).put("tp_size", 1);
             }
             case "/v1/models" -> {
@@ -255,12 +261,6 @@ final class FakeInferenceServer implements AutoCloseable {
             }
         }
         send(ex, 200, o.toString());
-    }
-
-    private void requireKind(ServerKind expected, String path) {
-        if (kind != expected) {
-            throw new IllegalStateException(kind + " has no " + path);
-        }
     }
 
     private void generation(HttpExchange ex, String path) throws IOException {
