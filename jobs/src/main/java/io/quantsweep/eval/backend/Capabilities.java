@@ -33,11 +33,16 @@ public record Capabilities(Set<Capability> supported) implements Serializable {
         Set<Capability> missing = new TreeSet<>();
         Arrays.stream(needed).filter(c -> !supports(c)).forEach(missing::add);
         if (!missing.isEmpty()) {
-            String what = missing.stream().map(c -> c.name() + " (" + c.description() + ")")
-                    .collect(Collectors.joining(", "));
-            throw new BackendException(BackendException.Reason.MISSING_CAPABILITY,
-                    "backend %s cannot %s; it supports %s. Use a backend that can (the http backend can do all of them) or leave that out of the sweep"
-                            .formatted(backend, what, new TreeSet<>(supported)));
+            throw refusal(backend, missing);
         }
+    }
+
+    /** The MISSING_CAPABILITY refusal for {@code missing}, naming the backend and what it does support. */
+    public BackendException refusal(String backend, Set<Capability> missing) {
+        String what = new TreeSet<>(missing).stream().map(c -> c.name() + " (" + c.description() + ")")
+                .collect(Collectors.joining(", "));
+        return new BackendException(BackendException.Reason.MISSING_CAPABILITY,
+                "backend %s cannot %s; it supports %s. Use a backend that can (the http backend can do all of them) or leave that out of the sweep"
+                        .formatted(backend, what, new TreeSet<>(supported)));
     }
 }

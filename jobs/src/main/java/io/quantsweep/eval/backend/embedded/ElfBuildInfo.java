@@ -47,6 +47,9 @@ final class ElfBuildInfo {
         long shoff = elf.getLong(0x28);
         int shentsize = Short.toUnsignedInt(elf.getShort(0x3a));
         int shnum = Short.toUnsignedInt(elf.getShort(0x3c));
+        if (shentsize < 64) {
+            throw bad("section header entries of " + shentsize + " bytes, expected 64");
+        }
         check(shoff, (long) shentsize * shnum, "section headers");
         sections = new Section[shnum];
         for (int i = 0; i < shnum; i++) {
@@ -72,6 +75,9 @@ final class ElfBuildInfo {
                 continue;
             }
             check(s.offset, s.size, "symbol table");
+            if (s.link < 0 || s.link >= sections.length) {
+                throw bad("symbol table names section " + s.link + " of " + sections.length);
+            }
             Section strings = sections[s.link];
             check(strings.offset, strings.size, "symbol names");
             for (long e = s.offset; e + 24 <= s.offset + s.size; e += 24) {

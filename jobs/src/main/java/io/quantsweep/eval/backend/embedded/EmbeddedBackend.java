@@ -18,6 +18,7 @@ import io.quantsweep.eval.backend.NextTokenDistribution;
 import io.quantsweep.eval.backend.ServerInfo;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A {@link Backend} over a model that {@link EmbeddedEngine} keeps loaded in this JVM.
@@ -49,7 +50,7 @@ final class EmbeddedBackend implements Backend {
     @Override
     public Completion generate(String prompt, GenerationParams params) throws BackendException {
         if (params.tokenLogprobs()) {
-            requireCapabilities(Capability.TOKEN_LOGPROBS);
+            throw capabilities().refusal(serverInfo().describe(), Set.of(Capability.TOKEN_LOGPROBS));
         }
         InferenceParameters p = request(prompt, params.maxTokens())
                 .setTemperature((float) params.temperature())
@@ -100,8 +101,7 @@ final class EmbeddedBackend implements Backend {
 
     @Override
     public NextTokenDistribution topK(String prompt, int k) throws BackendException {
-        requireCapabilities(Capability.TOP_K);
-        throw new AssertionError("the embedded backend has no TOP_K capability");
+        throw capabilities().refusal(serverInfo().describe(), Set.of(Capability.TOP_K));
     }
 
     /** Leaves the model loaded: see {@link EmbeddedEngine}. */
