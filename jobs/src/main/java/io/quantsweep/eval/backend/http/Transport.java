@@ -83,7 +83,7 @@ final class Transport {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a request body", e);
         }
-        return withRetries(pool::acquire, path, uri -> request(uri).POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return withRetries(pool::acquire, null, path, uri -> request(uri).POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     /** GETs {@code path} of {@code endpoint}, with retries, outside the pool's limits (used before a sweep). */
@@ -102,17 +102,13 @@ final class Transport {
         return new Probe(-1, ((Failure) outcome).message());
     }
 
-    /** Takes an endpoint for one attempt, or null for the fixed one. */
+    /** Takes an endpoint for one attempt, or gives null to use the fixed one. */
     private interface Target {
         EndpointPool.Lease lease() throws InterruptedException;
     }
 
     private interface RequestFor {
         HttpRequest build(URI uri);
-    }
-
-    private Answer withRetries(Target target, String path, RequestFor request) throws BackendException {
-        return withRetries(target, null, path, request);
     }
 
     private Answer withRetries(Target target, EndpointPool.Endpoint fixed, String path, RequestFor request)
