@@ -18,11 +18,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** DeepSeek-V3 671B planned from its real config and tokenizer against the spec's and the paper's sizes. */
 class VariantPlanTest {
     private static ModelInput exact;
+    private static Path exactDir;
 
     @BeforeAll
     static void readModel(@TempDir Path dir) throws IOException {
         Path model = Files.createDirectory(dir.resolve("deepseek-v3"));
         RealModelFiles.modelDirectory(model);
+        exactDir = model;
         exact = ModelInput.read(RealModelFiles.fs(), RealModelFiles.hadoop(model), MlaLayout.SPLIT);
     }
 
@@ -37,6 +39,12 @@ class VariantPlanTest {
         assertEquals(bytes, p.tensorBytes());
         assertEquals(671_026_419_200L, p.parameterCount());
         assertTrue(p.exact());
+        Path cfgOnly = exactDir.resolveSibling("cfg");
+        try { Files.createDirectories(cfgOnly); Files.copy(exactDir.resolve("config.json"), cfgOnly.resolve("config.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ModelInput est = ModelInput.read(RealModelFiles.fs(), RealModelFiles.hadoop(cfgOnly), MlaLayout.SPLIT);
+        VariantPlan e = VariantPlan.plan(est, variant, PlanOptions.DEFAULT);
+        System.out.println("no-tok header " + (e.headerBytes() - e.estimatedTokenizerBytes()) + " exact-md-size " + (p.shards().get(0).dataOffset()));
+        } catch (IOException x) { throw new RuntimeException(x); }
         System.out.println(variant + " header " + p.headerBytes() + " file " + p.fileBytes() + " GiB " + p.fileBytes() / (double) (1L << 30));
     }
 }
