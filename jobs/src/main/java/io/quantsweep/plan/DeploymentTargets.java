@@ -94,7 +94,12 @@ public record DeploymentTargets(double overheadPerDeviceGib, List<DeploymentTarg
                 throw new IllegalArgumentException(source + ": " + where + ": " + e.getMessage(), e);
             }
         }
-        return new DeploymentTargets(number(source, top, "the file", "overhead_per_device_gib"), targets);
+        double overhead = number(source, top, "the file", "overhead_per_device_gib");
+        try {
+            return new DeploymentTargets(overhead, targets);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
     }
 
     /** These targets with {@code extra} added, replacing any of the same name. */
