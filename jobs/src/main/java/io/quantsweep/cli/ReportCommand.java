@@ -1,0 +1,52 @@
+package io.quantsweep.cli;
+
+import io.quantsweep.io.AtomicOutput;
+import io.quantsweep.plan.DeploymentTargets;
+import io.quantsweep.report.Analysis;
+import io.quantsweep.report.HtmlReport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code report --in DIR --out report.html}: one self-contained HTML page (the scores table, size
+ * against score, bits per weight by tensor kind, error heatmaps) from an output root's Parquet,
+ * written atomically. No Spark session.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write one self-contained HTML page of an output folder's results: scores, sizes, bits and errors.")
+public final class ReportCommand implements Callable<Integer> {
+
+    @Option(names = "--in", required = true, paramLabel = "DIR",
+            description = "output root: DIR/quant (quantize: _stats) and/or DIR/eval (sweep: summary)")
+    String in;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "the HTML page to write, e.g. report.html")
+    String out;
+
+    @Option(names = "--targets", paramLabel = "FILE", description = "deployment targets file (default: conf/deployment-targets.yaml)")
+    java.nio.file.Path targetsFile;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        DeploymentTargets targets = targetsFile == null ? DeploymentTargets.builtIn() : DeploymentTargets.load(targetsFile);
+        Path root = new Path(in);
+        Analysis analysis = Analysis.read(HadoopFiles.fileSystem(root), root, targets);
+        byte[] page = HtmlReport.render(analysis).getBytes(StandardCharsets.UTF_8);
+        Path target = new Path(out);
+        FileSystem fs = HadoopFiles.fileSystem(target);
+        AtomicOutput.write(fs, fs.makeQualified(target), s -> s.write(page));
+        spec.commandLine().getOut().printf("wrote %s (%,d bytes)%n", out, page.length);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,67 @@
+package io.quantsweep.report;
+
+/**
+ * Every folder and column the report reads, in one place, so that a rename in a writer is a one-line
+ * change here (the notebook keeps the same names in its {@code COLUMNS} dict).
+ *
+ * <p>Layout of an output root {@code DIR}: {@code DIR/quant/} (the quantize job: one folder of GGUF
+ * files per variant, {@code _stats/}, {@code _plan/}) and {@code DIR/eval/} (the sweep:
+ * {@code samples/}, {@code summary/}). Either part may be missing.
+ */
+public final class Columns {
+    private Columns() {
+    }
+
+    /** Folders under the output root. */
+    public static final class Folders {
+        public static final String QUANT = "quant";
+        public static final String EVAL = "eval";
+        /** Per-tensor quality figures of every variant, written by the quantize job. */
+        public static final String TENSOR_STATS = "quant/_stats/tensors";
+        /** One row per variant and benchmark, written by the sweep. */
+        public static final String SUMMARY = "eval/summary";
+
+        private Folders() {
+        }
+    }
+
+    /** {@code quant/_stats/tensors}: one row per variant and tensor ({@code QuantizeTables.TENSOR_STATS_SCHEMA}). */
+    public static final class TensorStats {
+        public static final String VARIANT = "variant";
+        public static final String TENSOR = "tensor";
+        /** {@code blk.N}, -1 outside blocks. */
+        public static final String LAYER = "layer";
+        /** The name without {@code blk.N.} and {@code .weight}, e.g. {@code ffn_down_exps}. */
+        public static final String KIND = "kind";
+        /** The ggml type written, e.g. {@code Q4_K}. */
+        public static final String TYPE = "type";
+        public static final String ELEMENTS = "elements";
+        public static final String BYTES = "bytes";
+        /** sqrt(Σe²/Σx²) over the tensor. */
+        public static final String RELATIVE_RMSE = "relative_rmse";
+
+        private TensorStats() {
+        }
+    }
+
+    /** {@code eval/summary}: one row per variant and benchmark. */
+    public static final class Summary {
+        public static final String VARIANT = "variant";
+        public static final String BENCHMARK = "benchmark";
+        /** The sweep's baseline variant, the same on every row. */
+        public static final String BASELINE = "baseline";
+        /** Mean per-item score in [0, 1] (pass@1 over the item's samples). */
+        public static final String ACCURACY = "accuracy";
+        /** Standard deviation of the k run accuracies (the paper's ±), NaN or null when k &lt; 2; optional. */
+        public static final String STD_OVER_SAMPLES = "std_over_samples";
+        /** Items evaluated; optional. */
+        public static final String ITEMS = "items";
+        /** Weight in the weighted average (0 = left out); optional: without it the paper's weights apply. */
+        public static final String WEIGHT = "weight";
+        /** Exact McNemar p-value against the baseline on the same items; null for the baseline; optional. */
+        public static final String MCNEMAR_P = "mcnemar_p_value";
+
+        private Summary() {
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.quantsweep.report;
+
+import io.quantsweep.report.Columns.Summary;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A sweep's results ({@code eval/summary}): one score per variant and benchmark, the baseline, and
+ * the benchmark weights when the sweep recorded them.
+ */
+public final class SweepSummary {
+
+    /**
+     * One variant on one benchmark.
+     *
+     * @param accuracy in [0, 1]
+     * @param std the standard deviation over the k runs, NaN when not recorded
+     * @param items items evaluated, -1 when not recorded
+     * @param pValue exact McNemar p-value against the baseline, NaN for the baseline or when not recorded
+     */
+    public record Score(String variant, String benchmark, double accuracy, double std, long items, double pValue) {
+    }
+
+    private final String baseline;
+    private final List<Score> scores;
+    private final Map<String, Double> weights;
+
+    /**
+     * @param weights benchmark → weight as the sweep recorded it; empty when it did not (the paper's
+     *     weights apply)
+     */
+    SweepSummary(String baseline, List<Score> scores, Map<String, Double> weights) {
+        this.baseline = baseline;
+        this.scores = List.copyOf(scores);
+        this.weights = Map.copyOf(weights);
+        if (scores.isEmpty()) {
+            throw new ReportInputException(Columns.Folders.SUMMARY + ": no rows");
+        }
+        if (!variants().contains(baseline)) {
+            throw new ReportInputException(Columns.Folders.SUMMARY + ": the baseline '" + baseline + "' has no row; variants: " + variants());
+        }
+    }
+
+    /** Reads {@code root/eval/summary}. */
+    static SweepSummary read(FileSystem fs, Path root) throws IOException {
+        String name = Columns.Folders.SUMMARY;
+        ParquetTable table = ParquetTable.read(fs, new Path(root, name), name, Summary.VARIANT, Summary.BENCHMARK,
+                Summary.BASELINE, Summary.ACCURACY);
+        String baseline = null;
+        List<Score> scores = new ArrayList<>();
+        Map<String, Double> weights = new HashMap<>();
+        Map<String, ParquetTable.Row> seen = new HashMap<>();
+        for (ParquetTable.Row r : table.rows()) {
+            String where = name + " (" + r.file() + ") row " + r.index() + ": ";
+            String b = r.string(Summary.BASELINE);
+            if (baseline != null && !baseline.equals(b)) {
+                throw new ReportInputException(where + "baseline '" + b + "', but earlier rows name '" + baseline + "'");
+            }
+            baseline = b;
+            Score s = new Score(r.string(Summary.VARIANT), r.string(Summary.BENCHMARK), r.dbl(Summary.ACCURACY),
+                    r.optionalDouble(Summary.STD_OVER_SAMPLES), r.has(Summary.ITEMS) && r.record().get(Summary.ITEMS) != null
+                            ? r.longValue(Summary.ITEMS) : -1, r.optionalDouble(Summary.MCNEMAR_P));
+            if (!(s.accuracy() >= 0 && s.accuracy() <= 1)) {
+                throw new ReportInputException(where + "accuracy " + s.accuracy() + " of " + s.variant() + " on " + s.benchmark()
+                        + " is not in [0, 1]");
+            }
+            ParquetTable.Row earlier = seen.put(s.variant() + "\u0000" + s.benchmark(), r);
+            if (earlier != null) {
+                throw new ReportInputException(where + s.variant() + " on " + s.benchmark() + " again (first at row " + earlier.index()
+                        + " of " + earlier.file() + ")");
+            }
+            if (r.has(Summary.WEIGHT)) {
+                double w = r.dbl(Summary.WEIGHT);
+                Double before = weights.put(s.benchmark(), w);
+                if (!(w >= 0) || before != null && before != w) {
+                    throw new ReportInputException(where + "weight " + w + " of " + s.benchmark()
+                            + (before == null ? " is negative" : " differs from " + before + " on an earlier row"));
+                }
+            }
+            scores.add(s);
+        }
+        return new SweepSummary(baseline, scores, weights);
+    }
+
+    public String baseline() {
+        return baseline;
+    }
+
+    public List<Score> scores() {
+        return scores;
+    }
+
+    /** The variants, in the order of their first row. */
+    public List<String> variants() {
+        LinkedHashSet<String> v = new LinkedHashSet<>();
+        scores.forEach(s -> v.add(s.variant()));
+        return List.copyOf(v);
+    }
+
+    /** The benchmarks, in name order. */
+    public List<String> benchmarks() {
+        TreeMap<String, Boolean> b = new TreeMap<>();
+        scores.forEach(s -> b.put(s.benchmark(), true));
+        return List.copyOf(b.keySet());
+    }
+
+    public Optional<Score> score(String variant, String benchmark) {
+        return scores.stream().filter(s -> s.variant().equals(variant) && s.benchmark().equals(benchmark)).findFirst();
+    }
+
+    /** The sweep's weights by benchmark; empty when the summary has no weight column. */
+    public Map<String, Double> weights() {
+        return weights;
+    }
+}
