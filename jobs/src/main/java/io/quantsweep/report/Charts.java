@@ -82,16 +82,17 @@ final class Charts {
         plot.axes(svg, "size (" + unit + ")", "weighted score (%)");
         if (!Double.isNaN(baselineScore)) {
             svg.line(ml, plot.y(baselineScore), w - mr, plot.y(baselineScore), "baseline-line");
-            svg.text(w - mr - 4, plot.y(baselineScore) - 4, "end", "note", "", "baseline " + baselineName);
+            svg.text(ml + 6, plot.y(baselineScore) - 4, "start", "note", "", "baseline " + baselineName);
         }
-        for (int i = 0; i < shown.size(); i++) {
-            Budget b = shown.get(i);
-            double bx = plot.x(b.size());
+        Map<Double, List<String>> bySize = new java.util.TreeMap<>();
+        shown.forEach(b -> bySize.computeIfAbsent(b.size(), k -> new ArrayList<>()).add(b.target()));
+        bySize.forEach((size, targets) -> {
+            double bx = plot.x(size);
             svg.line(bx, mt, bx, h - mb, "budget-line");
-            boolean right = bx > w - 160;
-            svg.text(right ? bx - 4 : bx + 4, mt + 12 + 14 * i, right ? "end" : "start", "budget-label",
-                    attr("data-target", b.target()) + attr("data-size", Svg.num(b.size())), b.target());
-        }
+            String label = String.join(", ", targets);
+            svg.text(bx - 4, mt + 2, "end", "budget-label", attr("data-target", label) + attr("data-size", Svg.num(size))
+                    + attr("transform", "rotate(-90 " + Svg.num(bx - 4) + " " + Svg.num(mt + 2) + ")"), label);
+        });
         List<Point> front = paretoFront(points);
         double[] xy = new double[front.size() * 2];
         for (int i = 0; i < front.size(); i++) {
@@ -99,6 +100,7 @@ final class Charts {
             xy[2 * i + 1] = plot.y(front.get(i).score());
         }
         svg.polyline(xy, "front");
+        List<double[]> placed = new ArrayList<>();
         for (Point p : points) {
             boolean onFront = front.contains(p);
             double px = plot.x(p.size());
@@ -107,11 +109,37 @@ final class Charts {
                     + attr("data-variant", p.variant()) + attr("data-size", Svg.num(p.size())) + attr("data-score", Svg.num(p.score())),
                     String.format(Locale.ROOT, "%s: %.2f %s, weighted score %.2f%s", p.variant(), p.size(), unit, p.score(),
                             onFront ? " (Pareto front)" : ""));
-            boolean left = px > w - 150;
-            svg.text(left ? px - 8 : px + 8, py - 7, left ? "end" : "start", "point-label", "",
-                    p.variant() + (p.baseline() ? " (baseline)" : ""));
+            placed.add(new double[] {px - 6, py - 6, px + 6, py + 6});
+        }
+        for (Point p : points) {
+            String label = p.variant() + (p.baseline() ? " (baseline)" : "");
+            double[] box = labelBox(plot.x(p.size()), plot.y(p.score()), label.length() * 6.6, ml, w - mr, placed);
+            placed.add(box);
+            svg.text(box[0], box[3] - 3, "start", "point-label", "", label);
         }
         return svg.toString();
+    }
+
+    /**
+     * Where a point's label goes: the first of right-above, right-below, left-above, left-below that
+     * stays inside [left, right] and overlaps no box placed so far (else the first that fits).
+     *
+     * @return x0, y0, x1, y1 of the label's box
+     */
+    private static double[] labelBox(double px, double py, double width, double left, double right, List<double[]> placed) {
+        double[][] options = {{px + 8, py - 16}, {px + 8, py + 3}, {px - 8 - width, py - 16}, {px - 8 - width, py + 3}};
+        double[] fallback = null;
+        for (double[] o : options) {
+            double[] box = {o[0], o[1], o[0] + width, o[1] + 14};
+            if (box[0] < left || box[2] > right) {
+                continue;
+            }
+            fallback = fallback == null ? box : fallback;
+            if (placed.stream().noneMatch(b -> b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3])) {
+                return box;
+            }
+        }
+        return fallback != null ? fallback : new double[] {px + 8, py - 16, px + 8 + width, py - 2};
     }
 
     /** One variant's bits per weight split by tensor kind: kind → bytes × 8 / the variant's elements. */
@@ -198,13 +226,13 @@ final class Charts {
         double cw = 14;
         double ch = 8;
         double ml = 30;
-        double mt = 112;
+        double mt = 10 + 6 * kinds.stream().mapToInt(String::length).max().orElse(4);
         double w = ml + kinds.size() * cw + 8;
         double h = mt + layers.size() * ch + 6;
         Svg svg = new Svg(w, h, "relative RMSE of " + variant + " by layer and tensor kind", "chart heatmap");
         for (int k = 0; k < kinds.size(); k++) {
             double x = ml + k * cw + cw / 2 + 3;
-            svg.text(x, mt - 6, "start", "kind-label", attr("transform", "rotate(-60 " + Svg.num(x) + " " + Svg.num(mt - 6) + ")"),
+            svg.text(x, mt - 4, "start", "kind-label", attr("transform", "rotate(-90 " + Svg.num(x) + " " + Svg.num(mt - 4) + ")"),
                     kinds.get(k));
         }
         for (int r = 0; r < layers.size(); r++) {
@@ -244,7 +272,7 @@ final class Charts {
         double span = Math.log10(hi) - Math.log10(lo);
         List<Double> ticks = new ArrayList<>(List.of(lo));
         for (double d = Math.ceil(Math.log10(lo)); d < Math.log10(hi); d++) {
-            if (span > 0 && (d - Math.log10(lo)) / span > 0.12 && (Math.log10(hi) - d) / span > 0.12) {
+            if (span > 0 && (d - Math.log10(lo)) / span > 0.15 && (Math.log10(hi) - d) / span > 0.15) {
                 ticks.add(Math.pow(10, d));
             }
         }

@@ -32,17 +32,19 @@ public final class HtmlReport {
             code{font-size:.92em}
             .note,.meta{color:var(--muted);font-size:.88rem}
             .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.4rem 0;border:1px solid var(--line);border-radius:6px}
-            table{border-collapse:collapse;font-variant-numeric:tabular-nums;white-space:nowrap;font-size:.92rem}
-            th,td{padding:5px 9px;border-bottom:1px solid var(--line);text-align:right}
+            table{border-collapse:separate;border-spacing:0;font-variant-numeric:tabular-nums;white-space:nowrap;font-size:.92rem}
+            th,td{padding:5px 9px;line-height:20px;border-bottom:1px solid var(--line);text-align:right}
             thead th{background:var(--head);font-weight:600}
             tbody th{text-align:left;font-weight:500;position:sticky;left:0;background:var(--bg)}
             thead th:first-child{text-align:left;position:sticky;left:0}
             tr.aggregate th,tr.aggregate td{font-weight:600;background:#fafafa}
             tr.aggregate:first-of-type th,tr.aggregate:first-of-type td{border-top:2px solid var(--line)}
             .pm{color:var(--muted);font-size:.85em}
-            sup.sig{color:#b3261e;font-weight:700;margin-left:1px}
+            sup.sig{color:#b3261e;font-weight:700;margin-left:1px;line-height:0}
             td.fits{color:#1e6b34}td.short{color:#b3261e}
             figure{margin:.6rem 0}
+            .wide{overflow-x:auto;-webkit-overflow-scrolling:touch}
+            .wide svg{min-width:540px}
             figcaption{font-size:.9rem;margin:.2rem 0 .3rem;font-weight:600}
             svg{display:block;width:100%;height:auto}
             svg text{font-family:inherit;font-size:11px;fill:var(--fg)}
@@ -165,7 +167,7 @@ public final class HtmlReport {
         }
         List<Charts.Budget> budgets = analysis.targets().targets().stream()
                 .map(d -> new Charts.Budget(d.name(), unit.of(budgetBytes(d)))).toList();
-        html.append("<figure>").append(Charts.sizeScore(points, unit.name(), t.weighted().get(t.baseline()),
+        html.append("<figure class=\"wide\">").append(Charts.sizeScore(points, unit.name(), t.weighted().get(t.baseline()),
                 displayNames().get(t.baseline()), budgets)).append("</figure>\n");
         double maxSize = points.stream().mapToDouble(Charts.Point::size).max().orElseThrow();
         String far = budgets.stream().filter(b -> b.size() > 2 * maxSize).map(Charts.Budget::target).collect(Collectors.joining(", "));
@@ -181,7 +183,7 @@ public final class HtmlReport {
         html.append("<section id=\"sizes\">\n<h2>Sizes and deployment fit</h2>\n<div class=\"scroll\"><table class=\"sizes\">\n<thead><tr>")
                 .append("<th>Variant</th><th>Tensor data</th><th>Bits/weight</th>").append(t.isPresent() ? "<th>Weighted score</th>" : "")
                 .append("<th>Worst tensor (relative RMSE)</th>");
-        targets.forEach(d -> html.append("<th>").append(escape(d.name())).append("</th>"));
+        targets.forEach(d -> html.append("<th>").append(escape(d.name())).append(" <span class=\"pm\">GiB left</span></th>"));
         html.append("</tr></thead>\n<tbody>\n");
         for (Analysis.Variant v : variants) {
             if (v.statsName().isEmpty()) {
@@ -201,13 +203,12 @@ public final class HtmlReport {
                     .append(fmt("%.3g", worst.relativeRmse())).append("</span></td>");
             for (DeploymentTarget d : targets) {
                 double left = (budgetBytes(d) - bytes) / MemoryFit.GIB;
-                html.append("<td class=\"").append(left >= 0 ? "fits" : "short").append("\">")
-                        .append(left >= 0 ? fmt("%.1f GiB left", left) : fmt("short by %.1f GiB", -left)).append("</td>");
+                html.append("<td class=\"").append(left >= 0 ? "fits" : "short").append("\">").append(fmt("%+.1f", left)).append("</td>");
             }
             html.append("</tr>\n");
         }
-        html.append("</tbody></table></div>\n<p class=\"note\">Tensor data: the GGUF files less their headers. Per target: what is left")
-                .append(" for the KV cache once the weights are loaded (").append(budgetRule())
+        html.append("</tbody></table></div>\n<p class=\"note\">Tensor data: the GGUF files less their headers. Per target: the GiB left")
+                .append(" for the KV cache once the weights are loaded, negative when the weights alone do not fit (").append(budgetRule())
                 .append("). For scale: DeepSeek-V3's compressed MLA cache in llama.cpp takes 2.1 GiB at 32K tokens of context, a full")
                 .append(" f16 K/V cache 152.5 GiB.</p>\n</section>\n");
     }
@@ -226,7 +227,7 @@ public final class HtmlReport {
             }
             bits.add(new Charts.Bits(v.name(), byKind));
         }
-        html.append("<section id=\"bits\">\n<h2>Bits per weight by tensor kind</h2>\n<figure>").append(Charts.bitsBreakdown(bits))
+        html.append("<section id=\"bits\">\n<h2>Bits per weight by tensor kind</h2>\n<figure class=\"wide\">").append(Charts.bitsBreakdown(bits))
                 .append("</figure>\n<p class=\"note\">Each bar is a variant's bits per weight over all its tensors, split by the kind of")
                 .append(" tensor they are spent on. The table gives each kind's own bits per weight and its types.</p>\n")
                 .append("<div class=\"scroll\"><table class=\"kinds\">\n<thead><tr><th>Tensor kind</th>");
