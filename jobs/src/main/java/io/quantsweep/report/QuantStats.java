@@ -3,8 +3,8 @@ package io.quantsweep.report;
 import io.quantsweep.report.Columns.TensorStats;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,7 +32,8 @@ public final class QuantStats {
         }
     }
 
-    private final Map<String, List<Tensor>> byVariant = new LinkedHashMap<>();
+    /** Variants by name, each with its tensors by layer and name: the figures do not depend on the row order. */
+    private final Map<String, List<Tensor>> byVariant = new TreeMap<>();
 
     QuantStats(List<Tensor> tensors) {
         if (tensors.isEmpty()) {
@@ -41,6 +42,7 @@ public final class QuantStats {
         for (Tensor t : tensors) {
             byVariant.computeIfAbsent(t.variant(), k -> new ArrayList<>()).add(t);
         }
+        byVariant.values().forEach(ts -> ts.sort(Comparator.comparingInt(Tensor::layer).thenComparing(Tensor::name)));
     }
 
     /** Reads {@code root/quant/_stats/tensors}. */
@@ -64,7 +66,7 @@ public final class QuantStats {
         return new QuantStats(tensors);
     }
 
-    /** The variants, in the order of their first row. */
+    /** The variants, in name order. */
     public List<String> variants() {
         return List.copyOf(byVariant.keySet());
     }

@@ -3,12 +3,11 @@ package io.quantsweep.report;
 import io.quantsweep.report.Columns.Summary;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -39,7 +38,7 @@ public final class SweepSummary {
      */
     SweepSummary(String baseline, List<Score> scores, Map<String, Double> weights) {
         this.baseline = baseline;
-        this.scores = List.copyOf(scores);
+        this.scores = scores.stream().sorted(Comparator.comparing(Score::variant).thenComparing(Score::benchmark)).toList();
         this.weights = Map.copyOf(weights);
         if (scores.isEmpty()) {
             throw new ReportInputException(Columns.Folders.SUMMARY + ": no rows");
@@ -94,22 +93,19 @@ public final class SweepSummary {
         return baseline;
     }
 
+    /** The scores by variant and benchmark name: the figures do not depend on the row order. */
     public List<Score> scores() {
         return scores;
     }
 
-    /** The variants, in the order of their first row. */
+    /** The variants, in name order. */
     public List<String> variants() {
-        LinkedHashSet<String> v = new LinkedHashSet<>();
-        scores.forEach(s -> v.add(s.variant()));
-        return List.copyOf(v);
+        return scores.stream().map(Score::variant).distinct().toList();
     }
 
     /** The benchmarks, in name order. */
     public List<String> benchmarks() {
-        TreeMap<String, Boolean> b = new TreeMap<>();
-        scores.forEach(s -> b.put(s.benchmark(), true));
-        return List.copyOf(b.keySet());
+        return scores.stream().map(Score::benchmark).distinct().sorted().toList();
     }
 
     public Optional<Score> score(String variant, String benchmark) {

@@ -83,7 +83,7 @@ class ReportTest {
     @Test
     void bitsPerWeightAndErrorsFromTheTensorStatistics() throws IOException {
         QuantStats q = read(ReportFixture.tiny(dir)).quant().orElseThrow();
-        assertEquals(List.of("Q8_0", "Q4_K_M"), q.variants());
+        assertEquals(List.of("Q4_K_M", "Q8_0"), q.variants());
         // 6 tensors of 256 in Q8_0 (272 bytes) and 2 F32 norms (1024 bytes)
         assertEquals(6 * 272 + 2 * 1024, q.bytes("Q8_0"));
         assertEquals((6 * 272 + 2 * 1024) * 8.0 / 2048, q.bitsPerWeight("Q8_0"), EPS);
