@@ -1,0 +1,111 @@
+package io.quantsweep.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code notebooks/analysis.ipynb}: committed without outputs, and run headless by
+ * {@code scripts/check-notebook} on the tiny and the DeepSeek-V3 fixtures with every cell passing. The
+ * run needs the virtual environment {@code scripts/ci-setup} makes ({@code .venv}); without it the run
+ * is skipped with the reason, or fails when {@code CI} is set.
+ */
+class NotebookTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path NOTEBOOK = ROOT.resolve("notebooks/analysis.ipynb");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void committedWithoutOutputs() throws IOException {
+        JsonNode nb = JSON.readTree(NOTEBOOK.toFile());
+        int code = 0;
+        for (JsonNode cell : nb.get("cells")) {
+            if (cell.get("cell_type").asText().equals("code")) {
+                code++;
+                assertEquals(0, cell.get("outputs").size(), "outputs in " + cell.get("source"));
+                assertTrue(cell.get("execution_count").isNull(), "execution count in " + cell.get("source"));
+            }
+        }
+        assertTrue(code >= 8, "code cells: " + code);
+    }
+
+    @Test
+    void runsHeadlessOnBothFixtures() throws Exception {
+        if (!Files.isExecutable(ROOT.resolve(".venv/bin/jupyter"))) {
+            if (System.getenv("CI") != null) {
+                fail(".venv has no jupyter: CI makes it with scripts/ci-setup");
+            }
+            Assumptions.abort(".venv has no jupyter (scripts/ci-setup makes it; with CI set this fails)");
+        }
+        Path work = Path.of("target", "notebook-fixtures").toAbsolutePath();
+        Path tiny = ReportFixture.tiny(fresh(work.resolve("tiny")));
+        Path deepSeek = ReportFixture.deepSeekV3(fresh(work.resolve("deepseek-v3")));
+        Path log = work.resolve("check-notebook.log");
+        Process p = new ProcessBuilder(ROOT.resolve("scripts/check-notebook").toString(), tiny.toString(), deepSeek.toString())
+                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            fail("scripts/check-notebook ran for 10 minutes: " + tail(log));
+        }
+        assertEquals(0, p.exitValue(), "scripts/check-notebook: " + tail(log));
+
+        // the tiny fixture: a scores table with the endpoint-only variant, and every chart
+        JsonNode first = JSON.readTree(ROOT.resolve("target/notebook/analysis-1.ipynb").toFile());
+        String text = outputs(first, "text/plain");
+        assertTrue(text.contains("70.00**") && text.contains("56.00*") && text.contains("40.00 ±10.00"), text);
+        assertEquals(3, count(outputs(first, "image/png"), "\n---\n"), "size/score, bits, heatmaps");
+        // DeepSeek-V3: the paper's weighted averages
+        String second = outputs(JSON.readTree(ROOT.resolve("target/notebook/analysis-2.ipynb").toFile()), "text/plain");
+        assertTrue(second.contains("75.73") && second.contains("68.73"), second);
+    }
+
+    private static Path fresh(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
+    /** Every output of the given MIME type, each followed by a {@code ---} line. */
+    private static String outputs(JsonNode nb, String mime) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode cell : nb.get("cells")) {
+            for (JsonNode o : cell.path("outputs")) {
+                JsonNode data = o.path("data").path(mime);
+                if (!data.isMissingNode()) {
+                    StringBuilder b = new StringBuilder();
+                    data.forEach(line -> b.append(line.asText()));
+                    out.add((data.isTextual() ? data.asText() : b.toString()) + "\n---\n");
+                }
+            }
+        }
+        return String.join("", out);
+    }
+
+    private static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static String tail(Path log) throws IOException {
+        String s = Files.readString(log, StandardCharsets.UTF_8);
+        return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+    }
+}
