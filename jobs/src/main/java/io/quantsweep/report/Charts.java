@@ -272,7 +272,7 @@ final class Charts {
         double span = Math.log10(hi) - Math.log10(lo);
         List<Double> ticks = new ArrayList<>(List.of(lo));
         for (double d = Math.ceil(Math.log10(lo)); d < Math.log10(hi); d++) {
-            if (span > 0 && (d - Math.log10(lo)) / span > 0.15 && (Math.log10(hi) - d) / span > 0.15) {
+            if (span > 0 && (d - Math.log10(lo)) / span > 0.2 && (Math.log10(hi) - d) / span > 0.2) {
                 ticks.add(Math.pow(10, d));
             }
         }

@@ -181,10 +181,9 @@ public final class HtmlReport {
         Unit unit = Unit.of(q);
         List<DeploymentTarget> targets = analysis.targets().targets();
         html.append("<section id=\"sizes\">\n<h2>Sizes and deployment fit</h2>\n<div class=\"scroll\"><table class=\"sizes\">\n<thead><tr>")
-                .append("<th>Variant</th><th>Tensor data</th><th>Bits/weight</th>").append(t.isPresent() ? "<th>Weighted score</th>" : "")
-                .append("<th>Worst tensor (relative RMSE)</th>");
+                .append("<th>Variant</th><th>Tensor data</th><th>Bits/weight</th>").append(t.isPresent() ? "<th>Weighted score</th>" : "");
         targets.forEach(d -> html.append("<th>").append(escape(d.name())).append(" <span class=\"pm\">GiB left</span></th>"));
-        html.append("</tr></thead>\n<tbody>\n");
+        html.append("<th>Worst tensor (relative RMSE)</th></tr></thead>\n<tbody>\n");
         for (Analysis.Variant v : variants) {
             if (v.statsName().isEmpty()) {
                 continue;
@@ -199,13 +198,12 @@ public final class HtmlReport {
                 Double score = v.evalName().map(p.weighted()::get).orElse(Double.NaN);
                 html.append("<td>").append(Double.isNaN(score) ? "–" : fmt("%.2f", score)).append("</td>");
             });
-            html.append("<td>").append(escape(worst.name())).append(" <span class=\"pm\">").append(escape(worst.type())).append(", ")
-                    .append(fmt("%.3g", worst.relativeRmse())).append("</span></td>");
             for (DeploymentTarget d : targets) {
                 double left = (budgetBytes(d) - bytes) / MemoryFit.GIB;
                 html.append("<td class=\"").append(left >= 0 ? "fits" : "short").append("\">").append(fmt("%+.1f", left)).append("</td>");
             }
-            html.append("</tr>\n");
+            html.append("<td>").append(escape(worst.name())).append(" <span class=\"pm\">").append(escape(worst.type())).append(", ")
+                    .append(fmt("%.3g", worst.relativeRmse())).append("</span></td></tr>\n");
         }
         html.append("</tbody></table></div>\n<p class=\"note\">Tensor data: the GGUF files less their headers. Per target: the GiB left")
                 .append(" for the KV cache once the weights are loaded, negative when the weights alone do not fit (").append(budgetRule())
@@ -297,7 +295,7 @@ public final class HtmlReport {
 
     private static String weights(SweepSummary e) {
         return e.weights().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(w -> w.getKey() + " " + fmt("%.3g", w.getValue())).collect(Collectors.joining(", "));
+                .map(w -> w.getKey() + " " + java.math.BigDecimal.valueOf(w.getValue()).stripTrailingZeros().toPlainString()).collect(Collectors.joining(", "));
     }
 
     /** The distinct types of a kind's tensors, by count, most first: e.g. {@code Q3_K×44 Q4_K×12 Q6_K×2}. */
