@@ -1,6 +1,9 @@
 package io.quantsweep.cli;
 
 import io.quantsweep.format.FormatException;
+import io.quantsweep.gpu.GpuUnavailableException;
+import io.quantsweep.quant.imatrix.ImportanceMatrixException;
+import io.quantsweep.quant.recipe.RecipeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "quantsweep", mixinStandardHelpOptions = true, versionProvider = QuantSweep.Version.class,
         description = "Quantize, evaluate and analyse very large open models on Apache Spark.",
-        subcommands = {CodecCommand.class, GgufInfoCommand.class, GenerateModelCommand.class, ConvertCommand.class},
+        subcommands = {CodecCommand.class, GgufInfoCommand.class, GenerateModelCommand.class, ConvertCommand.class,
+            QuantizeCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:success",
@@ -71,7 +75,9 @@ public final class QuantSweep implements Runnable {
         if (cause instanceof ParameterException) {
             status = BAD_INPUT;
             message = cause.getMessage() + "; see '" + command.getCommandSpec().qualifiedName() + " --help'";
-        } else if (cause instanceof IllegalArgumentException || cause instanceof FormatException) {
+        } else if (cause instanceof IllegalArgumentException || cause instanceof FormatException
+                || cause instanceof RecipeException || cause instanceof ImportanceMatrixException
+                || cause instanceof GpuUnavailableException) {
             status = BAD_INPUT;
             message = cause.getMessage();
         } else if (cause instanceof NoSuchFileException n) {

@@ -13,8 +13,8 @@ import org.apache.hadoop.fs.Path;
  * Assembles, verifies and commits one GGUF file of a {@link ShardJob}.
  *
  * <p>Protocol: a temporary {@code .<file>.<uuid>.tmp} in the job's work directory receives the header
- * and then the parts, by the file system's {@code concat} where it has one (HDFS moves blocks, no
- * bytes are copied; the parts are consumed) or else by a streaming copy; it is synced and closed,
+ * and then the parts, by HDFS's {@code concat} on HDFS (the namenode moves the parts' blocks behind the
+ * header, no byte is copied, the parts are consumed) or else by a streaming copy; it is synced and closed,
  * then read back in full and checked ({@link #verify}: size, header bytes, each part's CRC-32C at its
  * planned offset); only then is it renamed to the target. A failure at any step deletes the temporary
  * file, so a target name never shows an incomplete or unverified file. The caller's unit records keep
@@ -22,10 +22,14 @@ import org.apache.hadoop.fs.Path;
  */
 public final class ShardAssembler {
     private static final int BUFFER = 1 << 20;
+    private static final String HDFS = "hdfs";
 
     /** How parts are joined. */
     public enum Mode {
-        /** {@code concat} where the file system has it, else {@link #COPY}. */
+        /**
+         * HDFS {@code concat} on HDFS, else {@link #COPY}. Only HDFS's concat appends to its target;
+         * the local file system's replaces the target, so it is not used there.
+         */
         AUTO,
         /** Stream every part's bytes into the file (the parts stay). */
         COPY
@@ -68,6 +72,9 @@ public final class ShardAssembler {
 
     /** The header then {@code concat} of the parts; false when the file system cannot concat them. */
     private boolean concat(ShardJob job, Path temporary) throws IOException {
+        if (!HDFS.equals(fs.getUri().getScheme())) {
+            return false;
+        }
         try (FSDataOutputStream out = fs.create(temporary, true, BUFFER)) {
             out.write(job.header());
             out.hsync();
