@@ -143,6 +143,24 @@ class QuantizeJobTest {
         assertEquals(tensors.size(), TinyModel.assertEqualsReference(q4, tiny.bf16, Optional.empty(), tensors));
     }
 
+    @Test
+    void aTaskHoldsAboutThreeUnitBudgetsWhateverTheTensorSize(SparkSession spark) throws IOException {
+        long budget = 16 << 10;
+        QuantizeOptions o = options(List.of(recipe.toString()), "bounded").withUnitBytes(budget).withImatrix(tiny.imatrix.toString());
+        QuantizePlan plan = QuantizePlanner.plan(o, new org.apache.hadoop.conf.Configuration()).plan();
+        OutputTensor experts = tensors.stream().filter(t -> t.name().equals("blk.1.ffn_down_exps.weight")).findFirst().orElseThrow();
+        assertTrue(experts.elementCount() * 4 >= 100 * budget, "the expert tensor is far larger than the budget");
+        long expertUnits = plan.units().stream().filter(u -> u.tensor().name().equals(experts.name())).count();
+        assertTrue(expertUnits >= 100, "cut into " + expertUnits + " units, several per expert");
+        for (WorkUnit u : plan.units()) {
+            assertTrue(u.elements() * 4 <= budget || u.rows() == 1, u.toString());
+        }
+        QuantizeJob.Summary s = run(spark, o);
+        long longestRow = tensors.stream().mapToLong(OutputTensor::rowLength).max().orElseThrow();
+        assertTrue(s.peakUnitBytes() <= 3 * budget + 4 * longestRow, "peak " + s.peakUnitBytes());
+        assertEquals(tensors.size(), TinyModel.assertEqualsReference(paths(s), tiny.bf16, Optional.of(tiny.importanceMatrix()), tensors));
+    }
+
     static List<Path> paths(QuantizeJob.Summary s) {
         return s.files().stream().map(p -> Path.of(p.toUri())).toList();
     }

@@ -60,4 +60,33 @@ class ShardAssemblerTest {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file is left");
         }
     }
+
+    @Test
+    void verificationNamesTheFirstDamagedPart() throws IOException {
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        ShardJob job = job(4, expected);
+        new ShardAssembler(FS).assemble(job, ShardAssembler.Mode.COPY);
+        Path target = dir.resolve("out/V/m-V.gguf");
+        long third = job.header().length + job.parts().get(0).bytes() + job.parts().get(1).bytes() + 3;
+        QuantizeResumeTest.flipByte(target, third);
+        ShardVerificationException e = assertThrows(ShardVerificationException.class,
+                () -> new ShardAssembler(FS).verify(RealModelFiles.hadoop(target), job));
+        assertTrue(e.getMessage().contains("part 2 (u000002.part, bytes [" + (third - 3) + ", "), e.getMessage());
+        QuantizeResumeTest.flipByte(target, third);
+        QuantizeResumeTest.flipByte(target, 2);
+        e = assertThrows(ShardVerificationException.class, () -> new ShardAssembler(FS).verify(RealModelFiles.hadoop(target), job));
+        assertTrue(e.getMessage().contains("the header"), e.getMessage());
+    }
+
+    @Test
+    void aMissingPartFailsTheAssemblyAndLeavesNoFile() throws IOException {
+        ShardJob job = job(3, new ByteArrayOutputStream());
+        Files.delete(Path.of(java.net.URI.create(job.parts().get(1).path())));
+        IOException e = assertThrows(IOException.class, () -> new ShardAssembler(FS).assemble(job, ShardAssembler.Mode.AUTO));
+        assertTrue(e.getMessage().contains("u000001.part"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("out/V/m-V.gguf")));
+        try (var files = Files.list(dir.resolve("work/parts/v0"))) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+        }
+    }
 }
