@@ -51,10 +51,16 @@ final class TinyModel {
         this.imatrix = imatrix;
     }
 
-    /** Generates the model (seed 7) and its files under {@code dir}. */
-    static TinyModel create(Path dir) throws IOException {
+    /** Generates only the checkpoint (seed 7) into {@code dir/DeepSeek-V3-tiny}. */
+    static Path checkpoint(Path dir) throws IOException {
         Path model = dir.resolve("DeepSeek-V3-tiny");
         DeepseekV3Generator.generate(FS, RealModelFiles.hadoop(model), DeepseekV3Preset.TINY, 7, Optional.empty());
+        return model;
+    }
+
+    /** Generates the model (seed 7) and its files under {@code dir}. */
+    static TinyModel create(Path dir) throws IOException {
+        Path model = checkpoint(dir);
         Path f32 = dir.resolve("tiny-F32.gguf");
         Path bf16 = dir.resolve("tiny-BF16.gguf");
         CheckpointConverter.convert(FS, RealModelFiles.hadoop(model), f32, GgmlType.F32, MlaLayout.SPLIT);
