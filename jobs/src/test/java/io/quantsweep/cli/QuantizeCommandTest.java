@@ -105,6 +105,18 @@ class QuantizeCommandTest {
     }
 
     @Test
+    void theExampleJobConfigParses() {
+        QuantizeCommand c = new QuantizeCommand();
+        new picocli.CommandLine(c).parseArgs("@../conf/quantize-deepseek-v3.args");
+        io.quantsweep.quantize.QuantizeOptions o = c.options();
+        assertEquals("hdfs:///models/DeepSeek-V3", o.model());
+        assertEquals(List.of("Q4_K_M", "Q3_K_M", "DQ3_K_M", "conf/recipes/Q2_K_L.yaml"), o.variants());
+        assertEquals(Optional.of(io.quantsweep.format.gguf.GgufSplit.Limit.maxBytes(48_000_000_000L)), o.split());
+        assertEquals(64L << 20, o.unitBytes());
+        assertEquals("yarn", c.master);
+    }
+
+    @Test
     void helpExplainsTheSourcePrecisionDefault() {
         Result help = run("quantize", "--help");
         assertEquals(0, help.status());
