@@ -7,6 +7,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -81,6 +82,7 @@ public final class QuantizeJob {
     }
 
     public static Summary run(SparkSession spark, QuantizeOptions o, PrintWriter log) throws IOException {
+        long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = jsc.hadoopConfiguration();
         QuantizePlanner.Planned planned = QuantizePlanner.plan(o, conf);
@@ -88,9 +90,9 @@ public final class QuantizeJob {
         Path out = planned.output();
         FileSystem fs = HadoopFileSystems.of(out, conf);
         RunManifest.State state = planned.manifest().check(fs, out);
-        log.printf("quantize: %s, %d variant(s) %s, %d units, %.2f GB to read, output %s (%s)%n", planned.modelDirectory(),
-                plan.variants().size(), plan.variantNames(), plan.units().size(), plan.sourceBytes() / 1e9, out,
-                state.name().toLowerCase());
+        log.printf("quantize: %s, %d parameters, %d variant(s) %s, %d units, %.2f GB to read, output %s (%s)%n",
+                planned.modelDirectory(), plan.variants().get(0).parameterCount(), plan.variants().size(), plan.variantNames(),
+                plan.units().size(), plan.sourceBytes() / 1e9, out, state.name().toLowerCase(Locale.ROOT));
         log.flush();
         if (state == RunManifest.State.COMPLETE) {
             log.println("quantize: the run in " + out + " is complete; nothing to do");
@@ -154,7 +156,8 @@ public final class QuantizeJob {
         planned.manifest().writeSuccess(fs, out, QuantizeTables.successSummary(plan, out, computed, reused));
         store.deleteAll();
         log.print(report.table());
-        log.printf("quantize: done, %d units quantized, %d reused from an earlier attempt%n", computed, reused);
+        log.printf(Locale.ROOT, "quantize: done in %.1f s, %d units quantized, %d reused from an earlier attempt%n",
+                (System.nanoTime() - start) / 1e9, computed, reused);
         log.flush();
         return new Summary(state, plan.units().size(), computed, reused, files(plan, out), Optional.of(report), peak);
     }

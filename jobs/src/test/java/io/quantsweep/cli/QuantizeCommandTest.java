@@ -60,7 +60,7 @@ class QuantizeCommandTest {
         Result r = quantize("cli");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("variant ") && r.out().contains("pure:Q4_0"), r.out());
-        assertTrue(r.out().contains("quantize: done, "), r.out());
+        assertTrue(r.out().contains("quantize: done in "), r.out());
         assertTrue(Files.exists(dir.resolve("cli/pure_Q4_0/DeepSeek-V3-tiny-pure_Q4_0.gguf")));
         assertTrue(Files.exists(dir.resolve("cli/Q8_0/DeepSeek-V3-tiny-Q8_0.gguf")));
         assertEquals(2, spark.range(2).count(), "the session still runs");

@@ -145,13 +145,13 @@ class QuantizeJobTest {
 
     @Test
     void aTaskHoldsAboutThreeUnitBudgetsWhateverTheTensorSize(SparkSession spark) throws IOException {
-        long budget = 16 << 10;
+        long budget = 32 << 10;
         QuantizeOptions o = options(List.of(recipe.toString()), "bounded").withUnitBytes(budget).withImatrix(tiny.imatrix.toString());
         QuantizePlan plan = QuantizePlanner.plan(o, new org.apache.hadoop.conf.Configuration()).plan();
         OutputTensor experts = tensors.stream().filter(t -> t.name().equals("blk.1.ffn_down_exps.weight")).findFirst().orElseThrow();
-        assertTrue(experts.elementCount() * 4 >= 100 * budget, "the expert tensor is far larger than the budget");
+        assertTrue(experts.elementCount() * 4 >= 64 * budget, "the expert tensor is far larger than the budget");
         long expertUnits = plan.units().stream().filter(u -> u.tensor().name().equals(experts.name())).count();
-        assertTrue(expertUnits >= 100, "cut into " + expertUnits + " units, several per expert");
+        assertTrue(expertUnits >= 64, "cut into " + expertUnits + " units, several per expert");
         for (WorkUnit u : plan.units()) {
             assertTrue(u.elements() * 4 <= budget || u.rows() == 1, u.toString());
         }
