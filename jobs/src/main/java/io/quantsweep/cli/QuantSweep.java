@@ -2,6 +2,7 @@ package io.quantsweep.cli;
 
 import io.quantsweep.format.FormatException;
 import io.quantsweep.quant.recipe.RecipeException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -80,6 +81,10 @@ public final class QuantSweep implements Runnable {
         } else if (cause instanceof NoSuchFileException n) {
             status = BAD_INPUT;
             message = "no such file or directory: " + n.getFile();
+        } else if (cause instanceof FileNotFoundException) {
+            // Hadoop's file systems report a missing path this way
+            status = BAD_INPUT;
+            message = cause.getMessage();
         } else if (cause instanceof AccessDeniedException a) {
             status = IO_FAILURE;
             message = "permission denied: " + a.getFile();
