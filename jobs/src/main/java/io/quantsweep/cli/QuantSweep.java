@@ -1,6 +1,8 @@
 package io.quantsweep.cli;
 
 import io.quantsweep.format.FormatException;
+import io.quantsweep.quant.recipe.RecipeException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "quantsweep", mixinStandardHelpOptions = true, versionProvider = QuantSweep.Version.class,
         description = "Quantize, evaluate and analyse very large open models on Apache Spark.",
-        subcommands = {CodecCommand.class, GgufInfoCommand.class, GenerateModelCommand.class, ConvertCommand.class},
+        subcommands = {CodecCommand.class, GgufInfoCommand.class, GenerateModelCommand.class, ConvertCommand.class,
+            PlanCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:success",
@@ -71,12 +74,17 @@ public final class QuantSweep implements Runnable {
         if (cause instanceof ParameterException) {
             status = BAD_INPUT;
             message = cause.getMessage() + "; see '" + command.getCommandSpec().qualifiedName() + " --help'";
-        } else if (cause instanceof IllegalArgumentException || cause instanceof FormatException) {
+        } else if (cause instanceof IllegalArgumentException || cause instanceof FormatException
+                || cause instanceof RecipeException) {
             status = BAD_INPUT;
             message = cause.getMessage();
         } else if (cause instanceof NoSuchFileException n) {
             status = BAD_INPUT;
             message = "no such file or directory: " + n.getFile();
+        } else if (cause instanceof FileNotFoundException) {
+            // Hadoop's file systems report a missing path this way
+            status = BAD_INPUT;
+            message = cause.getMessage();
         } else if (cause instanceof AccessDeniedException a) {
             status = IO_FAILURE;
             message = "permission denied: " + a.getFile();

@@ -65,7 +65,7 @@ public final class CheckpointConverter {
     }
 
     /** The last component of {@code dir}, also when its URI ends in a slash (as a directory's {@code toUri()} does). */
-    static String directoryName(Path dir) {
+    public static String directoryName(Path dir) {
         String path = dir.toUri().getPath().replaceAll("/+$", "");
         return path.substring(path.lastIndexOf('/') + 1);
     }
@@ -84,20 +84,29 @@ public final class CheckpointConverter {
     /** The full metadata of the converted file. */
     public static GgufMetadata metadata(Model model, GgmlType type) {
         ModelMapping m = model.mapping();
-        GgufMetadata arch = m.metadata();
+        int vocabSize = m.config().requireInt("vocab_size");
+        return metadata(model.architecture(), m, model.name(),
+                model.tokenizer().metadata(model.architecture().tokenizerPre(), vocabSize, m.config()), type);
+    }
+
+    /**
+     * The full metadata of the converted file with the given {@code tokenizer.*} keys (empty for a
+     * planner that has no tokenizer files).
+     */
+    public static GgufMetadata metadata(Architecture architecture, ModelMapping m, String name, GgufMetadata tokenizer,
+            GgmlType type) {
         GgufMetadata md = new GgufMetadata();
-        md.put("general.architecture", GgufValue.string(model.architecture().ggufName()));
+        md.put("general.architecture", GgufValue.string(architecture.ggufName()));
         md.put("general.type", GgufValue.string("model"));
-        md.put("general.name", GgufValue.string(model.name()));
+        md.put("general.name", GgufValue.string(name));
         md.put("general.size_label", GgufValue.string(m.sizeLabel()));
-        arch.asMap().forEach((k, v) -> {
+        m.metadata().asMap().forEach((k, v) -> {
             if (!k.equals("general.architecture")) {
                 md.put(k, v);
             }
         });
         md.put("general.file_type", GgufValue.u32(fileType(type)));
-        int vocabSize = m.config().requireInt("vocab_size");
-        model.tokenizer().metadata(model.architecture().tokenizerPre(), vocabSize, m.config()).asMap().forEach(md::put);
+        tokenizer.asMap().forEach(md::put);
         md.put("general.quantization_version", GgufValue.u32(QUANTIZATION_VERSION));
         return md;
     }

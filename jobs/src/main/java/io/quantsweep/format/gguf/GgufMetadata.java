@@ -1,5 +1,6 @@
 package io.quantsweep.format.gguf;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,7 +16,9 @@ import java.util.Optional;
  * so re-setting a key moves it last. This is what makes llama-quantize and gguf-split output
  * reproducible byte for byte (spec §1.2, §7, §8).
  */
-public final class GgufMetadata {
+public final class GgufMetadata implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final LinkedHashMap<String, GgufValue> entries = new LinkedHashMap<>();
 
     public GgufMetadata() {

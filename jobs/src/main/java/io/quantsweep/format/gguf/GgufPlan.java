@@ -2,6 +2,7 @@ package io.quantsweep.format.gguf;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,7 +19,9 @@ import java.util.Set;
  * <p>The alignment is {@code general.alignment} when the metadata has it (a UINT32 power of two),
  * else 32. Offsets are dense: {@code offset[0] = 0}, {@code offset[i+1] = offset[i] + PAD(bytes[i])}.
  */
-public final class GgufPlan {
+public final class GgufPlan implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final GgufMetadata metadata;
     private final List<GgufTensorInfo> tensors;
     private final long alignment;

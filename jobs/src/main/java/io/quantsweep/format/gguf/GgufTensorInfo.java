@@ -1,6 +1,7 @@
 package io.quantsweep.format.gguf;
 
 import io.quantsweep.quant.GgmlType;
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Objects;
  * start of the data section as in the file (add {@link GgufHeader#dataOffset()} or
  * {@link GgufPlan#dataOffset()} for a file position).
  */
-public record GgufTensorInfo(GgufTensorSpec spec, long offset) {
+public record GgufTensorInfo(GgufTensorSpec spec, long offset) implements Serializable {
 
     public GgufTensorInfo {
         Objects.requireNonNull(spec, "spec");

@@ -1,6 +1,7 @@
 package io.quantsweep.format.gguf;
 
 import io.quantsweep.quant.GgmlType;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -12,7 +13,7 @@ import java.util.Objects;
  *
  * <p>{@code ne} is in GGUF order: {@code ne[0]} is the row length, the reverse of a numpy shape.
  */
-public record GgufTensorSpec(String name, GgmlType type, long[] ne) {
+public record GgufTensorSpec(String name, GgmlType type, long[] ne) implements Serializable {
 
     public GgufTensorSpec {
         Objects.requireNonNull(name, "name");

@@ -1,6 +1,7 @@
 package io.quantsweep.format.gguf;
 
 import io.quantsweep.quant.LittleEndian;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -14,7 +15,7 @@ import java.util.Objects;
  * keep their little-endian file bytes, so a 32,000-entry score table costs its file size and no
  * boxing.
  */
-public sealed interface GgufValue
+public sealed interface GgufValue extends Serializable
         permits GgufValue.Int, GgufValue.F32, GgufValue.F64, GgufValue.Bool, GgufValue.Str, GgufValue.Array {
 
     GgufValueType type();
