@@ -52,11 +52,12 @@ public record ModelInput(String name, ModelMapping mapping, GgmlType inputType, 
 
     /**
      * Bytes of {@code tokenizer.*} KVs per vocabulary entry when there is no tokenizer to measure:
-     * DeepSeek-V3's real keys (129,280 tokens and types, 127,741 merges, its chat template) take
-     * 5,006,539 bytes, 38.73 per entry. A byte-level BPE tokenizer has about one merge per token, so
-     * the ratio carries to similar tokenizers; it is an estimate, and says so where it is used.
+     * DeepSeek-V3's real keys (129,280 tokens and token types, 127,741 merges, the special ids and
+     * its chat template) take about 5.23 MB, 40.5 bytes per entry. A byte-level BPE tokenizer has about
+     * one merge per token, so the ratio carries over to similar tokenizers; it is an estimate, and the
+     * plan says so ({@link #exact()}).
      */
-    public static final int TOKENIZER_BYTES_PER_TOKEN = 39;
+    public static final double TOKENIZER_BYTES_PER_TOKEN = 40.5;
 
     public ModelInput {
         Objects.requireNonNull(name, "name");
@@ -92,8 +93,9 @@ public record ModelInput(String name, ModelMapping mapping, GgmlType inputType, 
      * @throws ModelMappingException for a config the mapping refuses or an index that lacks a tensor
      */
     public static ModelInput read(FileSystem fs, Path dirOrConfig, MlaLayout layout) throws IOException {
-        Path dir = fs.getFileStatus(dirOrConfig).isDirectory() ? dirOrConfig : dirOrConfig.getParent();
-        Path configFile = dir == dirOrConfig ? new Path(dir, HfConfig.FILE_NAME) : dirOrConfig;
+        boolean isDir = fs.getFileStatus(dirOrConfig).isDirectory();
+        Path dir = isDir ? dirOrConfig : dirOrConfig.getParent();
+        Path configFile = isDir ? new Path(dir, HfConfig.FILE_NAME) : dirOrConfig;
         HfConfig config = HfConfig.of(configFile.toString(), JsonFile.read(fs, configFile));
         Architecture arch = Architectures.of(config);
         ModelMapping mapping = arch.map(config, layout);
@@ -106,8 +108,8 @@ public record ModelInput(String name, ModelMapping mapping, GgmlType inputType, 
             return of(new CheckpointConverter.Model(arch, mapping, HfTokenizer.read(fs, dir), name), DEFAULT_INPUT_TYPE);
         }
         GgufMetadata md = CheckpointConverter.metadata(arch, mapping, name, new GgufMetadata(), DEFAULT_INPUT_TYPE);
-        long vocab = config.requireInt("vocab_size");
-        return new ModelInput(name, mapping, DEFAULT_INPUT_TYPE, md, vocab * TOKENIZER_BYTES_PER_TOKEN);
+        int vocab = config.requireInt("vocab_size");
+        return new ModelInput(name, mapping, DEFAULT_INPUT_TYPE, md, Math.round(vocab * TOKENIZER_BYTES_PER_TOKEN));
     }
 
     /** The facts llama.cpp's mixture rules read, from the architecture KVs. */

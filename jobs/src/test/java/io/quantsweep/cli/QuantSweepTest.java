@@ -1,11 +1,11 @@
 package io.quantsweep.cli;
 
-import static io.quantsweep.GoldenFiles.COLS;
+import static io.quantsweep.quant.Golden.COLS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quantsweep.GoldenFiles;
+import io.quantsweep.quant.Golden;
 import io.quantsweep.quant.Codecs;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.LittleEndian;
@@ -61,14 +61,14 @@ class QuantSweepTest {
     void quantizeWritesGgmlBytes(String type, String imatrix, String golden) throws IOException {
         List<String> args = new ArrayList<>(List.of("codec", "quantize", "--type", type, "--cols", "" + COLS));
         if (imatrix != null) {
-            args.addAll(List.of("--imatrix", GoldenFiles.copy(imatrix, dir).toString()));
+            args.addAll(List.of("--imatrix", Golden.copy(imatrix, dir).toString()));
         }
         Path out = dir.resolve("out.bin");
-        args.addAll(List.of(GoldenFiles.copy("c1_normal.f32", dir).toString(), out.toString()));
+        args.addAll(List.of(Golden.copy("c1_normal.f32", dir).toString(), out.toString()));
 
         Result r = run(args.toArray(String[]::new));
         assertEquals(new Result(0, "", ""), r);
-        assertArrayEquals(GoldenFiles.bytes(golden), Files.readAllBytes(out));
+        assertArrayEquals(Golden.bytes(golden), Files.readAllBytes(out));
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
@@ -79,14 +79,14 @@ class QuantSweepTest {
     void dequantizeWritesGgmlFloats(String type, String bin, String golden) throws IOException {
         Path out = dir.resolve("out.f32");
         Result r = run("codec", "dequantize", "--type", type, "--cols", "" + COLS,
-                GoldenFiles.copy(bin, dir).toString(), out.toString());
+                Golden.copy(bin, dir).toString(), out.toString());
         assertEquals(new Result(0, "", ""), r);
-        assertArrayEquals(GoldenFiles.bytes(golden), Files.readAllBytes(out));
+        assertArrayEquals(Golden.bytes(golden), Files.readAllBytes(out));
     }
 
     @Test
     void aNaNFailsWithItsRowAndColumnAndLeavesTheOldOutput() throws IOException {
-        float[] x = GoldenFiles.floats("c1_normal.f32");
+        float[] x = Golden.floats("c1_normal.f32");
         x[2 * COLS + 5] = Float.NaN;
         Path in = Files.write(dir.resolve("nan.f32"), LittleEndian.toBytes(x));
         Path out = Files.writeString(dir.resolve("out.bin"), "old");
@@ -107,7 +107,7 @@ class QuantSweepTest {
 
     @Test
     void refusesAnImportanceVectorOfTheWrongLength() throws IOException {
-        Path in = GoldenFiles.copy("c1_normal.f32", dir);
+        Path in = Golden.copy("c1_normal.f32", dir);
         Path imatrix = Files.write(dir.resolve("imp.f32"), new byte[16]);
         assertBadInput(run("codec", "quantize", "--type", "Q8_0", "--cols", "" + COLS, "--imatrix", imatrix.toString(),
                 in.toString(), dir + "/o"), "imp.f32: 16 bytes, expected 8192");
@@ -115,7 +115,7 @@ class QuantSweepTest {
 
     @Test
     void refusesUnknownTypesTypesWithoutACodecAndBadRowLengths() throws IOException {
-        String in = GoldenFiles.copy("c1_normal.f32", dir).toString();
+        String in = Golden.copy("c1_normal.f32", dir).toString();
         assertBadInput(run("codec", "quantize", "--type", "Q9_Z", "--cols", "" + COLS, in, dir + "/o"),
                 "Invalid value for option '--type': unknown ggml type 'Q9_Z'");
         assertBadInput(run("codec", "quantize", "--type", "Q8_K", "--cols", "" + COLS, in, dir + "/o"),
@@ -135,7 +135,7 @@ class QuantSweepTest {
         assertBadInput(run("codec", "quantize", "--type", "Q8_0", "a", "b"),
                 "Missing required option: '--cols=N'; see 'quantsweep codec quantize --help'");
         assertBadInput(run("codec"), "missing subcommand, one of: quantize, dequantize; see 'quantsweep codec --help'");
-        assertBadInput(run(), "missing subcommand, one of: codec, gguf-info, generate-model, convert, quantize; see 'quantsweep --help'");
+        assertBadInput(run(), "missing subcommand, one of: codec, gguf-info, generate-model, convert, plan, quantize; see 'quantsweep --help'");
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.quantsweep.raw;
 
-import static io.quantsweep.GoldenFiles.COLS;
-import static io.quantsweep.GoldenFiles.ROWS;
+import static io.quantsweep.quant.Golden.COLS;
+import static io.quantsweep.quant.Golden.ROWS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.quantsweep.GoldenFiles;
+import io.quantsweep.quant.Golden;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.LittleEndian;
 import java.io.IOException;
@@ -28,20 +28,20 @@ class RawRowCodecTest {
     @ValueSource(ints = {1, 3, 4, 64})
     void quantizesAndDecodesAsGgmlWhateverTheSlab(int slabRows) throws IOException {
         RawRowCodec codec = new RawRowCodec(GgmlType.Q8_0, COLS, slabRows);
-        Path in = GoldenFiles.copy("c1_normal.f32", dir);
+        Path in = Golden.copy("c1_normal.f32", dir);
 
         assertEquals(ROWS, codec.quantize(in, null, dir.resolve("q.bin")));
-        assertArrayEquals(GoldenFiles.bytes("c1_normal.Q8_0.bin"), Files.readAllBytes(dir.resolve("q.bin")));
+        assertArrayEquals(Golden.bytes("c1_normal.Q8_0.bin"), Files.readAllBytes(dir.resolve("q.bin")));
 
         assertEquals(ROWS, codec.dequantize(dir.resolve("q.bin"), dir.resolve("deq.f32")));
-        assertArrayEquals(GoldenFiles.bytes("c1_normal.Q8_0.deq.f32"), Files.readAllBytes(dir.resolve("deq.f32")));
+        assertArrayEquals(Golden.bytes("c1_normal.Q8_0.deq.f32"), Files.readAllBytes(dir.resolve("deq.f32")));
     }
 
     @Test
     void readsTheImportanceVectorAndChecksItsLength() throws IOException {
         RawRowCodec codec = RawRowCodec.of(GgmlType.F16, COLS);
-        Path imatrix = GoldenFiles.copy("c1_normal.imatrix.f32", dir);
-        assertArrayEquals(GoldenFiles.floats("c1_normal.imatrix.f32"), codec.readImportance(imatrix));
+        Path imatrix = Golden.copy("c1_normal.imatrix.f32", dir);
+        assertArrayEquals(Golden.floats("c1_normal.imatrix.f32"), codec.readImportance(imatrix));
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RawRowCodec.of(GgmlType.F16, 1024).readImportance(imatrix));
@@ -51,7 +51,7 @@ class RawRowCodecTest {
 
     @Test
     void refusesANonFiniteValueWithItsFilePositionAndWritesNothing() throws IOException {
-        float[] x = GoldenFiles.floats("c1_normal.f32");
+        float[] x = Golden.floats("c1_normal.f32");
         x[3 * COLS + 17] = Float.NaN;
         Path in = Files.write(dir.resolve("nan.f32"), LittleEndian.toBytes(x));
         RawRowCodec codec = new RawRowCodec(GgmlType.Q8_0, COLS, 2);

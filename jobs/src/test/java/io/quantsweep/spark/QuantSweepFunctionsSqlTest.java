@@ -1,13 +1,13 @@
 package io.quantsweep.spark;
 
-import static io.quantsweep.GoldenFiles.COLS;
-import static io.quantsweep.GoldenFiles.ROWS;
+import static io.quantsweep.quant.Golden.COLS;
+import static io.quantsweep.quant.Golden.ROWS;
 import static io.quantsweep.spark.DatasetAssertions.assertSameRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quantsweep.GoldenFiles;
+import io.quantsweep.quant.Golden;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.LittleEndian;
 import io.quantsweep.quant.sql.QuantSweepFunctions;
@@ -35,14 +35,14 @@ class QuantSweepFunctionsSqlTest {
     @BeforeAll
     static void registerFunctionsAndGoldenViews(SparkSession spark) {
         QuantSweepFunctions.register(spark);
-        float[] x = GoldenFiles.floats("c1_normal.f32");
+        float[] x = Golden.floats("c1_normal.f32");
         List<Row> rows = new ArrayList<>();
         for (int r = 0; r < ROWS; r++) {
             rows.add(RowFactory.create(r, boxed(Arrays.copyOfRange(x, r * COLS, (r + 1) * COLS))));
         }
         spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType).add("row", FLOATS))
                 .createOrReplaceTempView("golden");
-        spark.createDataFrame(List.of(RowFactory.create((Object) boxed(GoldenFiles.floats("c1_normal.imatrix.f32")))),
+        spark.createDataFrame(List.of(RowFactory.create((Object) boxed(Golden.floats("c1_normal.imatrix.f32")))),
                 new StructType().add("imp", FLOATS)).createOrReplaceTempView("importance");
     }
 
@@ -54,9 +54,9 @@ class QuantSweepFunctionsSqlTest {
         return out;
     }
 
-    /** Row {@code r} of a golden file of {@link GoldenFiles#ROWS} equal rows. */
+    /** Row {@code r} of a golden file of {@link Golden#ROWS} equal rows. */
     private static byte[] goldenRow(String file, int r) {
-        byte[] all = GoldenFiles.bytes(file);
+        byte[] all = Golden.bytes(file);
         int rowBytes = all.length / ROWS;
         return Arrays.copyOfRange(all, r * rowBytes, (r + 1) * rowBytes);
     }

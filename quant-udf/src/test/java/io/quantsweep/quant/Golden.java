@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +28,10 @@ public final class Golden {
             return file;
         }
     }
+
+    /** Shape of every golden case: rows × columns. */
+    public static final int ROWS = 4;
+    public static final int COLS = 2048;
 
     private static final List<Entry> ENTRIES = load();
 
@@ -74,6 +80,11 @@ public final class Golden {
     public static float[] floats(String file) {
         byte[] b = bytes(file);
         return LittleEndian.toFloats(b, 0, b.length / 4);
+    }
+
+    /** Writes a golden file into {@code dir} under its own name and returns the copy. */
+    public static Path copy(String file, Path dir) throws IOException {
+        return Files.write(dir.resolve(file), bytes(file));
     }
 
     /** The input rows of a case. */

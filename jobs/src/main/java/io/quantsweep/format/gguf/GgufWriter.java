@@ -1,6 +1,7 @@
 package io.quantsweep.format.gguf;
 
 import io.quantsweep.io.AtomicOutput;
+import io.quantsweep.io.CountingOutputStream;
 import java.io.Closeable;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -30,7 +31,7 @@ public final class GgufWriter implements Closeable {
     private static final byte[] ZEROS = new byte[4096];
 
     private final GgufPlan plan;
-    private final CountingStream out;
+    private final CountingOutputStream out;
     private final AtomicOutput file;
     private final long expectedBytes;
     private State state;
@@ -38,7 +39,7 @@ public final class GgufWriter implements Closeable {
 
     private GgufWriter(GgufPlan plan, OutputStream out, AtomicOutput file, State start) {
         this.plan = Objects.requireNonNull(plan, "plan");
-        this.out = new CountingStream(out);
+        this.out = new CountingOutputStream(out);
         this.file = file;
         this.state = start;
         this.expectedBytes = start == State.NEW ? plan.fileSize() : plan.dataSize();
@@ -106,9 +107,9 @@ public final class GgufWriter implements Closeable {
             throw new IllegalArgumentException("tensor '%s' has %d bytes, the plan says %d".formatted(t.name(), data.size(), t.byteSize()));
         }
         guarded(() -> {
-            long before = out.count;
+            long before = out.count();
             data.writeTo(out);
-            long written = out.count - before;
+            long written = out.count() - before;
             if (written != t.byteSize()) {
                 throw new IOException("tensor '%s': its source wrote %d bytes, the plan says %d".formatted(t.name(), written, t.byteSize()));
             }
@@ -129,8 +130,8 @@ public final class GgufWriter implements Closeable {
         require((state == State.HEADER || state == State.TENSORS) && next == plan.tensors().size(), "finish");
         guarded(() -> {
             out.flush();
-            if (out.count != expectedBytes) {
-                throw new IOException("wrote %d bytes, the plan says %d".formatted(out.count, expectedBytes));
+            if (out.count() != expectedBytes) {
+                throw new IOException("wrote %d bytes, the plan says %d".formatted(out.count(), expectedBytes));
             }
             if (file != null) {
                 file.commit();
@@ -186,32 +187,6 @@ public final class GgufWriter implements Closeable {
             int k = (int) Math.min(n, ZEROS.length);
             out.write(ZEROS, 0, k);
             n -= k;
-        }
-    }
-
-    /** Counts bytes so the writer can hold every tensor and the whole file to the plan. */
-    private static final class CountingStream extends FilterOutputStream {
-        long count;
-
-        CountingStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
-
-        @Override
-        public void close() {
-            // the stream belongs to the caller or to AtomicOutput
         }
     }
 }

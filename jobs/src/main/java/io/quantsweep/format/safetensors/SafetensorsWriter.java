@@ -1,6 +1,7 @@
 package io.quantsweep.format.safetensors;
 
 import io.quantsweep.io.AtomicOutput;
+import io.quantsweep.io.CountingOutputStream;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.FilterOutputStream;
@@ -137,36 +138,11 @@ public final class SafetensorsWriter {
         for (Map.Entry<String, Entry> e : tensors.entrySet()) {
             CountingOutputStream counted = new CountingOutputStream(out);
             e.getValue().body.writeTo(counted);
-            if (counted.count != e.getValue().bytes) {
-                throw new IOException("tensor '" + e.getKey() + "': its body wrote " + counted.count
+            if (counted.count() != e.getValue().bytes) {
+                throw new IOException("tensor '" + e.getKey() + "': its body wrote " + counted.count()
                         + " bytes, its shape " + e.getValue().shape + " of " + e.getValue().dtype + " needs "
                         + e.getValue().bytes);
             }
-        }
-    }
-
-    /** Counts what a tensor body writes; closing it leaves the file open. */
-    private static final class CountingOutputStream extends FilterOutputStream {
-        long count;
-
-        CountingOutputStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
-
-        @Override
-        public void close() {
         }
     }
 

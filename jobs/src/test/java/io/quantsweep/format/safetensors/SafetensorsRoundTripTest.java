@@ -229,6 +229,34 @@ class SafetensorsRoundTripTest {
         assertThrows(IllegalArgumentException.class, () -> w.add("y", SafetensorsDtype.F16, List.of(1L), new byte[2]));
     }
 
+    @Test
+    void bodiesStreamTheirBytesInTurnAndMustWriteExactlyTheShapesLength() throws IOException {
+        Path file = LocalFiles.path(dir.resolve("streamed.safetensors"));
+        List<String> calls = new java.util.ArrayList<>();
+        new SafetensorsWriter()
+                .add("a", SafetensorsDtype.U8, List.of(3L), out -> {
+                    calls.add("a");
+                    out.write(new byte[] {1, 2});
+                    out.write(3);
+                })
+                .add("b", SafetensorsDtype.F16, List.of(1L), new byte[] {4, 5})
+                .add("c", SafetensorsDtype.U8, List.of(2L, 1L), out -> {
+                    calls.add("c");
+                    out.write(new byte[] {6, 7});
+                })
+                .write(fs, file);
+        assertEquals(List.of("a", "c"), calls);
+        try (SafetensorsFile f = SafetensorsFile.open(fs, file)) {
+            assertArrayEquals(new byte[] {1, 2, 3}, f.read("a"));
+            assertArrayEquals(new byte[] {6, 7}, f.read("c"));
+        }
+        Path bad = LocalFiles.path(dir.resolve("short.safetensors"));
+        IOException e = assertThrows(IOException.class, () -> new SafetensorsWriter()
+                .add("s", SafetensorsDtype.F32, List.of(2L), out -> out.write(new byte[7])).write(fs, bad));
+        assertTrue(e.getMessage().contains("tensor 's': its body wrote 7 bytes, its shape [2] of F32 needs 8"), e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("short.safetensors")), "a failed write leaves no file");
+    }
+
     private static byte[] shorts(int... values) {
         byte[] b = new byte[2 * values.length];
         for (int i = 0; i < values.length; i++) {

@@ -67,7 +67,7 @@ class BuiltInRecipesTest {
         Map<GgmlType, Long> params = new EnumMap<>(GgmlType.class);
         long all = 0;
         for (TensorAssignment a : plan.tensors()) {
-            if (DeepSeekV3Tensors.kind(a.name()).equals("ffn_down_exps")) {
+            if (DeepSeekV3MixtureTable.kind(a.name()).equals("ffn_down_exps")) {
                 layers.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(a.tensor().layer());
                 params.merge(a.type(), a.tensor().elements(), Long::sum);
                 all += a.tensor().elements();
@@ -99,7 +99,7 @@ class BuiltInRecipesTest {
         RecipePlan q3km = plan(Recipe.of(Mixture.Q3_K_M));
         for (int i = 0; i < dq3.tensors().size(); i++) {
             TensorAssignment a = dq3.tensors().get(i);
-            String kind = DeepSeekV3Tensors.kind(a.name());
+            String kind = DeepSeekV3MixtureTable.kind(a.name());
             if (kind.equals("ffn_down_exps")) {
                 continue;
             }

@@ -68,12 +68,6 @@ final class DeepSeekV3Tensors {
         return List.copyOf(t);
     }
 
-    /** The tensor's kind: its name without {@code blk.N.} and {@code .weight}. */
-    static String kind(String name) {
-        String s = name.startsWith("blk.") ? name.substring(name.indexOf('.', 4) + 1) : name;
-        return s.endsWith(".weight") ? s.substring(0, s.length() - 7) : s;
-    }
-
     private static void bf16(List<RecipeTensor> t, String name, long... ne) {
         t.add(RecipeTensor.of(name, GgmlType.BF16, ne));
     }

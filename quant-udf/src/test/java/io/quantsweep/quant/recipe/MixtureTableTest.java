@@ -22,38 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** llama.cpp's ten K-quant mixtures on DeepSeek-V3 671B against deepseek-v3-gguf.md §3.6. */
+/** llama.cpp's ten K-quant mixtures on DeepSeek-V3 671B against deepseek-v3-gguf.md §3.6 ({@link DeepSeekV3MixtureTable}). */
 class MixtureTableTest {
-
-    /** §3.6 "M": the use_more_bits layers, as the spec lists them. */
-    private static final Set<Integer> M_LAYERS = IntStream.concat(IntStream.concat(
-                    IntStream.rangeClosed(0, 6), IntStream.iterate(9, i -> i <= 51, i -> i + 3)),
-            IntStream.rangeClosed(53, 60)).boxed().collect(Collectors.toUnmodifiableSet());
-
-    /**
-     * §3.6's table, one row per tensor kind, one cell per mixture in {@link Mixture} order. A cell is a
-     * type, {@code L<k?A:B} (layers below k get A) or {@code M?A:B} (the M layers get A).
-     */
-    private static final Map<String, String> TABLE = Map.ofEntries(
-            Map.entry("token_embd", "Q2_K Q3_K Q3_K Q3_K Q4_K Q4_K Q5_K Q5_K Q6_K Q8_0"),
-            Map.entry("output", "Q6_K Q6_K Q6_K Q6_K Q6_K Q6_K Q6_K Q6_K Q6_K Q8_0"),
-            Map.entry("attn_q_a", "Q2_K Q3_K Q3_K Q3_K Q4_K Q4_K Q5_K Q5_K Q6_K Q8_0"),
-            Map.entry("attn_q_b", "Q2_K Q3_K Q3_K Q3_K Q4_K Q4_K Q5_K Q5_K Q6_K Q8_0"),
-            Map.entry("attn_kv_a_mqa", "Q2_K Q3_K Q3_K Q3_K Q4_K Q4_K Q5_K Q5_K Q6_K Q8_0"),
-            Map.entry("attn_v_b", "Q2_K Q3_K Q3_K Q3_K Q4_K Q4_K Q5_K Q5_K Q6_K Q8_0"),
-            Map.entry("attn_k_b", "Q4_0 Q4_0 Q4_0 Q4_0 Q5_0 Q5_0 Q5_1 Q5_1 Q8_0 Q8_0"),
-            Map.entry("attn_output", "Q3_K Q3_K Q4_K Q5_K Q4_K Q4_K Q5_K Q5_K Q6_K Q8_0"),
-            Map.entry("ffn_down", "Q3_K Q3_K L<3?Q5_K:Q4_K Q5_K L<7?Q5_K:Q4_K M?Q6_K:Q4_K Q5_K M?Q6_K:Q5_K Q6_K Q8_0"),
-            Map.entry("ffn_down_exps", "Q3_K Q3_K L<3?Q5_K:Q4_K Q5_K L<7?Q5_K:Q4_K M?Q6_K:Q4_K Q5_K M?Q6_K:Q5_K Q6_K Q8_0"),
-            Map.entry("ffn_down_shexp", "Q3_K Q3_K L<3?Q5_K:Q4_K Q5_K L<7?Q5_K:Q4_K M?Q6_K:Q4_K Q5_K M?Q6_K:Q5_K Q6_K Q8_0"),
-            Map.entry("ffn_gate", "Q2_K Q3_K Q3_K Q3_K Q4_K Q4_K Q5_K Q5_K Q6_K Q8_0"),
-            Map.entry("ffn_up", "Q2_K Q3_K Q3_K Q3_K Q4_K Q4_K Q5_K Q5_K Q6_K Q8_0"),
-            Map.entry("ffn_gate_exps", "Q2_K Q3_K Q3_K Q3_K Q4_K Q4_K Q5_K Q5_K Q6_K Q8_0"),
-            Map.entry("ffn_up_exps", "Q2_K Q3_K Q3_K Q3_K Q4_K Q4_K Q5_K Q5_K Q6_K Q8_0"),
-            Map.entry("ffn_gate_shexp", "Q2_K Q3_K Q3_K Q3_K Q4_K Q4_K Q5_K Q5_K Q6_K Q8_0"),
-            Map.entry("ffn_up_shexp", "Q2_K Q3_K Q3_K Q3_K Q4_K Q4_K Q5_K Q5_K Q6_K Q8_0"));
-
-    private static final Pattern CONDITIONAL = Pattern.compile("(L<(\\d+)|M)\\?(\\w+):(\\w+)");
 
     @Test
     void tensorListMatchesTheSpecCounts() {
@@ -77,12 +47,10 @@ class MixtureTableTest {
                 assertEquals(Decision.KEPT, a.decision(), t.name());
                 continue;
             }
-            String row = TABLE.get(DeepSeekV3Tensors.kind(t.name()));
-            String cell = row.split(" ")[mixture.ordinal()];
-            assertEquals(expected(cell, t.layer()), a.type(), mixture + " " + t.name());
+            assertEquals(DeepSeekV3MixtureTable.expected(mixture, t.name()), a.type(), mixture + " " + t.name());
             assertEquals(Decision.BASE, a.decision(), t.name());
             assertEquals(mixture.name(), a.decidedBy());
-            assertEquals(DeepSeekV3Tensors.kind(t.name()).equals("attn_k_b") && a.type() != mixture.defaultType(),
+            assertEquals(DeepSeekV3MixtureTable.kind(t.name()).equals("attn_k_b") && a.type() != mixture.defaultType(),
                     a.fellBack(), t.name());
         }
     }
@@ -132,7 +100,7 @@ class MixtureTableTest {
         for (int layer = 0; layer < DeepSeekV3Tensors.LAYERS; layer++) {
             GgmlType kvB = plan.assignment("blk." + layer + ".attn_kv_b.weight").type();
             GgmlType want = switch (mixture) {
-                case Q4_K_M -> M_LAYERS.contains(layer) ? GgmlType.Q6_K : GgmlType.Q4_K;
+                case Q4_K_M -> DeepSeekV3MixtureTable.M_LAYERS.contains(layer) ? GgmlType.Q6_K : GgmlType.Q4_K;
                 case Q3_K_M -> layer < 2 ? GgmlType.Q5_K : GgmlType.Q4_K;
                 default -> GgmlType.Q3_K;
             };
@@ -164,7 +132,7 @@ class MixtureTableTest {
     void useMoreBitsGivesTheSpecsThirtyLayers() {
         Set<Integer> got = IntStream.range(0, 61).filter(i -> MixtureRules.useMoreBits(i, 61)).boxed()
                 .collect(Collectors.toSet());
-        assertEquals(M_LAYERS, got);
+        assertEquals(DeepSeekV3MixtureTable.M_LAYERS, got);
         assertEquals(30, got.size());
     }
 
@@ -183,15 +151,6 @@ class MixtureTableTest {
         assertFalse(a.tensors().stream().anyMatch(t -> t.name().startsWith("blk.61")));
         assertTrue(a.tensors().indexOf(a.assignment("blk.9.ffn_up_shexp.weight"))
                 < a.tensors().indexOf(a.assignment("blk.10.attn_k_b.weight")));
-    }
-
-    private static GgmlType expected(String cell, int layer) {
-        var m = CONDITIONAL.matcher(cell);
-        if (!m.matches()) {
-            return GgmlType.parse(cell);
-        }
-        boolean first = m.group(2) != null ? layer < Integer.parseInt(m.group(2)) : M_LAYERS.contains(layer);
-        return GgmlType.parse(first ? m.group(3) : m.group(4));
     }
 
     private static Map<GgmlType, Integer> histogram(String text) {

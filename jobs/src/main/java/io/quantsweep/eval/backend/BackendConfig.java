@@ -1,0 +1,26 @@
+package io.quantsweep.eval.backend;
+
+import java.io.Serializable;
+
+/**
+ * How to reach a backend: small and serializable, so that the driver can check it and ship it to
+ * executors, where {@link #open()} builds the {@link Backend}.
+ */
+public interface BackendConfig extends Serializable {
+
+    /** What backends opened from this config can do; known without opening one. */
+    Capabilities capabilities();
+
+    /** A short name for messages, e.g. "http vllm (2 endpoints)". */
+    String describe();
+
+    /** Opens the backend: loads the model or checks the servers' health, and reads their build. */
+    Backend open() throws BackendException;
+
+    /**
+     * Refuses a sweep that needs what this backend cannot do, before anything is opened or sent.
+     */
+    default void requireCapabilities(Capability... needed) throws BackendException {
+        capabilities().require(describe(), needed);
+    }
+}

@@ -1,0 +1,129 @@
+package io.quantsweep.eval.backend.embedded;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
+import io.quantsweep.eval.backend.Backend;
+import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.BackendException.Reason;
+import io.quantsweep.eval.backend.Capabilities;
+import io.quantsweep.eval.backend.Capability;
+import io.quantsweep.eval.backend.Choice;
+import io.quantsweep.eval.backend.Choices;
+import io.quantsweep.eval.backend.Completion;
+import io.quantsweep.eval.backend.FinishReason;
+import io.quantsweep.eval.backend.GenerationParams;
+import io.quantsweep.eval.backend.NextTokenDistribution;
+import io.quantsweep.eval.backend.ServerInfo;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A {@link Backend} over a model that {@link EmbeddedEngine} keeps loaded in this JVM.
+ *
+ * <p>The binding returns text only: no token ids, no stop type, and never {@code n_probs} (setting it
+ * aborts the JVM in the binding's JSON code). So {@link #generate} streams and counts the pieces,
+ * one per generated token, and calls it {@link FinishReason#LENGTH} when that count reaches the
+ * budget. The count is exact unless the model spelled a UTF-8 character over several tokens:
+ * llama.cpp holds such pieces back and sends them as one (and drops them if generation ends
+ * inside the character), so the count is then low and a cut-off answer may read as STOP.
+ */
+final class EmbeddedBackend implements Backend {
+    private final EmbeddedEngine.Loaded loaded;
+
+    EmbeddedBackend(EmbeddedEngine.Loaded loaded) {
+        this.loaded = loaded;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return EmbeddedConfig.CAPABILITIES;
+    }
+
+    @Override
+    public ServerInfo serverInfo() {
+        return loaded.info();
+    }
+
+    @Override
+    public Completion generate(String prompt, GenerationParams params) throws BackendException {
+        if (params.tokenLogprobs()) {
+            throw capabilities().refusal(serverInfo().describe(), Set.of(Capability.TOKEN_LOGPROBS));
+        }
+        InferenceParameters p = request(prompt, params.maxTokens())
+                .setTemperature((float) params.temperature())
+                .setTopP((float) params.topP())
+                .setTopK(params.topK())
+                .setMinP((float) params.minP())
+                .setSeed(params.seed());
+        if (!params.stop().isEmpty()) {
+            p.setStopStrings(params.stop().toArray(String[]::new));
+        }
+        long start = System.nanoTime();
+        StringBuilder text = new StringBuilder();
+        int results = 0;
+        LlamaIterator it = model().generate(p).iterator();
+        try {
+            while (it.hasNext()) {
+                LlamaOutput out = it.next();
+                text.append(out.text);
+                results++;
+            }
+        } catch (RuntimeException e) {
+            it.cancel();
+            throw failure("generate", e);
+        }
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        // the last result is the final one, which carries no text in streaming mode
+        int tokens = Math.max(0, results - 1);
+        FinishReason finish = tokens >= params.maxTokens() ? FinishReason.LENGTH : FinishReason.STOP;
+        return new Completion(text.toString(), tokens, finish, latency, List.of());
+    }
+
+    @Override
+    public Choice choose(String prompt, List<String> choices) throws BackendException {
+        List<String> allowed = Choices.check(choices);
+        InferenceParameters p = request(prompt, Choices.tokenBudget(allowed))
+                .setTemperature(0f)
+                .setSeed(0)
+                .setGrammar(Choices.gbnf(allowed));
+        long start = System.nanoTime();
+        String answer;
+        try {
+            answer = model().complete(p);
+        } catch (RuntimeException e) {
+            throw failure("choose", e);
+        }
+        return Choices.match(allowed, answer, Duration.ofNanos(System.nanoTime() - start), serverInfo().describe());
+    }
+
+    @Override
+    public NextTokenDistribution topK(String prompt, int k) throws BackendException {
+        throw capabilities().refusal(serverInfo().describe(), Set.of(Capability.TOP_K));
+    }
+
+    /** Leaves the model loaded: see {@link EmbeddedEngine}. */
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedBackend[" + serverInfo().describe() + "]";
+    }
+
+    private LlamaModel model() {
+        return loaded.model();
+    }
+
+    private InferenceParameters request(String prompt, int maxTokens) {
+        return new InferenceParameters(prompt).setNPredict(maxTokens).setCachePrompt(loaded.config().cachePrompt());
+    }
+
+    private BackendException failure(String call, RuntimeException e) {
+        return new BackendException(Reason.ENGINE_FAILURE,
+                "%s failed in %s: %s".formatted(call, serverInfo().describe(), e.getMessage()), e);
+    }
+}

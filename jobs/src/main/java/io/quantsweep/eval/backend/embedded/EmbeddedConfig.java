@@ -1,0 +1,78 @@
+package io.quantsweep.eval.backend.embedded;
+
+import io.quantsweep.eval.backend.Backend;
+import io.quantsweep.eval.backend.BackendConfig;
+import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.Capabilities;
+import io.quantsweep.eval.backend.Capability;
+import java.util.Objects;
+
+/**
+ * llama.cpp inside the executor's JVM, through de.kherud:llama (a CPU build for Linux x86-64).
+ * It generates and chooses under a grammar; it gives no probabilities (asking that binding for them
+ * aborts the JVM). The model stays loaded for the JVM's lifetime, one per file, see
+ * {@link EmbeddedEngine}.
+ *
+ * @param modelPath   a GGUF file on the executor's local disk (the first shard of a split model)
+ * @param contextSize context length in tokens; 0 takes the model's training context
+ * @param threads     CPU threads; 0 takes every processor of the machine
+ * @param cachePrompt reuse the cached prefix of the previous prompt: faster, but logits then depend
+ *                    on the batch split and results can differ between runs
+ * @param nativeLog   where llama.cpp's own log goes
+ */
+public record EmbeddedConfig(String modelPath, int contextSize, int threads, boolean cachePrompt, NativeLog nativeLog)
+        implements BackendConfig {
+    private static final long serialVersionUID = 1L;
+    static final Capabilities CAPABILITIES = Capabilities.of(Capability.GENERATE, Capability.CHOOSE);
+
+    /** llama.cpp's log: off, or onto the process's stderr (not Java's System.err). */
+    public enum NativeLog { OFF, STDERR }
+
+    public EmbeddedConfig {
+        Objects.requireNonNull(modelPath, "modelPath");
+        Objects.requireNonNull(nativeLog, "nativeLog");
+        if (modelPath.isEmpty()) {
+            throw new IllegalArgumentException("empty model path");
+        }
+        if (contextSize < 0 || threads < 0) {
+            throw new IllegalArgumentException("contextSize and threads must be >= 0 (0 = default), not %d and %d"
+                    .formatted(contextSize, threads));
+        }
+    }
+
+    /** The model's own context size, every processor, no prompt cache, native log off. */
+    public static EmbeddedConfig of(String modelPath) {
+        return new EmbeddedConfig(modelPath, 0, 0, false, NativeLog.OFF);
+    }
+
+    public EmbeddedConfig withContextSize(int contextSize) {
+        return new EmbeddedConfig(modelPath, contextSize, threads, cachePrompt, nativeLog);
+    }
+
+    public EmbeddedConfig withThreads(int threads) {
+        return new EmbeddedConfig(modelPath, contextSize, threads, cachePrompt, nativeLog);
+    }
+
+    public EmbeddedConfig withCachePrompt(boolean cachePrompt) {
+        return new EmbeddedConfig(modelPath, contextSize, threads, cachePrompt, nativeLog);
+    }
+
+    public EmbeddedConfig withNativeLog(NativeLog nativeLog) {
+        return new EmbeddedConfig(modelPath, contextSize, threads, cachePrompt, nativeLog);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public String describe() {
+        return "embedded llama.cpp (" + modelPath + ")";
+    }
+
+    @Override
+    public Backend open() throws BackendException {
+        return new EmbeddedBackend(EmbeddedEngine.load(this));
+    }
+}

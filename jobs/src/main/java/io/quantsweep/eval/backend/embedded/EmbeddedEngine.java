@@ -1,0 +1,156 @@
+package io.quantsweep.eval.backend.embedded;
+
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.ModelParameters;
+import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.BackendException.Reason;
+import io.quantsweep.eval.backend.ServerInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The per-JVM side of the embedded backend: the native library, and one loaded model per file for
+ * the JVM's lifetime.
+ *
+ * <p>Why models are never closed: {@code LlamaModel.close()} can hang, so a model, once loaded,
+ * stays until the JVM exits. Loading is the expensive part (a whole GGUF), so executors share it
+ * across tasks anyway. The binding also attaches a non-daemon thread per model, so a JVM that
+ * loaded one ends only through {@code System.exit} (as Spark executors and our command line do).
+ *
+ * <p>Why the binding gets a private temporary folder: its loader extracts {@code libjllama.so} to a
+ * fixed name in {@code java.io.tmpdir}, and first deletes every file there whose name starts with
+ * "llama" or "jllama" — other JVMs' libraries and anyone's files. Unless the property
+ * {@code de.kherud.llama.tmpdir} is set already, this class sets it to a new folder of its own.
+ */
+final class EmbeddedEngine {
+    static final String BACKEND = "embedded-llama.cpp";
+    private static final String TMPDIR_PROPERTY = "de.kherud.llama.tmpdir";
+    private static final String LIBRARY = "libjllama.so";
+
+    /** Loaded models by absolute path; guarded by the class lock. */
+    private static final Map<Path, Loaded> MODELS = new HashMap<>();
+
+    /** A model loaded with {@code config}, and what produced it. */
+    record Loaded(EmbeddedConfig config, LlamaModel model, ServerInfo info) {
+    }
+
+    private EmbeddedEngine() {
+    }
+
+    /** Loads the native library once per JVM (on first use) and records its build. */
+    private static final class Native {
+        static final String BUILD;
+        static final String BINDING;
+        static final Exception FAILURE;
+
+        static {
+            String build = null;
+            String binding = null;
+            Exception failure = null;
+            try {
+                binding = bindingVersion();
+                build = initialize();
+            } catch (Exception | LinkageError e) {
+                failure = e instanceof Exception ex ? ex : new IOException(e.toString(), e);
+            }
+            BUILD = build;
+            BINDING = binding;
+            FAILURE = failure;
+        }
+    }
+
+    /** The llama.cpp build of the loaded library, e.g. {@code b4916-c6af2161}. */
+    static String build() throws BackendException {
+        if (Native.FAILURE != null) {
+            throw new BackendException(Reason.ENGINE_FAILURE,
+                    "cannot start the embedded llama.cpp: " + Native.FAILURE.getMessage(), Native.FAILURE);
+        }
+        return Native.BUILD;
+    }
+
+    private static String initialize() throws IOException, ClassNotFoundException {
+        String os = System.getProperty("os.name");
+        String arch = System.getProperty("os.arch");
+        if (!os.equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            throw new IOException("the embedded backend runs on Linux x86-64 only, not " + os + " " + arch
+                    + "; use the http backend");
+        }
+        if (System.getProperty(TMPDIR_PROPERTY) == null) {
+            Path dir = Files.createTempDirectory("quantsweep-jllama-");
+            dir.toFile().deleteOnExit();
+            System.setProperty(TMPDIR_PROPERTY, dir.toString());
+        }
+        Class.forName(LlamaModel.class.getName(), true, LlamaModel.class.getClassLoader());
+        return ElfBuildInfo.read(loadedLibrary());
+    }
+
+    /** Where the loader's {@code libjllama.so} is mapped into this process, from /proc/self/maps. */
+    private static Path loadedLibrary() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            int slash = line.indexOf('/');
+            if (slash >= 0 && line.endsWith("/" + LIBRARY)) {
+                return Path.of(line.substring(slash));
+            }
+        }
+        throw new IOException(LIBRARY + " is not mapped into this process after loading the binding");
+    }
+
+    private static String bindingVersion() throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = LlamaModel.class.getResourceAsStream("/META-INF/maven/de.kherud/llama/pom.properties")) {
+            if (in == null) {
+                return "de.kherud:llama (version unknown)";
+            }
+            p.load(in);
+        }
+        return "de.kherud:llama:" + p.getProperty("version");
+    }
+
+    /**
+     * The model of {@code config}, loaded on first use after {@link GgufPreflight} accepted it. Asking
+     * for a loaded file with other settings is refused: one model per file per JVM.
+     */
+    static synchronized Loaded load(EmbeddedConfig config) throws BackendException {
+        Path path = Path.of(config.modelPath()).toAbsolutePath().normalize();
+        Loaded loaded = MODELS.get(path);
+        if (loaded != null) {
+            if (!loaded.config().equals(config)) {
+                throw new BackendException(Reason.BAD_CONFIG, ("model %s is loaded in this JVM with %s; it stays "
+                        + "loaded for the JVM's lifetime, so it cannot be opened again with %s").formatted(path, loaded.config(), config));
+            }
+            return loaded;
+        }
+        String build = build();
+        String name = GgufPreflight.check(path, build);
+        int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+        ModelParameters mp = new ModelParameters().setModel(path.toString()).setThreads(threads).setParallel(1);
+        if (config.contextSize() > 0) {
+            mp.setCtxSize(config.contextSize());
+        }
+        if (config.nativeLog() == EmbeddedConfig.NativeLog.OFF) {
+            mp.disableLog();
+        }
+        LlamaModel model;
+        try {
+            model = new LlamaModel(mp);
+        } catch (RuntimeException e) {
+            throw new BackendException(Reason.ENGINE_FAILURE, "llama.cpp %s could not load %s: %s (open it with nativeLog STDERR to see llama.cpp's log)"
+                    .formatted(build, path, e.getMessage()), e);
+        }
+        ServerInfo info = ServerInfo.of(BACKEND, build, path.toString(), Map.of(
+                "binding", Native.BINDING,
+                "general.name", name,
+                "context_size", String.valueOf(config.contextSize()),
+                "threads", String.valueOf(threads),
+                "cache_prompt", String.valueOf(config.cachePrompt()),
+                "slots", "1"));
+        loaded = new Loaded(config, model, info);
+        MODELS.put(path, loaded);
+        return loaded;
+    }
+}

@@ -1,0 +1,96 @@
+package io.quantsweep.eval.backend.embedded;
+
+import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.BackendException.Reason;
+import io.quantsweep.format.gguf.GgufFormatException;
+import io.quantsweep.format.gguf.GgufHeader;
+import io.quantsweep.format.gguf.GgufReader;
+import io.quantsweep.format.gguf.GgufTensorInfo;
+import io.quantsweep.format.gguf.GgufValue;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks a GGUF file's metadata and tensor names, before it reaches the native loader, against what
+ * the llama.cpp build inside de.kherud:llama 4.2.0 (b4916) can run, and refuses with the reason and
+ * the fix. That build fails on some files with only "could not load model", and on others loads
+ * them and computes something else:
+ *
+ * <ul>
+ *   <li>MLA weights must be in the legacy layout ({@code attn_kv_b}); it has no {@code attn_k_b} /
+ *       {@code attn_v_b} (the split layout of later converters).
+ *   <li>A {@code deepseek2} model needs a pre-tokenizer it knows ({@code deepseek-v3} for
+ *       DeepSeek-V3); without one it falls back to the default pre-tokenizer and splits text
+ *       differently.
+ *   <li>It does not read {@code deepseek2.expert_group_count} / {@code expert_group_used_count}: with
+ *       group-limited routing (fewer groups used than exist) it would route over all experts.
+ * </ul>
+ *
+ * Only the header of the given file is read; for a split model pass the first shard.
+ */
+final class GgufPreflight {
+    private static final Set<String> DEEPSEEK_PRE_TOKENIZERS = Set.of("deepseek-llm", "deepseek-coder", "deepseek-v3");
+
+    private GgufPreflight() {
+    }
+
+    /**
+     * @param build the engine build, named in refusals
+     * @return the file's {@code general.name}, or its file name when it has none
+     */
+    static String check(Path file, String build) throws BackendException {
+        GgufHeader header;
+        try (GgufReader reader = GgufReader.open(file)) {
+            header = reader.header();
+        } catch (GgufFormatException e) {
+            throw refuse(file, build, "it is not a valid GGUF file: " + e.getMessage(), "check or re-convert the file", e);
+        } catch (IOException e) {
+            throw new BackendException(Reason.UNSUPPORTED_MODEL, "cannot read model " + file + ": " + e.getMessage(), e);
+        }
+        String arch = string(header, "general.architecture").orElseThrow(() -> refuse(file, build,
+                "it has no general.architecture", "convert it with a GGUF converter that writes one", null));
+        for (GgufTensorInfo t : header.tensors()) {
+            if (t.name().contains(".attn_k_b.") || t.name().contains(".attn_v_b.")) {
+                throw refuse(file, build, "tensor '%s' is in the split MLA layout (attn_k_b/attn_v_b); this build knows only the legacy layout with attn_kv_b"
+                        .formatted(t.name()), "convert with --mla legacy", null);
+            }
+        }
+        if (arch.equals("deepseek2")) {
+            checkDeepSeek(file, build, header);
+        }
+        return string(header, "general.name").orElse(file.getFileName().toString());
+    }
+
+    private static void checkDeepSeek(Path file, String build, GgufHeader header) throws BackendException {
+        Optional<String> pre = string(header, "tokenizer.ggml.pre");
+        if (pre.isEmpty() || !DEEPSEEK_PRE_TOKENIZERS.contains(pre.get())) {
+            throw refuse(file, build, pre.map(p -> "pre-tokenizer '" + p + "' is unknown to this build")
+                            .orElse("it has no tokenizer.ggml.pre, so this build would use the default pre-tokenizer"),
+                    "write tokenizer.ggml.pre = deepseek-v3 (the DeepSeek-V3 pre-tokenizer)", null);
+        }
+        long groups = integer(header, "deepseek2.expert_group_count").orElse(1L);
+        long used = integer(header, "deepseek2.expert_group_used_count").orElse(groups);
+        if (groups > 1 && used < groups) {
+            throw refuse(file, build, ("it uses group-limited expert routing (deepseek2.expert_group_count = %d, "
+                            + "expert_group_used_count = %d), which this build ignores: it would route over all groups")
+                            .formatted(groups, used),
+                    "use the http backend with a llama-server that reads these keys, or a model with one expert group", null);
+        }
+    }
+
+    private static Optional<String> string(GgufHeader header, String key) {
+        return header.get(key).filter(v -> v instanceof GgufValue.Str).map(GgufValue::asString);
+    }
+
+    private static Optional<Long> integer(GgufHeader header, String key) {
+        return header.get(key).filter(v -> v instanceof GgufValue.Int).map(GgufValue::asLong);
+    }
+
+    private static BackendException refuse(Path file, String build, String why, String fix, Exception cause) {
+        String message = "embedded llama.cpp %s cannot run %s: %s. Fix: %s".formatted(build, file, why, fix);
+        return cause == null ? new BackendException(Reason.UNSUPPORTED_MODEL, message)
+                : new BackendException(Reason.UNSUPPORTED_MODEL, message, cause);
+    }
+}

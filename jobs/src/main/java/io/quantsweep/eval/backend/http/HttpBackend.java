@@ -1,0 +1,194 @@
+package io.quantsweep.eval.backend.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quantsweep.eval.backend.Backend;
+import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.BackendException.Reason;
+import io.quantsweep.eval.backend.Capabilities;
+import io.quantsweep.eval.backend.Choice;
+import io.quantsweep.eval.backend.Choices;
+import io.quantsweep.eval.backend.Completion;
+import io.quantsweep.eval.backend.GenerationParams;
+import io.quantsweep.eval.backend.NextTokenDistribution;
+import io.quantsweep.eval.backend.ServerInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A {@link Backend} over one or more inference servers of one kind that serve the same model.
+ *
+ * <p>{@link #open} checks, before any prompt is sent, that every endpoint reports healthy
+ * ({@code GET /health} answers 2xx; llama-server answers 503 while it loads, so it is polled until
+ * {@link HttpConfig#healthTimeout()}), then reads each endpoint's build and served models and
+ * refuses endpoints that disagree. Each call then takes an endpoint from the {@link EndpointPool}
+ * (at most {@link HttpConfig#maxConcurrentPerEndpoint()} in flight each, least busy first) and goes
+ * through {@link Transport}'s retries; the permit is held only while a request is in flight.
+ */
+final class HttpBackend implements Backend {
+    private static final String HEALTH = "/health";
+    private static final String MODELS = "/v1/models";
+
+    private final HttpConfig config;
+    private final Transport transport;
+    private final EndpointPool pool;
+    private final String model;
+    private final ServerInfo info;
+
+    private HttpBackend(HttpConfig config, Transport transport, EndpointPool pool, String model, ServerInfo info) {
+        this.config = config;
+        this.transport = transport;
+        this.pool = pool;
+        this.model = model;
+        this.info = info;
+    }
+
+    static HttpBackend open(HttpConfig config) throws BackendException {
+        Optional<ApiKey> key = config.apiKey().resolve();
+        Transport transport = new Transport(config, key);
+        EndpointPool pool = new EndpointPool(config.endpoints(), config.maxConcurrentPerEndpoint());
+        awaitHealthy(config, transport, pool);
+        ServerInfo first = null;
+        String firstModel = null;
+        for (EndpointPool.Endpoint e : pool.endpoints()) {
+            String served = servedModel(config, transport, e);
+            ServerInfo info = serverInfo(config, transport, e, served);
+            if (first == null) {
+                first = info;
+                firstModel = served;
+            } else if (!first.build().equals(info.build()) || !firstModel.equals(served)) {
+                throw new BackendException(Reason.BAD_CONFIG, ("endpoints disagree: %s runs %s with model %s, %s runs %s "
+                        + "with model %s; one variant's endpoints must run one build and one model")
+                        .formatted(pool.endpoints().get(0), first.build(), firstModel, e, info.build(), served));
+            }
+        }
+        return new HttpBackend(config, transport, pool, firstModel, first);
+    }
+
+    /** Polls {@code /health} of every endpoint until all answer 2xx or the health timeout passes. */
+    private static void awaitHealthy(HttpConfig config, Transport transport, EndpointPool pool) throws BackendException {
+        long deadline = System.nanoTime() + config.healthTimeout().toNanos();
+        Map<EndpointPool.Endpoint, String> waiting = new LinkedHashMap<>();
+        pool.endpoints().forEach(e -> waiting.put(e, "not asked yet"));
+        for (int round = 1; ; round++) {
+            for (EndpointPool.Endpoint e : new ArrayList<>(waiting.keySet())) {
+                Transport.Probe probe = transport.probe(e, HEALTH);
+                if (probe.status() / 100 == 2) {
+                    waiting.remove(e);
+                } else if (probe.status() == 401 || probe.status() == 403) {
+                    throw new BackendException(Reason.BAD_CONFIG, "endpoint %s refuses our credentials (%s); check apiKey %s"
+                            .formatted(e, probe.detail(), config.apiKey()));
+                } else {
+                    waiting.put(e, probe.detail());
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (waiting.isEmpty()) {
+                return;
+            }
+            if (left <= 0) {
+                StringBuilder why = new StringBuilder();
+                waiting.forEach((e, detail) -> why.append("; ").append(e).append(HEALTH).append(": ").append(detail));
+                throw new BackendException(Reason.UNHEALTHY, "%d of %d endpoints not healthy within %d ms%s"
+                        .formatted(waiting.size(), pool.endpoints().size(), config.healthTimeout().toMillis(), why));
+            }
+            Duration wait = config.retry().backoff(round, ThreadLocalRandom.current().nextDouble());
+            transport.sleep(wait.toNanos() < left ? wait : Duration.ofNanos(left), HEALTH);
+        }
+    }
+
+    /** The model to ask for: the configured one, which the endpoint must list, or the only one it lists. */
+    private static String servedModel(HttpConfig config, Transport transport, EndpointPool.Endpoint e)
+            throws BackendException {
+        JsonNode data = transport.get(e, MODELS).json().path("data");
+        List<String> ids = new ArrayList<>();
+        data.forEach(m -> ids.add(m.path("id").asText("")));
+        if (!config.model().isEmpty()) {
+            if (!ids.contains(config.model())) {
+                throw new BackendException(Reason.BAD_CONFIG, "endpoint %s serves %s, not '%s'".formatted(e, ids, config.model()));
+            }
+            return config.model();
+        }
+        if (ids.size() != 1 || ids.get(0).isEmpty()) {
+            throw new BackendException(Reason.BAD_CONFIG, "endpoint %s%s lists models %s; name the one to use"
+                    .formatted(e, MODELS, ids));
+        }
+        return ids.get(0);
+    }
+
+    private static ServerInfo serverInfo(HttpConfig config, Transport transport, EndpointPool.Endpoint e, String model)
+            throws BackendException {
+        ServerKind server = config.server();
+        JsonNode props = transport.get(e, server.infoPath()).json();
+        JsonNode build = props.get(server.buildField());
+        if (build == null || !build.isTextual() || build.asText().isEmpty()) {
+            throw new BackendException(Reason.BAD_RESPONSE, "%s%s has no '%s': is this %s?"
+                    .formatted(e, server.infoPath(), server.buildField(), server.id()));
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("api", config.api().path());
+        details.put("endpoints", String.valueOf(config.endpoints().size()));
+        details.put("max_concurrent_per_endpoint", String.valueOf(config.maxConcurrentPerEndpoint()));
+        if (server == ServerKind.LLAMA_SERVER) {
+            details.put("cache_prompt", String.valueOf(config.cachePrompt()));
+            if (props.hasNonNull("total_slots")) {
+                details.put("total_slots", props.get("total_slots").asText());
+            }
+            if (props.hasNonNull("model_path")) {
+                details.put("model_path", props.get("model_path").asText());
+            }
+        }
+        return ServerInfo.of(server.id(), build.asText(), model, details);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return HttpConfig.CAPABILITIES;
+    }
+
+    @Override
+    public ServerInfo serverInfo() {
+        return info;
+    }
+
+    @Override
+    public Completion generate(String prompt, GenerationParams params) throws BackendException {
+        Transport.Answer a = transport.post(pool, config.api().path(), Protocol.generate(config, model, prompt, params));
+        return Protocol.completion(config.api(), a.json(), a.latency(), source());
+    }
+
+    @Override
+    public Choice choose(String prompt, List<String> choices) throws BackendException {
+        List<String> allowed = Choices.check(choices);
+        Transport.Answer a = transport.post(pool, config.api().path(),
+                Protocol.choose(config, model, prompt, allowed, Choices.tokenBudget(allowed)));
+        return Choices.match(allowed, Protocol.text(config.api(), a.json(), source()), a.latency(), info.describe());
+    }
+
+    @Override
+    public NextTokenDistribution topK(String prompt, int k) throws BackendException {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, not " + k);
+        }
+        Transport.Answer a = transport.post(pool, config.api().path(), Protocol.topK(config, model, prompt, k));
+        return Protocol.distribution(config.api(), a.json(), a.latency(), source());
+    }
+
+    /** Nothing to release: the JDK client's threads are daemons and idle connections time out. */
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String toString() {
+        return "HttpBackend[" + config.describe() + ", " + info.describe() + "]";
+    }
+
+    private String source() {
+        return info.describe() + " " + config.api().path();
+    }
+}

@@ -1,0 +1,233 @@
+package io.quantsweep.eval.backend.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.BackendException.Reason;
+import io.quantsweep.eval.backend.Completion;
+import io.quantsweep.eval.backend.FinishReason;
+import io.quantsweep.eval.backend.GenerationParams;
+import io.quantsweep.eval.backend.NextTokenDistribution;
+import io.quantsweep.eval.backend.TokenLogprob;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Request bodies and answer fields of the three APIs.
+ *
+ * <p>Requests: native {@code /completion} takes {@code prompt}, {@code n_predict}, {@code n_probs},
+ * {@code cache_prompt}; {@code /v1/completions} takes {@code model}, {@code prompt},
+ * {@code max_tokens}, {@code logprobs: N}; {@code /v1/chat/completions} takes {@code messages},
+ * {@code logprobs: true} and {@code top_logprobs: N}. All get temperature, top_p, top_k, min_p and seed
+ * explicitly (top_k and min_p are extensions that llama-server, vLLM and SGLang accept).
+ *
+ * <p>Answers: native has {@code content}, {@code tokens_predicted}, {@code stop_type}
+ * (eos|word|limit) and {@code completion_probabilities[]} of {@code {token, logprob, top_logprobs[]}};
+ * the OpenAI APIs have {@code choices[0].text} or {@code choices[0].message.content},
+ * {@code finish_reason}, {@code usage.completion_tokens} and {@code choices[0].logprobs}, which is
+ * either {@code {content: [{token, logprob, top_logprobs[]}]}} (chat; llama-server everywhere) or the
+ * legacy completions form {@code {tokens[], token_logprobs[], top_logprobs: [{token: logprob}]}}
+ * (vLLM, SGLang).
+ */
+final class Protocol {
+    private Protocol() {
+    }
+
+    /** The fields every request of {@code api} starts with. */
+    private static ObjectNode base(HttpConfig config, String model, String prompt, int maxTokens) {
+        ObjectNode body = Transport.JSON.createObjectNode();
+        switch (config.api()) {
+            case NATIVE -> body.put("prompt", prompt).put("n_predict", maxTokens);
+            case COMPLETIONS -> body.put("model", model).put("prompt", prompt).put("max_tokens", maxTokens);
+            case CHAT -> {
+                body.put("model", model);
+                body.putArray("messages").addObject().put("role", "user").put("content", prompt);
+                body.put("max_tokens", maxTokens);
+            }
+        }
+        body.put("stream", false);
+        if (config.server() == ServerKind.LLAMA_SERVER) {
+            body.put("cache_prompt", config.cachePrompt());
+        }
+        return body;
+    }
+
+    private static ObjectNode sampling(ObjectNode body, HttpConfig config, double temperature, double topP, int topK,
+                                       double minP, int seed) {
+        return body.put("temperature", temperature)
+                .put("top_p", topP)
+                .put("top_k", topK > 0 ? topK : config.server().topKOff())
+                .put("min_p", minP)
+                .put("seed", seed);
+    }
+
+    /** Asks for the top {@code n} alternatives of each generated token. */
+    private static void logprobs(ObjectNode body, Api api, int n) {
+        switch (api) {
+            case NATIVE -> body.put("n_probs", n);
+            case COMPLETIONS -> body.put("logprobs", n);
+            case CHAT -> body.put("logprobs", true).put("top_logprobs", n);
+        }
+    }
+
+    static ObjectNode generate(HttpConfig config, String model, String prompt, GenerationParams p) {
+        ObjectNode body = sampling(base(config, model, prompt, p.maxTokens()), config,
+                p.temperature(), p.topP(), p.topK(), p.minP(), p.seed());
+        if (!p.stop().isEmpty()) {
+            ArrayNode stop = body.putArray("stop");
+            p.stop().forEach(stop::add);
+        }
+        if (p.tokenLogprobs()) {
+            logprobs(body, config.api(), 1);
+        }
+        return body;
+    }
+
+    static ObjectNode choose(HttpConfig config, String model, String prompt, List<String> choices, int maxTokens) {
+        ObjectNode body = sampling(base(config, model, prompt, maxTokens), config, 0, 1, 0, 0, 0);
+        config.server().constrain(body, choices);
+        return body;
+    }
+
+    static ObjectNode topK(HttpConfig config, String model, String prompt, int k) {
+        ObjectNode body = sampling(base(config, model, prompt, 1), config, 0, 1, 0, 0, 0);
+        logprobs(body, config.api(), k);
+        return body;
+    }
+
+    /** The generated text. */
+    static String text(Api api, JsonNode answer, String source) throws BackendException {
+        return switch (api) {
+            case NATIVE -> required(answer, source, "content").asText();
+            case COMPLETIONS -> required(firstChoice(answer, source), source, "text").asText();
+            case CHAT -> {
+                JsonNode content = required(required(firstChoice(answer, source), source, "message"), source, "content");
+                // a reasoning server may answer null content when the whole budget went to reasoning_content
+                yield content.isNull() ? "" : content.asText();
+            }
+        };
+    }
+
+    static Completion completion(Api api, JsonNode answer, Duration latency, String source) throws BackendException {
+        String text = text(api, answer, source);
+        if (api == Api.NATIVE) {
+            int tokens = required(answer, source, "tokens_predicted").asInt();
+            FinishReason finish = switch (required(answer, source, "stop_type").asText()) {
+                case "eos", "word" -> FinishReason.STOP;
+                case "limit" -> FinishReason.LENGTH;
+                default -> FinishReason.UNKNOWN;
+            };
+            JsonNode probs = answer.path("completion_probabilities");
+            return new Completion(text, tokens, finish, latency, probs.isArray() ? tokens(probs, source) : List.of());
+        }
+        JsonNode choice = firstChoice(answer, source);
+        int tokens = required(required(answer, source, "usage"), source, "completion_tokens").asInt();
+        FinishReason finish = switch (choice.path("finish_reason").asText("")) {
+            case "stop" -> FinishReason.STOP;
+            case "length" -> FinishReason.LENGTH;
+            default -> FinishReason.UNKNOWN;
+        };
+        JsonNode logprobs = choice.path("logprobs");
+        List<TokenLogprob> perToken = List.of();
+        if (logprobs.path("content").isArray()) {
+            perToken = tokens(logprobs.get("content"), source);
+        } else if (logprobs.path("tokens").isArray()) {
+            perToken = legacyTokens(logprobs, source);
+        }
+        return new Completion(text, tokens, finish, latency, perToken);
+    }
+
+    static NextTokenDistribution distribution(Api api, JsonNode answer, Duration latency, String source)
+            throws BackendException {
+        List<TokenLogprob> top = switch (api) {
+            case NATIVE -> tokens(required(element(required(answer, source, "completion_probabilities"), 0, source,
+                    "completion_probabilities"), source, "top_logprobs"), source);
+            case COMPLETIONS, CHAT -> {
+                JsonNode logprobs = required(firstChoice(answer, source), source, "logprobs");
+                if (logprobs.path("content").isArray()) {
+                    yield tokens(required(element(logprobs.get("content"), 0, source, "logprobs.content"), source,
+                            "top_logprobs"), source);
+                }
+                yield legacyTop(element(required(logprobs, source, "top_logprobs"), 0, source, "logprobs.top_logprobs"), source);
+            }
+        };
+        return new NextTokenDistribution(top, latency);
+    }
+
+    /** The legacy completions form of one position's alternatives: an object from token text to log-probability. */
+    private static List<TokenLogprob> legacyTop(JsonNode object, String source) throws BackendException {
+        if (!object.isObject()) {
+            throw bad(source, "logprobs.top_logprobs[0] is not an object: " + object);
+        }
+        List<TokenLogprob> top = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            top.add(logprob(e.getKey(), e.getValue(), source));
+        }
+        return top;
+    }
+
+    private static List<TokenLogprob> tokens(JsonNode array, String source) throws BackendException {
+        if (!array.isArray()) {
+            throw bad(source, "a token list that is not an array: " + array);
+        }
+        List<TokenLogprob> out = new ArrayList<>(array.size());
+        for (JsonNode t : array) {
+            out.add(logprob(required(t, source, "token").asText(), required(t, source, "logprob"), source));
+        }
+        return out;
+    }
+
+    private static List<TokenLogprob> legacyTokens(JsonNode logprobs, String source) throws BackendException {
+        JsonNode tokens = logprobs.get("tokens");
+        JsonNode values = required(logprobs, source, "token_logprobs");
+        if (!values.isArray() || values.size() != tokens.size()) {
+            throw bad(source, "logprobs.tokens and logprobs.token_logprobs of different lengths");
+        }
+        List<TokenLogprob> out = new ArrayList<>(tokens.size());
+        for (int i = 0; i < tokens.size(); i++) {
+            out.add(logprob(tokens.get(i).asText(), values.get(i), source));
+        }
+        return out;
+    }
+
+    private static TokenLogprob logprob(String token, JsonNode value, String source) throws BackendException {
+        if (!value.isNumber() || value.asDouble() > 0) {
+            throw bad(source, "log-probability of '%s' is %s, not a number <= 0".formatted(token, value));
+        }
+        return new TokenLogprob(token, value.asDouble());
+    }
+
+    private static JsonNode firstChoice(JsonNode answer, String source) throws BackendException {
+        return element(required(answer, source, "choices"), 0, source, "choices");
+    }
+
+    private static JsonNode element(JsonNode array, int i, String source, String name) throws BackendException {
+        if (!array.isArray() || array.size() <= i) {
+            throw bad(source, "'%s' has no element %d".formatted(name, i));
+        }
+        return array.get(i);
+    }
+
+    private static JsonNode required(JsonNode node, String source, String field) throws BackendException {
+        JsonNode v = node.get(field);
+        if (v == null) {
+            throw bad(source, "the answer lacks '%s' (has %s)".formatted(field, fieldNames(node)));
+        }
+        return v;
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static BackendException bad(String source, String detail) {
+        return new BackendException(Reason.BAD_RESPONSE, source + ": " + detail);
+    }
+}

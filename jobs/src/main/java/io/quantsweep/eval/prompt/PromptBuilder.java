@@ -1,0 +1,75 @@
+package io.quantsweep.eval.prompt;
+
+import io.quantsweep.eval.bench.Item;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Renders n-shot prompts of one benchmark: a template, a chat format, and exemplars drawn from a
+ * few-shot pool.
+ *
+ * <p>Raw text without chat markup ({@link ChatFormat#NONE}) is the description, then per exemplar
+ * {@code question + delimiter + answer} followed by a blank line, then the question block. Chat turns
+ * are one user turn (question block) and one assistant turn (answer) per exemplar, then the question as
+ * the last user turn; the description opens the first user turn. With a DeepSeek chat format the raw
+ * text is those turns in DeepSeek's markup.
+ */
+public final class PromptBuilder implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private static final String SHOT_SEPARATOR = "\n\n";
+
+    private final PromptTemplate template;
+    private final ChatFormat chat;
+    private final int shots;
+    private final ShotSelection selection;
+    private final long seed;
+    private final List<Item> pool;
+
+    /**
+     * @param shots number of exemplars per prompt (0 for none; then {@code pool} may be empty)
+     * @param pool  the few-shot pool, usually the dev split
+     */
+    public PromptBuilder(PromptTemplate template, ChatFormat chat, int shots, ShotSelection selection, long seed,
+            List<Item> pool) {
+        this.template = Objects.requireNonNull(template, "template");
+        this.chat = Objects.requireNonNull(chat, "chat");
+        if (shots < 0) {
+            throw new IllegalArgumentException("number of shots must not be negative, got " + shots);
+        }
+        this.shots = shots;
+        this.selection = Objects.requireNonNull(selection, "selection");
+        this.seed = seed;
+        this.pool = List.copyOf(pool);
+    }
+
+    /** {@code <template>+<chat format>}. */
+    public String templateId() {
+        return template.id() + "+" + chat.id();
+    }
+
+    /** The prompt for one item. */
+    public Prompt build(Item item) {
+        if (template.multipleChoice() && !item.multipleChoice()) {
+            throw new IllegalArgumentException(item.where() + ": template '" + template.id()
+                    + "' needs choices, item '" + item.id() + "' has none");
+        }
+        List<Item> exemplars = selection.select(item, pool, shots, seed);
+        List<ChatMessage> messages = new ArrayList<>();
+        StringBuilder raw = new StringBuilder(template.description(item));
+        for (Item shot : exemplars) {
+            messages.add(ChatMessage.user(template.question(shot)));
+            messages.add(ChatMessage.assistant(template.answer(shot)));
+            raw.append(template.question(shot)).append(template.delimiter()).append(template.answer(shot))
+                    .append(SHOT_SEPARATOR);
+        }
+        messages.add(ChatMessage.user(template.question(item)));
+        raw.append(template.question(item));
+        messages.set(0, ChatMessage.user(template.description(item) + messages.get(0).content()));
+        String text = chat == ChatFormat.NONE ? raw.toString() : chat.render(messages);
+        return new Prompt(templateId(), text, messages, chat.prefillsThink(),
+                exemplars.stream().map(Item::id).toList());
+    }
+}

@@ -1,0 +1,205 @@
+package io.quantsweep.eval.prompt;
+
+import io.quantsweep.eval.bench.Item;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * The prompt templates a sweep can name. Each gives the parts of one exemplar or question: a
+ * description put once before everything, the question block, the exemplar's answer and, for raw
+ * completion prompts, the text between a question block and its answer. {@link PromptBuilder} joins
+ * them into raw text or chat turns.
+ */
+public enum PromptTemplate {
+    /**
+     * lm-evaluation-harness MMLU: "The following are multiple choice questions (with answers) about
+     * {subject}.", then per question {@code question.strip()}, {@code A. ..} to {@code D. ..} and
+     * {@code Answer:}; an exemplar answer is {@code " X"}; exemplars are separated by a blank line.
+     * Ends on {@code Answer:}, so the scored next token is {@code " A"} to {@code " D"}.
+     */
+    MMLU_LM_EVAL("mmlu-lm-eval", true) {
+        @Override
+        String description(Item item) {
+            return "The following are multiple choice questions (with answers) about " + words(item.subject())
+                    + ".\n\n";
+        }
+
+        @Override
+        String question(Item item) {
+            return item.question().strip() + "\n" + options(item, ". ") + "\nAnswer:";
+        }
+
+        @Override
+        String answer(Item item) {
+            return item.answer();
+        }
+
+        @Override
+        String delimiter() {
+            return " ";
+        }
+    },
+    /**
+     * The Chinese counterpart for CMMLU and C-Eval, in the shape lm-evaluation-harness uses:
+     * "以下是关于{subject}的单项选择题，请直接给出正确答案的选项。", options {@code A. ..}, and {@code 答案：}
+     * directly followed by the letter. The subject is the file's (English) subject name with spaces for
+     * underscores, not the harness's Chinese subject names.
+     */
+    ZH_MCQ("zh-mcq", true) {
+        @Override
+        String description(Item item) {
+            return "以下是关于" + words(item.subject()) + "的单项选择题，请直接给出正确答案的选项。\n\n";
+        }
+
+        @Override
+        String question(Item item) {
+            return item.question().strip() + "\n" + options(item, ". ") + "\n答案：";
+        }
+
+        @Override
+        String answer(Item item) {
+            return item.answer();
+        }
+
+        @Override
+        String delimiter() {
+            return "";
+        }
+    },
+    /**
+     * OpenAI simple-evals' multiple-choice prompt (DeepSeek-V3's MMLU protocol), zero-shot chain of
+     * thought; the reply's last line is {@code Answer: X}. An exemplar's answer is its explanation (if
+     * any) and that line.
+     */
+    SIMPLE_EVALS_MCQ("simple-evals-mcq", true) {
+        @Override
+        String description(Item item) {
+            return "";
+        }
+
+        @Override
+        String question(Item item) {
+            String letters = Item.LETTERS.substring(0, item.choices().size());
+            return "Answer the following multiple choice question. The last line of your response should be of the"
+                    + " following format: 'Answer: $LETTER' (without quotes) where LETTER is one of " + letters
+                    + ". Think step by step before answering.\n\n" + item.question().strip() + "\n\n"
+                    + options(item, ") ");
+        }
+
+        @Override
+        String answer(Item item) {
+            return (item.solution().isBlank() ? "" : item.solution().strip() + "\n\n") + "Answer: " + item.answer();
+        }
+
+        @Override
+        String delimiter() {
+            return "\n";
+        }
+    },
+    /**
+     * lm-evaluation-harness GSM8K: {@code Question: ..\nAnswer:}; an exemplar's answer is the dataset's
+     * worked solution ending in {@code #### N}.
+     */
+    GSM8K_LM_EVAL("gsm8k-lm-eval", false) {
+        @Override
+        String description(Item item) {
+            return "";
+        }
+
+        @Override
+        String question(Item item) {
+            return "Question: " + item.question() + "\nAnswer:";
+        }
+
+        @Override
+        String answer(Item item) {
+            return item.solution();
+        }
+
+        @Override
+        String delimiter() {
+            return " ";
+        }
+    },
+    /**
+     * DeepSeek-R1's recommended math prompt (also evalscope's and OpenCompass's MATH-500 prompt): the
+     * problem, then "Please reason step by step, and put your final answer within \boxed{}."; an
+     * exemplar's answer is its worked solution.
+     */
+    MATH_BOXED("math-boxed", false) {
+        @Override
+        String description(Item item) {
+            return "";
+        }
+
+        @Override
+        String question(Item item) {
+            return item.question().strip()
+                    + "\nPlease reason step by step, and put your final answer within \\boxed{}.";
+        }
+
+        @Override
+        String answer(Item item) {
+            return item.solution();
+        }
+
+        @Override
+        String delimiter() {
+            return "\n";
+        }
+    };
+
+    private final String id;
+    private final boolean multipleChoice;
+
+    PromptTemplate(String id, boolean multipleChoice) {
+        this.id = id;
+        this.multipleChoice = multipleChoice;
+    }
+
+    /** Put once before the first question (empty for none). */
+    abstract String description(Item item);
+
+    /** The question block, ending where the answer starts. */
+    abstract String question(Item item);
+
+    /** An exemplar's answer. */
+    abstract String answer(Item item);
+
+    /** What separates a question block from its answer in raw text. */
+    abstract String delimiter();
+
+    /** The name in sweep files and in {@link Prompt#templateId()}. */
+    public String id() {
+        return id;
+    }
+
+    /** Whether the template needs items with choices. */
+    public boolean multipleChoice() {
+        return multipleChoice;
+    }
+
+    /** The template with this sweep-file name. */
+    public static PromptTemplate parse(String id) {
+        for (PromptTemplate t : values()) {
+            if (t.id.equals(id)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown prompt template '" + id + "', one of "
+                + Arrays.stream(values()).map(PromptTemplate::id).collect(Collectors.joining(", ")));
+    }
+
+    private static String words(String subject) {
+        return subject.replace('_', ' ');
+    }
+
+    /** {@code A<separator>text} per choice, one per line, without a final line break. */
+    private static String options(Item item, String separator) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < item.choices().size(); i++) {
+            s.append(i == 0 ? "" : "\n").append(Item.letter(i)).append(separator).append(item.choices().get(i));
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,96 @@
+package io.quantsweep.eval.score;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * GSM8K-style numeric answers: extraction from generated text and exact comparison.
+ *
+ * <p>A number is an optional minus sign, an optional {@code $}, digits with optional thousands commas
+ * ({@code 1,234,567}) and an optional decimal part. Normalising drops {@code $}, commas and spaces and a
+ * trailing period, and reads the rest as an exact decimal, so {@code $1,000.00}, {@code 1000.} and
+ * {@code 1000} are equal and {@code 0.1 + 0.2}-style float error cannot arise.
+ *
+ * <table>
+ * <caption>Rules, tried in order; the last match of the first matching rule wins</caption>
+ * <tr><th>id</th><th>matches</th></tr>
+ * <tr><td>{@code num/hash}</td><td>{@code #### N} (the dataset's own answer line)</td></tr>
+ * <tr><td>{@code num/answer-is}</td><td>{@code The answer is N}, {@code final answer is: $N}</td></tr>
+ * <tr><td>{@code num/boxed}</td><td>the first number inside the last {@code \boxed{...}}</td></tr>
+ * <tr><td>{@code num/last}</td><td>the last number in the text</td></tr>
+ * </table>
+ * Nothing found gives {@code num/none}.
+ */
+public final class NumericAnswer {
+    private static final String NUMBER = "-?\\$?\\s?(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?|-?\\.\\d+";
+    private static final Pattern ANY = Pattern.compile("(?<![\\w.])(" + NUMBER + ")");
+    private static final Pattern HASH = Pattern.compile("####\\s*(" + NUMBER + ")");
+    private static final Pattern ANSWER_IS = Pattern.compile(
+            "(?i:(?:final )?answer is)\\s*:?\\s*\\$?\\s*(?:\\\\boxed\\{)?\\s*(" + NUMBER + ")");
+
+    private NumericAnswer() {
+    }
+
+    /** The number in {@code answerText}, normalised (see {@link #normalize}); or {@code num/none}. */
+    public static Extraction extract(String answerText) {
+        for (Rule rule : List.of(new Rule("num/hash", HASH), new Rule("num/answer-is", ANSWER_IS))) {
+            String last = lastGroup(rule.pattern().matcher(answerText));
+            if (last != null) {
+                return found(last, rule.id());
+            }
+        }
+        Optional<String> boxed = MathAnswer.lastBoxed(answerText);
+        if (boxed.isPresent()) {
+            Matcher m = ANY.matcher(boxed.get());
+            if (m.find()) {
+                return found(m.group(1), "num/boxed");
+            }
+        }
+        String last = lastGroup(ANY.matcher(answerText));
+        return last != null ? found(last, "num/last") : new Extraction("", "num/none");
+    }
+
+    /**
+     * The canonical text of a number ({@code -1234.5}, no trailing zeros), or empty if {@code s} is not
+     * a number once {@code $}, commas, spaces and a trailing period are dropped.
+     */
+    public static String normalize(String s) {
+        return value(s).map(v -> v.stripTrailingZeros().toPlainString()).orElse("");
+    }
+
+    /** Whether the two texts are the same number. */
+    public static boolean equivalent(String a, String b) {
+        Optional<BigDecimal> x = value(a);
+        Optional<BigDecimal> y = value(b);
+        return x.isPresent() && y.isPresent() && x.get().compareTo(y.get()) == 0;
+    }
+
+    static Optional<BigDecimal> value(String s) {
+        String t = s.replace("$", "").replace(",", "").replaceAll("\\s+", "");
+        if (t.endsWith(".")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        if (!t.matches("[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)")) {
+            return Optional.empty();
+        }
+        return Optional.of(new BigDecimal(t));
+    }
+
+    private record Rule(String id, Pattern pattern) {
+    }
+
+    private static Extraction found(String number, String id) {
+        return new Extraction(normalize(number), id);
+    }
+
+    private static String lastGroup(Matcher m) {
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        return last;
+    }
+}

@@ -1,0 +1,118 @@
+package io.quantsweep.eval.score;
+
+import io.quantsweep.eval.bench.Item;
+import io.quantsweep.eval.prompt.Reasoning;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * How a sample's output is turned into a right or wrong answer. Generation modes read the answer only
+ * after the reasoning ({@link Reasoning#split}); a reply whose thinking never closed scores wrong with
+ * extractor {@value Extraction#THINK_UNCLOSED}.
+ */
+public enum ScoringMode {
+    /**
+     * Multiple choice by next-token letter probabilities ({@link LetterProbabilities}); extractor
+     * {@code letter-prob}, or {@code letter-prob/none} when no letter is in the top-K list.
+     */
+    MC_LOGPROB("mc-logprob", true),
+    /**
+     * Multiple choice by grammar-constrained decoding: the letter the backend emitted (spaces around it
+     * ignored), no probability; extractor {@code grammar}, or {@code grammar/invalid} for anything else.
+     */
+    MC_GRAMMAR("mc-grammar", true),
+    /** Multiple choice by generation and answer extraction ({@link ChoiceExtractor}). */
+    MC_GENERATE("mc-generate", true),
+    /** Numeric exact match, GSM8K ({@link NumericAnswer}). */
+    NUMERIC("numeric", false),
+    /** Boxed-answer extraction and LaTeX equivalence, MATH-500 and AIME ({@link MathAnswer}). */
+    BOXED("boxed", false);
+
+    private final String id;
+    private final boolean multipleChoice;
+
+    ScoringMode(String id, boolean multipleChoice) {
+        this.id = id;
+        this.multipleChoice = multipleChoice;
+    }
+
+    /** The name in sweep files. */
+    public String id() {
+        return id;
+    }
+
+    /** Whether the mode needs items with choices. */
+    public boolean multipleChoice() {
+        return multipleChoice;
+    }
+
+    /** Whether the mode needs a {@link ModelOutput.NextToken} rather than generated text. */
+    public boolean needsNextToken() {
+        return this == MC_LOGPROB;
+    }
+
+    /**
+     * Scores one output of {@code item}.
+     *
+     * @param thinkPrefilled whether the prompt opened a {@code <think>} block ({@code Prompt.thinkPrefilled()})
+     */
+    public Score score(Item item, ModelOutput output, boolean thinkPrefilled) {
+        if (multipleChoice != item.multipleChoice()) {
+            throw new IllegalArgumentException(item.where() + ": scoring mode '" + id + "' does not fit item '"
+                    + item.id() + "' (" + (item.multipleChoice() ? "multiple choice" : "free answer") + ")");
+        }
+        if (this == MC_LOGPROB) {
+            if (!(output instanceof ModelOutput.NextToken next)) {
+                throw new IllegalArgumentException("scoring mode '" + id + "' needs next-token log-probabilities, got "
+                        + output.getClass().getSimpleName());
+            }
+            LetterProbabilities p = LetterProbabilities.of(next.topLogprobs(), item.choices().size());
+            return new Score(p.best().equals(item.answer()), p.best(),
+                    p.best().isEmpty() ? "letter-prob/none" : "letter-prob", p.probabilities());
+        }
+        if (!(output instanceof ModelOutput.Generation generation)) {
+            throw new IllegalArgumentException("scoring mode '" + id + "' needs generated text, got "
+                    + output.getClass().getSimpleName());
+        }
+        if (this == MC_GRAMMAR) {
+            String letter = generation.text().strip();
+            int i = Item.letterIndex(letter);
+            boolean valid = i >= 0 && i < item.choices().size();
+            return new Score(valid && letter.equals(item.answer()), valid ? letter : "",
+                    valid ? "grammar" : "grammar/invalid", Map.of());
+        }
+        Reasoning.Reply reply = Reasoning.split(generation.text(), thinkPrefilled);
+        if (!reply.closed()) {
+            return new Score(false, "", Extraction.THINK_UNCLOSED, Map.of());
+        }
+        return switch (this) {
+            case MC_GENERATE -> {
+                Extraction e = ChoiceExtractor.of(item.choices().size()).extract(reply.answer());
+                yield new Score(e.found() && e.answer().equals(item.answer()), e.answer(), e.extractor(), Map.of());
+            }
+            case NUMERIC -> {
+                Extraction e = NumericAnswer.extract(reply.answer());
+                yield new Score(e.found() && NumericAnswer.equivalent(e.answer(), item.answer()), e.answer(),
+                        e.extractor(), Map.of());
+            }
+            case BOXED -> {
+                Extraction e = MathAnswer.extract(reply.answer());
+                yield new Score(e.found() && MathAnswer.equivalent(e.answer(), item.answer()), e.answer(),
+                        e.extractor(), Map.of());
+            }
+            case MC_LOGPROB, MC_GRAMMAR -> throw new IllegalStateException("handled above: " + this);
+        };
+    }
+
+    /** The mode with this sweep-file name. */
+    public static ScoringMode parse(String id) {
+        for (ScoringMode m : values()) {
+            if (m.id.equals(id)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown scoring mode '" + id + "', one of "
+                + Arrays.stream(values()).map(ScoringMode::id).collect(Collectors.joining(", ")));
+    }
+}

@@ -1,0 +1,60 @@
+package io.quantsweep.eval.sweep;
+
+import io.quantsweep.eval.bench.BenchmarkLoader;
+import io.quantsweep.eval.bench.DataDir;
+import io.quantsweep.eval.bench.Item;
+import io.quantsweep.eval.bench.ItemSubset;
+import io.quantsweep.eval.bench.LoadedSplit;
+import io.quantsweep.eval.bench.MalformedRow;
+import io.quantsweep.eval.prompt.PromptBuilder;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A benchmark of a sweep made ready to run: its items after the limit, the prompt builder over its
+ * few-shot pool, and the rows both splits skipped as malformed.
+ *
+ * @param spec      what the sweep file said
+ * @param items     the items every variant is asked, in file order
+ * @param prompts   renders the prompt of an item
+ * @param malformed rows skipped in the evaluated split and the few-shot split (within the allowed share)
+ */
+public record PreparedBenchmark(BenchmarkSpec spec, List<Item> items, PromptBuilder prompts,
+        List<MalformedRow> malformed) {
+    public PreparedBenchmark {
+        items = List.copyOf(items);
+        malformed = List.copyOf(malformed);
+    }
+
+    /**
+     * Loads the split (and the few-shot split when exemplars are asked for), refuses either if more
+     * than {@code maxMalformedShare} of its rows are malformed, applies the item limit, and renders one
+     * prompt per subject so that a few-shot pool too small for some subject fails here, not mid-sweep.
+     *
+     * @param dir the benchmark's folder ({@link BenchmarkSpec#path()} resolved by the caller)
+     */
+    public static PreparedBenchmark prepare(BenchmarkSpec spec, DataDir dir, double maxMalformedShare)
+            throws IOException {
+        BenchmarkLoader loader = spec.loader().loader(spec.fields());
+        LoadedSplit split = loader.load(dir, spec.split()).requireMalformedShareAtMost(maxMalformedShare);
+        List<MalformedRow> malformed = new ArrayList<>(split.malformed());
+        List<Item> pool = List.of();
+        if (spec.shots() > 0 && spec.shotsSplit().equals(spec.split())) {
+            pool = split.items();
+        } else if (spec.shots() > 0) {
+            LoadedSplit shots = loader.load(dir, spec.shotsSplit()).requireMalformedShareAtMost(maxMalformedShare);
+            malformed.addAll(shots.malformed());
+            pool = shots.items();
+        }
+        List<Item> items = ItemSubset.of(split.items(), spec.limit(), spec.seed());
+        PromptBuilder prompts = new PromptBuilder(spec.template(), spec.chat(), spec.shots(), spec.shotSelection(),
+                spec.seed(), pool);
+        Map<String, Item> firstOfSubject = new LinkedHashMap<>();
+        items.forEach(i -> firstOfSubject.putIfAbsent(i.subject(), i));
+        firstOfSubject.values().forEach(prompts::build);
+        return new PreparedBenchmark(spec, items, prompts, malformed);
+    }
+}

@@ -1,0 +1,298 @@
+package io.quantsweep.eval.sweep;
+
+import io.quantsweep.eval.bench.JsonlFields;
+import io.quantsweep.eval.bench.LoaderKind;
+import io.quantsweep.eval.metrics.PaperAggregate;
+import io.quantsweep.eval.prompt.ChatFormat;
+import io.quantsweep.eval.prompt.PromptTemplate;
+import io.quantsweep.eval.prompt.ShotSelection;
+import io.quantsweep.eval.score.ScoringMode;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads a sweep file ({@code conf/sweeps/NAME.yaml}) into a {@link SweepSpec}. Every refusal is a
+ * {@link SweepFormatException} whose message starts with {@code file:line:} and names the key. The
+ * YAML is only composed into nodes (no object construction), so a file cannot instantiate classes.
+ *
+ * <pre>
+ * name: r1-smoke                      # letters, digits, . _ -
+ * baseline: q8_0                      # a variant name
+ * variants:
+ *   - name: q8_0
+ *     endpoints:                      # or  gguf: /models/x.gguf  (in-process llama.cpp)
+ *       - {url: http://gpu-a:8080, api: llama-server}     # api: llama-server | openai-completions | openai-chat
+ *       - {url: http://gpu-b:8000, api: openai-chat, model: deepseek-r1, concurrency: 8}
+ * benchmarks:
+ *   - name: mmlu                      # also the key of the paper's weight (else the loader's)
+ *     loader: mmlu                    # mmlu | cmmlu | ceval | gsm8k | math500 | aime | jsonl-choice | jsonl-free
+ *     path: /data/mmlu/data
+ *     split: test                     # default test
+ *     shots-split: dev                # default dev
+ *     n-shot: 5                       # default 0
+ *     shot-selection: first-n         # first-n (default) | seeded
+ *     template: mmlu-lm-eval          # mmlu-lm-eval | zh-mcq | simple-evals-mcq | gsm8k-lm-eval | math-boxed
+ *     chat: none                      # none (default) | deepseek-v3 | deepseek-r1
+ *     scoring: mc-logprob             # mc-logprob | mc-grammar | mc-generate | numeric | boxed
+ *     samples: 1                      # k, default 1
+ *     max-tokens: 1                   # default 1 for mc-logprob and mc-grammar, else required
+ *     temperature: 0.0                # default 0
+ *     top-p: 1.0                      # default 1
+ *     seed: 1234                      # default 0
+ *     limit: 500                      # default: every item
+ *     stop: ["Question:"]             # default none
+ *     weight: 2                       # default the paper's weight for the name or loader, else 0
+ *     fields: {question: problem}     # jsonl-* only: id, question, choices, answer, subject, solution
+ * execution:
+ *   concurrency-per-endpoint: 4       # default 1
+ *   timeout-seconds: 600              # default 600
+ *   retries: 2                        # default 2
+ *   max-malformed-share: 0.01         # default 0.01
+ * </pre>
+ */
+public final class SweepFile {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Set<String> TOP = Set.of("name", "baseline", "variants", "benchmarks", "execution");
+    private static final Set<String> VARIANT = Set.of("name", "gguf", "endpoints");
+    private static final Set<String> ENDPOINT = Set.of("url", "api", "model", "concurrency");
+    private static final Set<String> EXECUTION = Set.of("concurrency-per-endpoint", "timeout-seconds", "retries",
+            "max-malformed-share");
+    private static final Set<String> BENCHMARK = Set.of("name", "loader", "path", "split", "shots-split", "n-shot",
+            "shot-selection", "template", "chat", "scoring", "samples", "max-tokens", "temperature", "top-p", "seed",
+            "limit", "stop", "weight", "fields");
+    private static final Set<String> FIELDS = Set.of("id", "question", "choices", "answer", "subject", "solution");
+
+    private SweepFile() {
+    }
+
+    /** Reads and validates a sweep file (UTF-8). */
+    public static SweepSpec read(Path file) throws IOException {
+        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    }
+
+    /** Parses and validates sweep-file text; {@code source} names it in messages. */
+    public static SweepSpec parse(String text, String source) throws SweepFormatException {
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
+            throw new SweepFormatException(source, line, "not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            throw new SweepFormatException(source, 1, "not valid YAML: " + e.getMessage());
+        }
+        if (root == null) {
+            throw new SweepFormatException(source, 1, "empty sweep file");
+        }
+        YamlMap top = YamlMap.of(source, "", root);
+        top.allowOnly(TOP);
+        String name = name(top, "name");
+        ExecutionSpec execution = execution(top.map("execution"));
+        List<VariantSpec> variants = new ArrayList<>();
+        Set<String> variantNames = new HashSet<>();
+        List<Node> variantNodes = top.list("variants");
+        if (variantNodes.isEmpty()) {
+            throw top.error("variants", "at least one variant is needed");
+        }
+        for (int i = 0; i < variantNodes.size(); i++) {
+            YamlMap v = YamlMap.of(source, "variants[" + i + "]", variantNodes.get(i));
+            VariantSpec variant = variant(v, execution);
+            if (!variantNames.add(variant.name())) {
+                throw v.error("name", "variant '" + variant.name() + "' is named twice");
+            }
+            variants.add(variant);
+        }
+        String baseline = top.string("baseline");
+        if (!variantNames.contains(baseline)) {
+            throw top.error("baseline", "'" + baseline + "' is not one of the variants " + variantNames);
+        }
+        List<BenchmarkSpec> benchmarks = new ArrayList<>();
+        Set<String> benchmarkNames = new HashSet<>();
+        List<Node> benchmarkNodes = top.list("benchmarks");
+        if (benchmarkNodes.isEmpty()) {
+            throw top.error("benchmarks", "at least one benchmark is needed");
+        }
+        for (int i = 0; i < benchmarkNodes.size(); i++) {
+            YamlMap b = YamlMap.of(source, "benchmarks[" + i + "]", benchmarkNodes.get(i));
+            BenchmarkSpec benchmark = benchmark(b);
+            if (!benchmarkNames.add(benchmark.name())) {
+                throw b.error("name", "benchmark '" + benchmark.name() + "' is named twice");
+            }
+            benchmarks.add(benchmark);
+        }
+        return new SweepSpec(name, source, baseline, variants, benchmarks, execution);
+    }
+
+    private static ExecutionSpec execution(Optional<YamlMap> section) throws SweepFormatException {
+        if (section.isEmpty()) {
+            return ExecutionSpec.DEFAULT;
+        }
+        YamlMap e = section.get();
+        e.allowOnly(EXECUTION);
+        ExecutionSpec d = ExecutionSpec.DEFAULT;
+        int concurrency = atLeast(e, "concurrency-per-endpoint", e.integer("concurrency-per-endpoint",
+                d.concurrencyPerEndpoint()), 1);
+        int timeout = atLeast(e, "timeout-seconds", e.integer("timeout-seconds", (int) d.timeout().toSeconds()), 1);
+        int retries = atLeast(e, "retries", e.integer("retries", d.retries()), 0);
+        double share = e.decimal("max-malformed-share", d.maxMalformedShare());
+        if (share < 0 || share > 1) {
+            throw e.error("max-malformed-share", "must be between 0 and 1, got " + share);
+        }
+        return new ExecutionSpec(concurrency, Duration.ofSeconds(timeout), retries, share);
+    }
+
+    private static VariantSpec variant(YamlMap v, ExecutionSpec execution) throws SweepFormatException {
+        v.allowOnly(VARIANT);
+        String name = name(v, "name");
+        if (v.has("gguf") == v.has("endpoints")) {
+            throw v.error("give either 'gguf' (in-process) or 'endpoints', not "
+                    + (v.has("gguf") ? "both" : "neither"));
+        }
+        if (v.has("gguf")) {
+            return new VariantSpec(name, new VariantSpec.InProcess(nonBlank(v, "gguf")));
+        }
+        List<Node> nodes = v.list("endpoints");
+        if (nodes.isEmpty()) {
+            throw v.error("endpoints", "at least one endpoint is needed");
+        }
+        List<EndpointSpec> endpoints = new ArrayList<>();
+        for (int j = 0; j < nodes.size(); j++) {
+            YamlMap e = YamlMap.of(v.file(), v.child("endpoints[" + j + "]"), nodes.get(j));
+            e.allowOnly(ENDPOINT);
+            EndpointApi api = parse(e, "api", EndpointApi::parse);
+            String model = e.string("model", "");
+            if (api.needsModel() && model.isBlank()) {
+                throw e.error("api '" + api.id() + "' needs a 'model'");
+            }
+            endpoints.add(new EndpointSpec(url(e), api, model,
+                    atLeast(e, "concurrency", e.integer("concurrency", execution.concurrencyPerEndpoint()), 1)));
+        }
+        return new VariantSpec(name, new VariantSpec.Endpoints(endpoints));
+    }
+
+    private static URI url(YamlMap e) throws SweepFormatException {
+        String s = e.string("url");
+        try {
+            URI u = new URI(s);
+            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
+                return u;
+            }
+        } catch (URISyntaxException ex) {
+            // reported below with the line
+        }
+        throw e.error("url", "expected an http:// or https:// URL with a host, got '" + s + "'");
+    }
+
+    private static BenchmarkSpec benchmark(YamlMap b) throws SweepFormatException {
+        b.allowOnly(BENCHMARK);
+        String name = name(b, "name");
+        LoaderKind loader = parse(b, "loader", LoaderKind::parse);
+        PromptTemplate template = parse(b, "template", PromptTemplate::parse);
+        ScoringMode scoring = parse(b, "scoring", ScoringMode::parse);
+        ChatFormat chat = b.has("chat") ? parse(b, "chat", ChatFormat::parse) : ChatFormat.NONE;
+        ShotSelection selection = b.has("shot-selection") ? parse(b, "shot-selection", ShotSelection::parse)
+                : ShotSelection.FIRST_N;
+        String misfit = "' does not fit the " + (loader.multipleChoice() ? "multiple-choice" : "free-answer")
+                + " loader '" + loader.id() + "'";
+        if (template.multipleChoice() != loader.multipleChoice()) {
+            throw b.error("template", "'" + template.id() + misfit);
+        }
+        if (scoring.multipleChoice() != loader.multipleChoice()) {
+            throw b.error("scoring", "'" + scoring.id() + misfit);
+        }
+        if (chat.prefillsThink() && (scoring == ScoringMode.MC_LOGPROB || scoring == ScoringMode.MC_GRAMMAR)) {
+            throw b.error("chat", "'" + chat.id() + "' opens the reply with <think>, so '" + scoring.id()
+                    + "' would read the first token of the reasoning, not the answer");
+        }
+        boolean oneToken = scoring == ScoringMode.MC_LOGPROB || scoring == ScoringMode.MC_GRAMMAR;
+        if (!oneToken && !b.has("max-tokens")) {
+            throw b.error("missing key 'max-tokens' (scoring '" + scoring.id() + "' generates text)");
+        }
+        double temperature = b.decimal("temperature", 0.0);
+        if (temperature < 0) {
+            throw b.error("temperature", "must not be negative, got " + temperature);
+        }
+        double topP = b.decimal("top-p", 1.0);
+        if (!(topP > 0 && topP <= 1)) {
+            throw b.error("top-p", "must be in (0, 1], got " + topP);
+        }
+        int limit = b.has("limit") ? atLeast(b, "limit", b.integer("limit", 0), 1) : 0;
+        double weight = b.has("weight") ? b.decimal("weight", 0) : PaperAggregate.weight(name)
+                .orElse(PaperAggregate.weight(loader.id()).orElse(0.0));
+        if (weight < 0) {
+            throw b.error("weight", "must not be negative, got " + weight);
+        }
+        return new BenchmarkSpec(name, loader, nonBlank(b, "path"), b.string("split", "test"),
+                b.string("shots-split", "dev"), atLeast(b, "n-shot", b.integer("n-shot", 0), 0), selection, template,
+                chat, scoring, atLeast(b, "samples", b.integer("samples", 1), 1),
+                atLeast(b, "max-tokens", b.integer("max-tokens", 1), 1), temperature, topP, b.longInteger("seed", 0),
+                limit, b.strings("stop"), weight, fields(b, loader));
+    }
+
+    private static JsonlFields fields(YamlMap b, LoaderKind loader) throws SweepFormatException {
+        Optional<YamlMap> section = b.map("fields");
+        if (section.isEmpty()) {
+            return JsonlFields.DEFAULT;
+        }
+        if (loader != LoaderKind.JSONL_CHOICE && loader != LoaderKind.JSONL_FREE) {
+            throw b.error("fields", "only the jsonl-choice and jsonl-free loaders take field names");
+        }
+        YamlMap f = section.get();
+        f.allowOnly(FIELDS);
+        JsonlFields d = JsonlFields.DEFAULT;
+        return new JsonlFields(f.string("id", d.id()), f.string("question", d.question()),
+                f.string("choices", d.choices()), f.string("answer", d.answer()), f.string("subject", d.subject()),
+                f.string("solution", d.solution()));
+    }
+
+    private static String name(YamlMap m, String key) throws SweepFormatException {
+        String s = m.string(key);
+        if (!NAME.matcher(s).matches()) {
+            throw m.error(key, "'" + s + "' may hold only letters, digits, '.', '_' and '-'");
+        }
+        return s;
+    }
+
+    private static String nonBlank(YamlMap m, String key) throws SweepFormatException {
+        String s = m.string(key);
+        if (s.isBlank()) {
+            throw m.error(key, "must not be blank");
+        }
+        return s;
+    }
+
+    private static int atLeast(YamlMap m, String key, int value, int min) throws SweepFormatException {
+        if (value < min) {
+            throw m.error(key, "must be " + min + " or more, got " + value);
+        }
+        return value;
+    }
+
+    /** A name parsed by an enum's {@code parse}, whose refusal becomes a refusal at the key's line. */
+    private static <T> T parse(YamlMap m, String key, Function<String, T> parser) throws SweepFormatException {
+        String s = m.string(key);
+        try {
+            return parser.apply(s);
+        } catch (IllegalArgumentException e) {
+            throw m.error(key, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.quantsweep.eval.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The three ways a choice is told to an engine, and the value types' own checks. */
+class ChoicesTest {
+
+    @Test
+    void gbnfQuotesEveryChoice() {
+        assertEquals("root ::= \"A\" | \"B\"", Choices.gbnf(List.of("A", "B")));
+        assertEquals("root ::= \" \\\"x\\\"\" | \"a\\\\b\" | \"line\\n\\t\" | \"\\x01\" | \"答案\"",
+                Choices.gbnf(List.of(" \"x\"", "a\\b", "line\n\t", "\u0001", "答案")));
+    }
+
+    @Test
+    void regexMatchesExactlyTheChoices() {
+        List<String> choices = List.of("A", "(B)", "C.D", "a|b", " yes", "答案", "1+1");
+        Pattern p = Pattern.compile(Choices.regex(choices));
+        for (String c : choices) {
+            assertTrue(p.matcher(c).matches(), c);
+        }
+        for (String other : List.of("B", "CxD", "a", "b", "yes", "11", "A(B)")) {
+            assertTrue(!p.matcher(other).matches(), other);
+        }
+    }
+
+    @Test
+    void budgetFitsTheLongestChoiceInBytesAndTheEnd() {
+        assertEquals(2, Choices.tokenBudget(List.of("A", "B")));
+        assertEquals(7, Choices.tokenBudget(List.of("A", "答案")), "6 UTF-8 bytes + end of sequence");
+    }
+
+    @Test
+    void matchNamesTheChoiceOrRefusesAnAnswerOutsideThem() throws BackendException {
+        assertEquals(new Choice(1, "B", Duration.ZERO), Choices.match(List.of("A", "B"), "B", Duration.ZERO, "x"));
+        BackendException e = assertThrows(BackendException.class, () -> Choices.match(List.of("A", "B"), " B", Duration.ZERO, "srv"));
+        assertEquals(BackendException.Reason.BAD_RESPONSE, e.reason());
+        assertTrue(e.getMessage().contains("srv answered ' B'"), e.getMessage());
+    }
+
+    @Test
+    void valuesCheckThemselves() {
+        assertThrows(IllegalArgumentException.class, () -> GenerationParams.builder().maxTokens(0).build());
+        assertThrows(IllegalArgumentException.class, () -> GenerationParams.builder().temperature(-0.1).build());
+        assertThrows(IllegalArgumentException.class, () -> GenerationParams.builder().topP(0).build());
+        assertThrows(IllegalArgumentException.class, () -> GenerationParams.builder().minP(1).build());
+        assertThrows(IllegalArgumentException.class, () -> GenerationParams.builder().seed(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> GenerationParams.builder().stop(List.of("")).build());
+        assertThrows(IllegalArgumentException.class, () -> new TokenLogprob("A", 0.1));
+
+        NextTokenDistribution d = new NextTokenDistribution(List.of(new TokenLogprob("B", -2), new TokenLogprob("A", -0.1),
+                new TokenLogprob("B", -1)), Duration.ZERO);
+        assertEquals(List.of("A", "B", "B"), d.top().stream().map(TokenLogprob::token).toList());
+        assertEquals(-1.0, d.logprob("B").orElseThrow(), "a repeated text gives its most probable entry");
+        assertEquals(List.of("A", "B"), List.copyOf(d.asMap().keySet()));
+    }
+
+    @Test
+    void capabilitiesNameWhatIsMissing() throws BackendException {
+        Capabilities c = Capabilities.of(Capability.GENERATE, Capability.CHOOSE);
+        c.require("x", Capability.GENERATE);
+        BackendException e = assertThrows(BackendException.class, () -> c.require("embedded b1", Capability.TOP_K, Capability.CHOOSE));
+        assertEquals(BackendException.Reason.MISSING_CAPABILITY, e.reason());
+        assertTrue(e.getMessage().contains("backend embedded b1 cannot TOP_K") && !e.getMessage().contains("cannot CHOOSE"),
+                e.getMessage());
+    }
+}

@@ -1,0 +1,190 @@
+package io.quantsweep.eval.backend.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quantsweep.eval.backend.Backend;
+import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.BackendException.Reason;
+import io.quantsweep.eval.backend.Capability;
+import io.quantsweep.eval.backend.Choice;
+import io.quantsweep.eval.backend.Completion;
+import io.quantsweep.eval.backend.FinishReason;
+import io.quantsweep.eval.backend.GenerationParams;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
+
+/**
+ * The embedded backend on a real (random-weight) llama GGUF, {@code tiny-llama-256x2-Q3_K_M.gguf}
+ * (vocabulary 1,024, 2 blocks). The model is loaded once for the JVM and never closed (close can
+ * hang in the binding); each test runs on its own thread under a timeout, so a native hang fails
+ * the test instead of stopping the build.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+class EmbeddedBackendTest {
+    private static final String PROMPT = "The answer is";
+    private static final List<String> LETTERS = List.of("A", "B", "C", "D");
+    private static EmbeddedConfig config;
+    private static Backend backend;
+
+    static Path sample(String name) {
+        URL url = EmbeddedBackendTest.class.getResource("/gguf-samples/" + name);
+        if (url == null) {
+            throw new IllegalStateException("test resource gguf-samples/" + name + " is missing");
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @BeforeAll
+    static void load() throws BackendException {
+        config = EmbeddedConfig.of(sample("tiny-llama-256x2-Q3_K_M.gguf").toString()).withContextSize(512).withThreads(1);
+        backend = config.open();
+    }
+
+    @Test
+    void recordsTheBundledLlamaCppBuildAndTheModel() {
+        var info = backend.serverInfo();
+        assertEquals("embedded-llama.cpp", info.backend());
+        assertEquals("b4916-c6af2161", info.build(), "de.kherud:llama 4.2.0 bundles llama.cpp b4916 (c6af2161)");
+        assertEquals(Path.of(config.modelPath()).toAbsolutePath().normalize().toString(), info.model());
+        assertEquals("tiny-random-llama-256x2", info.details().get("general.name"));
+        assertEquals("de.kherud:llama:4.2.0", info.details().get("binding"));
+        assertEquals("512", info.details().get("context_size"));
+        assertEquals("false", info.details().get("cache_prompt"));
+    }
+
+    @Test
+    void greedyGenerationRepeatsAndUsesTheWholeBudget() throws BackendException {
+        Completion first = backend.generate(PROMPT, GenerationParams.greedy(8));
+        Completion second = backend.generate(PROMPT, GenerationParams.greedy(8));
+        assertFalse(first.text().isEmpty());
+        assertEquals(first.text(), second.text());
+        // this random model does not emit end-of-sequence within 8 tokens of this prompt
+        assertEquals(8, first.tokens());
+        assertEquals(FinishReason.LENGTH, first.finishReason());
+        assertTrue(first.tokenLogprobs().isEmpty());
+        assertTrue(first.latency().toNanos() > 0);
+    }
+
+    @Test
+    void seededSamplingRepeats() throws BackendException {
+        GenerationParams sampled = GenerationParams.builder().maxTokens(12).temperature(1.5).topK(0).seed(7).build();
+        Completion a = backend.generate(PROMPT, sampled);
+        Completion b = backend.generate(PROMPT, sampled);
+        assertEquals(a.text(), b.text());
+        assertEquals(a.tokens(), b.tokens());
+        assertEquals(a.finishReason(), b.finishReason());
+    }
+
+    @Test
+    void stopStringEndsGenerationBeforeIt() throws BackendException {
+        String full = backend.generate(PROMPT, GenerationParams.greedy(8)).text();
+        int i = 1;
+        while (i < full.length() && Character.isWhitespace(full.charAt(i))) {
+            i++;
+        }
+        assertTrue(i < full.length(), "greedy text needs a visible character after the first: '" + full + "'");
+        String stop = full.substring(i, i + 1);
+        Completion cut = backend.generate(PROMPT, GenerationParams.builder().maxTokens(8).stop(List.of(stop)).build());
+        assertEquals(full.substring(0, full.indexOf(stop)), cut.text());
+        assertEquals(FinishReason.STOP, cut.finishReason());
+        assertTrue(cut.tokens() < 8, "stopped after " + cut.tokens() + " tokens");
+    }
+
+    @Test
+    void choiceIsTheGreedyArgmaxAmongTheAllowedAnswers() throws BackendException {
+        String prompt = "Question: which letter? Answer:";
+        Choice best = backend.choose(prompt, LETTERS);
+        assertEquals(best.text(), LETTERS.get(best.index()));
+        assertEquals(best, withoutLatency(backend.choose(prompt, LETTERS), best));
+        // the most probable of four is also the most probable of any pair it is in, in either order
+        for (String other : LETTERS) {
+            if (!other.equals(best.text())) {
+                assertEquals(best.text(), backend.choose(prompt, List.of(other, best.text())).text(), other);
+                assertEquals(best.text(), backend.choose(prompt, List.of(best.text(), other)).text(), other);
+            }
+        }
+    }
+
+    @Test
+    void choiceConstrainsWhatTheModelWouldNotSay() throws BackendException {
+        String free = backend.generate(PROMPT, GenerationParams.greedy(4)).text();
+        List<String> answers = List.of(" yes", " no", "\"maybe\"");
+        assertFalse(answers.stream().anyMatch(free::startsWith), free);
+        Choice c = backend.choose(PROMPT, answers);
+        assertEquals(answers.get(c.index()), c.text());
+        assertEquals("only", backend.choose(PROMPT, List.of("only")).text());
+    }
+
+    @Test
+    void concurrentCallersGetTheSequentialAnswers() throws Exception {
+        String expected = backend.generate(PROMPT, GenerationParams.greedy(6)).text();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                results.add(pool.submit(() -> backend.generate(PROMPT, GenerationParams.greedy(6)).text()));
+            }
+            for (Future<String> f : results) {
+                assertEquals(expected, f.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void refusesProbabilitiesBeforeAnythingRuns() throws BackendException {
+        BackendException e = assertThrows(BackendException.class, () -> config.requireCapabilities(Capability.TOP_K));
+        assertEquals(Reason.MISSING_CAPABILITY, e.reason());
+        assertTrue(e.getMessage().contains("TOP_K") && e.getMessage().contains(config.modelPath()), e.getMessage());
+        config.requireCapabilities(Capability.GENERATE, Capability.CHOOSE);
+
+        assertEquals(Reason.MISSING_CAPABILITY,
+                assertThrows(BackendException.class, () -> backend.requireCapabilities(Capability.GENERATE, Capability.TOP_K)).reason());
+        assertEquals(Reason.MISSING_CAPABILITY, assertThrows(BackendException.class, () -> backend.topK(PROMPT, 5)).reason());
+        BackendException logprobs = assertThrows(BackendException.class, () -> backend.generate(PROMPT,
+                GenerationParams.builder().maxTokens(2).tokenLogprobs(true).build()));
+        assertEquals(Reason.MISSING_CAPABILITY, logprobs.reason());
+        assertTrue(logprobs.getMessage().contains("b4916-c6af2161"), logprobs.getMessage());
+    }
+
+    @Test
+    void oneModelPerFilePerJvm() throws BackendException {
+        try (Backend again = config.open()) {
+            assertEquals(backend.serverInfo(), again.serverInfo());
+        }
+        assertEquals("tiny-random-llama-256x2", config.open().serverInfo().details().get("general.name"),
+                "closing a backend leaves the model loaded");
+        BackendException e = assertThrows(BackendException.class, () -> config.withContextSize(256).open());
+        assertEquals(Reason.BAD_CONFIG, e.reason());
+    }
+
+    @Test
+    void rejectsBadChoiceLists() {
+        assertThrows(IllegalArgumentException.class, () -> backend.choose(PROMPT, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> backend.choose(PROMPT, List.of("A", "A")));
+        assertThrows(IllegalArgumentException.class, () -> backend.choose(PROMPT, List.of("A", "")));
+    }
+
+    private static Choice withoutLatency(Choice c, Choice like) {
+        return new Choice(c.index(), c.text(), like.latency());
+    }
+}

@@ -1,0 +1,115 @@
+package io.quantsweep.eval.backend.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.BackendException.Reason;
+import io.quantsweep.format.gguf.GgufMetadata;
+import io.quantsweep.format.gguf.GgufPlan;
+import io.quantsweep.format.gguf.GgufTensorSpec;
+import io.quantsweep.format.gguf.GgufValue;
+import io.quantsweep.format.gguf.GgufWriter;
+import io.quantsweep.format.gguf.TensorData;
+import io.quantsweep.quant.GgmlType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Files the bundled llama.cpp cannot run are refused before they reach its loader, with the reason
+ * and the fix; synthetic DeepSeek-shaped GGUFs written by our {@link GgufWriter}.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+class GgufPreflightTest {
+    @TempDir
+    Path dir;
+
+    private Path deepSeek(String name, GgufMetadata extra, String... tensors) throws IOException {
+        GgufMetadata md = new GgufMetadata();
+        md.put("general.architecture", GgufValue.string("deepseek2"));
+        md.put("general.name", GgufValue.string("tiny-deepseek"));
+        md.put("tokenizer.ggml.pre", GgufValue.string("deepseek-v3"));
+        extra.asMap().forEach(md::put);
+        List<GgufTensorSpec> specs = Arrays.stream(tensors).map(t -> GgufTensorSpec.of(t, GgmlType.F32, 8, 4)).toList();
+        Path file = dir.resolve(name);
+        GgufWriter.write(file, GgufPlan.of(md, specs), t -> TensorData.of(new byte[Math.toIntExact(t.byteSize())]));
+        return file;
+    }
+
+    private static BackendException refused(Path file) {
+        BackendException e = assertThrows(BackendException.class, () -> EmbeddedConfig.of(file.toString()).open());
+        assertEquals(Reason.UNSUPPORTED_MODEL, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("b4916-c6af2161"), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void splitMlaLayoutIsRefusedWithTheConverterFlag() throws IOException {
+        Path file = deepSeek("split-mla.gguf", new GgufMetadata(),
+                "token_embd.weight", "blk.0.attn_kv_a_mqa.weight", "blk.0.attn_k_b.weight", "blk.0.attn_v_b.weight");
+        String message = refused(file).getMessage();
+        assertTrue(message.contains("'blk.0.attn_k_b.weight'") && message.contains("split MLA layout")
+                && message.contains("--mla legacy"), message);
+    }
+
+    @Test
+    void legacyLayoutPassesThePreflight() throws IOException, BackendException {
+        Path file = deepSeek("legacy-mla.gguf", new GgufMetadata(), "token_embd.weight", "blk.0.attn_kv_b.weight");
+        assertEquals("tiny-deepseek", GgufPreflight.check(file, "b4916-c6af2161"));
+    }
+
+    @Test
+    void unknownOrMissingPreTokenizerIsRefused() throws IOException {
+        GgufMetadata other = new GgufMetadata();
+        other.put("tokenizer.ggml.pre", GgufValue.string("deepseek-v3-new"));
+        String message = refused(deepSeek("pre.gguf", other, "blk.0.attn_kv_b.weight")).getMessage();
+        assertTrue(message.contains("'deepseek-v3-new'") && message.contains("tokenizer.ggml.pre = deepseek-v3"), message);
+
+        Path none = dir.resolve("no-pre.gguf");
+        GgufMetadata md = new GgufMetadata();
+        md.put("general.architecture", GgufValue.string("deepseek2"));
+        GgufWriter.write(none, GgufPlan.of(md, List.of()), t -> TensorData.of(new byte[0]));
+        assertTrue(refused(none).getMessage().contains("no tokenizer.ggml.pre"));
+    }
+
+    @Test
+    void groupLimitedRoutingIsRefusedButOneGroupIsNot() throws IOException, BackendException {
+        GgufMetadata groups = new GgufMetadata();
+        groups.put("deepseek2.expert_group_count", GgufValue.u32(8));
+        groups.put("deepseek2.expert_group_used_count", GgufValue.u32(4));
+        String message = refused(deepSeek("groups.gguf", groups, "blk.0.attn_kv_b.weight")).getMessage();
+        assertTrue(message.contains("expert_group_count = 8") && message.contains("expert_group_used_count = 4"), message);
+
+        GgufMetadata one = new GgufMetadata();
+        one.put("deepseek2.expert_group_count", GgufValue.u32(1));
+        one.put("deepseek2.expert_group_used_count", GgufValue.u32(1));
+        GgufPreflight.check(deepSeek("one-group.gguf", one, "blk.0.attn_kv_b.weight"), "b4916-c6af2161");
+        GgufMetadata all = new GgufMetadata();
+        all.put("deepseek2.expert_group_count", GgufValue.u32(4));
+        all.put("deepseek2.expert_group_used_count", GgufValue.u32(4));
+        GgufPreflight.check(deepSeek("all-groups.gguf", all, "blk.0.attn_kv_b.weight"), "b4916-c6af2161");
+    }
+
+    @Test
+    void notAGgufFileIsRefused() throws IOException {
+        Path junk = Files.write(dir.resolve("junk.gguf"), new byte[] {'G', 'G', 'U', 'X', 3, 0, 0, 0});
+        assertTrue(refused(junk).getMessage().contains("not a valid GGUF"));
+    }
+
+    @Test
+    void theBuildComesFromTheLibraryFile() throws IOException, BackendException {
+        assertEquals("b4916-c6af2161", EmbeddedEngine.build());
+        Path notElf = Files.write(dir.resolve("libjllama.so"), new byte[128]);
+        IOException e = assertThrows(IOException.class, () -> ElfBuildInfo.read(notElf));
+        assertTrue(e.getMessage().contains(notElf.toString()) && e.getMessage().contains("not an ELF file"), e.getMessage());
+    }
+}

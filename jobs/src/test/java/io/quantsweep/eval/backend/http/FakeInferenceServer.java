@@ -1,0 +1,461 @@
+package io.quantsweep.eval.backend.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real HTTP server on 127.0.0.1 that speaks llama-server's, vLLM's or SGLang's API closely enough
+ * for the backend, and injects faults per prompt. A prompt carries its id as {@code #<id>}; the
+ * answer to prompt {@code #17} is {@code "answer-17"}, spelled as the three tokens
+ * {@code answer}, {@code -}, {@code 17}.
+ *
+ * <p>It counts requests per prompt id, tracks the most generation requests in flight at once
+ * (a request stops counting just before its answer is written, so a client that keeps its limit can
+ * never be seen above it), records request bodies and Authorization headers, and validates the
+ * fields each API requires (400 when one is missing).
+ */
+final class FakeInferenceServer implements AutoCloseable {
+    /** What the server does to one request instead of answering it. */
+    enum Fault {
+        /** 500 with an error body that echoes the request's Authorization header. */
+        SERVER_ERROR,
+        /** 429 with Retry-After: 0. */
+        RATE_LIMITED,
+        /** 429 with Retry-After: 1. */
+        RATE_LIMITED_1S,
+        /** Answers correctly, but only after {@link #slowDelay}, beyond the client's read timeout. */
+        SLOW,
+        /** Closes the connection without any answer. */
+        DROP,
+        /** 200 with a body cut off in the middle of the JSON. */
+        MALFORMED,
+        /** 400 with an error body. */
+        BAD_REQUEST
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        // the JDK server writes headers and body separately; without TCP_NODELAY each answer waits
+        // for the client's delayed ACK (about 40 ms). Read once, when the first server starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+    private static final Pattern ID = Pattern.compile("#(\\d+)");
+
+    private final ServerKind kind;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final Map<Integer, Deque<Fault>> faults;
+    private final Map<Integer, Fault> always;
+    private final Map<Integer, AtomicInteger> requests;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final AtomicInteger healthChecks = new AtomicInteger();
+    private final Deque<Integer> healthStatuses = new ArrayDeque<>();
+    private final List<JsonNode> bodies = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
+    private volatile String build = "b4916-c6af2161";
+    private volatile List<String> models = List.of("tiny-deepseek");
+    private volatile String requiredKey = "";
+    private volatile Duration delay = Duration.ZERO;
+    private volatile Duration slowDelay = Duration.ofSeconds(1);
+
+    FakeInferenceServer(ServerKind kind) throws IOException {
+        this(kind, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    }
+
+    /**
+     * A second endpoint of the same variant: it shares {@code other}'s fault plan and request counts,
+     * so a prompt meets its faults in order whichever endpoint each attempt reaches.
+     */
+    FakeInferenceServer(ServerKind kind, FakeInferenceServer other) throws IOException {
+        this(kind, other.faults, other.always, other.requests);
+    }
+
+    private FakeInferenceServer(ServerKind kind, Map<Integer, Deque<Fault>> faults, Map<Integer, Fault> always,
+                                Map<Integer, AtomicInteger> requests) throws IOException {
+        this.kind = kind;
+        this.faults = faults;
+        this.always = always;
+        this.requests = requests;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    FakeInferenceServer build(String build) {
+        this.build = build;
+        return this;
+    }
+
+    FakeInferenceServer models(String... models) {
+        this.models = List.of(models);
+        return this;
+    }
+
+    /** Answers 401 unless requests carry {@code Authorization: Bearer key}. */
+    FakeInferenceServer requireKey(String key) {
+        this.requiredKey = key;
+        return this;
+    }
+
+    /** Every generation request takes this long (so that requests overlap). */
+    FakeInferenceServer delay(Duration delay) {
+        this.delay = delay;
+        return this;
+    }
+
+    FakeInferenceServer slowDelay(Duration slowDelay) {
+        this.slowDelay = slowDelay;
+        return this;
+    }
+
+    /** The next requests for prompt {@code id} meet these faults, in order; later ones are answered. */
+    void faults(int id, Fault... f) {
+        faults.computeIfAbsent(id, k -> new ConcurrentLinkedDeque<>()).addAll(List.of(f));
+    }
+
+    /** Every request for prompt {@code id} meets {@code f}. */
+    void always(int id, Fault f) {
+        always.put(id, f);
+    }
+
+    /** The next health checks answer these statuses; later ones 200. */
+    synchronized void healthStatuses(int... statuses) {
+        for (int s : statuses) {
+            healthStatuses.add(s);
+        }
+    }
+
+    /** Requests for prompt {@code id}, at this endpoint and those sharing its plan. */
+    int requests(int id) {
+        AtomicInteger n = requests.get(id);
+        return n == null ? 0 : n.get();
+    }
+
+    int totalRequests() {
+        return requests.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    int maxInFlight() {
+        return maxInFlight.get();
+    }
+
+    int healthChecks() {
+        return healthChecks.get();
+    }
+
+    List<JsonNode> bodies() {
+        synchronized (bodies) {
+            return List.copyOf(bodies);
+        }
+    }
+
+    JsonNode lastBody() {
+        List<JsonNode> all = bodies();
+        return all.get(all.size() - 1);
+    }
+
+    List<String> authorizations() {
+        synchronized (authorizations) {
+            return List.copyOf(authorizations);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(String.valueOf(auth));
+            if (!requiredKey.isEmpty() && !("Bearer " + requiredKey).equals(auth)) {
+                send(ex, 401, error(401, "invalid api key"));
+                return;
+            }
+            String path = ex.getRequestURI().getPath();
+            if (ex.getRequestMethod().equals("GET")) {
+                info(ex, path);
+            } else {
+                generation(ex, path);
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void info(HttpExchange ex, String path) throws IOException {
+        ObjectNode o = JSON.createObjectNode();
+        String own = switch (kind) {
+            case LLAMA_SERVER -> "/props";
+            case VLLM -> "/version";
+            case SGLANG -> "/get_server_info";
+        };
+        if (List.of("/props", "/version", "/get_server_info").contains(path) && !path.equals(own)) {
+            send(ex, 404, error(404, "no route " + path));
+            return;
+        }
+        switch (path) {
+            case "/health" -> {
+                healthChecks.incrementAndGet();
+                Integer status;
+                synchronized (this) {
+                    status = healthStatuses.poll();
+                }
+                if (status != null && status != 200) {
+                    send(ex, status, error(status, "Loading model"));
+                    return;
+                }
+                o.put("status", "ok");
+            }
+            case "/props" -> {
+                o.put("build_info", build).put("model_path", "/models/" + models.get(0) + ".gguf").put("total_slots", 4);
+            }
+            case "/version" -> {
+                o.put("version", build);
+            }
+            case "/get_server_info" -> {
+                o.put("version", build).put("tp_size", 1);
+            }
+            case "/v1/models" -> {
+                o.put("object", "list");
+                ArrayNode data = o.putArray("data");
+                models.forEach(m -> data.addObject().put("id", m).put("object", "model"));
+            }
+            default -> {
+                send(ex, 404, error(404, "no route " + path));
+                return;
+            }
+        }
+        send(ex, 200, o.toString());
+    }
+
+    private void generation(HttpExchange ex, String path) throws IOException {
+        JsonNode body = JSON.readTree(ex.getRequestBody());
+        bodies.add(body);
+        String prompt = path.equals("/v1/chat/completions") ? body.path("messages").path(0).path("content").asText()
+                : body.path("prompt").asText();
+        Matcher m = ID.matcher(prompt);
+        int id = m.find() ? Integer.parseInt(m.group(1)) : -1;
+        requests.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        boolean counted = true;
+        try {
+            Deque<Fault> queue = faults.get(id);
+            Fault fault = always.getOrDefault(id, queue == null ? null : queue.poll());
+            sleep(fault == Fault.SLOW ? slowDelay : delay);
+            String missing = missingField(path, body);
+            inFlight.decrementAndGet();
+            counted = false;
+            if (fault != null && fault != Fault.SLOW) {
+                fail(ex, fault);
+            } else if (missing != null) {
+                send(ex, 400, error(400, "missing or wrong field '" + missing + "'"));
+            } else {
+                send(ex, 200, answer(path, body, id).toString());
+            }
+        } finally {
+            if (counted) {
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    private void fail(HttpExchange ex, Fault fault) throws IOException {
+        switch (fault) {
+            case SERVER_ERROR -> send(ex, 500, error(500, "internal error; request had Authorization: "
+                    + ex.getRequestHeaders().getFirst("Authorization")));
+            case RATE_LIMITED, RATE_LIMITED_1S -> {
+                ex.getResponseHeaders().add("Retry-After", fault == Fault.RATE_LIMITED ? "0" : "1");
+                send(ex, 429, error(429, "too many requests"));
+            }
+            case DROP -> {
+                // closing the exchange before any response headers closes the connection
+            }
+            case MALFORMED -> send(ex, 200, "{\"content\": \"answer-");
+            case BAD_REQUEST -> send(ex, 400, error(400, "bad request"));
+            default -> throw new IllegalStateException(fault.toString());
+        }
+    }
+
+    /** The first required field that is missing or wrong, or null. */
+    private String missingField(String path, JsonNode body) {
+        List<String> required = new ArrayList<>(List.of("temperature", "top_p", "top_k", "min_p", "seed"));
+        switch (path) {
+            case "/completion" -> required.addAll(List.of("prompt", "n_predict", "cache_prompt"));
+            case "/v1/completions" -> required.addAll(List.of("model", "prompt", "max_tokens"));
+            case "/v1/chat/completions" -> required.addAll(List.of("model", "messages", "max_tokens"));
+            default -> {
+                return "path " + path;
+            }
+        }
+        for (String f : required) {
+            if (!body.has(f)) {
+                return f;
+            }
+        }
+        if (body.has("model") && !models.contains(body.get("model").asText())) {
+            return "model";
+        }
+        return null;
+    }
+
+    private ObjectNode answer(String path, JsonNode body, int id) {
+        int maxTokens = body.has("n_predict") ? body.get("n_predict").asInt() : body.get("max_tokens").asInt();
+        List<String> allowed = choices(body);
+        List<String> tokens = allowed.isEmpty() ? List.of("answer", "-", String.valueOf(id))
+                : List.of(allowed.get(Math.floorMod(id, allowed.size())));
+        boolean cut = tokens.size() > maxTokens;
+        List<String> emitted = cut ? tokens.subList(0, maxTokens) : tokens;
+        String text = String.join("", emitted);
+        int alternatives = alternatives(path, body);
+        ObjectNode o = JSON.createObjectNode();
+        if (path.equals("/completion")) {
+            o.put("content", text).put("tokens_predicted", emitted.size()).put("stop_type", cut ? "limit" : "eos");
+            if (alternatives > 0) {
+                o.set("completion_probabilities", tokenList(emitted, alternatives, id));
+            }
+            return o;
+        }
+        ObjectNode choice = o.putArray("choices").addObject().put("index", 0).put("finish_reason", cut ? "length" : "stop");
+        if (path.equals("/v1/chat/completions")) {
+            choice.putObject("message").put("role", "assistant").put("content", text);
+        } else {
+            choice.put("text", text);
+        }
+        if (alternatives > 0) {
+            if (path.equals("/v1/completions") && kind != ServerKind.LLAMA_SERVER) {
+                ObjectNode lp = choice.putObject("logprobs");
+                emitted.forEach(lp.putArray("tokens")::add);
+                ArrayNode values = lp.putArray("token_logprobs");
+                ArrayNode top = lp.putArray("top_logprobs");
+                for (int i = 0; i < emitted.size(); i++) {
+                    values.add(-0.25 * (i + 1));
+                    ObjectNode alts = top.addObject();
+                    for (Map.Entry<String, Double> e : top(alternatives, id, i)) {
+                        alts.put(e.getKey(), e.getValue());
+                    }
+                }
+            } else {
+                choice.putObject("logprobs").set("content", tokenList(emitted, alternatives, id));
+            }
+        }
+        o.putObject("usage").put("prompt_tokens", 5).put("completion_tokens", emitted.size()).put("total_tokens", 5 + emitted.size());
+        return o;
+    }
+
+    /** How many alternatives per token the request asks for (0 for none). */
+    private static int alternatives(String path, JsonNode body) {
+        return switch (path) {
+            case "/completion" -> body.path("n_probs").asInt(0);
+            case "/v1/completions" -> body.path("logprobs").asInt(0);
+            default -> body.path("logprobs").asBoolean(false) ? body.path("top_logprobs").asInt(0) : 0;
+        };
+    }
+
+    private static ArrayNode tokenList(List<String> emitted, int alternatives, int id) {
+        ArrayNode list = JSON.createArrayNode();
+        for (int i = 0; i < emitted.size(); i++) {
+            ObjectNode t = list.addObject().put("id", 100 + i).put("token", emitted.get(i)).put("logprob", -0.25 * (i + 1));
+            ArrayNode top = t.putArray("top_logprobs");
+            for (Map.Entry<String, Double> e : top(alternatives, id, i)) {
+                top.addObject().put("token", e.getKey()).put("logprob", e.getValue());
+            }
+        }
+        return list;
+    }
+
+    /**
+     * The {@code k} alternatives at position {@code i} for prompt {@code id}: letters from 'A'
+     * rotated by the id, log-probabilities -0.5, -1.0, ... (so prompt 2's most probable is "C").
+     */
+    static List<Map.Entry<String, Double>> top(int k, int id, int i) {
+        List<Map.Entry<String, Double>> out = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            out.add(Map.entry(String.valueOf((char) ('A' + Math.floorMod(id + i + j, 26))), -0.5 * (j + 1)));
+        }
+        return out;
+    }
+
+    /** The allowed answers of a constrained request, in the form each server takes them; empty if none. */
+    private List<String> choices(JsonNode body) {
+        List<String> out = new ArrayList<>();
+        if (body.has("grammar")) {
+            Matcher m = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(body.get("grammar").asText());
+            while (m.find()) {
+                out.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+            }
+        } else if (body.has("guided_choice")) {
+            body.get("guided_choice").forEach(c -> out.add(c.asText()));
+        } else if (body.has("regex")) {
+            String r = body.get("regex").asText();
+            for (String alt : r.substring(1, r.length() - 1).split("\\|")) {
+                out.add(alt.replaceAll("\\\\(.)", "$1"));
+            }
+        }
+        return out;
+    }
+
+    private static String error(int code, String message) {
+        ObjectNode o = JSON.createObjectNode();
+        o.putObject("error").put("code", code).put("message", message);
+        return o.toString();
+    }
+
+    private static void send(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        try {
+            ex.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        } catch (IOException e) {
+            // the client gave up on this request (a timeout) and closed the connection
+        }
+    }
+
+    private static void sleep(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(d.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.quantsweep.eval.backend.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quantsweep.eval.backend.Backend;
+import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.BackendException.Reason;
+import io.quantsweep.eval.backend.Completion;
+import io.quantsweep.eval.backend.GenerationParams;
+import io.quantsweep.eval.backend.http.FakeInferenceServer.Fault;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The faults a sweep meets, injected by a real server: each is retried a bounded number of times,
+ * no prompt is lost or asked more often than its faults explain, answers map one to one to prompts,
+ * and no endpoint ever has more requests in flight than its limit.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class HttpFaultsTest {
+    private static final GenerationParams PARAMS = GenerationParams.greedy(8);
+
+    @ParameterizedTest
+    @EnumSource(value = Fault.class, names = {"SERVER_ERROR", "RATE_LIMITED", "SLOW", "DROP", "MALFORMED"})
+    void transientFaultsAreRetried(Fault fault) throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER);
+             CapturedLog log = new CapturedLog();
+             Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server).build().open()) {
+            server.faults(3, fault, fault);
+            assertEquals("answer-3", backend.generate("#3", PARAMS).text());
+            assertEquals(3, server.requests(3), "two faults, then the answer");
+            assertEquals(2, log.text().lines().filter(l -> l.contains("retrying in")).count(), log.text());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"SERVER_ERROR, UNAVAILABLE", "RATE_LIMITED, RATE_LIMITED", "SLOW, TIMEOUT", "DROP, UNAVAILABLE",
+            "MALFORMED, BAD_RESPONSE"})
+    void retriesAreBounded(Fault fault, Reason reason) throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.VLLM);
+             Backend backend = HttpTesting.config(ServerKind.VLLM, Api.COMPLETIONS, server).build().open()) {
+            server.always(9, fault);
+            BackendException e = assertThrows(BackendException.class, () -> backend.generate("#9", PARAMS));
+            assertEquals(reason, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("gave up after 4 attempts") && e.getMessage().contains(server.uri().toString()),
+                    e.getMessage());
+            assertEquals(4, server.requests(9));
+            assertEquals("answer-10", backend.generate("#10", PARAMS).text(), "other prompts still work");
+        }
+    }
+
+    @Test
+    void clientErrorsAreNotRetried() throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.SGLANG);
+             Backend backend = HttpTesting.config(ServerKind.SGLANG, Api.CHAT, server).build().open()) {
+            server.faults(4, Fault.BAD_REQUEST);
+            BackendException e = assertThrows(BackendException.class, () -> backend.generate("#4", PARAMS));
+            assertEquals(Reason.REJECTED, e.reason());
+            assertTrue(e.getMessage().contains("400 bad request"), e.getMessage());
+            assertEquals(1, server.requests(4));
+        }
+    }
+
+    @Test
+    void retryAfterIsHonouredUpToItsCap() throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER)) {
+            server.faults(1, Fault.RATE_LIMITED_1S);
+            server.faults(2, Fault.RATE_LIMITED_1S);
+            try (Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server).build().open()) {
+                long start = System.nanoTime();
+                assertEquals("answer-1", backend.generate("#1", PARAMS).text());
+                long waited = System.nanoTime() - start;
+                assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(1000), "waited only " + waited / 1_000_000 + " ms");
+            }
+            RetryPolicy capped = new RetryPolicy(4, Duration.ofMillis(5), Duration.ofMillis(40), Duration.ofMillis(50));
+            try (Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server).retry(capped).build().open()) {
+                long start = System.nanoTime();
+                assertEquals("answer-2", backend.generate("#2", PARAMS).text());
+                long waited = System.nanoTime() - start;
+                assertTrue(waited < TimeUnit.MILLISECONDS.toNanos(900), "waited " + waited / 1_000_000 + " ms");
+            }
+            assertEquals(2, server.requests(1));
+            assertEquals(2, server.requests(2));
+        }
+    }
+
+    @Test
+    void concurrencyNeverExceedsTheLimitOfAnyEndpoint() throws Exception {
+        try (FakeInferenceServer a = new FakeInferenceServer(ServerKind.LLAMA_SERVER).delay(Duration.ofMillis(25));
+             FakeInferenceServer b = new FakeInferenceServer(ServerKind.LLAMA_SERVER, a).delay(Duration.ofMillis(25));
+             Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, a, b)
+                     .maxConcurrentPerEndpoint(3).readTimeout(Duration.ofSeconds(5)).build().open()) {
+            Map<Integer, String> answers = runAll(backend, 48, 12);
+            for (int id = 0; id < 48; id++) {
+                assertEquals("answer-" + id, answers.get(id));
+                assertEquals(1, a.requests(id), "prompt " + id);
+            }
+            assertTrue(a.maxInFlight() <= 3 && b.maxInFlight() <= 3, a.maxInFlight() + ", " + b.maxInFlight());
+            assertTrue(a.maxInFlight() >= 2 || b.maxInFlight() >= 2, "requests never overlapped");
+            assertTrue(a.bodies().size() >= 8 && b.bodies().size() >= 8,
+                    "both endpoints take a share: " + a.bodies().size() + ", " + b.bodies().size());
+        }
+    }
+
+    @Test
+    void mixedFaultsLoseAndDuplicateNothing() throws Exception {
+        Fault[] kinds = {Fault.SERVER_ERROR, Fault.RATE_LIMITED, Fault.DROP, Fault.MALFORMED, Fault.SLOW};
+        Random random = new Random(42);
+        int prompts = 40;
+        int[] planned = new int[prompts];
+        try (FakeInferenceServer a = new FakeInferenceServer(ServerKind.VLLM).slowDelay(Duration.ofMillis(600));
+             FakeInferenceServer b = new FakeInferenceServer(ServerKind.VLLM, a).slowDelay(Duration.ofMillis(600));
+             Backend backend = HttpTesting.config(ServerKind.VLLM, Api.CHAT, a, b).maxConcurrentPerEndpoint(4).build().open()) {
+            for (int id = 0; id < prompts; id++) {
+                planned[id] = random.nextInt(4);
+                Fault[] f = new Fault[planned[id]];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = kinds[random.nextInt(kinds.length)];
+                }
+                a.faults(id, f);
+            }
+            Map<Integer, String> answers = runAll(backend, prompts, 8);
+            for (int id = 0; id < prompts; id++) {
+                assertEquals("answer-" + id, answers.get(id), "prompt " + id);
+                assertEquals(planned[id] + 1, a.requests(id), "prompt " + id + ": one attempt per fault, then one answer");
+            }
+            assertTrue(a.bodies().size() + b.bodies().size() == a.totalRequests());
+        }
+    }
+
+    /** Generates prompts {@code #0..#n-1} on {@code threads} threads; answers by prompt id. */
+    private static Map<Integer, String> runAll(Backend backend, int n, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Completion>> futures = new ArrayList<>();
+            for (int id = 0; id < n; id++) {
+                String prompt = "Question #" + id;
+                futures.add(pool.submit(() -> backend.generate(prompt, PARAMS)));
+            }
+            Map<Integer, String> answers = new HashMap<>();
+            for (int id = 0; id < n; id++) {
+                answers.put(id, futures.get(id).get(20, TimeUnit.SECONDS).text());
+            }
+            return answers;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.quantsweep.eval.backend.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quantsweep.eval.backend.Backend;
+import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.Capability;
+import io.quantsweep.eval.backend.Choice;
+import io.quantsweep.eval.backend.Completion;
+import io.quantsweep.eval.backend.FinishReason;
+import io.quantsweep.eval.backend.GenerationParams;
+import io.quantsweep.eval.backend.NextTokenDistribution;
+import io.quantsweep.eval.backend.ServerInfo;
+import io.quantsweep.eval.backend.TokenLogprob;
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every server kind and API it has, against a real HTTP server speaking that API: generation,
+ * per-token log-probabilities, constrained choice, the next-token distribution and server info;
+ * and the request fields each server needs.
+ */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class HttpProtocolTest {
+    private static final Map<ServerKind, FakeInferenceServer> SERVERS = new EnumMap<>(ServerKind.class);
+
+    @BeforeAll
+    static void start() throws IOException {
+        for (ServerKind kind : ServerKind.values()) {
+            SERVERS.put(kind, new FakeInferenceServer(kind));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        SERVERS.values().forEach(FakeInferenceServer::close);
+    }
+
+    static Stream<Arguments> apis() {
+        return Stream.of(
+                Arguments.of(ServerKind.LLAMA_SERVER, Api.NATIVE),
+                Arguments.of(ServerKind.LLAMA_SERVER, Api.COMPLETIONS),
+                Arguments.of(ServerKind.LLAMA_SERVER, Api.CHAT),
+                Arguments.of(ServerKind.VLLM, Api.COMPLETIONS),
+                Arguments.of(ServerKind.VLLM, Api.CHAT),
+                Arguments.of(ServerKind.SGLANG, Api.COMPLETIONS),
+                Arguments.of(ServerKind.SGLANG, Api.CHAT));
+    }
+
+    @ParameterizedTest
+    @MethodSource("apis")
+    void generatesWithEveryFieldSent(ServerKind kind, Api api) throws IOException {
+        FakeInferenceServer server = SERVERS.get(kind);
+        try (Backend backend = HttpTesting.config(kind, api, server).cachePrompt(true).build().open()) {
+            GenerationParams params = GenerationParams.builder().maxTokens(8).temperature(0.6).topP(0.95).seed(11)
+                    .stop(List.of("</s>")).build();
+            Completion c = backend.generate("Question #7: what?", params);
+            assertEquals("answer-7", c.text());
+            assertEquals(3, c.tokens());
+            assertEquals(FinishReason.STOP, c.finishReason());
+            assertTrue(c.tokenLogprobs().isEmpty());
+
+            JsonNode sent = server.lastBody();
+            assertEquals(0.6, sent.get("temperature").asDouble());
+            assertEquals(0.95, sent.get("top_p").asDouble());
+            assertEquals(kind == ServerKind.LLAMA_SERVER ? 0 : -1, sent.get("top_k").asInt(), "top-k off");
+            assertEquals(0.0, sent.get("min_p").asDouble());
+            assertEquals(11, sent.get("seed").asInt());
+            assertEquals("</s>", sent.get("stop").get(0).asText());
+            assertEquals(8, sent.get(api == Api.NATIVE ? "n_predict" : "max_tokens").asInt());
+            assertEquals(kind == ServerKind.LLAMA_SERVER, sent.has("cache_prompt"));
+            assertEquals(api != Api.NATIVE, sent.has("model"));
+            assertFalse(sent.has("n_probs") || sent.has("logprobs") || sent.has("grammar"));
+
+            Completion cut = backend.generate("Question #7: what?", GenerationParams.greedy(2));
+            assertEquals("answer-", cut.text());
+            assertEquals(2, cut.tokens());
+            assertEquals(FinishReason.LENGTH, cut.finishReason());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("apis")
+    void returnsPerTokenLogprobsWhenAsked(ServerKind kind, Api api) throws IOException {
+        FakeInferenceServer server = SERVERS.get(kind);
+        try (Backend backend = HttpTesting.config(kind, api, server).build().open()) {
+            Completion c = backend.generate("#12", GenerationParams.builder().maxTokens(8).tokenLogprobs(true).build());
+            assertEquals(List.of(new TokenLogprob("answer", -0.25), new TokenLogprob("-", -0.5), new TokenLogprob("12", -0.75)),
+                    c.tokenLogprobs());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("apis")
+    void choosesUnderEachServersConstraint(ServerKind kind, Api api) throws IOException {
+        FakeInferenceServer server = SERVERS.get(kind);
+        try (Backend backend = HttpTesting.config(kind, api, server).build().open()) {
+            List<String> letters = List.of("A", "B", "C", "D");
+            Choice c = backend.choose("Question #6\nAnswer:", letters);
+            assertEquals(2, c.index(), "the fake server picks choice id mod n");
+            assertEquals("C", c.text());
+            JsonNode sent = server.lastBody();
+            switch (kind) {
+                case LLAMA_SERVER -> assertEquals("root ::= \"A\" | \"B\" | \"C\" | \"D\"", sent.get("grammar").asText());
+                case VLLM -> assertEquals("[\"A\",\"B\",\"C\",\"D\"]", sent.get("guided_choice").toString());
+                case SGLANG -> assertEquals("(A|B|C|D)", sent.get("regex").asText());
+            }
+            assertEquals(0.0, sent.get("temperature").asDouble());
+            assertEquals(2, sent.get(api == Api.NATIVE ? "n_predict" : "max_tokens").asInt(), "one byte and end of sequence");
+
+            assertEquals(" no", backend.choose("#5", List.of(" yes", " no")).text());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("apis")
+    void readsTheTopKNextTokens(ServerKind kind, Api api) throws IOException {
+        FakeInferenceServer server = SERVERS.get(kind);
+        try (Backend backend = HttpTesting.config(kind, api, server).build().open()) {
+            backend.requireCapabilities(Capability.TOP_K, Capability.CHOOSE, Capability.GENERATE, Capability.TOKEN_LOGPROBS);
+            NextTokenDistribution d = backend.topK("Question #2\nAnswer:", 4);
+            assertEquals(List.of("C", "D", "E", "F"), d.top().stream().map(TokenLogprob::token).toList());
+            assertEquals(-0.5, d.logprob("C").orElseThrow());
+            assertEquals(-2.0, d.logprob("F").orElseThrow());
+            assertTrue(d.logprob("A").isEmpty());
+            JsonNode sent = server.lastBody();
+            switch (api) {
+                case NATIVE -> assertEquals(4, sent.get("n_probs").asInt());
+                case COMPLETIONS -> assertEquals(4, sent.get("logprobs").asInt());
+                case CHAT -> assertEquals(4, sent.get("top_logprobs").asInt());
+            }
+            assertEquals(1, sent.get(api == Api.NATIVE ? "n_predict" : "max_tokens").asInt());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("apis")
+    void recordsEachServersBuildAndModel(ServerKind kind, Api api) throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(kind).build("v0.9.1").models("deepseek-v3-q4");
+             Backend backend = HttpTesting.config(kind, api, server).build().open()) {
+            ServerInfo info = backend.serverInfo();
+            assertEquals(kind.id(), info.backend());
+            assertEquals("v0.9.1", info.build());
+            assertEquals("deepseek-v3-q4", info.model());
+            assertEquals(api.path(), info.details().get("api"));
+            assertEquals(kind == ServerKind.LLAMA_SERVER ? "4" : null, info.details().get("total_slots"));
+            assertTrue(backend.toString().contains("v0.9.1"));
+            backend.generate("#1", GenerationParams.greedy(4));
+            assertEquals(api == Api.NATIVE ? null : "deepseek-v3-q4",
+                    server.lastBody().has("model") ? server.lastBody().get("model").asText() : null);
+        }
+    }
+}

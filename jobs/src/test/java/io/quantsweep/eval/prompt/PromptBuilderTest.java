@@ -1,0 +1,153 @@
+package io.quantsweep.eval.prompt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quantsweep.eval.bench.BenchmarkSlices;
+import io.quantsweep.eval.bench.CsvChoiceLoader;
+import io.quantsweep.eval.bench.Item;
+import io.quantsweep.eval.bench.JsonlLoader;
+import io.quantsweep.eval.bench.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PromptBuilderTest {
+    private static String golden(String name) throws IOException {
+        try (InputStream in = PromptBuilderTest.class.getResourceAsStream("/prompts/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<Item> mmlu(String split) throws IOException {
+        return CsvChoiceLoader.MMLU.load(BenchmarkSlices.dir("mmlu"), split).items();
+    }
+
+    @Test
+    void mmluFiveShotMatchesTheGoldenText() throws IOException {
+        List<Item> dev = mmlu("dev");
+        Item question = mmlu("test").get(0);
+        Prompt p = new PromptBuilder(PromptTemplate.MMLU_LM_EVAL, ChatFormat.NONE, 5, ShotSelection.FIRST_N, 0, dev)
+                .build(question);
+        assertEquals(golden("mmlu-lm-eval-abstract_algebra-test-0-5shot.txt"), p.text());
+        assertEquals("mmlu-lm-eval+none", p.templateId());
+        assertEquals(List.of("abstract_algebra/0", "abstract_algebra/1", "abstract_algebra/2", "abstract_algebra/3",
+                "abstract_algebra/4"), p.shotIds());
+        assertFalse(p.thinkPrefilled());
+        assertEquals(11, p.messages().size());
+        assertTrue(p.messages().get(0).content().startsWith("The following are multiple choice questions (with "
+                + "answers) about abstract algebra.\n\nFind all c in Z_3"));
+        assertEquals(ChatMessage.assistant("B"), p.messages().get(1));
+        assertTrue(p.messages().get(10).content().endsWith("D. 6\nAnswer:"));
+    }
+
+    @Test
+    void promptsAreTheSameOnEveryBuildAndDoNotDependOnPoolOrderWhenSeeded() throws IOException {
+        List<Item> pool = JsonlLoader.GSM8K.load(BenchmarkSlices.dir("gsm8k"), "train").items();
+        List<Item> test = JsonlLoader.GSM8K.load(BenchmarkSlices.dir("gsm8k"), "test").items();
+        List<Item> reversed = new ArrayList<>(pool);
+        Collections.reverse(reversed);
+        PromptBuilder a = new PromptBuilder(PromptTemplate.GSM8K_LM_EVAL, ChatFormat.NONE, 3, ShotSelection.SEEDED,
+                1234, pool);
+        PromptBuilder b = new PromptBuilder(PromptTemplate.GSM8K_LM_EVAL, ChatFormat.NONE, 3, ShotSelection.SEEDED,
+                1234, reversed);
+        PromptBuilder otherSeed = new PromptBuilder(PromptTemplate.GSM8K_LM_EVAL, ChatFormat.NONE, 3,
+                ShotSelection.SEEDED, 1235, pool);
+        List<List<String>> draws = new ArrayList<>();
+        for (Item item : test) {
+            Prompt p = a.build(item);
+            assertEquals(p, a.build(item));
+            assertEquals(p, b.build(item));
+            draws.add(p.shotIds());
+        }
+        assertTrue(draws.stream().distinct().count() > 1, "each question gets its own draw: " + draws);
+        assertNotEquals(draws, test.stream().map(i -> otherSeed.build(i).shotIds()).toList());
+    }
+
+    @Test
+    void gsm8kRawTextUsesTheWorkedSolutions() throws IOException {
+        List<Item> pool = JsonlLoader.GSM8K.load(BenchmarkSlices.dir("gsm8k"), "train").items();
+        Item question = JsonlLoader.GSM8K.load(BenchmarkSlices.dir("gsm8k"), "test").items().get(0);
+        Prompt p = new PromptBuilder(PromptTemplate.GSM8K_LM_EVAL, ChatFormat.NONE, 1, ShotSelection.FIRST_N, 0, pool)
+                .build(question);
+        assertEquals("Question: " + pool.get(0).question() + "\nAnswer: " + pool.get(0).solution() + "\n\nQuestion: "
+                + question.question() + "\nAnswer:", p.text());
+        assertTrue(p.text().contains("#### 72\n\nQuestion: Janet’s ducks"));
+    }
+
+    @Test
+    void aPoolThatIsTheSplitItselfNeverOffersTheQuestion() throws IOException {
+        List<Item> dev = mmlu("dev");
+        Item first = dev.get(0);
+        Prompt p = new PromptBuilder(PromptTemplate.MMLU_LM_EVAL, ChatFormat.NONE, 4, ShotSelection.FIRST_N, 0, dev)
+                .build(first);
+        assertEquals(List.of("abstract_algebra/1", "abstract_algebra/2", "abstract_algebra/3", "abstract_algebra/4"),
+                p.shotIds());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new PromptBuilder(PromptTemplate.MMLU_LM_EVAL, ChatFormat.NONE, 5, ShotSelection.FIRST_N, 0, dev)
+                        .build(first));
+        assertTrue(e.getMessage().contains("needs 5 exemplars of subject 'abstract_algebra', the few-shot pool has 4"),
+                e.getMessage());
+    }
+
+    @Test
+    void chineseTemplateEndsOnTheAnswerMark() throws IOException {
+        Item item = CsvChoiceLoader.CMMLU.load(BenchmarkSlices.dir("cmmlu"), "dev").items().get(0);
+        Prompt p = new PromptBuilder(PromptTemplate.ZH_MCQ, ChatFormat.NONE, 0, ShotSelection.FIRST_N, 0, List.of())
+                .build(item);
+        assertEquals("以下是关于agronomy的单项选择题，请直接给出正确答案的选项。\n\n肉牛屠宰后，胴体的哪个部位肉质较好\n"
+                + "A. 胸\nB. 腹\nC. 大腿\nD. 小腿\n答案：", p.text());
+        assertEquals(List.of(), p.shotIds());
+    }
+
+    private static final Location HERE = new Location("t.jsonl", 1);
+
+    @Test
+    void simpleEvalsPromptInDeepSeekV3Markup() {
+        Item item = new Item("q", "", "What is 1 + 1?", List.of("one", "two", "three", "four"), "B", "", Map.of(), HERE);
+        Prompt p = new PromptBuilder(PromptTemplate.SIMPLE_EVALS_MCQ, ChatFormat.DEEPSEEK_V3, 0, ShotSelection.FIRST_N,
+                0, List.of()).build(item);
+        String user = "Answer the following multiple choice question. The last line of your response should be of the "
+                + "following format: 'Answer: $LETTER' (without quotes) where LETTER is one of ABCD. Think step by step "
+                + "before answering.\n\nWhat is 1 + 1?\n\nA) one\nB) two\nC) three\nD) four";
+        assertEquals(List.of(ChatMessage.user(user)), p.messages());
+        assertEquals("<｜User｜>" + user + "<｜Assistant｜>", p.text());
+        assertEquals("simple-evals-mcq+deepseek-v3", p.templateId());
+        assertFalse(p.thinkPrefilled());
+    }
+
+    @Test
+    void deepSeekR1OpensTheThinkingAndDropsTheReasoningOfExemplars() {
+        Item shot = Item.free("s", "", "1+1?", "2", "<think>\nadd them\n</think>\n\n$\\boxed{2}$", HERE);
+        Item item = Item.free("q", "", "2+3?", "5", "", new Location("t.jsonl", 2));
+        Prompt p = new PromptBuilder(PromptTemplate.MATH_BOXED, ChatFormat.DEEPSEEK_R1, 1, ShotSelection.FIRST_N, 0,
+                List.of(shot)).build(item);
+        String suffix = "\nPlease reason step by step, and put your final answer within \\boxed{}.";
+        assertEquals("<｜User｜>1+1?" + suffix + "<｜Assistant｜>$\\boxed{2}$<｜end▁of▁sentence｜><｜User｜>2+3?" + suffix
+                + "<｜Assistant｜><think>\n", p.text());
+        assertTrue(p.thinkPrefilled());
+        assertEquals(ChatMessage.assistant(shot.solution()), p.messages().get(1));
+    }
+
+    @Test
+    void choiceTemplatesRefuseFreeAnswerItemsAndNamesAreParsed() {
+        Item free = Item.free("q", "", "2+3?", "5", "", HERE);
+        PromptBuilder b = new PromptBuilder(PromptTemplate.ZH_MCQ, ChatFormat.NONE, 0, ShotSelection.FIRST_N, 0,
+                List.of());
+        assertThrows(IllegalArgumentException.class, () -> b.build(free));
+        assertEquals(PromptTemplate.MATH_BOXED, PromptTemplate.parse("math-boxed"));
+        assertEquals(ChatFormat.DEEPSEEK_R1, ChatFormat.parse("deepseek-r1"));
+        assertEquals(ShotSelection.SEEDED, ShotSelection.parse("seeded"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PromptTemplate.parse("mmlu"));
+        assertTrue(e.getMessage().contains("mmlu-lm-eval, zh-mcq, simple-evals-mcq, gsm8k-lm-eval, math-boxed"),
+                e.getMessage());
+    }
+}

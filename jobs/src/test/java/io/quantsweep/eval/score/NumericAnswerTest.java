@@ -1,0 +1,41 @@
+package io.quantsweep.eval.score;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class NumericAnswerTest {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            She earns 9 * 2 = 18.\\n#### 1,234                    | 1234    | num/hash
+            #### -7                                                | -7      | num/hash
+            So the final answer is $18.00.                        | 18      | num/answer-is
+            The answer is: 0.50 cups                               | 0.5     | num/answer-is
+            so she makes $\\boxed{\\$18}$ a day                   | 18      | num/boxed
+            3 + 4 = 7 dollars, then 7 * 2 = 14.                   | 14      | num/last
+            It costs $1,000,000 in total                          | 1000000 | num/last
+            5-3=2                                                  | 2       | num/last
+            It is -5 degrees                                       | -5      | num/last
+            Q3 has no number                                       | ``      | num/none
+            """)
+    void extraction(String text, String number, String extractor) {
+        assertEquals(new Extraction(number, extractor), NumericAnswer.extract(text.replace("\\n", "\n")));
+    }
+
+    @Test
+    void equivalenceIsExactDecimalValue() {
+        assertTrue(NumericAnswer.equivalent("18.0", "18"));
+        assertTrue(NumericAnswer.equivalent("$1,000.", "1000"));
+        assertTrue(NumericAnswer.equivalent(".5", "0.50"));
+        assertTrue(NumericAnswer.equivalent("+3", "3"));
+        assertFalse(NumericAnswer.equivalent("18.01", "18"));
+        assertFalse(NumericAnswer.equivalent("", "18"));
+        assertFalse(NumericAnswer.equivalent("eighteen", "18"));
+        assertEquals("70000", NumericAnswer.normalize("70,000.00"));
+        assertEquals("", NumericAnswer.normalize("1e5"));
+    }
+}
