@@ -1,9 +1,9 @@
 package io.quantsweep.cli;
 
+import io.quantsweep.io.HadoopFileSystems;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /** A command-line path on the file system its scheme names; local paths without Hadoop's {@code .crc} side files. */
@@ -12,7 +12,6 @@ final class HadoopFiles {
     }
 
     static FileSystem fileSystem(Path path) throws IOException {
-        FileSystem fs = path.getFileSystem(new Configuration());
-        return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+        return HadoopFileSystems.of(path, new Configuration());
     }
 }

@@ -1,7 +1,10 @@
 package io.quantsweep.cli;
 
 import io.quantsweep.format.FormatException;
+import io.quantsweep.gpu.GpuUnavailableException;
+import io.quantsweep.quant.imatrix.ImportanceMatrixException;
 import io.quantsweep.quant.recipe.RecipeException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -25,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "quantsweep", mixinStandardHelpOptions = true, versionProvider = QuantSweep.Version.class,
         description = "Quantize, evaluate and analyse very large open models on Apache Spark.",
         subcommands = {CodecCommand.class, GgufInfoCommand.class, GenerateModelCommand.class, ConvertCommand.class,
-            PlanCommand.class, ReportCommand.class},
+            PlanCommand.class, QuantizeCommand.class, ReportCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:success",
@@ -74,12 +77,17 @@ public final class QuantSweep implements Runnable {
             status = BAD_INPUT;
             message = cause.getMessage() + "; see '" + command.getCommandSpec().qualifiedName() + " --help'";
         } else if (cause instanceof IllegalArgumentException || cause instanceof FormatException
-                || cause instanceof RecipeException) {
+                || cause instanceof RecipeException || cause instanceof ImportanceMatrixException
+                || cause instanceof GpuUnavailableException) {
             status = BAD_INPUT;
             message = cause.getMessage();
         } else if (cause instanceof NoSuchFileException n) {
             status = BAD_INPUT;
             message = "no such file or directory: " + n.getFile();
+        } else if (cause instanceof FileNotFoundException) {
+            // Hadoop's file systems report a missing path this way
+            status = BAD_INPUT;
+            message = cause.getMessage();
         } else if (cause instanceof AccessDeniedException a) {
             status = IO_FAILURE;
             message = "permission denied: " + a.getFile();

@@ -93,8 +93,9 @@ public record ModelInput(String name, ModelMapping mapping, GgmlType inputType, 
      * @throws ModelMappingException for a config the mapping refuses or an index that lacks a tensor
      */
     public static ModelInput read(FileSystem fs, Path dirOrConfig, MlaLayout layout) throws IOException {
-        Path dir = fs.getFileStatus(dirOrConfig).isDirectory() ? dirOrConfig : dirOrConfig.getParent();
-        Path configFile = dir == dirOrConfig ? new Path(dir, HfConfig.FILE_NAME) : dirOrConfig;
+        boolean isDir = fs.getFileStatus(dirOrConfig).isDirectory();
+        Path dir = isDir ? dirOrConfig : dirOrConfig.getParent();
+        Path configFile = isDir ? new Path(dir, HfConfig.FILE_NAME) : dirOrConfig;
         HfConfig config = HfConfig.of(configFile.toString(), JsonFile.read(fs, configFile));
         Architecture arch = Architectures.of(config);
         ModelMapping mapping = arch.map(config, layout);

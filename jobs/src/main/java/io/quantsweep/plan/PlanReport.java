@@ -33,7 +33,9 @@ public record PlanReport(ModelInput input, MlaLayout layout, ModelPlan plan, KvC
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(kv, "kv");
         Objects.requireNonNull(targets, "targets");
-        kv.bytes(KvCache.Kind.MLA, context);
+        if (context < 1) {
+            throw new IllegalArgumentException("context must be at least one token, not " + context);
+        }
     }
 
     /** The fits of {@code v}: every target × both caches. */

@@ -1,5 +1,9 @@
 package io.quantsweep.spark;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -22,9 +26,18 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>The session starts on first use, is shared by the class's tests (and its {@code @Nested}
  * classes) and stops after the class's last test, so classes never see each other's views or
- * functions. Settings: no UI, 2 shuffle partitions, UTC, loopback address.
+ * functions. Settings: no UI, 2 shuffle partitions, UTC, loopback address. A class annotated
+ * {@link Master} gets that master instead, e.g. {@code local[2,4]} for tasks retried up to 4 times
+ * (plain {@code local[N]} never retries a failed task).
  */
 public final class LocalSpark implements ParameterResolver {
+    /** The master URL of the class's session (default {@code local[2]}). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    public @interface Master {
+        String value();
+    }
+
     private static final Namespace NAMESPACE = Namespace.create(LocalSpark.class);
 
     /** The store closes it when the test class is done. */
@@ -46,13 +59,16 @@ public final class LocalSpark implements ParameterResolver {
         while (topClass.getParent().flatMap(ExtensionContext::getTestClass).isPresent()) {
             topClass = topClass.getParent().orElseThrow();
         }
-        String name = topClass.getRequiredTestClass().getSimpleName();
-        return topClass.getStore(NAMESPACE).computeIfAbsent(Session.class, k -> start(name), Session.class).spark();
+        Class<?> testClass = topClass.getRequiredTestClass();
+        Master master = testClass.getAnnotation(Master.class);
+        String url = master == null ? "local[2]" : master.value();
+        return topClass.getStore(NAMESPACE)
+                .computeIfAbsent(Session.class, k -> start(testClass.getSimpleName(), url), Session.class).spark();
     }
 
-    private static Session start(String appName) {
+    private static Session start(String appName, String master) {
         return new Session(SparkSession.builder()
-                .master("local[2]")
+                .master(master)
                 .appName(appName)
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "2")

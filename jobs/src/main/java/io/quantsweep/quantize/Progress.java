@@ -1,0 +1,101 @@
+package io.quantsweep.quantize;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * Progress lines of a long stage, printed by a daemon thread of the driver every interval while the
+ * figures move: units done of all, gigabytes read, the read rate and the time left at that rate, e.g.
+ * {@code quantize: 120/4000 units (3.0%), 12.3/700.0 GB, read 1.23 GB/s, ETA 9m 20s}. The figures
+ * come from suppliers (Spark accumulators in the job), so this class knows nothing of Spark.
+ */
+public final class Progress implements AutoCloseable {
+    private final PrintWriter out;
+    private final String stage;
+    private final long totalUnits;
+    private final long totalBytes;
+    private final LongSupplier unitsDone;
+    private final LongSupplier bytesDone;
+    private final LongSupplier bytesRead;
+    private final long start = System.nanoTime();
+    private final Thread thread;
+
+    /**
+     * @param bytesDone source bytes of finished units, read or skipped
+     * @param bytesRead source bytes actually read
+     */
+    public Progress(PrintWriter out, String stage, long totalUnits, long totalBytes, LongSupplier unitsDone,
+            LongSupplier bytesDone, LongSupplier bytesRead, Duration interval) {
+        this.out = out;
+        this.stage = stage;
+        this.totalUnits = totalUnits;
+        this.totalBytes = totalBytes;
+        this.unitsDone = unitsDone;
+        this.bytesDone = bytesDone;
+        this.bytesRead = bytesRead;
+        if (interval.isZero() || interval.isNegative()) {
+            thread = null;
+            return;
+        }
+        thread = new Thread(() -> loop(interval.toMillis()), "quantsweep-progress");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop(long millis) {
+        long printed = -1;
+        try {
+            while (true) {
+                Thread.sleep(millis);
+                long done = unitsDone.getAsLong();
+                if (done != printed) {
+                    printed = done;
+                    out.println(line(stage, done, totalUnits, bytesDone.getAsLong(), totalBytes, bytesRead.getAsLong(),
+                            System.nanoTime() - start));
+                    out.flush();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One progress line. */
+    public static String line(String stage, long done, long total, long bytesDone, long totalBytes, long bytesRead,
+            long elapsedNanos) {
+        double seconds = elapsedNanos / 1e9;
+        double rate = seconds > 0 ? bytesRead / seconds : 0;
+        String eta = rate > 0 ? duration((long) ((totalBytes - bytesDone) / rate)) : "unknown";
+        return String.format(Locale.ROOT, "%s: %d/%d units (%.1f%%), %.1f/%.1f GB, read %.2f GB/s, ETA %s", stage, done, total,
+                total == 0 ? 100.0 : 100.0 * done / total, bytesDone / 1e9, totalBytes / 1e9, rate / 1e9, eta);
+    }
+
+    /** {@code 1h 02m}, {@code 9m 20s} or {@code 42s}. */
+    static String duration(long seconds) {
+        if (seconds >= 3600) {
+            return String.format(Locale.ROOT, "%dh %02dm", seconds / 3600, seconds % 3600 / 60);
+        }
+        if (seconds >= 60) {
+            return String.format(Locale.ROOT, "%dm %02ds", seconds / 60, seconds % 60);
+        }
+        return seconds + "s";
+    }
+
+    /** Stops the thread and prints the final line. */
+    @Override
+    public void close() {
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        out.println(line(stage, unitsDone.getAsLong(), totalUnits, bytesDone.getAsLong(), totalBytes, bytesRead.getAsLong(),
+                System.nanoTime() - start));
+        out.flush();
+    }
+}

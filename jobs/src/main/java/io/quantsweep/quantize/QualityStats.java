@@ -1,0 +1,128 @@
+package io.quantsweep.quantize;
+
+import java.io.Serializable;
+
+/**
+ * Error of dequantized weights against their source, accumulated in double in index order so that
+ * the same rows give the same figures whatever the partitioning: the element count, the sums of the
+ * squared error, of the squared source and dequantized values and of their products, and the largest
+ * absolute error. Units {@link #merge} into their tensor in unit order.
+ *
+ * <p>Figures: {@code rmse = sqrt(Σe²/n)}, {@code relativeRmse = sqrt(Σe²/Σx²)},
+ * {@code cosine = Σxy / sqrt(Σx² · Σy²)}, with {@code e = y - x}, {@code x} the source value and
+ * {@code y} the dequantized value.
+ */
+public final class QualityStats implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private long count;
+    private double sumSqError;
+    private double sumSqSource;
+    private double sumSqDequantized;
+    private double sumProduct;
+    private double maxAbsError;
+
+    public QualityStats() {
+    }
+
+    /** Stats with the given sums, as a unit record stores them. */
+    public static QualityStats of(long count, double sumSqError, double sumSqSource, double sumSqDequantized,
+            double sumProduct, double maxAbsError) {
+        QualityStats s = new QualityStats();
+        s.count = count;
+        s.sumSqError = sumSqError;
+        s.sumSqSource = sumSqSource;
+        s.sumSqDequantized = sumSqDequantized;
+        s.sumProduct = sumProduct;
+        s.maxAbsError = maxAbsError;
+        return s;
+    }
+
+    /** Adds {@code n} pairs: source {@code x[xOff..)}, dequantized {@code y[yOff..)}. */
+    public void add(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            double a = x[xOff + i];
+            double b = y[yOff + i];
+            double e = b - a;
+            sumSqError += e * e;
+            sumSqSource += a * a;
+            sumSqDequantized += b * b;
+            sumProduct += a * b;
+            maxAbsError = Math.max(maxAbsError, Math.abs(e));
+        }
+        count += n;
+    }
+
+    /** Adds {@code other}'s pairs to these (sums add, the maximum is the larger). */
+    public QualityStats merge(QualityStats other) {
+        count += other.count;
+        sumSqError += other.sumSqError;
+        sumSqSource += other.sumSqSource;
+        sumSqDequantized += other.sumSqDequantized;
+        sumProduct += other.sumProduct;
+        maxAbsError = Math.max(maxAbsError, other.maxAbsError);
+        return this;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public double sumSqError() {
+        return sumSqError;
+    }
+
+    public double sumSqSource() {
+        return sumSqSource;
+    }
+
+    public double sumSqDequantized() {
+        return sumSqDequantized;
+    }
+
+    public double sumProduct() {
+        return sumProduct;
+    }
+
+    public double maxAbsError() {
+        return maxAbsError;
+    }
+
+    public double rmse() {
+        return count == 0 ? 0 : Math.sqrt(sumSqError / count);
+    }
+
+    /** RMSE relative to the source's root mean square; 0 for an exact copy, even of zeros. */
+    public double relativeRmse() {
+        if (sumSqError == 0) {
+            return 0;
+        }
+        return sumSqSource == 0 ? Double.POSITIVE_INFINITY : Math.sqrt(sumSqError / sumSqSource);
+    }
+
+    /** Cosine similarity; 1 when both sides are all zeros, 0 when only one is. */
+    public double cosine() {
+        if (sumSqSource == 0 || sumSqDequantized == 0) {
+            return sumSqSource == sumSqDequantized ? 1 : 0;
+        }
+        return sumProduct / Math.sqrt(sumSqSource * sumSqDequantized);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof QualityStats s && s.count == count && Double.compare(s.sumSqError, sumSqError) == 0
+                && Double.compare(s.sumSqSource, sumSqSource) == 0
+                && Double.compare(s.sumSqDequantized, sumSqDequantized) == 0
+                && Double.compare(s.sumProduct, sumProduct) == 0 && Double.compare(s.maxAbsError, maxAbsError) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(count) * 31 + Double.hashCode(sumSqError);
+    }
+
+    @Override
+    public String toString() {
+        return "n=%d rmse=%.6g max=%.6g rel=%.6g cos=%.8f".formatted(count, rmse(), maxAbsError, relativeRmse(), cosine());
+    }
+}

@@ -1,0 +1,266 @@
+package io.quantsweep.quantize;
+
+import io.quantsweep.io.HadoopFileSystems;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
+import scala.Tuple2;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * The quantize run on Spark: plan → units → parts → files → statistics, each step a call into the
+ * plain classes of this package.
+ *
+ * <ol>
+ *   <li>{@link QuantizePlanner} plans on the driver from the headers; {@link RunManifest#check} decides
+ *       between a fresh run, a resumed one and a refusal.</li>
+ *   <li>The unit stage: units spread over partitions balanced by bytes with the checkpoint's block
+ *       hosts as preferred locations ({@link UnitPartitioner}, {@code makeRDD}); each task reads its
+ *       units' rows and writes their parts and records ({@link UnitTasks}, {@link UnitRunner}).</li>
+ *   <li>The assembly stage, one task per output file: files committed by an earlier attempt of the run
+ *       are verified against the unit records, the others assembled, verified and renamed
+ *       ({@link ShardAssembler}). A committed file that fails verification is removed and its units
+ *       run again.</li>
+ *   <li>{@code _plan/} and {@code _stats/} as Parquet ({@link QuantizeTables}), {@code _SUCCESS},
+ *       and the work directory removed.</li>
+ * </ol>
+ */
+public final class QuantizeJob {
+    /** Spark setting (tests): the unit whose first part write fails halfway. */
+    public static final String FAULT_UNIT = "spark.quantsweep.test.failUnit";
+    /** Spark setting (tests): {@code first-attempt} (default), {@code every-attempt} or {@code disk-full}. */
+    public static final String FAULT_MODE = "spark.quantsweep.test.failMode";
+    /** The run's working directory under the output: parts and unit records. */
+    public static final String WORK = "_work";
+
+    /**
+     * What a run did.
+     *
+     * @param state what the output directory held when the run started
+     * @param computed units quantized by this run
+     * @param reused units whose parts an earlier attempt left and this run verified
+     * @param files the committed output files, variant by variant
+     * @param peakUnitBytes the most memory a unit's arrays took
+     */
+    public record Summary(RunManifest.State state, int units, int computed, int reused, List<Path> files, Optional<StatsReport> stats,
+            long peakUnitBytes) {
+    }
+
+    /** One assembly task: a file to assemble, or a committed one to verify. */
+    record ShardTask(ShardJob job, boolean committed, ShardAssembler.Mode mode) implements Serializable {
+    }
+
+    /** What became of a file: {@code assembled-concat}, {@code assembled-copy}, {@code verified} or {@code corrupt: …}. */
+    record ShardOutcome(int variant, int shard, String status) implements Serializable {
+        boolean corrupt() {
+            return status.startsWith("corrupt");
+        }
+    }
+
+    private QuantizeJob() {
+    }
+
+    public static Summary run(SparkSession spark, QuantizeOptions o, PrintWriter log) throws IOException {
+        long start = System.nanoTime();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration conf = jsc.hadoopConfiguration();
+        QuantizePlanner.Planned planned = QuantizePlanner.plan(o, conf);
+        QuantizePlan plan = planned.plan();
+        Path out = planned.output();
+        FileSystem fs = HadoopFileSystems.of(out, conf);
+        RunManifest.State state = planned.manifest().check(fs, out);
+        log.printf("quantize: %s, %d parameters, %d variant(s) %s, %d units, %.2f GB to read, output %s (%s)%n",
+                planned.modelDirectory(), plan.variants().get(0).parameterCount(), plan.variants().size(), plan.variantNames(),
+                plan.units().size(), plan.sourceBytes() / 1e9, out, state.name().toLowerCase(Locale.ROOT));
+        log.flush();
+        if (state == RunManifest.State.COMPLETE) {
+            log.println("quantize: the run in " + out + " is complete; nothing to do");
+            log.flush();
+            return new Summary(state, plan.units().size(), 0, 0, files(plan, out), Optional.empty(), 0);
+        }
+        if (state == RunManifest.State.FRESH) {
+            planned.manifest().write(fs, out);
+        }
+        QuantizeTables.writePlan(spark, plan, out);
+        PartStore store = new PartStore(fs, new Path(out, WORK));
+
+        Set<String> committed = new HashSet<>();
+        for (int v = 0; v < plan.variants().size(); v++) {
+            for (int s = 0; s < plan.variants().get(v).shards().size(); s++) {
+                if (fs.exists(plan.target(out, v, s))) {
+                    committed.add(v + "/" + s);
+                }
+            }
+        }
+        Map<Integer, UnitRecord> records = new TreeMap<>();
+        int computed = 0;
+        int reused = 0;
+        long peak = 0;
+        List<Integer> todo = plan.units().stream().map(WorkUnit::index).toList();
+        List<String> shards = new ArrayList<>();
+        for (int v = 0; v < plan.variants().size(); v++) {
+            for (int s = 0; s < plan.variants().get(v).shards().size(); s++) {
+                shards.add(v + "/" + s);
+            }
+        }
+        for (int round = 0; !todo.isEmpty(); round++) {
+            if (round == 2) {
+                throw new ShardVerificationException("output files of " + out + " failed verification twice; see the log");
+            }
+            for (UnitRunner.Result r : runUnits(spark, planned, o, todo, committed, log)) {
+                records.put(r.record().unit(), r.record());
+                computed += r.reused() ? 0 : 1;
+                reused += r.reused() ? 1 : 0;
+                peak = Math.max(peak, r.peakBytes());
+            }
+            List<ShardOutcome> outcomes = assemble(jsc, plan, out, store, records, shards, committed, o.assembly());
+            todo = new ArrayList<>();
+            shards = new ArrayList<>();
+            for (ShardOutcome s : outcomes) {
+                if (s.corrupt()) {
+                    log.println("quantize: " + s.status() + "; rebuilding it");
+                    committed.remove(s.variant() + "/" + s.shard());
+                    shards.add(s.variant() + "/" + s.shard());
+                    todo.addAll(plan.partsOf(s.variant(), s.shard()));
+                } else {
+                    committed.add(s.variant() + "/" + s.shard());
+                }
+            }
+            log.flush();
+        }
+
+        jsc.setJobDescription("quantize: statistics of " + plan.variants().size() + " variant(s) to Parquet");
+        StatsReport report = new StatsReport(plan, records);
+        QuantizeTables.writeStats(spark, report, out);
+        planned.manifest().writeSuccess(fs, out, QuantizeTables.successSummary(plan, out, computed, reused));
+        store.deleteAll();
+        log.print(report.table());
+        log.printf(Locale.ROOT, "quantize: done in %.1f s, %d units quantized, %d reused from an earlier attempt%n",
+                (System.nanoTime() - start) / 1e9, computed, reused);
+        log.flush();
+        return new Summary(state, plan.units().size(), computed, reused, files(plan, out), Optional.of(report), peak);
+    }
+
+    private static List<Path> files(QuantizePlan plan, Path out) {
+        List<Path> files = new ArrayList<>();
+        for (int v = 0; v < plan.variants().size(); v++) {
+            for (int s = 0; s < plan.variants().get(v).shards().size(); s++) {
+                files.add(plan.target(out, v, s));
+            }
+        }
+        return files;
+    }
+
+    /** The unit stage over {@code units}. */
+    private static List<UnitRunner.Result> runUnits(SparkSession spark, QuantizePlanner.Planned planned, QuantizeOptions o,
+            List<Integer> units, Set<String> committed, PrintWriter log) throws IOException {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        QuantizePlan plan = planned.plan();
+        int partitions = o.partitions() > 0 ? o.partitions() : 4 * jsc.defaultParallelism();
+        List<UnitPartitioner.Item> items = new ArrayList<>(units.size());
+        long bytes = 0;
+        for (int u : units) {
+            WorkUnit w = plan.units().get(u);
+            items.add(new UnitPartitioner.Item(u, w.sourceBytes(), plan.hostBytes(u)));
+            bytes += w.sourceBytes();
+        }
+        List<Tuple2<UnitTasks.Bundle, Seq<String>>> located = new ArrayList<>();
+        for (UnitPartitioner.Bundle b : UnitPartitioner.partition(items, partitions)) {
+            List<WorkUnit> ws = b.units().stream().map(plan.units()::get).toList();
+            located.add(new Tuple2<>(new UnitTasks.Bundle(ws), CollectionConverters.asScala(b.hosts()).toList()));
+        }
+        LongAccumulator unitsDone = jsc.sc().longAccumulator("quantize units done");
+        LongAccumulator bytesDone = jsc.sc().longAccumulator("quantize source bytes done");
+        LongAccumulator bytesRead = jsc.sc().longAccumulator("quantize source bytes read");
+        UnitTasks.Settings settings = new UnitTasks.Settings(SerializableConfiguration.broadcast(jsc.sc()),
+                planned.modelDirectory().toString(), planned.scaling(), new Path(planned.output(), WORK).toString(),
+                plan.variantNames(), o.sourcePrecision(), o.device(), Set.copyOf(committed), fault(spark), unitsDone, bytesDone,
+                bytesRead);
+        ClassTag<UnitTasks.Bundle> tag = ClassTag$.MODULE$.apply(UnitTasks.Bundle.class);
+        RDD<UnitTasks.Bundle> rdd = jsc.sc().makeRDD(CollectionConverters.asScala(located).toList(), tag);
+        jsc.setJobDescription("quantize: %d units of %s into %s (%.2f GB, %d partitions)".formatted(units.size(),
+                planned.modelDirectory().getName(), plan.variantNames(), bytes / 1e9, located.size()));
+        try (Progress progress = new Progress(log, "quantize", units.size(), bytes, unitsDone::value, bytesDone::value,
+                bytesRead::value, o.progressInterval())) {
+            return new JavaRDD<>(rdd, tag).flatMap(b -> UnitTasks.run(settings, b).iterator()).collect();
+        } catch (Exception e) {
+            throw SparkFailures.unwrap(e);
+        }
+    }
+
+    /** The test fault the session's runtime configuration asks for, if any. */
+    private static UnitTasks.Fault fault(SparkSession spark) {
+        String unit = spark.conf().get(FAULT_UNIT, null);
+        if (unit == null) {
+            return UnitTasks.Fault.NONE;
+        }
+        return new UnitTasks.Fault(Integer.parseInt(unit.trim()),
+                UnitTasks.Fault.Mode.parse(spark.conf().get(FAULT_MODE, "first-attempt")));
+    }
+
+    /** The assembly stage: one task per file of every variant. */
+    private static List<ShardOutcome> assemble(JavaSparkContext jsc, QuantizePlan plan, Path out, PartStore store,
+            Map<Integer, UnitRecord> records, List<String> shards, Set<String> committed, ShardAssembler.Mode mode)
+            throws IOException {
+        List<ShardTask> tasks = new ArrayList<>();
+        for (String key : shards) {
+            int v = Integer.parseInt(key.substring(0, key.indexOf('/')));
+            int s = Integer.parseInt(key.substring(key.indexOf('/') + 1));
+            tasks.add(new ShardTask(plan.shardJob(out, store, v, s, records), committed.contains(key), mode));
+        }
+        List<String> names = plan.variantNames();
+        HadoopConf conf = new HadoopConf(SerializableConfiguration.broadcast(jsc.sc()));
+        jsc.setJobDescription("quantize: assemble and verify %d file(s) of %s".formatted(tasks.size(), names));
+        try {
+            return jsc.parallelize(tasks, tasks.size()).map(t -> assembleOne(conf, names, t)).collect();
+        } catch (Exception e) {
+            throw SparkFailures.unwrap(e);
+        }
+    }
+
+    /** The driver's Hadoop configuration, broadcast to the assembly tasks. */
+    private record HadoopConf(Broadcast<SerializableConfiguration> conf) implements Serializable {
+        Configuration value() {
+            return conf.value().value();
+        }
+    }
+
+    private static ShardOutcome assembleOne(HadoopConf conf, List<String> variants, ShardTask t) throws IOException {
+        ShardJob job = t.job();
+        int v = variants.indexOf(job.variant());
+        Path target = new Path(job.target());
+        ShardAssembler assembler = new ShardAssembler(HadoopFileSystems.of(target, conf.value()));
+        if (t.committed()) {
+            try {
+                assembler.verify(target, job);
+                return new ShardOutcome(v, job.shard(), "verified");
+            } catch (ShardVerificationException e) {
+                HadoopFileSystems.of(target, conf.value()).delete(target, false);
+                return new ShardOutcome(v, job.shard(), "corrupt: " + e.getMessage());
+            }
+        }
+        ShardAssembler.Mode used = assembler.assemble(job, t.mode());
+        return new ShardOutcome(v, job.shard(), used == ShardAssembler.Mode.AUTO ? "assembled-concat" : "assembled-copy");
+    }
+}

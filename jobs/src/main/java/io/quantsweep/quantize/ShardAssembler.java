@@ -1,0 +1,145 @@
+package io.quantsweep.quantize;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.UUID;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Assembles, verifies and commits one GGUF file of a {@link ShardJob}.
+ *
+ * <p>Protocol: a temporary {@code .<file>.<uuid>.tmp} in the job's work directory receives the header
+ * and then the parts, by HDFS's {@code concat} on HDFS (the namenode moves the parts' blocks behind the
+ * header, no byte is copied, the parts are consumed) or else by a streaming copy; it is synced and closed,
+ * then read back in full and checked ({@link #verify}: size, header bytes, each part's CRC-32C at its
+ * planned offset); only then is it renamed to the target. A failure at any step deletes the temporary
+ * file, so a target name never shows an incomplete or unverified file. The caller's unit records keep
+ * the checksums, so a file committed by an earlier run can be verified without its parts.
+ */
+public final class ShardAssembler {
+    private static final int BUFFER = 1 << 20;
+    private static final String HDFS = "hdfs";
+
+    /** How parts are joined. */
+    public enum Mode {
+        /**
+         * HDFS {@code concat} on HDFS, else {@link #COPY}. Only HDFS's concat appends to its target;
+         * the local file system's replaces the target, so it is not used there.
+         */
+        AUTO,
+        /** Stream every part's bytes into the file (the parts stay). */
+        COPY
+    }
+
+    private final FileSystem fs;
+
+    public ShardAssembler(FileSystem fs) {
+        this.fs = fs;
+    }
+
+    /**
+     * Assembles {@code job} into its target.
+     *
+     * @return the mode that joined the parts ({@link Mode#AUTO} when {@code concat} did)
+     * @throws ShardVerificationException when the assembled bytes do not match the job
+     */
+    public Mode assemble(ShardJob job, Mode mode) throws IOException {
+        Path target = new Path(job.target());
+        Path temporary = new Path(job.workDirectory(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+        boolean renamed = false;
+        try {
+            Mode used = mode == Mode.AUTO && concat(job, temporary) ? Mode.AUTO : Mode.COPY;
+            if (used == Mode.COPY) {
+                copy(job, temporary);
+            }
+            verify(temporary, job);
+            fs.mkdirs(target.getParent());
+            renamed = fs.rename(temporary, target);
+            if (!renamed) {
+                throw new IOException("cannot rename " + temporary + " to " + target);
+            }
+            return used;
+        } finally {
+            if (!renamed) {
+                fs.delete(temporary, false);
+            }
+        }
+    }
+
+    /** The header then {@code concat} of the parts; false when the file system cannot concat them. */
+    private boolean concat(ShardJob job, Path temporary) throws IOException {
+        if (!HDFS.equals(fs.getUri().getScheme())) {
+            return false;
+        }
+        try (FSDataOutputStream out = fs.create(temporary, true, BUFFER)) {
+            out.write(job.header());
+            out.hsync();
+        }
+        Path[] parts = job.parts().stream().map(p -> new Path(p.path())).toArray(Path[]::new);
+        try {
+            fs.concat(temporary, parts);
+            return true;
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            // not supported here, or HDFS refuses these files (block size, replication): copy instead
+            return false;
+        }
+    }
+
+    private void copy(ShardJob job, Path temporary) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        try (FSDataOutputStream out = fs.create(temporary, true, BUFFER)) {
+            out.write(job.header());
+            for (ShardJob.PartRef p : job.parts()) {
+                long copied = 0;
+                try (FSDataInputStream in = fs.open(new Path(p.path()), BUFFER)) {
+                    for (int n; (n = in.read(buf)) > 0; copied += n) {
+                        out.write(buf, 0, n);
+                    }
+                } catch (FileNotFoundException e) {
+                    throw new FileNotFoundException("part " + p.path() + " of " + job.target() + " is missing");
+                }
+                if (copied != p.bytes()) {
+                    throw new ShardVerificationException("part %s of %s has %d bytes, its unit record says %d"
+                            .formatted(p.path(), job.target(), copied, p.bytes()));
+                }
+            }
+            out.hsync();
+        }
+    }
+
+    /**
+     * Reads {@code file} in full and checks it against {@code job}: its size, its header bytes and
+     * each part's CRC-32C at the part's offset.
+     *
+     * @throws ShardVerificationException naming the file, the part and its offset at the first difference
+     */
+    public void verify(Path file, ShardJob job) throws IOException {
+        long size = fs.getFileStatus(file).getLen();
+        if (size != job.fileSize()) {
+            throw new ShardVerificationException("%s has %d bytes; its plan has %d".formatted(file, size, job.fileSize()));
+        }
+        byte[] header = job.header();
+        try (FSDataInputStream in = fs.open(file, BUFFER)) {
+            byte[] read = new byte[header.length];
+            in.readFully(read);
+            if (!Arrays.equals(read, header)) {
+                throw new ShardVerificationException("%s: the header (bytes [0, %d)) differs from the plan's"
+                        .formatted(file, header.length));
+            }
+            long offset = header.length;
+            for (int i = 0; i < job.parts().size(); i++) {
+                ShardJob.PartRef p = job.parts().get(i);
+                long crc = PartStore.crc(in, p.bytes());
+                if (crc != p.crc32c()) {
+                    throw new ShardVerificationException("%s: part %d (%s, bytes [%d, %d)) has CRC-32C %08x, its unit record says %08x"
+                            .formatted(file, i, new Path(p.path()).getName(), offset, offset + p.bytes(), crc, p.crc32c()));
+                }
+                offset += p.bytes();
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.quantsweep.quantize;
+
+import io.quantsweep.arch.OutputTensor;
+import io.quantsweep.arch.SourceSlice;
+import io.quantsweep.arch.TensorRows;
+import io.quantsweep.format.safetensors.SafetensorsCheckpoint;
+import io.quantsweep.quant.Codec;
+import io.quantsweep.quant.Codecs;
+import io.quantsweep.quant.GgmlType;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Quantizes one {@link WorkUnit}: its rows are read and FP8-dequantized once ({@link TensorRows}),
+ * rounded to the {@link SourcePrecision} once, then quantized once per distinct type its variants
+ * give the tensor (variants that agree share the bytes), slice by slice with each slice's importance
+ * vector. Rows are independent, so a unit's bytes are exactly the bytes of those rows in a
+ * whole-tensor quantization.
+ *
+ * <p>Each type's bytes go to a {@link TypeSink} before the next type is quantized, and the
+ * dequantized values are compared with the source row by row ({@link QualityStats}), so a unit holds
+ * at most its source floats, their rounded copy, one type's bytes and one row: about three times the
+ * unit budget, whatever the tensor.
+ */
+public final class UnitQuantizer {
+
+    /** Receives one type's bytes of the unit: {@code data[0..length)}. */
+    @FunctionalInterface
+    public interface TypeSink {
+        void accept(GgmlType type, byte[] data, int length) throws IOException;
+    }
+
+    /** What a unit cost and how close each type came. */
+    public record Outcome(Map<GgmlType, QualityStats> stats, long peakBytes) {
+    }
+
+    private final SafetensorsCheckpoint checkpoint;
+    private final SourcePrecision precision;
+    private final Function<GgmlType, Codec> codecs;
+
+    /**
+     * @param codecs the codec that quantizes each type (CPU or GPU: the same bytes); dequantization for
+     *     the statistics always uses the CPU codecs
+     */
+    public UnitQuantizer(SafetensorsCheckpoint checkpoint, SourcePrecision precision, Function<GgmlType, Codec> codecs) {
+        this.checkpoint = Objects.requireNonNull(checkpoint, "checkpoint");
+        this.precision = Objects.requireNonNull(precision, "precision");
+        this.codecs = Objects.requireNonNull(codecs, "codecs");
+    }
+
+    /** Quantizes {@code u} into each of its distinct types, in variant order, handing each to {@code sink}. */
+    public Outcome quantize(WorkUnit u, TypeSink sink) throws IOException {
+        OutputTensor t = u.tensor();
+        int cols = Math.toIntExact(t.rowLength());
+        int rows = Math.toIntExact(u.rows());
+        int n = Math.toIntExact(u.elements());
+        float[] source = new float[n];
+        TensorRows.read(checkpoint, t, u.row0(), u.row1(), source, 0);
+        requireFinite(u, source, cols);
+        float[] input = source;
+        if (precision.rounds(t)) {
+            input = new float[n];
+            SourcePrecision.roundToBf16(source, 0, input, 0, n);
+        }
+        long peak = 4L * n * (input == source ? 1 : 2) + 4L * cols;
+        long sliceRows = UnitSlicer.sliceRows(t);
+        float[] dequantized = new float[cols];
+        Map<GgmlType, QualityStats> stats = new LinkedHashMap<>();
+        byte[] out = new byte[0];
+        for (GgmlType type : new LinkedHashSet<>(u.types())) {
+            int rowBytes = Math.toIntExact(type.bytesFor(cols));
+            int length = Math.multiplyExact(rows, rowBytes);
+            if (out.length < length) {
+                out = new byte[length];
+            }
+            Codec codec = codecs.apply(type);
+            for (long a = u.row0(); a < u.row1(); ) {
+                int slice = Math.toIntExact(a / sliceRows);
+                long b = Math.min(u.row1(), (slice + 1) * sliceRows);
+                int at = (int) (a - u.row0());
+                codec.quantizeRows(input, at * cols, (int) (b - a), cols, u.importance(slice), out, at * rowBytes);
+                a = b;
+            }
+            Codec cpu = Codecs.of(type);
+            QualityStats s = new QualityStats();
+            for (int r = 0; r < rows; r++) {
+                cpu.dequantizeRow(out, r * rowBytes, cols, dequantized, 0);
+                s.add(source, r * cols, dequantized, 0, cols);
+            }
+            stats.put(type, s);
+            peak = Math.max(peak, 4L * n * (input == source ? 1 : 2) + 4L * cols + out.length);
+            sink.accept(type, out, length);
+        }
+        return new Outcome(stats, peak);
+    }
+
+    /** The codecs trust their input: a NaN or infinity in the checkpoint is refused here, at its row and column. */
+    private void requireFinite(WorkUnit u, float[] x, int cols) {
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                long row = u.row0() + i / cols;
+                throw new IllegalArgumentException("%s: output tensor '%s' has value %s at row %d, column %d (read from '%s'); weights must be finite"
+                        .formatted(checkpoint.location(), u.tensor().name(), x[i], row, i % cols, sourceOf(u.tensor(), row)));
+            }
+        }
+    }
+
+    /** The checkpoint tensor output row {@code row} comes from. */
+    private static String sourceOf(OutputTensor t, long row) {
+        long base = 0;
+        for (SourceSlice s : t.sources()) {
+            base += s.outputRows();
+            if (row < base) {
+                return s.tensor();
+            }
+        }
+        throw new IndexOutOfBoundsException("row " + row + " of " + t);
+    }
+}

@@ -1,0 +1,153 @@
+package io.quantsweep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantsweep.spark.LocalSpark;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code plan} on the shipped DeepSeek-V3 671B config: text, JSON shape, Parquet read back with Spark, refusals. */
+@ExtendWith(LocalSpark.class)
+class PlanCommandTest {
+    private static final String MODEL = Path.of("..", "conf", "models", "deepseek-v3-671b").toString();
+
+    @TempDir
+    Path dir;
+
+    private record Result(int status, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = QuantSweep.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void jsonHasOneEntryPerVariantWithItsTensorRows() throws Exception {
+        Result r = run("plan", "--model", MODEL, "--variants", "Q4_K_M,DQ3_K_M", "--json", "--target", "4xH200=4x141");
+        assertEquals(0, r.status(), r.err());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertEquals("deepseek-v3-671b", root.get("model").asText());
+        assertEquals(671_026_419_200L, root.get("parameters").asLong());
+        assertFalse(root.get("header_exact").asBoolean());
+        assertEquals(32_768, root.get("context").asLong());
+        assertEquals(2_302_672_896L, root.get("kv_cache").get("mla_bytes").asLong());
+        assertEquals(163_745_628_160L, root.get("kv_cache").get("full_bytes").asLong());
+        JsonNode variants = root.get("variants");
+        assertEquals(2, variants.size());
+
+        JsonNode q4 = variants.get(0);
+        assertEquals("Q4_K_M", q4.get("name").asText());
+        assertEquals(15, q4.get("file_type").asInt());
+        assertEquals(404_488_847_360L, q4.get("tensor_bytes").asLong());
+        assertEquals(404_494_155_296L, q4.get("file_bytes").asLong());
+        assertEquals(4.822, q4.get("bpw").asDouble(), 0.0005);
+        assertEquals(58, q4.get("histogram").get("Q6_K").asInt());
+        assertEquals("deepseek-v3-671b-Q4_K_M.gguf", q4.get("files").get(0).get("name").asText());
+        JsonNode fits = q4.get("fits");
+        assertEquals(8, fits.size()); // 4 targets × 2 caches
+        assertEquals("4xH200", fits.get(6).get("target").asText());
+        assertEquals("mla", fits.get(6).get("cache").asText());
+        assertTrue(fits.get(6).get("fits").asBoolean());
+        // ceil((404,494,155,296 + 163,745,628,160) / 4) + 4.5 GiB = 146,891,784,072 bytes = 136.8 GiB <= 141 GiB
+        assertEquals(146_891_784_072L, fits.get(7).get("per_device_bytes").asLong());
+        assertTrue(fits.get(7).get("fits").asBoolean());
+        assertFalse(fits.get(5).get("fits").asBoolean()); // 910B, full cache: 70.65 GiB > 64
+
+        JsonNode tensors = q4.get("tensors");
+        assertEquals(1086, tensors.size());
+        long sum = 0;
+        for (JsonNode t : tensors) {
+            sum += t.get("bytes").asLong();
+        }
+        assertEquals(404_488_847_360L, sum);
+        JsonNode kB = tensors.get(3);
+        assertEquals("blk.0.attn_k_b.weight", kB.get("name").asText());
+        assertEquals(List.of(128L, 512L, 128L), List.of(kB.get("shape").get(0).asLong(), kB.get("shape").get(1).asLong(),
+                kB.get("shape").get(2).asLong()));
+        assertEquals("Q5_0", kB.get("type").asText());
+        assertEquals("Q4_K", kB.get("chosen_type").asText());
+        assertEquals(5_767_168L, kB.get("bytes").asLong());
+
+        JsonNode dq3 = variants.get(1);
+        assertEquals("DQ3_K_M", dq3.get("name").asText());
+        assertEquals(12, dq3.get("file_type").asInt());
+        assertEquals(301_446_681_088L, dq3.get("tensor_bytes").asLong());
+    }
+
+    @Test
+    void parquetHoldsTheTensorTable(SparkSession spark) throws Exception {
+        Path out = dir.resolve("plan");
+        Result r = run("plan", "--model", MODEL, "--variants", "Q2_K_L,Q3_K_M", "--no-tensors", "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("wrote "), r.out());
+        try (var files = Files.list(out)) {
+            assertEquals(List.of("tensors.parquet"), files.map(p -> p.getFileName().toString()).toList());
+        }
+        Dataset<Row> rows = spark.read().parquet(out.resolve("tensors.parquet").toString());
+        assertEquals(2 * 1086, rows.count());
+        List<Row> totals = rows.groupBy("variant", "file_type").sum("bytes").orderBy("variant").collectAsList();
+        assertEquals("Q2_K_L", totals.get(0).getString(0));
+        assertEquals(10, totals.get(0).getInt(1));
+        assertEquals(245_047_931_904L, totals.get(0).getLong(2));
+        assertEquals("Q3_K_M", totals.get(1).getString(0));
+        assertEquals(319_261_053_440L, totals.get(1).getLong(2));
+        Row down = rows.where("variant = 'Q3_K_M' AND name = 'blk.1.ffn_down.weight'").first();
+        assertEquals("Q5_K", down.getAs("type"));
+        assertEquals(1, (int) down.getAs("layer"));
+        assertEquals(List.of(18432L, 7168L), down.getList(down.fieldIndex("shape")));
+        assertEquals("BASE", down.getAs("decision"));
+        assertEquals("deepseek-v3-671b-Q3_K_M.gguf", down.getAs("file"));
+        Row first = rows.where("variant = 'Q2_K_L' AND position = 0").first();
+        assertEquals("output.weight", first.getAs("name"));
+        assertEquals("Q8_0", first.getAs("type"));
+        assertEquals("OUTPUT_OVERRIDE", first.getAs("decision"));
+    }
+
+    @Test
+    void textShowsTablesSizesAndFits() {
+        Result r = run("plan", "--model", MODEL + "/config.json", "--variants", "Q4_K_M", "--split-max-size", "50G");
+        assertEquals(0, r.status(), r.err());
+        String out = r.out();
+        assertTrue(out.contains("header: estimated: no tokenizer.json, tokenizer KVs taken as 5,235,840 bytes"), out);
+        assertTrue(out.contains("KV cache at 32,768 tokens, f16: MLA 2.14 GiB (576 values per token and layer), full 152.50 GiB (40960)"), out);
+        assertTrue(out.matches("(?s).*\\n\\s+3\\s+blk\\.0\\.attn_k_b\\.weight\\s+\\[128, 512, 128]\\s+Q5_0\\s+5,767,168\\s+Q4_K_M \\(Q4_K, row fallback\\)\\n.*"), out);
+        assertTrue(out.contains("tensor data 404,488,847,360 bytes (376.71 GiB)"), out);
+        assertTrue(out.contains("files: deepseek-v3-671b-Q4_K_M-00001-of-00009.gguf, "), out);
+        assertTrue(out.matches("(?s).*\\nQ4_K_M\\s+376\\.71 GiB\\s+4\\.822\\s+51\\.9 / 70\\.7\\s+51\\.9 / 70\\.7\\s+51\\.9 / 70\\.7!\\n.*"), out);
+    }
+
+    @Test
+    void badInputEndsWithAOneLineReason() {
+        Result unknown = run("plan", "--model", MODEL, "--variants", "Q9_K");
+        assertEquals(QuantSweep.BAD_INPUT, unknown.status());
+        assertTrue(unknown.err().startsWith("quantsweep: ") && unknown.err().contains("unknown variant"), unknown.err());
+
+        Result both = run("plan", "--model", MODEL, "--variants", "Q4_K_M", "--split-max-tensors", "64", "--split-max-size", "5G");
+        assertEquals(QuantSweep.BAD_INPUT, both.status());
+        assertTrue(both.err().contains("cannot be combined"), both.err());
+
+        Result target = run("plan", "--model", MODEL, "--variants", "Q4_K_M", "--target", "H100");
+        assertEquals(QuantSweep.BAD_INPUT, target.status());
+        assertTrue(target.err().contains("is not NAME=COUNTxGIB"), target.err());
+
+        Result missing = run("plan", "--model", dir.toString(), "--variants", "Q4_K_M");
+        assertEquals(QuantSweep.BAD_INPUT, missing.status(), missing.err());
+        assertTrue(missing.err().contains("config.json"), missing.err());
+    }
+}

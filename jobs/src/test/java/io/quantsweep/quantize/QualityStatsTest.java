@@ -1,0 +1,53 @@
+package io.quantsweep.quantize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The figures of known pairs, and merging units gives the whole tensor's sums. */
+class QualityStatsTest {
+
+    @Test
+    void figuresOfKnownPairs() {
+        QualityStats s = new QualityStats();
+        s.add(new float[] {3, 4}, 0, new float[] {3, 5}, 0, 2);
+        assertEquals(2, s.count());
+        assertEquals(Math.sqrt(0.5), s.rmse(), 1e-15);
+        assertEquals(1, s.maxAbsError());
+        assertEquals(Math.sqrt(1.0 / 25), s.relativeRmse(), 1e-15);
+        assertEquals(29 / Math.sqrt(25.0 * 34), s.cosine(), 1e-15);
+
+        QualityStats zeros = new QualityStats();
+        zeros.add(new float[4], 0, new float[4], 0, 4);
+        assertEquals(0, zeros.relativeRmse());
+        assertEquals(1, zeros.cosine());
+        QualityStats lost = new QualityStats();
+        lost.add(new float[] {1, 2}, 0, new float[2], 0, 2);
+        assertEquals(0, lost.cosine());
+        assertEquals(1, lost.relativeRmse(), 1e-15);
+    }
+
+    @Test
+    void unitsMergeInOrderToTheSameSumsAsOnePass() {
+        SplittableRandom r = new SplittableRandom(11);
+        float[] x = new float[1000];
+        float[] y = new float[1000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+            y[i] = x[i] + (float) (r.nextGaussian() * 0.01);
+        }
+        QualityStats whole = new QualityStats();
+        whole.add(x, 0, y, 0, 1000);
+        QualityStats merged = new QualityStats();
+        for (int from = 0; from < 1000; from += 250) {
+            QualityStats unit = new QualityStats();
+            unit.add(x, from, y, from, 250);
+            merged.merge(unit);
+        }
+        assertEquals(whole.count(), merged.count());
+        assertEquals(whole.maxAbsError(), merged.maxAbsError());
+        assertEquals(whole.sumSqError(), merged.sumSqError(), 1e-12 * whole.sumSqError());
+        assertEquals(whole.cosine(), merged.cosine(), 1e-12);
+    }
+}
