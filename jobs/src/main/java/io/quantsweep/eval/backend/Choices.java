@@ -40,7 +40,7 @@ public final class Choices {
     }
 
     /** The answer's position in {@code choices}, or a BAD_RESPONSE naming what came back. */
-    public static Choice match(List<String> choices, String answer, Duration latency, String backend)
+    public static Choice match(List<String> choices, String answer, Duration latency, int attempts, String backend)
             throws BackendException {
         int index = choices.indexOf(answer);
         if (index < 0) {
@@ -48,7 +48,7 @@ public final class Choices {
                     "%s answered '%s', which is none of %s: the engine did not apply the constraint"
                             .formatted(backend, answer, choices));
         }
-        return new Choice(index, answer, latency);
+        return new Choice(index, answer, latency, attempts);
     }
 
     /** A GBNF grammar whose root is exactly one of {@code choices}: {@code root ::= "A" | "B"}. */

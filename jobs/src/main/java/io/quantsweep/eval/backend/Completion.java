@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param finishReason  why generation ended
  * @param latency       wall time of the call that succeeded (retries and waits not included)
  * @param tokenLogprobs each generated token with its log-probability, when asked for and given; else empty
+ * @param attempts      tries it took, the one that succeeded included (1 without retries)
  */
 public record Completion(String text, int tokens, FinishReason finishReason, Duration latency,
-                         List<TokenLogprob> tokenLogprobs) implements Serializable {
+                         List<TokenLogprob> tokenLogprobs, int attempts) implements Serializable {
     public Completion {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(finishReason, "finishReason");
@@ -25,5 +26,8 @@ public record Completion(String text, int tokens, FinishReason finishReason, Dur
             throw new IllegalArgumentException("token count must be >= 0, not " + tokens);
         }
         tokenLogprobs = List.copyOf(tokenLogprobs);
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be >= 1, not " + attempts);
+        }
     }
 }

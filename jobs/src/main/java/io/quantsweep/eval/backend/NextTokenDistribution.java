@@ -14,11 +14,15 @@ import java.util.OptionalDouble;
  * model's logits), most probable first.
  *
  * @param top     at most K entries, sorted by log-probability, highest first (ties keep server order)
- * @param latency wall time of the call that succeeded
+ * @param latency  wall time of the call that succeeded
+ * @param attempts tries it took, the one that succeeded included (1 without retries)
  */
-public record NextTokenDistribution(List<TokenLogprob> top, Duration latency) implements Serializable {
+public record NextTokenDistribution(List<TokenLogprob> top, Duration latency, int attempts) implements Serializable {
     public NextTokenDistribution {
         Objects.requireNonNull(latency, "latency");
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be >= 1, not " + attempts);
+        }
         top = top.stream().sorted(Comparator.comparingDouble(TokenLogprob::logprob).reversed()).toList();
     }
 

@@ -29,6 +29,9 @@ public final class JsonlLoader implements BenchmarkLoader {
     public static final JsonlLoader MATH500 = new JsonlLoader(JsonlLoader::math500);
     /** AIME as in Qwen2.5-Math's {@code aime24/test.jsonl}; tag {@code url}. */
     public static final JsonlLoader AIME = new JsonlLoader(JsonlLoader::aime);
+    /** Text passages ({@code text}, optional {@code id}) for {@link TextLoader}; no answer. */
+    static final JsonlLoader PASSAGES = new JsonlLoader((row, ordinal, where) -> Item.free(
+            optional(row, "id", Integer.toString(ordinal)), "", required(row, "text"), "", "", where));
 
     private static final ObjectReader JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)

@@ -12,7 +12,9 @@ public enum LoaderKind {
     MATH500("math500", false),
     AIME("aime", false),
     JSONL_CHOICE("jsonl-choice", true),
-    JSONL_FREE("jsonl-free", false);
+    JSONL_FREE("jsonl-free", false),
+    /** Text passages for next-token comparisons ({@code scoring: kld}), see {@link TextLoader}. */
+    TEXT("text", false);
 
     private final String id;
     private final boolean multipleChoice;
@@ -43,6 +45,7 @@ public enum LoaderKind {
             case AIME -> JsonlLoader.AIME;
             case JSONL_CHOICE -> JsonlLoader.multipleChoice(fields);
             case JSONL_FREE -> JsonlLoader.freeAnswer(fields);
+            case TEXT -> TextLoader.INSTANCE;
         };
     }
 

@@ -1,7 +1,9 @@
 package io.quantsweep.eval.prompt;
 
 import io.quantsweep.eval.bench.Item;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -147,6 +149,31 @@ public enum PromptTemplate {
         String delimiter() {
             return "\n";
         }
+    },
+    /**
+     * A text passage as it is, for next-token comparisons ({@code scoring: kld}): the prompt is the
+     * passage itself, from which the sweep cuts prefixes; no description, no exemplars.
+     */
+    PASSAGE("passage", false) {
+        @Override
+        String description(Item item) {
+            return "";
+        }
+
+        @Override
+        String question(Item item) {
+            return item.question();
+        }
+
+        @Override
+        String answer(Item item) {
+            return "";
+        }
+
+        @Override
+        String delimiter() {
+            return "";
+        }
     };
 
     private final String id;
@@ -177,6 +204,19 @@ public enum PromptTemplate {
     /** Whether the template needs items with choices. */
     public boolean multipleChoice() {
         return multipleChoice;
+    }
+
+    /**
+     * What a grammar-constrained decode may emit for each of {@code n} choices after a prompt of this
+     * template: the text between question and answer, then the letter ({@code " A"} after
+     * {@code Answer:}, {@code "A"} after {@code 答案：}).
+     */
+    public List<String> letterChoices(int n) {
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(delimiter() + Item.letter(i));
+        }
+        return out;
     }
 
     /** The template with this sweep-file name. */

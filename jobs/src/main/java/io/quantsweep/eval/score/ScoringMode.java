@@ -27,7 +27,13 @@ public enum ScoringMode {
     /** Numeric exact match, GSM8K ({@link NumericAnswer}). */
     NUMERIC("numeric", false),
     /** Boxed-answer extraction and LaTeX equivalence, MATH-500 and AIME ({@link MathAnswer}). */
-    BOXED("boxed", false);
+    BOXED("boxed", false),
+    /**
+     * Next-token distributions over a text corpus, compared with the baseline's at the same positions
+     * ({@code io.quantsweep.eval.metrics.TopKDivergence}); nothing is right or wrong, so {@link #score}
+     * refuses it.
+     */
+    KLD("kld", false);
 
     private final String id;
     private final boolean multipleChoice;
@@ -49,7 +55,12 @@ public enum ScoringMode {
 
     /** Whether the mode needs a {@link ModelOutput.NextToken} rather than generated text. */
     public boolean needsNextToken() {
-        return this == MC_LOGPROB;
+        return this == MC_LOGPROB || this == KLD;
+    }
+
+    /** Whether samples are judged right or wrong ({@link #KLD}'s are compared with the baseline instead). */
+    public boolean scored() {
+        return this != KLD;
     }
 
     /**
@@ -58,6 +69,10 @@ public enum ScoringMode {
      * @param thinkPrefilled whether the prompt opened a {@code <think>} block ({@code Prompt.thinkPrefilled()})
      */
     public Score score(Item item, ModelOutput output, boolean thinkPrefilled) {
+        if (!scored()) {
+            throw new IllegalArgumentException("scoring mode '" + id + "' compares next-token distributions with the "
+                    + "baseline's; it does not score items");
+        }
         if (multipleChoice != item.multipleChoice()) {
             throw new IllegalArgumentException(item.where() + ": scoring mode '" + id + "' does not fit item '"
                     + item.id() + "' (" + (item.multipleChoice() ? "multiple choice" : "free answer") + ")");
@@ -101,7 +116,7 @@ public enum ScoringMode {
                 yield new Score(e.found() && MathAnswer.equivalent(e.answer(), item.answer()), e.answer(),
                         e.extractor(), Map.of());
             }
-            case MC_LOGPROB, MC_GRAMMAR -> throw new IllegalStateException("handled above: " + this);
+            case MC_LOGPROB, MC_GRAMMAR, KLD -> throw new IllegalStateException("handled above: " + this);
         };
     }
 

@@ -34,11 +34,13 @@ import java.util.Objects;
  * @param stop          stop strings for generation
  * @param weight        weight in the weighted average; 0 = left out
  * @param fields        the JSON field names for the generic JSONL loaders
+ * @param topK          next-token alternatives asked for ({@code mc-logprob}, {@code kld})
+ * @param positions     {@code kld}: positions compared per passage (its samples)
  */
 public record BenchmarkSpec(String name, LoaderKind loader, String path, String split, String shotsSplit, int shots,
         ShotSelection shotSelection, PromptTemplate template, ChatFormat chat, ScoringMode scoring, int samples,
         int maxTokens, double temperature, double topP, long seed, int limit, List<String> stop, double weight,
-        JsonlFields fields) implements Serializable {
+        JsonlFields fields, int topK, int positions) implements Serializable {
     public BenchmarkSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(loader, "loader");
@@ -51,6 +53,9 @@ public record BenchmarkSpec(String name, LoaderKind loader, String path, String 
         Objects.requireNonNull(scoring, "scoring");
         stop = List.copyOf(stop);
         Objects.requireNonNull(fields, "fields");
+        if (topK < 1 || positions < 1) {
+            throw new IllegalArgumentException("topK and positions must be 1 or more, got " + topK + " and " + positions);
+        }
     }
 
     /**

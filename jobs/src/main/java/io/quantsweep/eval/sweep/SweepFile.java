@@ -1,5 +1,6 @@
 package io.quantsweep.eval.sweep;
 
+import io.quantsweep.eval.backend.http.ServerKind;
 import io.quantsweep.eval.bench.JsonlFields;
 import io.quantsweep.eval.bench.LoaderKind;
 import io.quantsweep.eval.metrics.PaperAggregate;
@@ -38,20 +39,26 @@ import org.yaml.snakeyaml.nodes.Node;
  * baseline: q8_0                      # a variant name
  * variants:
  *   - name: q8_0
- *     endpoints:                      # or  gguf: /models/x.gguf  (in-process llama.cpp)
+ *     endpoints:
  *       - {url: http://gpu-a:8080, api: llama-server}     # api: llama-server | openai-completions | openai-chat
- *       - {url: http://gpu-b:8000, api: openai-chat, model: deepseek-r1, concurrency: 8}
+ *       - {url: http://gpu-b:8000, server: vllm, api: openai-chat, model: deepseek-r1, concurrency: 8}
+ *                                     # server: llama-server (default) | vllm | sglang
+ *   - name: q4_k_m                    # in-process llama.cpp on the executors:
+ *     gguf: /models/x.gguf            #   the (first shard's) file on every executor's disk
+ *     context-size: 4096              #   default 0: the model's training context
+ *     threads: 8                      #   default 0: every processor
  * benchmarks:
  *   - name: mmlu                      # also the key of the paper's weight (else the loader's)
- *     loader: mmlu                    # mmlu | cmmlu | ceval | gsm8k | math500 | aime | jsonl-choice | jsonl-free
+ *     loader: mmlu                    # mmlu | cmmlu | ceval | gsm8k | math500 | aime | jsonl-choice | jsonl-free | text
  *     path: /data/mmlu/data
  *     split: test                     # default test
  *     shots-split: dev                # default dev
  *     n-shot: 5                       # default 0
  *     shot-selection: first-n         # first-n (default) | seeded
- *     template: mmlu-lm-eval          # mmlu-lm-eval | zh-mcq | simple-evals-mcq | gsm8k-lm-eval | math-boxed
+ *     template: mmlu-lm-eval          # mmlu-lm-eval | zh-mcq | simple-evals-mcq | gsm8k-lm-eval | math-boxed | passage
  *     chat: none                      # none (default) | deepseek-v3 | deepseek-r1
- *     scoring: mc-logprob             # mc-logprob | mc-grammar | mc-generate | numeric | boxed
+ *     scoring: mc-logprob             # mc-logprob | mc-grammar | mc-generate | numeric | boxed | kld
+ *     top-k: 20                       # mc-logprob and kld: next-token alternatives asked for, default 20
  *     samples: 1                      # k, default 1
  *     max-tokens: 1                   # default 1 for mc-logprob and mc-grammar, else required
  *     temperature: 0.0                # default 0
@@ -61,23 +68,32 @@ import org.yaml.snakeyaml.nodes.Node;
  *     stop: ["Question:"]             # default none
  *     weight: 2                       # default the paper's weight for the name or loader, else 0
  *     fields: {question: problem}     # jsonl-* only: id, question, choices, answer, subject, solution
+ *   - name: wiki                      # next-token distributions against the baseline's:
+ *     loader: text                    #   <split>.jsonl ({text, id}) or <split>.txt (blank-line separated)
+ *     path: /data/corpus
+ *     scoring: kld                    #   only with loader text; template passage (the default), chat none
+ *     positions: 16                   #   positions per passage, default 16
  * execution:
  *   concurrency-per-endpoint: 4       # default 1
  *   timeout-seconds: 600              # default 600
  *   retries: 2                        # default 2
+ *   retry-backoff-ms: 500             # default 500: first retry's base wait, doubling up to 30 s
  *   max-malformed-share: 0.01         # default 0.01
+ *   batch-size: 16                    # default 16: samples per result file (what a killed run can lose)
  * </pre>
  */
 public final class SweepFile {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Set<String> TOP = Set.of("name", "baseline", "variants", "benchmarks", "execution");
-    private static final Set<String> VARIANT = Set.of("name", "gguf", "endpoints");
-    private static final Set<String> ENDPOINT = Set.of("url", "api", "model", "concurrency");
+    private static final Set<String> VARIANT = Set.of("name", "gguf", "context-size", "threads", "endpoints");
+    private static final Set<String> ENDPOINT = Set.of("url", "server", "api", "model", "concurrency");
     private static final Set<String> EXECUTION = Set.of("concurrency-per-endpoint", "timeout-seconds", "retries",
-            "max-malformed-share");
+            "retry-backoff-ms", "max-malformed-share", "batch-size");
     private static final Set<String> BENCHMARK = Set.of("name", "loader", "path", "split", "shots-split", "n-shot",
-            "shot-selection", "template", "chat", "scoring", "samples", "max-tokens", "temperature", "top-p", "seed",
-            "limit", "stop", "weight", "fields");
+            "shot-selection", "template", "chat", "scoring", "top-k", "positions", "samples", "max-tokens",
+            "temperature", "top-p", "seed", "limit", "stop", "weight", "fields");
+    private static final int DEFAULT_TOP_K = 20;
+    private static final int DEFAULT_POSITIONS = 16;
     private static final Set<String> FIELDS = Set.of("id", "question", "choices", "answer", "subject", "solution");
 
     private SweepFile() {
@@ -152,11 +168,14 @@ public final class SweepFile {
                 d.concurrencyPerEndpoint()), 1);
         int timeout = atLeast(e, "timeout-seconds", e.integer("timeout-seconds", (int) d.timeout().toSeconds()), 1);
         int retries = atLeast(e, "retries", e.integer("retries", d.retries()), 0);
+        int backoff = atLeast(e, "retry-backoff-ms", e.integer("retry-backoff-ms", (int) d.retryBackoff().toMillis()), 0);
         double share = e.decimal("max-malformed-share", d.maxMalformedShare());
         if (share < 0 || share > 1) {
             throw e.error("max-malformed-share", "must be between 0 and 1, got " + share);
         }
-        return new ExecutionSpec(concurrency, Duration.ofSeconds(timeout), retries, share);
+        int batchSize = atLeast(e, "batch-size", e.integer("batch-size", d.batchSize()), 1);
+        return new ExecutionSpec(concurrency, Duration.ofSeconds(timeout), retries, Duration.ofMillis(backoff), share,
+                batchSize);
     }
 
     private static VariantSpec variant(YamlMap v, ExecutionSpec execution) throws SweepFormatException {
@@ -167,7 +186,14 @@ public final class SweepFile {
                     + (v.has("gguf") ? "both" : "neither"));
         }
         if (v.has("gguf")) {
-            return new VariantSpec(name, new VariantSpec.InProcess(nonBlank(v, "gguf")));
+            return new VariantSpec(name, new VariantSpec.InProcess(nonBlank(v, "gguf"),
+                    atLeast(v, "context-size", v.integer("context-size", 0), 0),
+                    atLeast(v, "threads", v.integer("threads", 0), 0)));
+        }
+        for (String key : List.of("context-size", "threads")) {
+            if (v.has(key)) {
+                throw v.error(key, "only in-process variants ('gguf') take '" + key + "'");
+            }
         }
         List<Node> nodes = v.list("endpoints");
         if (nodes.isEmpty()) {
@@ -178,12 +204,26 @@ public final class SweepFile {
             YamlMap e = YamlMap.of(v.file(), v.child("endpoints[" + j + "]"), nodes.get(j));
             e.allowOnly(ENDPOINT);
             EndpointApi api = parse(e, "api", EndpointApi::parse);
+            ServerKind server = e.has("server") ? parse(e, "server", ServerKind::parse) : ServerKind.LLAMA_SERVER;
+            if (api == EndpointApi.LLAMA_SERVER && server != ServerKind.LLAMA_SERVER) {
+                throw e.error("server", "api 'llama-server' is llama-server's own; " + server.id()
+                        + " speaks openai-completions or openai-chat");
+            }
             String model = e.string("model", "");
             if (api.needsModel() && model.isBlank()) {
                 throw e.error("api '" + api.id() + "' needs a 'model'");
             }
-            endpoints.add(new EndpointSpec(url(e), api, model,
+            endpoints.add(new EndpointSpec(url(e), server, api, model,
                     atLeast(e, "concurrency", e.integer("concurrency", execution.concurrencyPerEndpoint()), 1)));
+        }
+        EndpointSpec first = endpoints.get(0);
+        for (int j = 1; j < endpoints.size(); j++) {
+            EndpointSpec other = endpoints.get(j);
+            if (other.server() != first.server() || other.api() != first.api() || !other.model().equals(first.model())) {
+                throw v.error("endpoints", ("endpoints[%d] (%s %s %s) differs from endpoints[0] (%s %s %s): one "
+                        + "variant's endpoints must run the same server, API and model").formatted(j, other.server().id(),
+                        other.api().id(), other.model(), first.server().id(), first.api().id(), first.model()));
+            }
         }
         return new VariantSpec(name, new VariantSpec.Endpoints(endpoints));
     }
@@ -205,7 +245,8 @@ public final class SweepFile {
         b.allowOnly(BENCHMARK);
         String name = name(b, "name");
         LoaderKind loader = parse(b, "loader", LoaderKind::parse);
-        PromptTemplate template = parse(b, "template", PromptTemplate::parse);
+        PromptTemplate template = loader == LoaderKind.TEXT && !b.has("template") ? PromptTemplate.PASSAGE
+                : parse(b, "template", PromptTemplate::parse);
         ScoringMode scoring = parse(b, "scoring", ScoringMode::parse);
         ChatFormat chat = b.has("chat") ? parse(b, "chat", ChatFormat::parse) : ChatFormat.NONE;
         ShotSelection selection = b.has("shot-selection") ? parse(b, "shot-selection", ShotSelection::parse)
@@ -218,11 +259,30 @@ public final class SweepFile {
         if (scoring.multipleChoice() != loader.multipleChoice()) {
             throw b.error("scoring", "'" + scoring.id() + misfit);
         }
+        boolean kld = scoring == ScoringMode.KLD;
+        if (kld != (loader == LoaderKind.TEXT) || kld != (template == PromptTemplate.PASSAGE)) {
+            throw b.error(kld != (loader == LoaderKind.TEXT) ? "loader" : "template",
+                    "scoring 'kld', loader 'text' and template 'passage' go together (got scoring '%s', loader '%s', template '%s')"
+                            .formatted(scoring.id(), loader.id(), template.id()));
+        }
+        if (kld) {
+            for (String key : List.of("chat", "n-shot", "samples", "max-tokens", "temperature", "top-p", "stop")) {
+                if (b.has(key)) {
+                    throw b.error(key, "scoring 'kld' reads the next token after passage prefixes; it takes no '"
+                            + key + "'");
+                }
+            }
+        } else if (b.has("positions")) {
+            throw b.error("positions", "only scoring 'kld' takes 'positions'");
+        }
+        if (!scoring.needsNextToken() && b.has("top-k")) {
+            throw b.error("top-k", "only scoring 'mc-logprob' and 'kld' read next-token alternatives");
+        }
         if (chat.prefillsThink() && (scoring == ScoringMode.MC_LOGPROB || scoring == ScoringMode.MC_GRAMMAR)) {
             throw b.error("chat", "'" + chat.id() + "' opens the reply with <think>, so '" + scoring.id()
                     + "' would read the first token of the reasoning, not the answer");
         }
-        boolean oneToken = scoring == ScoringMode.MC_LOGPROB || scoring == ScoringMode.MC_GRAMMAR;
+        boolean oneToken = scoring == ScoringMode.MC_LOGPROB || scoring == ScoringMode.MC_GRAMMAR || kld;
         if (!oneToken && !b.has("max-tokens")) {
             throw b.error("missing key 'max-tokens' (scoring '" + scoring.id() + "' generates text)");
         }
@@ -244,7 +304,9 @@ public final class SweepFile {
                 b.string("shots-split", "dev"), atLeast(b, "n-shot", b.integer("n-shot", 0), 0), selection, template,
                 chat, scoring, atLeast(b, "samples", b.integer("samples", 1), 1),
                 atLeast(b, "max-tokens", b.integer("max-tokens", 1), 1), temperature, topP, b.longInteger("seed", 0),
-                limit, b.strings("stop"), weight, fields(b, loader));
+                limit, b.strings("stop"), weight, fields(b, loader),
+                atLeast(b, "top-k", b.integer("top-k", DEFAULT_TOP_K), 1),
+                atLeast(b, "positions", b.integer("positions", DEFAULT_POSITIONS), 1));
     }
 
     private static JsonlFields fields(YamlMap b, LoaderKind loader) throws SweepFormatException {

@@ -15,10 +15,20 @@ public record VariantSpec(String name, Deployment deployment) implements Seriali
     public sealed interface Deployment extends Serializable permits InProcess, Endpoints {
     }
 
-    /** In-process llama.cpp on the executor; {@code gguf} is the (first shard's) path. */
-    public record InProcess(String gguf) implements Deployment {
+    /**
+     * In-process llama.cpp on the executor.
+     *
+     * @param gguf        the (first shard's) path, as written in the sweep file (the job resolves it)
+     * @param contextSize context length in tokens; 0 takes the model's training context
+     * @param threads     CPU threads; 0 takes every processor of the executor's machine
+     */
+    public record InProcess(String gguf, int contextSize, int threads) implements Deployment {
         public InProcess {
             Objects.requireNonNull(gguf, "gguf");
+            if (contextSize < 0 || threads < 0) {
+                throw new IllegalArgumentException("context size and threads must be 0 or more, got "
+                        + contextSize + " and " + threads);
+            }
         }
     }
 

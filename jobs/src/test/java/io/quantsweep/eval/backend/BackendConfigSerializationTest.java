@@ -43,11 +43,11 @@ class BackendConfigSerializationTest {
         assertEquals(embedded, roundTrip(embedded));
         assertEquals(http.capabilities(), roundTrip(http.capabilities()));
 
-        Completion c = new Completion("x", 1, FinishReason.STOP, Duration.ofMillis(3), List.of(new TokenLogprob("x", -0.5)));
+        Completion c = new Completion("x", 1, FinishReason.STOP, Duration.ofMillis(3), List.of(new TokenLogprob("x", -0.5)), 2);
         assertEquals(c, roundTrip(c));
         ServerInfo info = ServerInfo.of("vllm", "0.9.1", "deepseek-v3", Map.of("api", "/v1/chat/completions"));
         assertEquals(info, roundTrip(info));
-        NextTokenDistribution d = new NextTokenDistribution(List.of(new TokenLogprob("A", -0.1)), Duration.ZERO);
+        NextTokenDistribution d = new NextTokenDistribution(List.of(new TokenLogprob("A", -0.1)), Duration.ZERO, 1);
         assertEquals(d, roundTrip(d));
     }
 }

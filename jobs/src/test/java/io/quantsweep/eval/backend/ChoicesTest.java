@@ -39,8 +39,8 @@ class ChoicesTest {
 
     @Test
     void matchNamesTheChoiceOrRefusesAnAnswerOutsideThem() throws BackendException {
-        assertEquals(new Choice(1, "B", Duration.ZERO), Choices.match(List.of("A", "B"), "B", Duration.ZERO, "x"));
-        BackendException e = assertThrows(BackendException.class, () -> Choices.match(List.of("A", "B"), " B", Duration.ZERO, "srv"));
+        assertEquals(new Choice(1, "B", Duration.ZERO, 2), Choices.match(List.of("A", "B"), "B", Duration.ZERO, 2, "x"));
+        BackendException e = assertThrows(BackendException.class, () -> Choices.match(List.of("A", "B"), " B", Duration.ZERO, 1, "srv"));
         assertEquals(BackendException.Reason.BAD_RESPONSE, e.reason());
         assertTrue(e.getMessage().contains("srv answered ' B'"), e.getMessage());
     }
@@ -56,7 +56,7 @@ class ChoicesTest {
         assertThrows(IllegalArgumentException.class, () -> new TokenLogprob("A", 0.1));
 
         NextTokenDistribution d = new NextTokenDistribution(List.of(new TokenLogprob("B", -2), new TokenLogprob("A", -0.1),
-                new TokenLogprob("B", -1)), Duration.ZERO);
+                new TokenLogprob("B", -1)), Duration.ZERO, 1);
         assertEquals(List.of("A", "B", "B"), d.top().stream().map(TokenLogprob::token).toList());
         assertEquals(-1.0, d.logprob("B").orElseThrow(), "a repeated text gives its most probable entry");
         assertEquals(List.of("A", "B"), List.copyOf(d.asMap().keySet()));

@@ -144,6 +144,29 @@ class LoadersTest {
     }
 
     @Test
+    void textPassagesFromBlankLineSeparatedTextOrJsonLines() throws IOException {
+        LoadedSplit txt = load(LoaderKind.TEXT, "text", "test");
+        assertEquals(List.of("0", "1"), txt.items().stream().map(Item::id).toList());
+        assertEquals("The river rises in the hills\nand runs west to the sea.", txt.items().get(0).question());
+        assertEquals("#1 Bread is made from flour, water and salt.", txt.items().get(1).question());
+        assertEquals(5, txt.items().get(1).where().line());
+        assertEquals("", txt.items().get(1).answer());
+        assertFalse(txt.items().get(0).multipleChoice());
+
+        LoadedSplit jsonl = LoaderKind.TEXT.loader(JsonlFields.DEFAULT).load(BenchmarkSlices.dir("text"), "dev");
+        assertEquals(List.of("p-a", "1"), jsonl.items().stream().map(Item::id).toList());
+        assertEquals("Snow fell all night.", jsonl.items().get(0).question());
+        assertEquals(1, jsonl.malformed().size());
+        assertEquals(MalformedRow.Reason.MISSING_FIELD, jsonl.malformed().get(0).reason());
+        assertEquals(4, jsonl.malformed().get(0).where().line());
+
+        BenchmarkFormatException none = assertThrows(BenchmarkFormatException.class,
+                () -> TextLoader.INSTANCE.load(BenchmarkSlices.dir("text"), "val"));
+        assertTrue(none.getMessage().contains("val.jsonl or ") && none.getMessage().contains("val.txt: no such file"),
+                none.getMessage());
+    }
+
+    @Test
     void aMissingSplitIsRefused() {
         BenchmarkFormatException csv = assertThrows(BenchmarkFormatException.class,
                 () -> CsvChoiceLoader.MMLU.load(BenchmarkSlices.dir("mmlu"), "val"));

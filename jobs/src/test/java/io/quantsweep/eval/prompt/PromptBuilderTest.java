@@ -50,6 +50,17 @@ class PromptBuilderTest {
     }
 
     @Test
+    void passagesGoAsTheyAreAndLetterChoicesFollowTheDelimiter() {
+        Item passage = Item.free("0", "", "  Two lines,\nas written. ", "", "", new Location("t.txt", 1));
+        Prompt p = new PromptBuilder(PromptTemplate.PASSAGE, ChatFormat.NONE, 0, ShotSelection.FIRST_N, 0, List.of())
+                .build(passage);
+        assertEquals("  Two lines,\nas written. ", p.text());
+        assertEquals("passage+none", p.templateId());
+        assertEquals(List.of(" A", " B", " C"), PromptTemplate.MMLU_LM_EVAL.letterChoices(3));
+        assertEquals(List.of("A", "B"), PromptTemplate.ZH_MCQ.letterChoices(2));
+    }
+
+    @Test
     void promptsAreTheSameOnEveryBuildAndDoNotDependOnPoolOrderWhenSeeded() throws IOException {
         List<Item> pool = JsonlLoader.GSM8K.load(BenchmarkSlices.dir("gsm8k"), "train").items();
         List<Item> test = JsonlLoader.GSM8K.load(BenchmarkSlices.dir("gsm8k"), "test").items();

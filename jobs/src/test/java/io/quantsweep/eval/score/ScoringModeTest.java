@@ -1,7 +1,9 @@
 package io.quantsweep.eval.score;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.eval.bench.BenchmarkSlices;
 import io.quantsweep.eval.bench.CsvChoiceLoader;
@@ -45,6 +47,16 @@ class ScoringModeTest {
         assertEquals("letter-prob/none", none.extractor());
         assertEquals(false, none.correct());
         assertThrows(IllegalArgumentException.class, () -> ScoringMode.MC_LOGPROB.score(mmlu, text("B"), false));
+    }
+
+    @Test
+    void kldComparesDistributionsAndScoresNothing() {
+        assertTrue(ScoringMode.KLD.needsNextToken());
+        assertFalse(ScoringMode.KLD.scored());
+        assertTrue(ScoringMode.BOXED.scored());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ScoringMode.KLD.score(gsm8k, new ModelOutput.NextToken(Map.of("x", -0.1)), false));
+        assertTrue(e.getMessage().contains("does not score items"), e.getMessage());
     }
 
     @Test

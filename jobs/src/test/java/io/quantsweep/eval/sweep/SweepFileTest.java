@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quantsweep.eval.backend.http.ServerKind;
 import io.quantsweep.eval.bench.JsonlFields;
 import io.quantsweep.eval.bench.LoaderKind;
 import io.quantsweep.eval.prompt.ChatFormat;
@@ -67,15 +68,17 @@ class SweepFileTest {
         assertEquals("q4_k_m", s.baselineVariant().name());
         assertEquals(List.of("q4_k_m", "dq3_k_m", "q3_k_m"), s.variants().stream().map(VariantSpec::name).toList());
         VariantSpec.Endpoints dq3 = assertInstanceOf(VariantSpec.Endpoints.class, s.variants().get(1).deployment());
-        assertEquals(List.of(new EndpointSpec(URI.create("http://127.0.0.1:8081"), EndpointApi.LLAMA_SERVER, "", 4),
-                new EndpointSpec(URI.create("http://127.0.0.1:8082"), EndpointApi.LLAMA_SERVER, "", 2)), dq3.endpoints());
-        assertEquals(new VariantSpec.InProcess("/models/DeepSeek-R1-Q3_K_M/DeepSeek-R1-Q3_K_M-00001-of-00007.gguf"),
+        assertEquals(List.of(
+                new EndpointSpec(URI.create("http://127.0.0.1:8081"), ServerKind.LLAMA_SERVER, EndpointApi.LLAMA_SERVER, "", 4),
+                new EndpointSpec(URI.create("http://127.0.0.1:8082"), ServerKind.LLAMA_SERVER, EndpointApi.LLAMA_SERVER, "", 2)),
+                dq3.endpoints());
+        assertEquals(new VariantSpec.InProcess("/models/DeepSeek-R1-Q3_K_M/DeepSeek-R1-Q3_K_M-00001-of-00007.gguf", 8192, 0),
                 s.variants().get(2).deployment());
-        assertEquals(new ExecutionSpec(4, Duration.ofSeconds(3600), 2, 0.0), s.execution());
+        assertEquals(new ExecutionSpec(4, Duration.ofSeconds(3600), 2, Duration.ofMillis(500), 0.0, 8), s.execution());
 
         assertEquals(new BenchmarkSpec("mmlu", LoaderKind.MMLU, "benchmarks/mmlu/data", "test", "dev", 5,
                 ShotSelection.FIRST_N, PromptTemplate.MMLU_LM_EVAL, ChatFormat.NONE, ScoringMode.MC_LOGPROB, 1, 1, 0.0,
-                1.0, 1234, 500, List.of(), 2.0, JsonlFields.DEFAULT), s.benchmarks().get(0));
+                1.0, 1234, 500, List.of(), 2.0, JsonlFields.DEFAULT, 20, 16), s.benchmarks().get(0));
         BenchmarkSpec gsm8k = s.benchmarks().get(2);
         assertEquals(List.of("Question:", "\n\n\n"), gsm8k.stop());
         assertEquals(ShotSelection.SEEDED, gsm8k.shotSelection());
@@ -90,6 +93,36 @@ class SweepFileTest {
         assertEquals(0, aime.limit());
         assertEquals(0.4, aime.weight());
         assertEquals(1.0, s.benchmarks().get(3).weight());
+    }
+
+    @Test
+    void theKldExampleSweepParses() throws IOException {
+        SweepSpec s = SweepFile.read(Path.of("..", "conf", "sweeps", "v3-kld-endpoints.yaml"));
+        BenchmarkSpec prose = s.benchmarks().get(0);
+        assertEquals(ScoringMode.KLD, prose.scoring());
+        assertEquals(LoaderKind.TEXT, prose.loader());
+        assertEquals(PromptTemplate.PASSAGE, prose.template());
+        assertEquals(40, prose.topK());
+        assertEquals(16, prose.positions());
+        assertEquals(1, prose.samples());
+        assertEquals(0.0, prose.weight());
+        assertEquals(20, s.benchmarks().get(1).topK());
+        VariantSpec.Endpoints q2 = assertInstanceOf(VariantSpec.Endpoints.class, s.variants().get(2).deployment());
+        assertEquals(new EndpointSpec(URI.create("http://127.0.0.1:8082"), ServerKind.LLAMA_SERVER,
+                EndpointApi.OPENAI_COMPLETIONS, "q2_k_l", 1), q2.endpoints().get(0));
+        assertEquals(new ExecutionSpec(1, Duration.ofSeconds(600), 3, Duration.ofMillis(500), 0.01, 32), s.execution());
+    }
+
+    @Test
+    void kldTakesNoGenerationSettings() {
+        String kld = "  - {name: prose, loader: text, path: p, scoring: kld, ";
+        SweepFormatException e = assertThrows(SweepFormatException.class, () -> SweepFile.parse(
+                with(22, kld + "temperature: 0.5}"), "t.yaml"));
+        assertTrue(e.getMessage().contains("benchmarks[2].temperature: scoring 'kld' reads the next token"), e.getMessage());
+        SweepFormatException template = assertThrows(SweepFormatException.class, () -> SweepFile.parse(
+                with(22, kld + "template: math-boxed}"), "t.yaml"));
+        assertTrue(template.getMessage().contains("benchmarks[2].template: scoring 'kld', loader 'text' and template"),
+                template.getMessage());
     }
 
     @Test
@@ -133,6 +166,15 @@ class SweepFileTest {
             22 | `execution: {retries: -1}`                  | 22 | execution.retries: must be 0 or more, got -1
             22 | `execution: {max-malformed-share: 2}`       | 22 | execution.max-malformed-share: must be between 0 and 1
             22 | `variants: []`                              | 22 | duplicate key 'variants'
+            7  | `        api: llama-server\n        server: vllm` | 8 | variants[0].endpoints[0].server: api 'llama-server' is llama-server's own
+            7  | `        api: openai-chat\n        model: m\n        server: tgi` | 9 | variants[0].endpoints[0].server: unknown server 'tgi', one of llama-server, vllm, sglang
+            7  | `        api: llama-server\n      - {url: 'http://h:2', api: openai-chat, model: m}` | 6 | variants[0].endpoints: endpoints[1] (llama-server openai-chat m) differs from endpoints[0]
+            7  | `        api: llama-server\n    threads: 4` | 8 | variants[0].threads: only in-process variants ('gguf') take 'threads'
+            9  | `    gguf: /m/b.gguf\n    context-size: -1` | 10 | variants[1].context-size: must be 0 or more, got -1
+            22 | `    top-k: 5`                              | 22 | benchmarks[1].top-k: only scoring 'mc-logprob' and 'kld'
+            22 | `    positions: 5`                          | 22 | benchmarks[1].positions: only scoring 'kld' takes 'positions'
+            20 | `    scoring: kld`                          | 17 | benchmarks[1].loader: scoring 'kld', loader 'text' and template 'passage' go together
+            22 | `execution: {batch-size: 0}`               | 22 | execution.batch-size: must be 1 or more, got 0
             """)
     void refusalsNameTheFileTheLineAndTheKey(int line, String text, int expectedLine, String message) {
         SweepFormatException e = assertThrows(SweepFormatException.class, () -> SweepFile.parse(with(line, text),

@@ -79,7 +79,7 @@ final class EmbeddedBackend implements Backend {
         // the last result is the final one, which carries no text in streaming mode
         int tokens = Math.max(0, results - 1);
         FinishReason finish = tokens >= params.maxTokens() ? FinishReason.LENGTH : FinishReason.STOP;
-        return new Completion(text.toString(), tokens, finish, latency, List.of());
+        return new Completion(text.toString(), tokens, finish, latency, List.of(), 1);
     }
 
     @Override
@@ -96,7 +96,7 @@ final class EmbeddedBackend implements Backend {
         } catch (RuntimeException e) {
             throw failure("choose", e);
         }
-        return Choices.match(allowed, answer, Duration.ofNanos(System.nanoTime() - start), serverInfo().describe());
+        return Choices.match(allowed, answer, Duration.ofNanos(System.nanoTime() - start), 1, serverInfo().describe());
     }
 
     @Override

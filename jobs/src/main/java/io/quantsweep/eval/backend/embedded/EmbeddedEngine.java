@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-JVM side of the embedded backend: the native library, and one loaded model per file for
@@ -29,6 +31,7 @@ import java.util.Properties;
  */
 final class EmbeddedEngine {
     static final String BACKEND = "embedded-llama.cpp";
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedEngine.class);
     private static final String TMPDIR_PROPERTY = "de.kherud.llama.tmpdir";
     private static final String LIBRARY = "libjllama.so";
 
@@ -112,7 +115,8 @@ final class EmbeddedEngine {
     }
 
     /**
-     * The model of {@code config}, loaded on first use after {@link GgufPreflight} accepted it. Asking
+     * The model of {@code config}, loaded on first use after {@link GgufPreflight} accepted it (its
+     * warnings go into the details of the {@link ServerInfo} and the log). Asking
      * for a loaded file with other settings is refused: one model per file per JVM.
      */
     static synchronized Loaded load(EmbeddedConfig config) throws BackendException {
@@ -126,7 +130,8 @@ final class EmbeddedEngine {
             return loaded;
         }
         String build = build();
-        String name = GgufPreflight.check(path, build);
+        GgufPreflight.Accepted accepted = GgufPreflight.check(path, build);
+        accepted.warnings().forEach((key, warning) -> LOG.warn("{}: {}", path, warning));
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         ModelParameters mp = new ModelParameters().setModel(path.toString()).setThreads(threads).setParallel(1);
         if (config.contextSize() > 0) {
@@ -142,13 +147,14 @@ final class EmbeddedEngine {
             throw new BackendException(Reason.ENGINE_FAILURE, "llama.cpp %s could not load %s: %s (open it with nativeLog STDERR to see llama.cpp's log)"
                     .formatted(build, path, e.getMessage()), e);
         }
-        ServerInfo info = ServerInfo.of(BACKEND, build, path.toString(), Map.of(
-                "binding", Native.BINDING,
-                "general.name", name,
-                "context_size", String.valueOf(config.contextSize()),
-                "threads", String.valueOf(threads),
-                "cache_prompt", String.valueOf(config.cachePrompt()),
-                "slots", "1"));
+        Map<String, String> details = new HashMap<>(accepted.warnings());
+        details.put("binding", Native.BINDING);
+        details.put("general.name", accepted.name());
+        details.put("context_size", String.valueOf(config.contextSize()));
+        details.put("threads", String.valueOf(threads));
+        details.put("cache_prompt", String.valueOf(config.cachePrompt()));
+        details.put("slots", "1");
+        ServerInfo info = ServerInfo.of(BACKEND, build, path.toString(), details);
         loaded = new Loaded(config, model, info);
         MODELS.put(path, loaded);
         return loaded;

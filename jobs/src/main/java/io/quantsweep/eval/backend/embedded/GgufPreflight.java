@@ -9,8 +9,11 @@ import io.quantsweep.format.gguf.GgufTensorInfo;
 import io.quantsweep.format.gguf.GgufValue;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Checks a GGUF file's metadata and tensor names, before it reaches the native loader, against what
@@ -24,23 +27,41 @@ import java.util.Set;
  *   <li>A {@code deepseek2} model needs a pre-tokenizer it knows ({@code deepseek-v3} for
  *       DeepSeek-V3); without one it falls back to the default pre-tokenizer and splits text
  *       differently.
- *   <li>It does not read {@code deepseek2.expert_group_count} / {@code expert_group_used_count}: with
- *       group-limited routing (fewer groups used than exist) it would route over all experts.
  * </ul>
+ *
+ * <p>One difference is accepted with a warning: that build does not read
+ * {@code deepseek2.expert_group_count} / {@code expert_group_used_count}, so with group-limited
+ * routing (fewer groups used than exist) it routes over all experts. A sweep runs every variant, the
+ * baseline included, through the same engine, so comparisons between variants still hold; the
+ * warning goes into the backend's {@code ServerInfo} details (key {@value #ROUTING}) and so onto
+ * every result row.
  *
  * Only the header of the given file is read; for a split model pass the first shard.
  */
 final class GgufPreflight {
+    /** The {@code ServerInfo} details key of the routing warning. */
+    static final String ROUTING = "routing";
     private static final Set<String> DEEPSEEK_PRE_TOKENIZERS = Set.of("deepseek-llm", "deepseek-coder", "deepseek-v3");
+
+    /**
+     * What the preflight found in an accepted file.
+     *
+     * @param name     the file's {@code general.name}, or its file name when it has none
+     * @param warnings differences this build runs anyway, by details key (e.g. {@value #ROUTING}), sorted
+     */
+    record Accepted(String name, SortedMap<String, String> warnings) {
+        Accepted {
+            warnings = new TreeMap<>(warnings);
+        }
+    }
 
     private GgufPreflight() {
     }
 
     /**
-     * @param build the engine build, named in refusals
-     * @return the file's {@code general.name}, or its file name when it has none
+     * @param build the engine build, named in refusals and warnings
      */
-    static String check(Path file, String build) throws BackendException {
+    static Accepted check(Path file, String build) throws BackendException {
         GgufHeader header;
         try (GgufReader reader = GgufReader.open(file)) {
             header = reader.header();
@@ -57,13 +78,13 @@ final class GgufPreflight {
                         .formatted(t.name()), "convert with --mla legacy", null);
             }
         }
-        if (arch.equals("deepseek2")) {
-            checkDeepSeek(file, build, header);
-        }
-        return string(header, "general.name").orElse(file.getFileName().toString());
+        Map<String, String> warnings = arch.equals("deepseek2") ? checkDeepSeek(file, build, header) : Map.of();
+        return new Accepted(string(header, "general.name").orElse(file.getFileName().toString()),
+                new TreeMap<>(warnings));
     }
 
-    private static void checkDeepSeek(Path file, String build, GgufHeader header) throws BackendException {
+    private static Map<String, String> checkDeepSeek(Path file, String build, GgufHeader header)
+            throws BackendException {
         Optional<String> pre = string(header, "tokenizer.ggml.pre");
         if (pre.isEmpty() || !DEEPSEEK_PRE_TOKENIZERS.contains(pre.get())) {
             throw refuse(file, build, pre.map(p -> "pre-tokenizer '" + p + "' is unknown to this build")
@@ -73,11 +94,10 @@ final class GgufPreflight {
         long groups = integer(header, "deepseek2.expert_group_count").orElse(1L);
         long used = integer(header, "deepseek2.expert_group_used_count").orElse(groups);
         if (groups > 1 && used < groups) {
-            throw refuse(file, build, ("it uses group-limited expert routing (deepseek2.expert_group_count = %d, "
-                            + "expert_group_used_count = %d), which this build ignores: it would route over all groups")
-                            .formatted(groups, used),
-                    "use the http backend with a llama-server that reads these keys, or a model with one expert group", null);
+            return Map.of(ROUTING, "groups ignored by llama.cpp %s: routes over all %d expert groups, not the %d the model selects (expert_group_count = %d, expert_group_used_count = %d)"
+                    .formatted(build, groups, used, groups, used));
         }
+        return Map.of();
     }
 
     private static Optional<String> string(GgufHeader header, String key) {

@@ -158,7 +158,7 @@ final class HttpBackend implements Backend {
     @Override
     public Completion generate(String prompt, GenerationParams params) throws BackendException {
         Transport.Answer a = transport.post(pool, config.api().path(), Protocol.generate(config, model, prompt, params));
-        return Protocol.completion(config.api(), a.json(), a.latency(), source());
+        return Protocol.completion(config.api(), a, source());
     }
 
     @Override
@@ -166,7 +166,8 @@ final class HttpBackend implements Backend {
         List<String> allowed = Choices.check(choices);
         Transport.Answer a = transport.post(pool, config.api().path(),
                 Protocol.choose(config, model, prompt, allowed, Choices.tokenBudget(allowed)));
-        return Choices.match(allowed, Protocol.text(config.api(), a.json(), source()), a.latency(), info.describe());
+        return Choices.match(allowed, Protocol.text(config.api(), a.json(), source()), a.latency(), a.attempts(),
+                info.describe());
     }
 
     @Override
@@ -175,7 +176,7 @@ final class HttpBackend implements Backend {
             throw new IllegalArgumentException("k must be >= 1, not " + k);
         }
         Transport.Answer a = transport.post(pool, config.api().path(), Protocol.topK(config, model, prompt, k));
-        return Protocol.distribution(config.api(), a.json(), a.latency(), source());
+        return Protocol.distribution(config.api(), a, source());
     }
 
     /** Nothing to release: the JDK client's threads are daemons and idle connections time out. */

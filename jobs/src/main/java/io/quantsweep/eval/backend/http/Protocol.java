@@ -10,7 +10,6 @@ import io.quantsweep.eval.backend.FinishReason;
 import io.quantsweep.eval.backend.GenerationParams;
 import io.quantsweep.eval.backend.NextTokenDistribution;
 import io.quantsweep.eval.backend.TokenLogprob;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -112,7 +111,8 @@ final class Protocol {
         };
     }
 
-    static Completion completion(Api api, JsonNode answer, Duration latency, String source) throws BackendException {
+    static Completion completion(Api api, Transport.Answer a, String source) throws BackendException {
+        JsonNode answer = a.json();
         String text = text(api, answer, source);
         if (api == Api.NATIVE) {
             int tokens = required(answer, source, "tokens_predicted").asInt();
@@ -122,7 +122,8 @@ final class Protocol {
                 default -> FinishReason.UNKNOWN;
             };
             JsonNode probs = answer.path("completion_probabilities");
-            return new Completion(text, tokens, finish, latency, probs.isArray() ? tokens(probs, source) : List.of());
+            return new Completion(text, tokens, finish, a.latency(), probs.isArray() ? tokens(probs, source) : List.of(),
+                    a.attempts());
         }
         JsonNode choice = firstChoice(answer, source);
         int tokens = required(required(answer, source, "usage"), source, "completion_tokens").asInt();
@@ -138,11 +139,11 @@ final class Protocol {
         } else if (logprobs.path("tokens").isArray()) {
             perToken = legacyTokens(logprobs, source);
         }
-        return new Completion(text, tokens, finish, latency, perToken);
+        return new Completion(text, tokens, finish, a.latency(), perToken, a.attempts());
     }
 
-    static NextTokenDistribution distribution(Api api, JsonNode answer, Duration latency, String source)
-            throws BackendException {
+    static NextTokenDistribution distribution(Api api, Transport.Answer a, String source) throws BackendException {
+        JsonNode answer = a.json();
         List<TokenLogprob> top = switch (api) {
             case NATIVE -> tokens(required(element(required(answer, source, "completion_probabilities"), 0, source,
                     "completion_probabilities"), source, "top_logprobs"), source);
@@ -155,7 +156,7 @@ final class Protocol {
                 yield legacyTop(element(required(logprobs, source, "top_logprobs"), 0, source, "logprobs.top_logprobs"), source);
             }
         };
-        return new NextTokenDistribution(top, latency);
+        return new NextTokenDistribution(top, a.latency(), a.attempts());
     }
 
     /** The legacy completions form of one position's alternatives: an object from token text to log-probability. */

@@ -2,7 +2,9 @@ package io.quantsweep.eval.backend.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quantsweep.eval.backend.Choices;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The inference servers the HTTP backend speaks to, with what differs between them: where the build
@@ -63,4 +65,15 @@ public enum ServerKind {
 
     /** Adds the field that makes the server answer exactly one of {@code choices}. */
     abstract void constrain(ObjectNode body, List<String> choices);
+
+    /** The kind with this name ({@link #id()}). */
+    public static ServerKind parse(String id) {
+        for (ServerKind k : values()) {
+            if (k.id.equals(id)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown server '" + id + "', one of "
+                + Arrays.stream(values()).map(ServerKind::id).collect(Collectors.joining(", ")));
+    }
 }

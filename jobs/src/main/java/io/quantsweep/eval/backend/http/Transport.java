@@ -45,8 +45,8 @@ final class Transport {
     private sealed interface Outcome permits Reply, Answer, Failure {
     }
 
-    /** A JSON answer and the wall time of the attempt that got it. */
-    record Answer(JsonNode json, Duration latency) implements Outcome {
+    /** A JSON answer, the wall time of the attempt that got it, and which attempt that was (1 for the first). */
+    record Answer(JsonNode json, Duration latency, int attempts) implements Outcome {
     }
 
     private record Reply(HttpResponse<String> response, Duration latency) implements Outcome {
@@ -131,7 +131,7 @@ final class Transport {
                 }
             }
             if (outcome instanceof Reply reply) {
-                outcome = classify(uri, reply);
+                outcome = classify(uri, reply, attempt);
                 if (outcome instanceof Answer answer) {
                     return answer;
                 }
@@ -178,7 +178,7 @@ final class Transport {
     }
 
     /** The {@link Answer} of a 2xx with a JSON body, else the {@link Failure} the status or body means. */
-    private Outcome classify(URI uri, Reply reply) {
+    private Outcome classify(URI uri, Reply reply, int attempt) {
         HttpResponse<String> response = reply.response();
         int status = response.statusCode();
         String body = response.body();
@@ -187,7 +187,7 @@ final class Transport {
         if (status / 100 == 2) {
             Optional<JsonNode> json = json(body);
             if (json.isPresent()) {
-                return new Answer(json.get(), reply.latency());
+                return new Answer(json.get(), reply.latency(), attempt);
             }
             return Failure.retryable(Reason.BAD_RESPONSE, "%s: %d with a body that is not JSON: %s".formatted(where, status, snippet(body)));
         }

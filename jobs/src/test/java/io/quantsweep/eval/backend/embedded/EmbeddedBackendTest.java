@@ -80,6 +80,7 @@ class EmbeddedBackendTest {
         assertEquals(8, first.tokens());
         assertEquals(FinishReason.LENGTH, first.finishReason());
         assertTrue(first.tokenLogprobs().isEmpty());
+        assertEquals(1, first.attempts());
         assertTrue(first.latency().toNanos() > 0);
     }
 
@@ -185,6 +186,6 @@ class EmbeddedBackendTest {
     }
 
     private static Choice withoutLatency(Choice c, Choice like) {
-        return new Choice(c.index(), c.text(), like.latency());
+        return new Choice(c.index(), c.text(), like.latency(), c.attempts());
     }
 }

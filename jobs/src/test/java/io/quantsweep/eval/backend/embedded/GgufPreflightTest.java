@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,7 +65,9 @@ class GgufPreflightTest {
     @Test
     void legacyLayoutPassesThePreflight() throws IOException, BackendException {
         Path file = deepSeek("legacy-mla.gguf", new GgufMetadata(), "token_embd.weight", "blk.0.attn_kv_b.weight");
-        assertEquals("tiny-deepseek", GgufPreflight.check(file, "b4916-c6af2161"));
+        GgufPreflight.Accepted accepted = GgufPreflight.check(file, "b4916-c6af2161");
+        assertEquals("tiny-deepseek", accepted.name());
+        assertEquals(Map.of(), accepted.warnings());
     }
 
     @Test
@@ -82,21 +85,27 @@ class GgufPreflightTest {
     }
 
     @Test
-    void groupLimitedRoutingIsRefusedButOneGroupIsNot() throws IOException, BackendException {
+    void groupLimitedRoutingIsAcceptedWithAWarningButOneOrAllGroupsAreNotWarned() throws IOException, BackendException {
         GgufMetadata groups = new GgufMetadata();
         groups.put("deepseek2.expert_group_count", GgufValue.u32(8));
         groups.put("deepseek2.expert_group_used_count", GgufValue.u32(4));
-        String message = refused(deepSeek("groups.gguf", groups, "blk.0.attn_kv_b.weight")).getMessage();
-        assertTrue(message.contains("expert_group_count = 8") && message.contains("expert_group_used_count = 4"), message);
+        GgufPreflight.Accepted accepted = GgufPreflight.check(deepSeek("groups.gguf", groups, "blk.0.attn_kv_b.weight"),
+                "b4916-c6af2161");
+        assertEquals(List.of(GgufPreflight.ROUTING), List.copyOf(accepted.warnings().keySet()));
+        String warning = accepted.warnings().get(GgufPreflight.ROUTING);
+        assertTrue(warning.startsWith("groups ignored by llama.cpp b4916-c6af2161")
+                && warning.contains("expert_group_count = 8") && warning.contains("expert_group_used_count = 4"), warning);
 
         GgufMetadata one = new GgufMetadata();
         one.put("deepseek2.expert_group_count", GgufValue.u32(1));
         one.put("deepseek2.expert_group_used_count", GgufValue.u32(1));
-        GgufPreflight.check(deepSeek("one-group.gguf", one, "blk.0.attn_kv_b.weight"), "b4916-c6af2161");
+        assertEquals(Map.of(), GgufPreflight.check(deepSeek("one-group.gguf", one, "blk.0.attn_kv_b.weight"),
+                "b4916-c6af2161").warnings());
         GgufMetadata all = new GgufMetadata();
         all.put("deepseek2.expert_group_count", GgufValue.u32(4));
         all.put("deepseek2.expert_group_used_count", GgufValue.u32(4));
-        GgufPreflight.check(deepSeek("all-groups.gguf", all, "blk.0.attn_kv_b.weight"), "b4916-c6af2161");
+        assertEquals(Map.of(), GgufPreflight.check(deepSeek("all-groups.gguf", all, "blk.0.attn_kv_b.weight"),
+                "b4916-c6af2161").warnings());
     }
 
     @Test

@@ -37,11 +37,12 @@ import java.util.regex.Pattern;
  * <p>It counts requests per prompt id, tracks the most generation requests in flight at once
  * (a request stops counting just before its answer is written, so a client that keeps its limit can
  * never be seen above it), records request bodies and Authorization headers, and validates the
- * fields each API requires (400 when one is missing).
+ * fields each API requires (400 when one is missing). Public for the sweep job's tests, which run
+ * variants against several of these servers.
  */
-final class FakeInferenceServer implements AutoCloseable {
+public final class FakeInferenceServer implements AutoCloseable {
     /** What the server does to one request instead of answering it. */
-    enum Fault {
+    public enum Fault {
         /** 500 with an error body that echoes the request's Authorization header. */
         SERVER_ERROR,
         /** 429 with Retry-After: 0. */
@@ -73,6 +74,9 @@ final class FakeInferenceServer implements AutoCloseable {
     private final Map<Integer, Deque<Fault>> faults;
     private final Map<Integer, Fault> always;
     private final Map<Integer, AtomicInteger> requests;
+    private final Map<Integer, Integer> answerAs = new ConcurrentHashMap<>();
+    private final AtomicInteger answered = new AtomicInteger();
+    private volatile int failAfter = Integer.MAX_VALUE;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger healthChecks = new AtomicInteger();
@@ -85,7 +89,7 @@ final class FakeInferenceServer implements AutoCloseable {
     private volatile Duration delay = Duration.ZERO;
     private volatile Duration slowDelay = Duration.ofSeconds(1);
 
-    FakeInferenceServer(ServerKind kind) throws IOException {
+    public FakeInferenceServer(ServerKind kind) throws IOException {
         this(kind, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
@@ -93,7 +97,7 @@ final class FakeInferenceServer implements AutoCloseable {
      * A second endpoint of the same variant: it shares {@code other}'s fault plan and request counts,
      * so a prompt meets its faults in order whichever endpoint each attempt reaches.
      */
-    FakeInferenceServer(ServerKind kind, FakeInferenceServer other) throws IOException {
+    public FakeInferenceServer(ServerKind kind, FakeInferenceServer other) throws IOException {
         this(kind, other.faults, other.always, other.requests);
     }
 
@@ -109,7 +113,7 @@ final class FakeInferenceServer implements AutoCloseable {
         server.start();
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
@@ -130,7 +134,7 @@ final class FakeInferenceServer implements AutoCloseable {
     }
 
     /** Every generation request takes this long (so that requests overlap). */
-    FakeInferenceServer delay(Duration delay) {
+    public FakeInferenceServer delay(Duration delay) {
         this.delay = delay;
         return this;
     }
@@ -140,8 +144,34 @@ final class FakeInferenceServer implements AutoCloseable {
         return this;
     }
 
+    /** Answers prompt {@code id} as if it were prompt {@code as} (a variant that answers some prompts differently). */
+    public FakeInferenceServer answerAs(int id, int as) {
+        answerAs.put(id, as);
+        return this;
+    }
+
+    /**
+     * Answers only the next {@code n} generation requests (of any prompt); every later one gets a
+     * 500 until {@link #recover()}: a server that goes down mid-sweep.
+     */
+    public FakeInferenceServer failAfter(int n) {
+        answered.set(0);
+        failAfter = n;
+        return this;
+    }
+
+    /** Answers every request again. */
+    public void recover() {
+        failAfter = Integer.MAX_VALUE;
+    }
+
+    /** Generation requests answered with 200 since the last {@link #failAfter}. */
+    public int answered() {
+        return answered.get();
+    }
+
     /** The next requests for prompt {@code id} meet these faults, in order; later ones are answered. */
-    void faults(int id, Fault... f) {
+    public void faults(int id, Fault... f) {
         faults.computeIfAbsent(id, k -> new ConcurrentLinkedDeque<>()).addAll(List.of(f));
     }
 
@@ -158,16 +188,16 @@ final class FakeInferenceServer implements AutoCloseable {
     }
 
     /** Requests for prompt {@code id}, at this endpoint and those sharing its plan. */
-    int requests(int id) {
+    public int requests(int id) {
         AtomicInteger n = requests.get(id);
         return n == null ? 0 : n.get();
     }
 
-    int totalRequests() {
+    public int totalRequests() {
         return requests.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
-    int maxInFlight() {
+    public int maxInFlight() {
         return maxInFlight.get();
     }
 
@@ -276,6 +306,9 @@ final class FakeInferenceServer implements AutoCloseable {
         try {
             Deque<Fault> queue = faults.get(id);
             Fault fault = always.getOrDefault(id, queue == null ? null : queue.poll());
+            if (fault == null && answered.getAndUpdate(n -> n < failAfter ? n + 1 : n) >= failAfter) {
+                fault = Fault.SERVER_ERROR;
+            }
             sleep(fault == Fault.SLOW ? slowDelay : delay);
             String missing = missingField(path, body);
             inFlight.decrementAndGet();
@@ -285,7 +318,7 @@ final class FakeInferenceServer implements AutoCloseable {
             } else if (missing != null) {
                 send(ex, 400, error(400, "missing or wrong field '" + missing + "'"));
             } else {
-                send(ex, 200, answer(path, body, id).toString());
+                send(ex, 200, answer(path, body, answerAs.getOrDefault(id, id)).toString());
             }
         } finally {
             if (counted) {
@@ -400,12 +433,13 @@ final class FakeInferenceServer implements AutoCloseable {
 
     /**
      * The {@code k} alternatives at position {@code i} for prompt {@code id}: letters from 'A'
-     * rotated by the id, log-probabilities -0.5, -1.0, ... (so prompt 2's most probable is "C").
+     * rotated by the id, log-probabilities -1, -2, ... (so prompt 2's most probable is "C"); they sum
+     * to less than 1 for any k, as a real top-K list does.
      */
-    static List<Map.Entry<String, Double>> top(int k, int id, int i) {
+    public static List<Map.Entry<String, Double>> top(int k, int id, int i) {
         List<Map.Entry<String, Double>> out = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-            out.add(Map.entry(String.valueOf((char) ('A' + Math.floorMod(id + i + j, 26))), -0.5 * (j + 1)));
+            out.add(Map.entry(String.valueOf((char) ('A' + Math.floorMod(id + i + j, 26))), -1.0 * (j + 1)));
         }
         return out;
     }

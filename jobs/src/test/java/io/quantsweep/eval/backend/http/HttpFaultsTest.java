@@ -43,8 +43,10 @@ class HttpFaultsTest {
              CapturedLog log = new CapturedLog();
              Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server).build().open()) {
             server.faults(3, fault, fault);
-            assertEquals("answer-3", backend.generate("#3", PARAMS).text());
-            assertEquals(3, server.requests(3), "two faults, then the answer");
+            Completion c = backend.generate("#3", PARAMS);
+            assertEquals("answer-3", c.text());
+            assertEquals(3, c.attempts(), "two faults, then the answer");
+            assertEquals(3, server.requests(3));
             assertEquals(2, log.text().lines().filter(l -> l.contains("retrying in")).count(), log.text());
         }
     }
@@ -106,9 +108,9 @@ class HttpFaultsTest {
              FakeInferenceServer b = new FakeInferenceServer(ServerKind.LLAMA_SERVER, a).delay(Duration.ofMillis(25));
              Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, a, b)
                      .maxConcurrentPerEndpoint(3).readTimeout(Duration.ofSeconds(5)).build().open()) {
-            Map<Integer, String> answers = runAll(backend, 48, 12);
+            Map<Integer, Completion> answers = runAll(backend, 48, 12);
             for (int id = 0; id < 48; id++) {
-                assertEquals("answer-" + id, answers.get(id));
+                assertEquals("answer-" + id, answers.get(id).text());
                 assertEquals(1, a.requests(id), "prompt " + id);
             }
             assertTrue(a.maxInFlight() <= 3 && b.maxInFlight() <= 3, a.maxInFlight() + ", " + b.maxInFlight());
@@ -135,17 +137,18 @@ class HttpFaultsTest {
                 }
                 a.faults(id, f);
             }
-            Map<Integer, String> answers = runAll(backend, prompts, 8);
+            Map<Integer, Completion> answers = runAll(backend, prompts, 8);
             for (int id = 0; id < prompts; id++) {
-                assertEquals("answer-" + id, answers.get(id), "prompt " + id);
+                assertEquals("answer-" + id, answers.get(id).text(), "prompt " + id);
                 assertEquals(planned[id] + 1, a.requests(id), "prompt " + id + ": one attempt per fault, then one answer");
+                assertEquals(planned[id] + 1, answers.get(id).attempts(), "prompt " + id);
             }
             assertTrue(a.bodies().size() + b.bodies().size() == a.totalRequests());
         }
     }
 
     /** Generates prompts {@code #0..#n-1} on {@code threads} threads; answers by prompt id. */
-    private static Map<Integer, String> runAll(Backend backend, int n, int threads) throws Exception {
+    private static Map<Integer, Completion> runAll(Backend backend, int n, int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<Completion>> futures = new ArrayList<>();
@@ -153,9 +156,9 @@ class HttpFaultsTest {
                 String prompt = "Question #" + id;
                 futures.add(pool.submit(() -> backend.generate(prompt, PARAMS)));
             }
-            Map<Integer, String> answers = new HashMap<>();
+            Map<Integer, Completion> answers = new HashMap<>();
             for (int id = 0; id < n; id++) {
-                answers.put(id, futures.get(id).get(20, TimeUnit.SECONDS).text());
+                answers.put(id, futures.get(id).get(20, TimeUnit.SECONDS));
             }
             return answers;
         } finally {

@@ -133,8 +133,8 @@ class HttpProtocolTest {
             backend.requireCapabilities(Capability.TOP_K, Capability.CHOOSE, Capability.GENERATE, Capability.TOKEN_LOGPROBS);
             NextTokenDistribution d = backend.topK("Question #2\nAnswer:", 4);
             assertEquals(List.of("C", "D", "E", "F"), d.top().stream().map(TokenLogprob::token).toList());
-            assertEquals(-0.5, d.logprob("C").orElseThrow());
-            assertEquals(-2.0, d.logprob("F").orElseThrow());
+            assertEquals(-1.0, d.logprob("C").orElseThrow());
+            assertEquals(-4.0, d.logprob("F").orElseThrow());
             assertTrue(d.logprob("A").isEmpty());
             JsonNode sent = server.lastBody();
             switch (api) {

@@ -1,0 +1,93 @@
+package io.quantsweep.cli;
+
+import io.quantsweep.eval.run.EvalJob;
+import io.quantsweep.eval.run.SummaryRow;
+import io.quantsweep.eval.run.SweepPlan;
+import io.quantsweep.eval.run.VariantOutcome;
+import io.quantsweep.eval.sweep.SweepFile;
+import io.quantsweep.eval.sweep.SweepSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code eval --sweep FILE --out URI [--master URL] [--base DIR]}: runs (or resumes) an evaluation sweep
+ * ({@link EvalJob}) and prints what each variant did and the summary.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Evaluate every variant of a sweep file on its benchmarks; write samples, summary and kld as Parquet.",
+            "Rerunning with the same --out resumes: samples already written are not asked again."})
+public final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--sweep", required = true, paramLabel = "FILE", description = "sweep file (conf/sweeps/NAME.yaml)")
+    java.nio.file.Path sweep;
+
+    @Option(names = "--out", required = true, paramLabel = "URI",
+            description = "output folder on any Hadoop file system (local path, hdfs://, s3a://)")
+    String out;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master (default: the spark.master setting, else local[*])")
+    String master;
+
+    @Option(names = "--base", paramLabel = "DIR",
+            description = "folder that relative benchmark and gguf paths start from (default: the sweep file's folder)")
+    String base;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        SweepSpec sweepSpec = SweepFile.read(sweep);
+        String from = base != null ? base : sweep.toAbsolutePath().getParent().toString();
+        SparkSession.Builder builder = SparkSession.builder().appName("quantsweep eval " + sweepSpec.name());
+        if (master != null) {
+            builder.master(master);
+        } else if (System.getProperty("spark.master") == null) {
+            builder.master("local[*]");
+        }
+        SparkSession spark = builder.getOrCreate();
+        try {
+            SweepPlan plan = SweepPlan.of(sweepSpec, new Path(from), spark.sparkContext().hadoopConfiguration());
+            print(EvalJob.run(spark, plan, out));
+        } finally {
+            spark.stop();
+        }
+        return 0;
+    }
+
+    private void print(EvalJob.Result result) {
+        PrintWriter w = spec.commandLine().getOut();
+        for (VariantOutcome o : result.variants()) {
+            w.printf("variant %s: %d samples, %d from earlier runs, %d written in %d files%n", o.variant(), o.planned(),
+                    o.resumed(), o.written(), o.files());
+        }
+        w.printf("%-16s %-18s %8s %6s %8s %8s %8s %8s%n", "variant", "benchmark", "accuracy", "items", "stderr",
+                "drop", "p", "agree");
+        for (SummaryRow r : result.summary()) {
+            w.printf("%-16s %-18s %8s %6d %8s %8s %8s %8s%n", r.variant(), r.benchmark(), number(r.accuracy()),
+                    r.items(), number(r.standardError()), number(r.relativeDrop()), number(r.mcnemarPValue()),
+                    number(r.agreement()));
+        }
+        for (Row k : result.kld()) {
+            w.printf("kld %s on %s: mean KL %s nats over %d positions, top-1 agreement %s%n", k.getString(0),
+                    k.getString(1), number(k.isNullAt(5) ? null : k.getDouble(5)), k.getLong(4),
+                    number(k.isNullAt(6) ? null : k.getDouble(6)));
+        }
+        w.printf("wrote %s/{%s}%n", out, result.kld().isEmpty() ? "samples,summary" : "samples,summary,kld,kld-positions");
+        w.flush();
+    }
+
+    private static String number(Double x) {
+        return x == null ? "-" : String.format(Locale.ROOT, "%.4f", x);
+    }
+}

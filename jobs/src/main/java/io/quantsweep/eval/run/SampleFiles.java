@@ -1,0 +1,319 @@
+package io.quantsweep.eval.run;
+
+import io.quantsweep.io.AtomicOutput;
+import io.quantsweep.io.CountingOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.avro.AvroReadSupport;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.DelegatingPositionOutputStream;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The sample files of a sweep's output: {@code OUT/samples/variant=V/benchmark=B/part-*.parquet},
+ * written by the variant's task as its samples complete and read by Spark as one table partitioned by
+ * variant and benchmark (the two key columns live in the folder names, not in the files).
+ *
+ * <p>Commit protocol: each batch of samples becomes one Parquet file through {@link AtomicOutput}
+ * (written as {@code .part-….parquet.<uuid>.tmp}, renamed when complete), so a reader sees a batch
+ * whole or not at all; Spark skips the hidden temporaries. File names carry the task attempt's id and
+ * a sequence number, so no two batches share a name. A task that starts reads the keys of the committed
+ * files of its variant ({@link #existing}) and sends only the samples that are missing, so a rerun
+ * resumes and never writes a key twice, as long as one task at a time works on a variant (the job
+ * refuses to run with speculative execution).
+ */
+public final class SampleFiles {
+    /** Prefix of committed sample files. */
+    static final String PART = "part-";
+
+    /** The Parquet (Avro) schema of a sample file. */
+    static final Schema SCHEMA = SchemaBuilder.record("Sample").namespace("io.quantsweep.eval").fields()
+            .requiredString("item_id")
+            .requiredInt("sample")
+            .requiredString("subject")
+            .requiredString("prompt_hash")
+            .requiredString("template_id")
+            .requiredString("response")
+            .requiredString("predicted")
+            .requiredString("gold")
+            .optionalBoolean("correct")
+            .requiredString("extractor")
+            .name("letter_probabilities").type().map().values().doubleType().noDefault()
+            .name("top_logprobs").type().map().values().doubleType().noDefault()
+            .optionalInt("position")
+            .requiredDouble("latency_ms")
+            .optionalInt("tokens")
+            .optionalString("finish_reason")
+            .requiredInt("attempts")
+            .requiredString("backend")
+            .requiredString("build")
+            .requiredString("model")
+            .name("server_details").type().map().values().stringType().noDefault()
+            .requiredString("scoring")
+            .requiredLong("seed")
+            .requiredDouble("temperature")
+            .requiredDouble("top_p")
+            .requiredInt("max_tokens")
+            .requiredString("sweep")
+            .name("completed_at").type(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)))
+            .noDefault()
+            .endRecord();
+
+    /** The columns a task reads back to resume: the key and the settings a sample was made with. */
+    private static final Schema RESUME = SchemaBuilder.record("Sample").namespace("io.quantsweep.eval").fields()
+            .requiredString("item_id")
+            .requiredInt("sample")
+            .requiredString("prompt_hash")
+            .requiredString("scoring")
+            .requiredLong("seed")
+            .requiredDouble("temperature")
+            .requiredDouble("top_p")
+            .requiredInt("max_tokens")
+            .endRecord();
+
+    /** The samples table as Spark reads it: the file columns, then the partition columns. */
+    public static final StructType SPARK_SCHEMA = new StructType(new StructField[] {
+        DataTypes.createStructField("item_id", DataTypes.StringType, false),
+        DataTypes.createStructField("sample", DataTypes.IntegerType, false),
+        DataTypes.createStructField("subject", DataTypes.StringType, false),
+        DataTypes.createStructField("prompt_hash", DataTypes.StringType, false),
+        DataTypes.createStructField("template_id", DataTypes.StringType, false),
+        DataTypes.createStructField("response", DataTypes.StringType, false),
+        DataTypes.createStructField("predicted", DataTypes.StringType, false),
+        DataTypes.createStructField("gold", DataTypes.StringType, false),
+        DataTypes.createStructField("correct", DataTypes.BooleanType, true),
+        DataTypes.createStructField("extractor", DataTypes.StringType, false),
+        DataTypes.createStructField("letter_probabilities",
+                DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), false),
+        DataTypes.createStructField("top_logprobs",
+                DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), false),
+        DataTypes.createStructField("position", DataTypes.IntegerType, true),
+        DataTypes.createStructField("latency_ms", DataTypes.DoubleType, false),
+        DataTypes.createStructField("tokens", DataTypes.IntegerType, true),
+        DataTypes.createStructField("finish_reason", DataTypes.StringType, true),
+        DataTypes.createStructField("attempts", DataTypes.IntegerType, false),
+        DataTypes.createStructField("backend", DataTypes.StringType, false),
+        DataTypes.createStructField("build", DataTypes.StringType, false),
+        DataTypes.createStructField("model", DataTypes.StringType, false),
+        DataTypes.createStructField("server_details",
+                DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, false), false),
+        DataTypes.createStructField("scoring", DataTypes.StringType, false),
+        DataTypes.createStructField("seed", DataTypes.LongType, false),
+        DataTypes.createStructField("temperature", DataTypes.DoubleType, false),
+        DataTypes.createStructField("top_p", DataTypes.DoubleType, false),
+        DataTypes.createStructField("max_tokens", DataTypes.IntegerType, false),
+        DataTypes.createStructField("sweep", DataTypes.StringType, false),
+        DataTypes.createStructField("completed_at", DataTypes.TimestampType, false),
+        DataTypes.createStructField("variant", DataTypes.StringType, false),
+        DataTypes.createStructField("benchmark", DataTypes.StringType, false)});
+
+    /**
+     * What a committed sample was made with; a rerun must ask the same, or the output folder belongs
+     * to other settings.
+     */
+    record Settings(String promptHash, String scoring, long seed, double temperature, double topP, int maxTokens) {
+        static Settings of(SampleRow r) {
+            return new Settings(r.promptHash(), r.scoring(), r.seed(), r.temperature(), r.topP(), r.maxTokens());
+        }
+    }
+
+    /** A committed sample: its settings and the file holding it. */
+    record Committed(Settings settings, Path file) {
+    }
+
+    private SampleFiles() {
+    }
+
+    /** {@code samples/variant=V}. */
+    static Path variantDir(Path samples, String variant) {
+        return new Path(samples, "variant=" + variant);
+    }
+
+    /** {@code samples/variant=V/benchmark=B}. */
+    static Path benchmarkDir(Path samples, String variant, String benchmark) {
+        return new Path(variantDir(samples, variant), "benchmark=" + benchmark);
+    }
+
+    /** Writes {@code rows} (all of one variant and benchmark) as the committed file {@code dir/name}. */
+    static void write(FileSystem fs, Configuration conf, Path dir, String name, List<SampleRow> rows)
+            throws IOException {
+        if (!name.startsWith(PART)) {
+            throw new IllegalArgumentException("sample file names start with " + PART + ", not " + name);
+        }
+        fs.mkdirs(dir);
+        try (AtomicOutput out = AtomicOutput.create(fs, new Path(dir, name))) {
+            try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(outputFile(out))
+                    .withSchema(SCHEMA)
+                    .withDataModel(GenericData.get())
+                    .withConf(conf)
+                    .withCompressionCodec(CompressionCodecName.SNAPPY)
+                    .build()) {
+                for (SampleRow r : rows) {
+                    writer.write(record(r));
+                }
+            }
+            out.commit();
+        }
+    }
+
+    /** The Parquet sink over an atomic output; closing it leaves the commit to the caller. */
+    private static OutputFile outputFile(AtomicOutput out) {
+        return new OutputFile() {
+            @Override
+            public PositionOutputStream create(long blockSizeHint) {
+                CountingOutputStream counted = new CountingOutputStream(out.stream());
+                return new DelegatingPositionOutputStream(counted) {
+                    @Override
+                    public long getPos() {
+                        return counted.count();
+                    }
+                };
+            }
+
+            @Override
+            public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+                return create(blockSizeHint);
+            }
+
+            @Override
+            public boolean supportsBlockSize() {
+                return false;
+            }
+
+            @Override
+            public long defaultBlockSize() {
+                return 0;
+            }
+
+            @Override
+            public String getPath() {
+                return out.target().toString();
+            }
+        };
+    }
+
+    private static GenericRecord record(SampleRow r) {
+        GenericRecord g = new GenericData.Record(SCHEMA);
+        g.put("item_id", r.itemId());
+        g.put("sample", r.sample());
+        g.put("subject", r.subject());
+        g.put("prompt_hash", r.promptHash());
+        g.put("template_id", r.templateId());
+        g.put("response", r.response());
+        g.put("predicted", r.predicted());
+        g.put("gold", r.gold());
+        g.put("correct", r.correct());
+        g.put("extractor", r.extractor());
+        g.put("letter_probabilities", r.letterProbabilities());
+        g.put("top_logprobs", r.topLogprobs());
+        g.put("position", r.position());
+        g.put("latency_ms", r.latencyMs());
+        g.put("tokens", r.tokens());
+        g.put("finish_reason", r.finishReason());
+        g.put("attempts", r.attempts());
+        g.put("backend", r.backend());
+        g.put("build", r.build());
+        g.put("model", r.model());
+        g.put("server_details", r.serverDetails());
+        g.put("scoring", r.scoring());
+        g.put("seed", r.seed());
+        g.put("temperature", r.temperature());
+        g.put("top_p", r.topP());
+        g.put("max_tokens", r.maxTokens());
+        g.put("sweep", r.sweep());
+        g.put("completed_at", r.completedAtMillis());
+        return g;
+    }
+
+    /**
+     * The committed samples of {@code variant}, by key. Refuses a key found twice, which this protocol
+     * never writes.
+     */
+    static Map<SampleKey, Committed> existing(FileSystem fs, Configuration conf, Path samples, String variant)
+            throws IOException {
+        Configuration projected = new Configuration(conf);
+        AvroReadSupport.setRequestedProjection(projected, RESUME);
+        AvroReadSupport.setAvroReadSchema(projected, RESUME);
+        Map<SampleKey, Committed> found = new HashMap<>();
+        for (FileStatus dir : list(fs, variantDir(samples, variant))) {
+            String name = dir.getPath().getName();
+            if (!dir.isDirectory() || !name.startsWith("benchmark=")) {
+                continue;
+            }
+            String benchmark = name.substring("benchmark=".length());
+            for (FileStatus f : list(fs, dir.getPath())) {
+                if (!f.isFile() || !f.getPath().getName().startsWith(PART)) {
+                    continue;
+                }
+                try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
+                        HadoopInputFile.fromStatus(f, projected)).withDataModel(GenericData.get()).withConf(projected)
+                        .build()) {
+                    for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
+                        SampleKey key = new SampleKey(benchmark, g.get("item_id").toString(), (Integer) g.get("sample"));
+                        Settings s = new Settings(g.get("prompt_hash").toString(), g.get("scoring").toString(),
+                                (Long) g.get("seed"), (Double) g.get("temperature"), (Double) g.get("top_p"),
+                                (Integer) g.get("max_tokens"));
+                        Committed before = found.put(key, new Committed(s, f.getPath()));
+                        if (before != null) {
+                            throw new IOException("sample %s of variant %s is in both %s and %s".formatted(key, variant,
+                                    before.file(), f.getPath()));
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Deletes the temporary files that killed tasks of {@code variant} left behind (names starting with
+     * {@code .}); only safe while no other task works on the variant.
+     */
+    static int deleteTemporaries(FileSystem fs, Path samples, String variant) throws IOException {
+        int deleted = 0;
+        for (FileStatus dir : list(fs, variantDir(samples, variant))) {
+            if (!dir.isDirectory()) {
+                continue;
+            }
+            for (FileStatus f : list(fs, dir.getPath())) {
+                String name = f.getPath().getName();
+                if (f.isFile() && name.startsWith(".") && name.endsWith(".tmp") && fs.delete(f.getPath(), false)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    private static List<FileStatus> list(FileSystem fs, Path dir) throws IOException {
+        try {
+            List<FileStatus> out = new ArrayList<>(List.of(fs.listStatus(dir)));
+            out.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+            return out;
+        } catch (FileNotFoundException e) {
+            return List.of();
+        }
+    }
+}

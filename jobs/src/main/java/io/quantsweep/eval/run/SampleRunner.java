@@ -1,0 +1,87 @@
+package io.quantsweep.eval.run;
+
+import io.quantsweep.eval.backend.Backend;
+import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.Choice;
+import io.quantsweep.eval.backend.Completion;
+import io.quantsweep.eval.backend.GenerationParams;
+import io.quantsweep.eval.backend.NextTokenDistribution;
+import io.quantsweep.eval.backend.ServerInfo;
+import io.quantsweep.eval.score.ModelOutput;
+import io.quantsweep.eval.score.Score;
+import io.quantsweep.eval.score.ScoringMode;
+import io.quantsweep.eval.sweep.BenchmarkSpec;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Asks a backend for one sample and scores it: the call each scoring mode makes, and the row that
+ * records it.
+ *
+ * <ul>
+ *   <li>mc-logprob and kld: {@link Backend#topK} with the benchmark's top-k; the response is the most
+ *       probable token.
+ *   <li>mc-grammar: {@link Backend#choose} among the template's letter answers ({@code " A"} …).
+ *   <li>mc-generate, numeric, boxed: {@link Backend#generate} with the benchmark's sampling settings and
+ *       the sample's own seed; top-k and min-p off.
+ * </ul>
+ */
+final class SampleRunner {
+    /** Extractor id of kld rows, which are compared, not scored. */
+    static final String KLD_EXTRACTOR = "kld";
+
+    private SampleRunner() {
+    }
+
+    /** What one call returned, in the shape a row needs. */
+    private record Answer(String response, ModelOutput output, Map<String, Double> top, Duration latency,
+                          Integer tokens, String finishReason, int attempts) {
+    }
+
+    static SampleRow run(Backend backend, String sweep, String variant, BenchmarkPlan benchmark, WorkItem work,
+            int sample) throws BackendException {
+        BenchmarkSpec spec = benchmark.spec();
+        String text = work.text(sample);
+        long seed = spec.sampleSeed(work.item().id(), sample);
+        Answer a = ask(backend, spec, work, text, seed);
+        boolean kld = spec.scoring() == ScoringMode.KLD;
+        Score score = kld ? new Score(false, "", KLD_EXTRACTOR, Map.of())
+                : spec.scoring().score(work.item(), a.output(), work.prompt().thinkPrefilled());
+        ServerInfo info = backend.serverInfo();
+        return new SampleRow(variant, spec.name(), work.item().id(), sample, work.item().subject(),
+                WorkItem.hash(text), work.prompt().templateId(), a.response(), score.predicted(),
+                kld ? work.continuation(sample) : work.item().answer(), kld ? null : score.correct(),
+                score.extractor(), score.letterProbabilities(), a.top(), kld ? work.cuts().get(sample) : null,
+                a.latency().toNanos() / 1e6, a.tokens(), a.finishReason(), a.attempts(), info.backend(), info.build(),
+                info.model(), info.details(), spec.scoring().id(), seed, spec.temperature(), spec.topP(),
+                spec.maxTokens(), sweep, System.currentTimeMillis());
+    }
+
+    private static Answer ask(Backend backend, BenchmarkSpec spec, WorkItem work, String text, long seed)
+            throws BackendException {
+        return switch (spec.scoring()) {
+            case MC_LOGPROB, KLD -> {
+                NextTokenDistribution d = backend.topK(text, spec.topK());
+                Map<String, Double> top = d.asMap();
+                yield new Answer(d.top().isEmpty() ? "" : d.top().get(0).token(), new ModelOutput.NextToken(top), top,
+                        d.latency(), null, null, d.attempts());
+            }
+            case MC_GRAMMAR -> {
+                Choice c = backend.choose(text, spec.template().letterChoices(work.item().choices().size()));
+                yield new Answer(c.text(), new ModelOutput.Generation(c.text()), Map.of(), c.latency(), null, null,
+                        c.attempts());
+            }
+            case MC_GENERATE, NUMERIC, BOXED -> {
+                Completion c = backend.generate(text, GenerationParams.builder()
+                        .maxTokens(spec.maxTokens())
+                        .temperature(spec.temperature())
+                        .topP(spec.topP())
+                        .seed(Math.toIntExact(seed))
+                        .stop(spec.stop())
+                        .build());
+                yield new Answer(c.text(), new ModelOutput.Generation(c.text()), Map.of(), c.latency(), c.tokens(),
+                        c.finishReason().name(), c.attempts());
+            }
+        };
+    }
+}

@@ -1,0 +1,139 @@
+package io.quantsweep.eval.run;
+
+import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.Capability;
+import io.quantsweep.eval.bench.HadoopDataDir;
+import io.quantsweep.eval.bench.Item;
+import io.quantsweep.eval.prompt.PromptBuilder;
+import io.quantsweep.eval.score.ScoringMode;
+import io.quantsweep.eval.sweep.BenchmarkSpec;
+import io.quantsweep.eval.sweep.PreparedBenchmark;
+import io.quantsweep.eval.sweep.SweepSpec;
+import io.quantsweep.eval.sweep.VariantSpec;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a sweep sends, worked out on the driver: every benchmark loaded and every prompt
+ * rendered once, and how each variant is reached. Shipped to the executors as it is.
+ *
+ * @param sweep      the sweep file
+ * @param variants   the variants, in file order
+ * @param benchmarks the benchmarks, in file order
+ */
+public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<BenchmarkPlan> benchmarks)
+        implements Serializable {
+    private static final Logger LOG = LoggerFactory.getLogger(SweepPlan.class);
+
+    public SweepPlan {
+        Objects.requireNonNull(sweep, "sweep");
+        variants = List.copyOf(variants);
+        benchmarks = List.copyOf(benchmarks);
+    }
+
+    /**
+     * Loads every benchmark and plans every variant. Relative benchmark and model paths are resolved
+     * against {@code base} (a folder on any Hadoop file system); models must be on local disk, where
+     * the executors' llama.cpp reads them.
+     */
+    public static SweepPlan of(SweepSpec sweep, Path base, Configuration conf) throws IOException {
+        List<BenchmarkPlan> benchmarks = new ArrayList<>();
+        for (BenchmarkSpec spec : sweep.benchmarks()) {
+            Path dir = resolve(base, spec.path());
+            PreparedBenchmark prepared = PreparedBenchmark.prepare(spec, new HadoopDataDir(fileSystem(dir, conf), dir),
+                    sweep.execution().maxMalformedShare());
+            if (!prepared.malformed().isEmpty()) {
+                LOG.warn("benchmark {}: skipped {} malformed rows, first: {}", spec.name(), prepared.malformed().size(),
+                        prepared.malformed().get(0));
+            }
+            benchmarks.add(new BenchmarkPlan(spec, workItems(spec, prepared)));
+        }
+        List<VariantPlan> variants = new ArrayList<>();
+        for (VariantSpec v : sweep.variants()) {
+            String gguf = "";
+            if (v.deployment() instanceof VariantSpec.InProcess p) {
+                Path model = resolve(base, p.gguf());
+                String scheme = model.toUri().getScheme();
+                if (scheme != null && !scheme.equals("file")) {
+                    throw new SweepRefusedException("sweep %s: variant %s: in-process models are read from the executors' local disk, not %s"
+                            .formatted(sweep.name(), v.name(), model));
+                }
+                gguf = model.toUri().getPath();
+            }
+            variants.add(VariantPlan.of(v, gguf, sweep.execution()));
+        }
+        return new SweepPlan(sweep, variants, benchmarks);
+    }
+
+    private static List<WorkItem> workItems(BenchmarkSpec spec, PreparedBenchmark prepared) {
+        PromptBuilder prompts = prepared.prompts();
+        List<WorkItem> items = new ArrayList<>();
+        for (Item item : prepared.items()) {
+            if (spec.scoring() == ScoringMode.KLD) {
+                WorkItem passage = WorkItem.cut(item, prompts.build(item), spec.positions(), spec.seed());
+                if (!passage.cuts().isEmpty()) {
+                    items.add(passage);
+                }
+            } else {
+                items.add(WorkItem.whole(item, prompts.build(item)));
+            }
+        }
+        return items;
+    }
+
+    /**
+     * Refuses the sweep, before anything is opened or sent, if some variant's backend cannot do what
+     * some benchmark's scoring needs (next-token probabilities from the in-process backend).
+     */
+    public void requireCapabilities() {
+        for (VariantPlan v : variants) {
+            for (BenchmarkPlan b : benchmarks) {
+                for (VariantPlan.Group g : v.groups()) {
+                    try {
+                        g.config().requireCapabilities(needs(b.spec().scoring()));
+                    } catch (BackendException e) {
+                        throw new SweepRefusedException("sweep %s: variant %s cannot run benchmark %s (scoring %s): %s"
+                                .formatted(sweep.name(), v.name(), b.spec().name(), b.spec().scoring().id(),
+                                        e.getMessage()), e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** What a scoring mode asks of a backend. */
+    static Capability needs(ScoringMode mode) {
+        return switch (mode) {
+            case MC_LOGPROB, KLD -> Capability.TOP_K;
+            case MC_GRAMMAR -> Capability.CHOOSE;
+            case MC_GENERATE, NUMERIC, BOXED -> Capability.GENERATE;
+        };
+    }
+
+    /** The variant named {@code name}. */
+    VariantPlan variant(String name) {
+        return variants.stream().filter(v -> v.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no variant " + name + " in sweep " + sweep.name()));
+    }
+
+    /** {@code path} itself when absolute (or with a scheme), else {@code base/path}. */
+    static Path resolve(Path base, String path) {
+        Path p = new Path(path);
+        return p.isAbsolute() || p.toUri().getScheme() != null ? p : new Path(base, path);
+    }
+
+    /** The file system of {@code path}; for local paths Hadoop's raw one, which writes no {@code .crc} files. */
+    static FileSystem fileSystem(Path path, Configuration conf) throws IOException {
+        FileSystem fs = path.getFileSystem(conf);
+        return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+    }
+}

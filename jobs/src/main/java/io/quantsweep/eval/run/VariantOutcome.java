@@ -1,0 +1,17 @@
+package io.quantsweep.eval.run;
+
+import java.io.Serializable;
+
+/**
+ * What a variant's task did in one run.
+ *
+ * @param variant     the variant
+ * @param planned     samples the sweep asks of it
+ * @param resumed     of those, samples that earlier runs had written
+ * @param written     samples this run wrote
+ * @param files       sample files this run wrote
+ * @param temporaries temporary files of killed runs that it deleted
+ */
+public record VariantOutcome(String variant, long planned, long resumed, long written, int files, int temporaries)
+        implements Serializable {
+}

@@ -1,0 +1,237 @@
+package io.quantsweep.eval.run;
+
+import io.quantsweep.eval.backend.Backend;
+import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.ServerInfo;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task of one variant, on an executor: finds the samples its output lacks, opens the variant's
+ * backends (loading an in-process model once for the JVM), sends the missing samples on
+ * {@link VariantPlan#threads()} threads, and writes each benchmark's finished samples in batches of
+ * the sweep's batch size ({@link SampleFiles}).
+ *
+ * <p>When a sample fails for good, no further sample is started; the ones in flight finish, every
+ * finished sample is written, and the task fails with the first failure. A variant whose samples are
+ * all present opens no backend at all.
+ */
+final class VariantRun {
+    private static final Logger LOG = LoggerFactory.getLogger(VariantRun.class);
+
+    /** One sample to ask. */
+    private record Task(BenchmarkPlan benchmark, WorkItem work, int sample) {
+    }
+
+    /** What a worker hands the writer: a row, a failure, or its own end. */
+    private sealed interface Event permits Done, Failed, Exited {
+    }
+
+    private record Done(SampleRow row) implements Event {
+    }
+
+    private record Failed(Task task, Exception error) implements Event {
+    }
+
+    private record Exited() implements Event {
+    }
+
+    private final SweepPlan plan;
+    private final VariantPlan variant;
+    private final FileSystem fs;
+    private final Configuration conf;
+    private final Path samples;
+    private final String attempt = UUID.randomUUID().toString();
+    private int files;
+    private long written;
+
+    private VariantRun(SweepPlan plan, VariantPlan variant, FileSystem fs, Configuration conf, Path samples) {
+        this.plan = plan;
+        this.variant = variant;
+        this.fs = fs;
+        this.conf = conf;
+        this.samples = samples;
+    }
+
+    /**
+     * Runs what {@code variant} still lacks under {@code samples} (the output's {@code samples} folder).
+     *
+     * @param hadoop the driver's Hadoop settings, so executors reach the output as the driver does
+     */
+    static VariantOutcome run(SweepPlan plan, String variant, String samples, Map<String, String> hadoop) throws IOException {
+        Configuration conf = new Configuration(false);
+        hadoop.forEach(conf::set);
+        Path dir = new Path(samples);
+        VariantRun run = new VariantRun(plan, plan.variant(variant), SweepPlan.fileSystem(dir, conf), conf, dir);
+        return run.run();
+    }
+
+    private VariantOutcome run() throws IOException {
+        String name = variant.name();
+        int temporaries = SampleFiles.deleteTemporaries(fs, samples, name);
+        Map<SampleKey, SampleFiles.Committed> existing = SampleFiles.existing(fs, conf, samples, name);
+        List<Task> pending = new ArrayList<>();
+        long planned = 0;
+        for (BenchmarkPlan b : plan.benchmarks()) {
+            for (WorkItem w : b.items()) {
+                for (int s = 0; s < b.samples(w); s++) {
+                    planned++;
+                    SampleKey key = new SampleKey(b.spec().name(), w.item().id(), s);
+                    SampleFiles.Committed done = existing.get(key);
+                    if (done == null) {
+                        pending.add(new Task(b, w, s));
+                    } else {
+                        requireSameSettings(key, done, b, w, s);
+                    }
+                }
+            }
+        }
+        LOG.info("sweep {} variant {}: {} of {} samples to ask ({} already written, {} temporaries removed)",
+                plan.sweep().name(), name, pending.size(), planned, planned - pending.size(), temporaries);
+        if (!pending.isEmpty()) {
+            ask(pending);
+        }
+        return new VariantOutcome(name, planned, planned - pending.size(), written, files, temporaries);
+    }
+
+    private void requireSameSettings(SampleKey key, SampleFiles.Committed done, BenchmarkPlan b, WorkItem w, int s) {
+        SampleFiles.Settings now = new SampleFiles.Settings(WorkItem.hash(w.text(s)), b.spec().scoring().id(),
+                b.spec().sampleSeed(w.item().id(), s), b.spec().temperature(), b.spec().topP(), b.spec().maxTokens());
+        if (!now.equals(done.settings())) {
+            throw new SweepRefusedException(("sweep %s: variant %s: sample %s in %s was made with %s, this sweep asks %s; "
+                    + "write to a new output folder, or delete that variant's samples to redo them")
+                    .formatted(plan.sweep().name(), variant.name(), key, done.file(), done.settings(), now));
+        }
+    }
+
+    private void ask(List<Task> pending) throws IOException {
+        List<Backend> backends = open();
+        int threads = variant.threads();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "sweep-" + variant.name());
+            t.setDaemon(true);
+            return t;
+        });
+        BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        AtomicInteger next = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        int g = 0;
+        for (VariantPlan.Group group : variant.groups()) {
+            Backend backend = backends.get(g++);
+            for (int i = 0; i < group.threads(); i++) {
+                pool.execute(() -> work(backend, pending, next, stop, events));
+            }
+        }
+        Map<String, List<SampleRow>> batches = new LinkedHashMap<>();
+        Failed failure = null;
+        try {
+            for (int exited = 0; exited < threads; ) {
+                Event e = events.take();
+                if (e instanceof Done d) {
+                    List<SampleRow> batch = batches.computeIfAbsent(d.row().benchmark(), k -> new ArrayList<>());
+                    batch.add(d.row());
+                    if (batch.size() >= plan.sweep().execution().batchSize()) {
+                        write(batch);
+                    }
+                } else if (e instanceof Failed f) {
+                    failure = failure == null ? f : failure;
+                } else {
+                    exited++;
+                }
+            }
+            flush(batches);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            flush(batches);
+            throw new SweepFailedException("sweep %s: variant %s was interrupted; the %d samples finished before are written"
+                    .formatted(plan.sweep().name(), variant.name(), written), e);
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+            backends.forEach(Backend::close);
+        }
+        if (failure != null) {
+            Task t = failure.task();
+            throw new SweepFailedException(("sweep %s: variant %s: benchmark %s item %s sample %d failed: %s; the %d "
+                    + "samples finished before are written, run the sweep again to resume").formatted(plan.sweep().name(),
+                    variant.name(), t.benchmark().spec().name(), t.work().item().id(), t.sample(),
+                    failure.error().getMessage(), written), failure.error());
+        }
+    }
+
+    /** A worker: takes the next pending sample until none is left or a sample failed. */
+    private void work(Backend backend, List<Task> pending, AtomicInteger next, AtomicBoolean stop,
+            BlockingQueue<Event> events) {
+        try {
+            for (int i = next.getAndIncrement(); i < pending.size() && !stop.get(); i = next.getAndIncrement()) {
+                Task t = pending.get(i);
+                try {
+                    events.add(new Done(SampleRunner.run(backend, plan.sweep().name(), variant.name(), t.benchmark(),
+                            t.work(), t.sample())));
+                } catch (BackendException | RuntimeException e) {
+                    stop.set(true);
+                    events.add(new Failed(t, e));
+                }
+            }
+        } finally {
+            events.add(new Exited());
+        }
+    }
+
+    /** Opens the variant's backends; those of one variant must agree on build and model. */
+    private List<Backend> open() throws SweepFailedException {
+        List<Backend> backends = new ArrayList<>();
+        for (VariantPlan.Group group : variant.groups()) {
+            try {
+                Backend b = group.config().open();
+                backends.add(b);
+                ServerInfo first = backends.get(0).serverInfo();
+                if (!b.serverInfo().build().equals(first.build()) || !b.serverInfo().model().equals(first.model())) {
+                    throw new BackendException(BackendException.Reason.BAD_CONFIG, "one variant's endpoints run %s and %s"
+                            .formatted(first.describe(), b.serverInfo().describe()));
+                }
+            } catch (BackendException e) {
+                backends.forEach(Backend::close);
+                throw new SweepFailedException("sweep %s: variant %s: cannot open %s: %s".formatted(plan.sweep().name(),
+                        variant.name(), group.config().describe(), e.getMessage()), e);
+            }
+        }
+        return backends;
+    }
+
+    private void flush(Map<String, List<SampleRow>> batches) throws IOException {
+        for (List<SampleRow> batch : batches.values()) {
+            write(batch);
+        }
+    }
+
+    /** Writes and empties a batch (all of one benchmark). */
+    private void write(List<SampleRow> batch) throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        String benchmark = batch.get(0).benchmark();
+        String name = "%s%s-%05d.parquet".formatted(SampleFiles.PART, attempt, files);
+        SampleFiles.write(fs, conf, SampleFiles.benchmarkDir(samples, variant.name(), benchmark), name, batch);
+        files++;
+        written += batch.size();
+        LOG.info("sweep {} variant {} benchmark {}: wrote {} samples to {}", plan.sweep().name(), variant.name(),
+                benchmark, batch.size(), name);
+        batch.clear();
+    }
+}
