@@ -15,12 +15,14 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * An output root read for analysis: the quantize job's statistics ({@code quant/}), the sweep's summary
- * ({@code eval/}) or both, and the deployment targets the sizes are checked against.
+ * and, when it compared distributions, its divergence table ({@code eval/}), and the deployment targets
+ * the sizes are checked against.
  *
  * <p>The two parts name variants independently ({@code DQ3_K_M} in a recipe, {@code dq3_k_m} in a
  * sweep file); they are matched on {@link #key}: lower case, letters and digits only.
  */
-public record Analysis(Path root, Optional<QuantStats> quant, Optional<SweepSummary> eval, DeploymentTargets targets) {
+public record Analysis(Path root, Optional<QuantStats> quant, Optional<SweepSummary> eval, Optional<Divergence> kld,
+        DeploymentTargets targets) {
 
     /**
      * One variant across both parts.
@@ -47,8 +49,10 @@ public record Analysis(Path root, Optional<QuantStats> quant, Optional<SweepSumm
             throw new ReportInputException(root + " is not an output root: it has neither " + Columns.Folders.TENSOR_STATS
                     + " (quantize) nor " + Columns.Folders.SUMMARY + " (sweep) as Parquet");
         }
+        boolean hasKld = ParquetTable.exists(fs, new Path(root, Columns.Folders.KLD));
         return new Analysis(root, hasStats ? Optional.of(QuantStats.read(fs, root)) : Optional.empty(),
-                hasSummary ? Optional.of(SweepSummary.read(fs, root)) : Optional.empty(), targets);
+                hasSummary ? Optional.of(SweepSummary.read(fs, root)) : Optional.empty(),
+                hasKld ? Optional.of(Divergence.read(fs, root)) : Optional.empty(), targets);
     }
 
     /** The name a variant is matched on. */

@@ -18,8 +18,10 @@ public final class Columns {
         public static final String EVAL = "eval";
         /** Per-tensor quality figures of every variant, written by the quantize job. */
         public static final String TENSOR_STATS = "quant/_stats/tensors";
-        /** One row per variant and benchmark, written by the sweep. */
+        /** One row per variant and benchmark (and one weighted average per variant), written by the sweep. */
         public static final String SUMMARY = "eval/summary";
+        /** Next-token divergence from the baseline per variant and kld benchmark, written by the sweep. */
+        public static final String KLD = "eval/kld";
 
         private Folders() {
         }
@@ -44,10 +46,13 @@ public final class Columns {
         }
     }
 
-    /** {@code eval/summary}: one row per variant and benchmark. */
+    /** {@code eval/summary}: one row per variant and benchmark ({@code SummaryRow.SCHEMA}). */
     public static final class Summary {
         public static final String VARIANT = "variant";
         public static final String BENCHMARK = "benchmark";
+        /** {@link #KIND_BENCHMARK}, or {@code weighted-average} for the sweep's own aggregate (the report computes its own); optional. */
+        public static final String KIND = "kind";
+        public static final String KIND_BENCHMARK = "benchmark";
         /** The sweep's baseline variant, the same on every row. */
         public static final String BASELINE = "baseline";
         /** Mean per-item score in [0, 1] (pass@1 over the item's samples). */
@@ -62,6 +67,22 @@ public final class Columns {
         public static final String MCNEMAR_P = "mcnemar_p_value";
 
         private Summary() {
+        }
+    }
+
+    /** {@code eval/kld}: one row per variant and kld benchmark ({@code EvalJob.KLD_SCHEMA}). */
+    public static final class Kld {
+        public static final String VARIANT = "variant";
+        public static final String BENCHMARK = "benchmark";
+        /** How many of the baseline's most likely tokens the divergence covers. */
+        public static final String TOP_K = "top_k";
+        public static final String POSITIONS = "positions";
+        /** Mean top-K KL divergence of the variant from the baseline; null when undefined. */
+        public static final String MEAN_KL = "mean_kl";
+        /** Share of positions where both rank the same token first; null when undefined. */
+        public static final String TOP1_AGREEMENT = "top1_agreement";
+
+        private Kld() {
         }
     }
 }

@@ -16,9 +16,9 @@ import java.util.stream.Collectors;
 /**
  * The report as one self-contained HTML page: inline CSS and SVG, no script and nothing fetched, laid
  * out for a phone as well as a desktop (viewport meta, charts that scale, tables that scroll
- * sideways). Sections appear for what the output root holds: the scores table (sweep), sizes and
- * deployment fit, bits per weight by tensor kind and the error heatmaps (quantize), size against
- * score (both). The page has no date, so the same folder gives the same bytes.
+ * sideways). Sections appear for what the output root holds: the scores table and the next-token
+ * divergence (sweep), sizes and deployment fit, bits per weight by tensor kind and the error heatmaps
+ * (quantize), size against score (both). The page has no date, so the same folder gives the same bytes.
  */
 public final class HtmlReport {
     private static final String CSS = """
@@ -87,6 +87,7 @@ public final class HtmlReport {
         Optional<PaperTable> table = analysis.eval().map(e -> PaperTable.of(e, variants.stream()
                 .flatMap(v -> v.evalName().stream()).toList()));
         table.ifPresent(this::scores);
+        analysis.kld().ifPresent(this::divergence);
         analysis.quant().ifPresent(q -> {
             table.ifPresent(t -> sizeScore(q, t));
             sizes(q, table);
@@ -140,6 +141,25 @@ public final class HtmlReport {
                         + " MMLU, CMMLU, C-Eval 2; other benchmarks left out)" : "the sweep's weights (" + escape(weights(e)) + ")")
                 .append(". Accuracy drop: the relative drop of the weighted average against the baseline; negative when the variant")
                 .append(" scores higher.</p>\n</section>\n");
+    }
+
+    private void divergence(Divergence d) {
+        Map<String, String> names = new LinkedHashMap<>();
+        variants.forEach(v -> names.put(Analysis.key(v.name()), v.name()));
+        html.append("<section id=\"kld\">\n<h2>Next-token divergence from the baseline</h2>\n<div class=\"scroll\"><table class=\"kld\">\n")
+                .append("<thead><tr><th>Variant</th><th>Benchmark</th><th>Positions</th><th>Top-K</th><th>Mean KL</th>")
+                .append("<th>Top-1 agreement</th></tr></thead>\n<tbody>\n");
+        for (Divergence.Row r : d.rows()) {
+            String name = names.getOrDefault(Analysis.key(r.variant()), r.variant());
+            html.append("<tr").append(attr("data-variant", name)).append(attr("data-benchmark", r.benchmark())).append("><th>")
+                    .append(escape(name)).append("</th><td>").append(escape(r.benchmark())).append("</td><td>").append(r.positions())
+                    .append("</td><td>").append(r.topK()).append("</td><td>")
+                    .append(Double.isNaN(r.meanKl()) ? "–" : fmt("%.4f", r.meanKl())).append("</td><td>")
+                    .append(Double.isNaN(r.top1Agreement()) ? "–" : fmt("%.2f%%", 100 * r.top1Agreement())).append("</td></tr>\n");
+        }
+        html.append("</tbody></table></div>\n<p class=\"note\">Mean KL divergence of each variant's next-token distribution from")
+                .append(" the baseline's over the baseline's top-K tokens, and the share of positions where both rank the same token")
+                .append(" first.</p>\n</section>\n");
     }
 
     private void aggregateRow(String label, String cssName, List<String> order, Map<String, Double> values, String format) {

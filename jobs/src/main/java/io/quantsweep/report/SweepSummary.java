@@ -13,7 +13,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * A sweep's results ({@code eval/summary}): one score per variant and benchmark, the baseline, and
- * the benchmark weights when the sweep recorded them.
+ * the benchmark weights when the sweep recorded them. The sweep's weighted-average rows are left out:
+ * the report computes the aggregates itself, the same way for every source.
  */
 public final class SweepSummary {
 
@@ -58,6 +59,9 @@ public final class SweepSummary {
         Map<String, Double> weights = new HashMap<>();
         Map<String, ParquetTable.Row> seen = new HashMap<>();
         for (ParquetTable.Row r : table.rows()) {
+            if (r.has(Summary.KIND) && !r.string(Summary.KIND).equals(Summary.KIND_BENCHMARK)) {
+                continue;
+            }
             String where = name + " (" + r.file() + ") row " + r.index() + ": ";
             String b = r.string(Summary.BASELINE);
             if (baseline != null && !baseline.equals(b)) {

@@ -3,6 +3,9 @@ package io.quantsweep.report;
 import io.quantsweep.arch.MlaLayout;
 import io.quantsweep.arch.RealModelFiles;
 import io.quantsweep.eval.metrics.McNemar;
+import io.quantsweep.eval.metrics.PaperAggregate;
+import io.quantsweep.eval.run.EvalJob;
+import io.quantsweep.eval.run.SummaryRow;
 import io.quantsweep.plan.ModelInput;
 import io.quantsweep.plan.ModelPlan;
 import io.quantsweep.plan.PlanOptions;
@@ -10,16 +13,19 @@ import io.quantsweep.plan.PlannedTensor;
 import io.quantsweep.plan.VariantPlan;
 import io.quantsweep.quant.Codecs;
 import io.quantsweep.quant.GgmlType;
+import io.quantsweep.quantize.QuantizeTableSchemas;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -29,10 +35,16 @@ import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * Output roots for the report's tests, written as the jobs write them: Parquet part files with every
- * column of the real tables (not only those the report reads) and a {@code _SUCCESS} marker.
+ * Output roots for the report's tests, written as the jobs write them: Parquet part files with the
+ * jobs' own schemas (the quantize job's {@code _stats/tensors}, the sweep's {@code summary} with its
+ * weighted-average rows, and {@code kld}), so a renamed column breaks these tests, and a
+ * {@code _SUCCESS} marker.
  *
  * <ul>
  *   <li>{@link #tiny}: two quantized variants of a three-layer model and a three-benchmark sweep with
@@ -44,43 +56,72 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
  * </ul>
  */
 final class ReportFixture {
-    /** The columns of {@code quant/_stats/tensors} ({@code QuantizeTables.TENSOR_STATS_SCHEMA}). */
-    static final Schema TENSOR_STATS = SchemaBuilder.record("TensorStats").fields()
-            .requiredString("variant").requiredString("tensor").requiredInt("layer").requiredString("kind")
-            .optionalInt("expert_first").optionalInt("expert_last")
-            .requiredLong("elements").requiredLong("bytes").requiredInt("units").requiredString("type")
-            .requiredDouble("rmse").requiredDouble("max_abs_error").requiredDouble("relative_rmse").requiredDouble("cosine")
-            .endRecord();
-
-    /** The columns of {@code eval/summary} the report expects, and a few it does not read. */
-    static final Schema SUMMARY = SchemaBuilder.record("Summary").fields()
-            .requiredString("sweep").requiredString("variant").requiredString("benchmark").requiredString("baseline")
-            .requiredString("scoring").requiredDouble("accuracy").optionalDouble("std_over_samples")
-            .optionalDouble("standard_error").requiredLong("items").requiredInt("samples_per_item").requiredDouble("weight")
-            .optionalDouble("mcnemar_p_value")
-            .endRecord();
+    /** {@code quant/_stats/tensors} as the quantize job writes it. */
+    static final StructType TENSOR_STATS_TYPE = QuantizeTableSchemas.tensorStats();
+    /** {@code eval/summary} as the sweep writes it. */
+    static final StructType SUMMARY_TYPE = SummaryRow.SCHEMA;
+    /** {@code eval/kld} as the sweep writes it. */
+    static final StructType KLD_TYPE = EvalJob.KLD_SCHEMA;
+    static final Schema TENSOR_STATS = avro(TENSOR_STATS_TYPE, "TensorStats");
+    static final Schema SUMMARY = avro(SUMMARY_TYPE, "Summary");
+    static final Schema KLD = avro(KLD_TYPE, "Kld");
 
     private ReportFixture() {
+    }
+
+    /** The Avro schema of a Spark table of strings, numbers and string arrays; nullable columns are optional. */
+    static Schema avro(StructType type, String name) {
+        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(name).fields();
+        for (StructField f : type.fields()) {
+            Schema t;
+            if (f.dataType() instanceof ArrayType a && a.elementType() == DataTypes.StringType) {
+                t = Schema.createArray(Schema.create(Schema.Type.STRING));
+            } else {
+                t = Schema.create(switch (f.dataType().typeName()) {
+                    case "string" -> Schema.Type.STRING;
+                    case "integer" -> Schema.Type.INT;
+                    case "long" -> Schema.Type.LONG;
+                    case "double" -> Schema.Type.DOUBLE;
+                    case "boolean" -> Schema.Type.BOOLEAN;
+                    default -> throw new IllegalArgumentException("no Avro type for column " + f);
+                });
+            }
+            fields = f.nullable() ? fields.name(f.name()).type(Schema.createUnion(Schema.create(Schema.Type.NULL), t)).withDefault(null)
+                    : fields.name(f.name()).type(t).noDefault();
+        }
+        return fields.endRecord();
+    }
+
+    /** A record of {@code schema} with the given values; columns not given are null. */
+    static GenericRecord newRecord(Schema schema, Map<String, Object> values) {
+        GenericRecord r = new GenericData.Record(schema);
+        values.forEach((k, v) -> {
+            if (schema.getField(k) == null) {
+                throw new IllegalArgumentException(schema.getName() + " has no column " + k);
+            }
+            r.put(k, v);
+        });
+        return r;
     }
 
     /** One tensor of one variant; relative RMSE 0 for exact tensors. */
     record Stat(String variant, String tensor, int layer, String kind, GgmlType type, long elements, double relativeRmse) {
         GenericRecord record() {
-            GenericRecord r = new GenericData.Record(TENSOR_STATS);
-            r.put("variant", variant);
-            r.put("tensor", tensor);
-            r.put("layer", layer);
-            r.put("kind", kind);
-            r.put("elements", elements);
-            r.put("bytes", type.bytesFor(elements));
-            r.put("units", 1);
-            r.put("type", type.name());
+            Map<String, Object> v = new HashMap<>();
+            v.put("variant", variant);
+            v.put("tensor", tensor);
+            v.put("layer", layer);
+            v.put("kind", kind);
+            v.put("elements", elements);
+            v.put("bytes", type.bytesFor(elements));
+            v.put("units", 1);
+            v.put("type", type.name());
             // the report reads only the relative RMSE; the rest is consistent with a unit-variance source
-            r.put("rmse", relativeRmse);
-            r.put("max_abs_error", 4 * relativeRmse);
-            r.put("relative_rmse", relativeRmse);
-            r.put("cosine", 1 - relativeRmse * relativeRmse / 2);
-            return r;
+            v.put("rmse", relativeRmse);
+            v.put("max_abs_error", 4 * relativeRmse);
+            v.put("relative_rmse", relativeRmse);
+            v.put("cosine", 1 - relativeRmse * relativeRmse / 2);
+            return newRecord(TENSOR_STATS, v);
         }
     }
 
@@ -88,21 +129,44 @@ final class ReportFixture {
     record Score(String variant, String benchmark, String baseline, double accuracy, double std, long items, double weight,
             double pValue) {
         GenericRecord record() {
-            GenericRecord r = new GenericData.Record(SUMMARY);
-            r.put("sweep", "fixture");
-            r.put("variant", variant);
-            r.put("benchmark", benchmark);
-            r.put("baseline", baseline);
-            r.put("scoring", "fixture");
-            r.put("accuracy", accuracy);
-            r.put("std_over_samples", Double.isNaN(std) ? null : std);
-            r.put("standard_error", null);
-            r.put("items", items);
-            r.put("samples_per_item", Double.isNaN(std) ? 1 : 4);
-            r.put("weight", weight);
-            r.put("mcnemar_p_value", Double.isNaN(pValue) ? null : pValue);
-            return r;
+            Map<String, Object> v = new HashMap<>();
+            v.put("variant", variant);
+            v.put("benchmark", benchmark);
+            v.put("kind", SummaryRow.BENCHMARK);
+            v.put("scoring", "fixture");
+            v.put("items", Math.toIntExact(items));
+            v.put("samples", items * (Double.isNaN(std) ? 1 : 4));
+            v.put("samples_per_item", Double.isNaN(std) ? 1 : 4);
+            v.put("accuracy", accuracy);
+            v.put("std_over_samples", Double.isNaN(std) ? null : std);
+            v.put("weight", weight);
+            v.put("baseline", baseline);
+            v.put("mcnemar_p_value", Double.isNaN(pValue) ? null : pValue);
+            v.put("benchmarks", List.of(benchmark));
+            return newRecord(SUMMARY, v);
         }
+    }
+
+    /** The sweep's weighted-average row of a variant: the report leaves it out and computes its own. */
+    static GenericRecord weightedAverageRow(String variant, List<Score> scores) {
+        Map<String, Double> accuracy = new TreeMap<>();
+        Map<String, Double> weights = new TreeMap<>();
+        scores.stream().filter(s -> s.variant().equals(variant)).forEach(s -> {
+            accuracy.put(s.benchmark(), s.accuracy());
+            weights.put(s.benchmark(), s.weight());
+        });
+        PaperAggregate.WeightedAverage w = PaperAggregate.weightedAverage(accuracy, weights);
+        Map<String, Object> v = new HashMap<>();
+        v.put("variant", variant);
+        v.put("benchmark", SummaryRow.WEIGHTED_AVERAGE);
+        v.put("kind", SummaryRow.WEIGHTED_AVERAGE);
+        v.put("items", 0);
+        v.put("samples", 0L);
+        v.put("accuracy", w.value());
+        v.put("weight", w.totalWeight());
+        v.put("baseline", scores.get(0).baseline());
+        v.put("benchmarks", w.used());
+        return newRecord(SUMMARY, v);
     }
 
     /** Writes {@code dir/part-00000-fixture.snappy.parquet} and {@code dir/_SUCCESS}. */
@@ -122,8 +186,32 @@ final class ReportFixture {
         writeTable(root.resolve(Columns.Folders.TENSOR_STATS), TENSOR_STATS, stats.stream().map(Stat::record).toList());
     }
 
+    /** The scores, then a weighted-average row per variant, as the sweep writes them. */
     static void writeSummary(Path root, List<Score> scores) throws IOException {
-        writeTable(root.resolve(Columns.Folders.SUMMARY), SUMMARY, scores.stream().map(Score::record).toList());
+        writeTable(root.resolve(Columns.Folders.SUMMARY), SUMMARY, summaryRecords(scores));
+    }
+
+    static List<GenericRecord> summaryRecords(List<Score> scores) {
+        List<GenericRecord> rows = new ArrayList<>(scores.stream().map(Score::record).toList());
+        scores.stream().map(Score::variant).distinct().forEach(v -> rows.add(weightedAverageRow(v, scores)));
+        return rows;
+    }
+
+    /** {@code eval/kld} rows: variant, benchmark, positions, mean KL and top-1 agreement (NaN for null). */
+    static void writeKld(Path root, String baseline, List<Object[]> rows) throws IOException {
+        List<GenericRecord> records = new ArrayList<>();
+        for (Object[] r : rows) {
+            Map<String, Object> v = new HashMap<>();
+            v.put("variant", r[0]);
+            v.put("benchmark", r[1]);
+            v.put("baseline", baseline);
+            v.put("top_k", 20);
+            v.put("positions", r[2]);
+            v.put("mean_kl", Double.isNaN((double) r[3]) ? null : r[3]);
+            v.put("top1_agreement", Double.isNaN((double) r[4]) ? null : r[4]);
+            records.add(newRecord(KLD, v));
+        }
+        writeTable(root.resolve(Columns.Folders.KLD), KLD, records);
     }
 
     /**
@@ -169,10 +257,12 @@ final class ReportFixture {
                 new Score("api", "gsm8k", b, 0.70, Double.NaN, 50, 1, 0.9));
     }
 
-    /** {@link #tinyStats} and {@link #tinyScores} under {@code root}. */
+    /** {@link #tinyStats}, {@link #tinyScores} and a kld table for q4_k_m and api under {@code root}. */
     static Path tiny(Path root) throws IOException {
         writeStats(root, tinyStats());
         writeSummary(root, tinyScores());
+        writeKld(root, "q8_0", List.of(new Object[] {"q4_k_m", "wiki", 512L, 0.0123, 0.95},
+            new Object[] {"api", "wiki", 512L, Double.NaN, Double.NaN}));
         return root;
     }
 

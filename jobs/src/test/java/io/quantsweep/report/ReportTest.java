@@ -123,6 +123,15 @@ class ReportTest {
     }
 
     @Test
+    void divergenceTable() throws IOException {
+        String html = HtmlReport.render(read(ReportFixture.tiny(dir)));
+        assertTrue(html.contains("<tr data-variant=\"Q4_K_M\" data-benchmark=\"wiki\"><th>Q4_K_M</th><td>wiki</td><td>512</td>"
+                + "<td>20</td><td>0.0123</td><td>95.00%</td></tr>"), html);
+        assertTrue(html.contains("<tr data-variant=\"api\" data-benchmark=\"wiki\"><th>api</th><td>wiki</td><td>512</td>"
+                + "<td>20</td><td>–</td><td>–</td></tr>"));
+    }
+
+    @Test
     void eitherPartAlone() throws IOException {
         ReportFixture.writeStats(dir.resolve("q"), ReportFixture.tinyStats());
         String quantOnly = HtmlReport.render(read(dir.resolve("q")));
