@@ -224,7 +224,8 @@ final class Charts {
     static String heatmap(String variant, List<Integer> layers, List<String> kinds, Map<Integer, Map<String, Cell>> cells,
             double lo, double hi) {
         double cw = 14;
-        double ch = 8;
+        // 8 px rows for DeepSeek's 61 layers (plus the row outside the blocks), taller ones for small models
+        double ch = Math.max(8, Math.min(18, 480.0 / layers.size()));
         double ml = 30;
         double mt = 10 + 6 * kinds.stream().mapToInt(String::length).max().orElse(4);
         double w = ml + kinds.size() * cw + 8;
@@ -238,8 +239,8 @@ final class Charts {
         for (int r = 0; r < layers.size(); r++) {
             int layer = layers.get(r);
             double y = mt + r * ch;
-            if (layer < 0 || layer % 5 == 0) {
-                svg.text(ml - 4, y + ch - 0.5, "end", "layer-label", "", layer < 0 ? "—" : Integer.toString(layer));
+            if (layer < 0 || layer % 5 == 0 || ch > 10) {
+                svg.text(ml - 4, y + ch / 2 + 3, "end", "layer-label", "", layer < 0 ? "—" : Integer.toString(layer));
             }
             Map<String, Cell> row = cells.getOrDefault(layer, Map.of());
             for (int k = 0; k < kinds.size(); k++) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code notebooks/analysis.ipynb}: committed without outputs, and run headless by
- * {@code scripts/check-notebook} on the tiny and the DeepSeek-V3 fixtures with every cell passing. The
+ * {@code scripts/check-notebook} on the tiny, the DeepSeek-V3 and the "apart" fixtures with every cell passing. The
  * run needs the virtual environment {@code scripts/ci-setup} makes ({@code .venv}); without it the run
  * is skipped with the reason, or fails when {@code CI} is set.
  */
@@ -52,8 +52,10 @@ class NotebookTest {
         Path work = Path.of("target", "notebook-fixtures").toAbsolutePath();
         Path tiny = ReportFixture.tiny(fresh(work.resolve("tiny")));
         Path deepSeek = ReportFixture.deepSeekV3(fresh(work.resolve("deepseek-v3")));
+        Path apart = ReportFixture.apart(fresh(work.resolve("apart")));
         Path log = work.resolve("check-notebook.log");
-        Process p = new ProcessBuilder(ROOT.resolve("scripts/check-notebook").toString(), tiny.toString(), deepSeek.toString())
+        Process p = new ProcessBuilder(ROOT.resolve("scripts/check-notebook").toString(), tiny.toString(), deepSeek.toString(),
+                apart.toString())
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();
@@ -69,6 +71,10 @@ class NotebookTest {
         // DeepSeek-V3: the paper's weighted averages
         String second = outputs(JSON.readTree(ROOT.resolve("target/notebook/analysis-2.ipynb").toFile()), "text/plain");
         assertTrue(second.contains("75.73") && second.contains("68.73"), second);
+        // no variant with both a size and a score: said, not drawn
+        JsonNode third = JSON.readTree(ROOT.resolve("target/notebook/analysis-3.ipynb").toFile());
+        assertTrue(streams(third).contains("No variant has both tensor statistics and a weighted score"), streams(third));
+        assertEquals(2, count(outputs(third, "image/png"), "\n---\n"), "bits and heatmaps");
     }
 
     private static Path fresh(Path dir) throws IOException {
@@ -94,6 +100,24 @@ class NotebookTest {
             }
         }
         return String.join("", out);
+    }
+
+    /** Everything the cells printed. */
+    private static String streams(JsonNode nb) {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode cell : nb.get("cells")) {
+            for (JsonNode o : cell.path("outputs")) {
+                if (o.path("output_type").asText().equals("stream")) {
+                    JsonNode text = o.path("text");
+                    if (text.isTextual()) {
+                        b.append(text.asText());
+                    } else {
+                        text.forEach(line -> b.append(line.asText()));
+                    }
+                }
+            }
+        }
+        return b.toString();
     }
 
     private static int count(String s, String what) {

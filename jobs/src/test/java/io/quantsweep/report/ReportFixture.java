@@ -266,6 +266,18 @@ final class ReportFixture {
         return root;
     }
 
+    /**
+     * {@link #tinyStats} with a sweep of other variants (baseline {@code bf16} and {@code f16}, as a
+     * sweep of the unquantized conversions gives): no variant has both a size and a score.
+     */
+    static Path apart(Path root) throws IOException {
+        writeStats(root, tinyStats());
+        writeSummary(root, tinyScores().stream().filter(s -> !s.variant().equals("api")).map(s -> new Score(
+                s.variant().equals("q8_0") ? "bf16" : "f16", s.benchmark(), "bf16", s.accuracy(), s.std(), s.items(), s.weight(),
+                s.pValue())).toList());
+        return root;
+    }
+
     /** The paper's benchmarks: name, items, weight. */
     private record Bench(String name, long items, double weight) {
     }

@@ -132,6 +132,16 @@ class ReportTest {
     }
 
     @Test
+    void variantsWithoutBothASizeAndAScore() throws IOException {
+        Analysis a = read(ReportFixture.apart(dir));
+        assertEquals(List.of("bf16", "Q8_0", "Q4_K_M", "f16"), a.variants().stream().map(Analysis.Variant::name).toList());
+        String html = HtmlReport.render(a);
+        assertTrue(html.contains("No variant has both tensor statistics and a weighted score."));
+        assertEquals(0, count(html, "<circle "));
+        assertEquals(12, count(html, "class=\"cell\""));
+    }
+
+    @Test
     void eitherPartAlone() throws IOException {
         ReportFixture.writeStats(dir.resolve("q"), ReportFixture.tinyStats());
         String quantOnly = HtmlReport.render(read(dir.resolve("q")));
