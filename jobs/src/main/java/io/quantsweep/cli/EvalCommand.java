@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,18 +48,9 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         SweepSpec sweepSpec = SweepFile.read(sweep);
         String from = base != null ? base : sweep.toAbsolutePath().getParent().toString();
-        SparkSession.Builder builder = SparkSession.builder().appName("quantsweep eval " + sweepSpec.name());
-        if (master != null) {
-            builder.master(master);
-        } else if (System.getProperty("spark.master") == null) {
-            builder.master("local[*]");
-        }
-        SparkSession spark = builder.getOrCreate();
-        try {
-            SweepPlan plan = SweepPlan.of(sweepSpec, new Path(from), spark.sparkContext().hadoopConfiguration());
-            print(EvalJob.run(spark, plan, out));
-        } finally {
-            spark.stop();
+        try (LocalSession session = LocalSession.open("quantsweep eval " + sweepSpec.name(), master)) {
+            SweepPlan plan = SweepPlan.of(sweepSpec, new Path(from), session.spark().sparkContext().hadoopConfiguration());
+            print(EvalJob.run(session.spark(), plan, out));
         }
         return 0;
     }

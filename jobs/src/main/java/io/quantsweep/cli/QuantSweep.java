@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "quantsweep", mixinStandardHelpOptions = true, versionProvider = QuantSweep.Version.class,
         description = "Quantize, evaluate and analyse very large open models on Apache Spark.",
         subcommands = {CodecCommand.class, GgufInfoCommand.class, GenerateModelCommand.class, ConvertCommand.class,
-            PlanCommand.class, QuantizeCommand.class, EvalCommand.class, ReportCommand.class},
+            PlanCommand.class, QuantizeCommand.class, EvalCommand.class, ReportCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:success",

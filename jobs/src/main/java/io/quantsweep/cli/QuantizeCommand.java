@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -100,22 +99,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         QuantizeOptions options = options();
         PrintWriter w = spec.commandLine().getOut();
-        SparkSession.Builder builder = SparkSession.builder().appName("quantsweep quantize");
-        if (master != null || System.getProperty("spark.master") == null) {
-            builder.master(master != null ? master : "local[*]");
-        }
-        // a session that already runs (a notebook, a test) is used and left running
-        boolean owned = SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = builder.getOrCreate();
-        try {
-            if (owned) {
-                spark.sparkContext().setLogLevel("WARN");
-            }
-            QuantizeJob.run(spark, options, w);
-        } finally {
-            if (owned) {
-                spark.stop();
-            }
+        try (LocalSession session = LocalSession.open("quantsweep quantize", master)) {
+            QuantizeJob.run(session.spark(), options, w);
         }
         return 0;
     }

@@ -135,7 +135,7 @@ class QuantSweepTest {
         assertBadInput(run("codec", "quantize", "--type", "Q8_0", "a", "b"),
                 "Missing required option: '--cols=N'; see 'quantsweep codec quantize --help'");
         assertBadInput(run("codec"), "missing subcommand, one of: quantize, dequantize; see 'quantsweep codec --help'");
-        assertBadInput(run(), "missing subcommand, one of: codec, gguf-info, generate-model, convert, plan, quantize, eval, report; see 'quantsweep --help'");
+        assertBadInput(run(), "missing subcommand, one of: codec, gguf-info, generate-model, convert, plan, quantize, eval, report, demo; see 'quantsweep --help'");
     }
 
     @Test
