@@ -15,9 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,6 +122,10 @@ final class VariantRun {
     }
 
     private void ask(List<Task> pending) throws IOException {
+        // Spark marks a task killed (its job failed or was cancelled) without interrupting it; the
+        // workers then start no new sample, and the ones in flight are still written
+        TaskContext task = TaskContext.get();
+        BooleanSupplier killed = () -> task != null && task.isInterrupted();
         List<Backend> backends = open();
         int threads = variant.threads();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -134,7 +140,7 @@ final class VariantRun {
         for (VariantPlan.Group group : variant.groups()) {
             Backend backend = backends.get(g++);
             for (int i = 0; i < group.threads(); i++) {
-                pool.execute(() -> work(backend, pending, next, stop, events));
+                pool.execute(() -> work(backend, pending, next, stop, killed, events));
             }
         }
         Map<String, List<SampleRow>> batches = new LinkedHashMap<>();
@@ -174,11 +180,12 @@ final class VariantRun {
         }
     }
 
-    /** A worker: takes the next pending sample until none is left or a sample failed. */
+    /** A worker: takes the next pending sample until none is left, a sample failed or the task was killed. */
     private void work(Backend backend, List<Task> pending, AtomicInteger next, AtomicBoolean stop,
-            BlockingQueue<Event> events) {
+            BooleanSupplier killed, BlockingQueue<Event> events) {
         try {
-            for (int i = next.getAndIncrement(); i < pending.size() && !stop.get(); i = next.getAndIncrement()) {
+            for (int i = next.getAndIncrement(); i < pending.size() && !stop.get() && !killed.getAsBoolean();
+                    i = next.getAndIncrement()) {
                 Task t = pending.get(i);
                 try {
                     events.add(new Done(SampleRunner.run(backend, plan.sweep().name(), variant.name(), t.benchmark(),
