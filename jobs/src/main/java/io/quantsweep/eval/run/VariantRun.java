@@ -5,6 +5,7 @@ import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.ServerInfo;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The task of one variant, on an executor: finds the samples its output lacks, opens the variant's
  * backends (loading an in-process model once for the JVM), sends the missing samples on
  * {@link VariantPlan#threads()} threads, and writes each benchmark's finished samples in batches of
- * the sweep's batch size ({@link SampleFiles}).
+ * the sweep's batch size, its last ones as soon as they are done ({@link SampleFiles}).
  *
  * <p>When a sample fails for good, no further sample is started; the ones in flight finish, every
  * finished sample is written, and the task fails with the first failure. A variant whose samples are
@@ -144,6 +145,8 @@ final class VariantRun {
             }
         }
         Map<String, List<SampleRow>> batches = new LinkedHashMap<>();
+        Map<String, Integer> unfinished = new HashMap<>();
+        pending.forEach(t -> unfinished.merge(t.benchmark().spec().name(), 1, Integer::sum));
         Failed failure = null;
         try {
             for (int exited = 0; exited < threads; ) {
@@ -151,7 +154,9 @@ final class VariantRun {
                 if (e instanceof Done d) {
                     List<SampleRow> batch = batches.computeIfAbsent(d.row().benchmark(), k -> new ArrayList<>());
                     batch.add(d.row());
-                    if (batch.size() >= plan.sweep().execution().batchSize()) {
+                    int left = unfinished.merge(d.row().benchmark(), -1, Integer::sum);
+                    // a benchmark's last samples are written at once, not when the sweep ends
+                    if (batch.size() >= plan.sweep().execution().batchSize() || left == 0) {
                         write(batch);
                     }
                 } else if (e instanceof Failed f) {
