@@ -15,6 +15,7 @@ import io.quantsweep.eval.metrics.TopKDivergence;
 import io.quantsweep.eval.score.ScoringMode;
 import io.quantsweep.eval.sweep.BenchmarkSpec;
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -52,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * the driver reads {@code OUT/samples/} back, keeps the samples the plan asks for, and writes
  * {@code OUT/summary/} ({@link Summary}) and, for kld benchmarks, {@code OUT/kld-positions/} and
  * {@code OUT/kld/}. Both are rewritten from all samples on every run, so a resumed sweep gives the
- * same summary as one that ran through.
+ * same summary as one that ran through. A variant that fails (a backend that cannot be opened, a
+ * sample that fails after the backend's retries) keeps what it wrote and lets the other variants run
+ * to their end; the run then throws, writing no summary, and running it again resumes.
  *
  * <p>One task per variant means an in-process model is loaded by one executor, and the limits of a
  * variant's endpoints hold for the whole cluster. For in-process variants, give each executor as many
@@ -139,7 +142,11 @@ public final class EvalJob {
         return new Result(outcomes, summary, kld);
     }
 
-    /** One task per variant; a task's failure comes back as the exception it threw. */
+    /**
+     * One task per variant. A variant that fails does not fail its task: the task returns the failure,
+     * so the other variants run to their end and no task is left writing when this returns. Then the
+     * first refusal, else the first failure, is thrown, the others added to it as suppressed.
+     */
     private static List<VariantOutcome> evaluate(SparkSession spark, SweepPlan plan, Path samples, Configuration conf)
             throws IOException {
         Map<String, String> hadoop = new HashMap<>();
@@ -148,43 +155,60 @@ public final class EvalJob {
         Broadcast<SweepPlan> shipped = jsc.broadcast(plan);
         List<String> names = plan.variants().stream().map(VariantPlan::name).toList();
         spark.sparkContext().setJobDescription("sweep " + plan.sweep().name() + ": " + names.size() + " variants");
+        List<TaskResult> results;
         try {
-            List<VariantOutcome> outcomes = jsc.parallelize(names, names.size())
+            results = jsc.parallelize(names, names.size())
                     .mapPartitions(new RunVariants(shipped, samples.toString(), hadoop)).collect();
-            outcomes.forEach(o -> LOG.info("sweep {}: {}", plan.sweep().name(), o));
-            return outcomes;
-        } catch (RuntimeException e) {
-            throw failure(plan, e);
+        } catch (Exception e) { // Spark throws its checked SparkException without declaring it
+            throw new SweepFailedException("sweep " + plan.sweep().name() + " failed: " + e.getMessage(), e);
         } finally {
             spark.sparkContext().setJobDescription(null);
             shipped.destroy();
         }
+        List<VariantOutcome> outcomes = new ArrayList<>();
+        List<Exception> failures = new ArrayList<>();
+        for (TaskResult r : results) {
+            if (r.failure() == null) {
+                LOG.info("sweep {}: {}", plan.sweep().name(), r.outcome());
+                outcomes.add(r.outcome());
+            } else {
+                failures.add(r.failure());
+            }
+        }
+        if (failures.isEmpty()) {
+            return outcomes;
+        }
+        Exception first = failures.stream().filter(f -> f instanceof SweepRefusedException).findFirst()
+                .orElse(failures.get(0));
+        failures.stream().filter(f -> f != first).forEach(first::addSuppressed);
+        if (first instanceof SweepRefusedException refused) {
+            throw refused;
+        }
+        throw first instanceof SweepFailedException failed ? failed
+                : new SweepFailedException("sweep " + plan.sweep().name() + " failed: " + first.getMessage(), first);
+    }
+
+    /** A variant's outcome, or why it failed: exactly one of the two is null. */
+    private record TaskResult(VariantOutcome outcome, Exception failure) implements Serializable {
     }
 
     /** The task body: runs the variants of its partition (one, as the job partitions them). */
     private record RunVariants(Broadcast<SweepPlan> plan, String samples, Map<String, String> hadoop)
-            implements FlatMapFunction<Iterator<String>, VariantOutcome> {
+            implements FlatMapFunction<Iterator<String>, TaskResult> {
         @Override
-        public Iterator<VariantOutcome> call(Iterator<String> variants) throws IOException {
-            List<VariantOutcome> out = new ArrayList<>();
+        public Iterator<TaskResult> call(Iterator<String> variants) {
+            List<TaskResult> out = new ArrayList<>();
             while (variants.hasNext()) {
-                out.add(VariantRun.run(plan.value(), variants.next(), samples, hadoop));
+                String variant = variants.next();
+                try {
+                    out.add(new TaskResult(VariantRun.run(plan.value(), variant, samples, hadoop), null));
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("sweep {}: variant {} failed", plan.value().sweep().name(), variant, e);
+                    out.add(new TaskResult(null, e));
+                }
             }
             return out.iterator();
         }
-    }
-
-    /** A refusal as it is; a failed task's own exception; anything else wrapped with the sweep's name. */
-    private static IOException failure(SweepPlan plan, RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SweepRefusedException refused) {
-                throw refused;
-            }
-            if (t instanceof SweepFailedException failed) {
-                return failed;
-            }
-        }
-        return new SweepFailedException("sweep " + plan.sweep().name() + " failed: " + e.getMessage(), e);
     }
 
     /**

@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * @param extractor           the id of the rule that read the answer ({@code kld} for kld)
  * @param letterProbabilities mc-logprob: per-letter probabilities, renormalised; else empty
  * @param topLogprobs         mc-logprob and kld: the next-token top-K list, token to log-probability; else empty
- * @param position            kld: the character offset of the cut; else null
+ * @param position            kld: where the passage is cut, in Java chars (UTF-16 units; cuts fall on
+ *                            whitespace, never inside a character); else null
  * @param latencyMs           wall time of the call that succeeded, in milliseconds
  * @param tokens              generated tokens; null where the call does not count them (mc-grammar, mc-logprob, kld)
  * @param finishReason        why generation ended ({@code STOP}, {@code LENGTH}, {@code UNKNOWN}); null where nothing was generated freely

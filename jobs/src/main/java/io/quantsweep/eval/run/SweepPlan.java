@@ -42,10 +42,12 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
 
     /**
      * Loads every benchmark and plans every variant. Relative benchmark and model paths are resolved
-     * against {@code base} (a folder on any Hadoop file system); models must be on local disk, where
-     * the executors' llama.cpp reads them.
+     * against {@code folder} (on any Hadoop file system); models must be on local disk, where the
+     * executors' llama.cpp reads them.
      */
-    public static SweepPlan of(SweepSpec sweep, Path base, Configuration conf) throws IOException {
+    public static SweepPlan of(SweepSpec sweep, Path folder, Configuration conf) throws IOException {
+        // qualified, so that a relative folder means the same on the executors as here
+        Path base = fileSystem(folder, conf).makeQualified(folder);
         List<BenchmarkPlan> benchmarks = new ArrayList<>();
         for (BenchmarkSpec spec : sweep.benchmarks()) {
             Path dir = resolve(base, spec.path());

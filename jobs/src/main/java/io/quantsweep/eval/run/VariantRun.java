@@ -5,6 +5,7 @@ import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.ServerInfo;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The task of one variant, on an executor: finds the samples its output lacks, opens the variant's
  * backends (loading an in-process model once for the JVM), sends the missing samples on
  * {@link VariantPlan#threads()} threads, and writes each benchmark's finished samples in batches of
- * the sweep's batch size ({@link SampleFiles}).
+ * the sweep's batch size, its last ones as soon as they are done ({@link SampleFiles}).
  *
  * <p>When a sample fails for good, no further sample is started; the ones in flight finish, every
  * finished sample is written, and the task fails with the first failure. A variant whose samples are
@@ -120,6 +123,10 @@ final class VariantRun {
     }
 
     private void ask(List<Task> pending) throws IOException {
+        // Spark marks a task killed (its job failed or was cancelled) without interrupting it; the
+        // workers then start no new sample, and the ones in flight are still written
+        TaskContext task = TaskContext.get();
+        BooleanSupplier killed = () -> task != null && task.isInterrupted();
         List<Backend> backends = open();
         int threads = variant.threads();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -134,10 +141,12 @@ final class VariantRun {
         for (VariantPlan.Group group : variant.groups()) {
             Backend backend = backends.get(g++);
             for (int i = 0; i < group.threads(); i++) {
-                pool.execute(() -> work(backend, pending, next, stop, events));
+                pool.execute(() -> work(backend, pending, next, stop, killed, events));
             }
         }
         Map<String, List<SampleRow>> batches = new LinkedHashMap<>();
+        Map<String, Integer> unfinished = new HashMap<>();
+        pending.forEach(t -> unfinished.merge(t.benchmark().spec().name(), 1, Integer::sum));
         Failed failure = null;
         try {
             for (int exited = 0; exited < threads; ) {
@@ -145,7 +154,9 @@ final class VariantRun {
                 if (e instanceof Done d) {
                     List<SampleRow> batch = batches.computeIfAbsent(d.row().benchmark(), k -> new ArrayList<>());
                     batch.add(d.row());
-                    if (batch.size() >= plan.sweep().execution().batchSize()) {
+                    int left = unfinished.merge(d.row().benchmark(), -1, Integer::sum);
+                    // a benchmark's last samples are written at once, not when the sweep ends
+                    if (batch.size() >= plan.sweep().execution().batchSize() || left == 0) {
                         write(batch);
                     }
                 } else if (e instanceof Failed f) {
@@ -174,11 +185,12 @@ final class VariantRun {
         }
     }
 
-    /** A worker: takes the next pending sample until none is left or a sample failed. */
+    /** A worker: takes the next pending sample until none is left, a sample failed or the task was killed. */
     private void work(Backend backend, List<Task> pending, AtomicInteger next, AtomicBoolean stop,
-            BlockingQueue<Event> events) {
+            BooleanSupplier killed, BlockingQueue<Event> events) {
         try {
-            for (int i = next.getAndIncrement(); i < pending.size() && !stop.get(); i = next.getAndIncrement()) {
+            for (int i = next.getAndIncrement(); i < pending.size() && !stop.get() && !killed.getAsBoolean();
+                    i = next.getAndIncrement()) {
                 Task t = pending.get(i);
                 try {
                     events.add(new Done(SampleRunner.run(backend, plan.sweep().name(), variant.name(), t.benchmark(),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -164,6 +165,18 @@ class LoadersTest {
                 () -> TextLoader.INSTANCE.load(BenchmarkSlices.dir("text"), "val"));
         assertTrue(none.getMessage().contains("val.jsonl or ") && none.getMessage().contains("val.txt: no such file"),
                 none.getMessage());
+    }
+
+    @Test
+    void theBundledSetsOfConfLoadWithoutAMalformedRow() throws IOException {
+        Path conf = Path.of("..", "conf", "benchmarks");
+        LoadedSplit mc = LoaderKind.JSONL_CHOICE.loader(JsonlFields.DEFAULT).load(DataDir.local(conf.resolve("tiny-mc")), "test");
+        LoadedSplit free = LoaderKind.JSONL_FREE.loader(JsonlFields.DEFAULT).load(DataDir.local(conf.resolve("tiny-free")), "test");
+        LoadedSplit prose = LoaderKind.TEXT.loader(JsonlFields.DEFAULT).load(DataDir.local(conf.resolve("tiny-prose")), "test");
+        assertEquals(List.of(30, 6, 4), List.of(mc.items().size(), free.items().size(), prose.items().size()));
+        assertEquals(0, mc.malformed().size() + free.malformed().size() + prose.malformed().size());
+        assertEquals(Map.of("A", 8L, "B", 8L, "C", 7L, "D", 7L), mc.items().stream().collect(
+                java.util.stream.Collectors.groupingBy(Item::answer, java.util.stream.Collectors.counting())));
     }
 
     @Test

@@ -1,0 +1,87 @@
+package io.quantsweep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quantsweep.eval.backend.http.FakeInferenceServer;
+import io.quantsweep.eval.backend.http.ServerKind;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code quantsweep eval} from the command line: a run against a fake llama-server, and its refusals. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class EvalCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int status, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = QuantSweep.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    private Path sweep(String variants, String scoring) throws IOException {
+        Files.createDirectories(dir.resolve("data/mc"));
+        Files.writeString(dir.resolve("data/mc/test.jsonl"), """
+                {"question": "#0 First?", "choices": ["a", "b"], "answer": "A"}
+                {"question": "#1 Second?", "choices": ["a", "b"], "answer": "A"}
+                """);
+        return Files.writeString(dir.resolve("t.yaml"), """
+                name: t
+                baseline: one
+                variants:
+                %s
+                benchmarks:
+                  - {name: mc, loader: jsonl-choice, path: data/mc, template: mmlu-lm-eval, scoring: %s}
+                """.formatted(variants, scoring));
+    }
+
+    @Test
+    void runsASweepPrintsWhatItDidAndResumes() throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER)) {
+            String endpoint = "    endpoints: [{url: \"" + server.uri() + "\", api: llama-server}]";
+            Path file = sweep("  - name: one\n" + endpoint + "\n  - name: two\n" + endpoint, "mc-grammar");
+            String out = dir.resolve("out").toString();
+            Result r = run("eval", "--sweep", file.toString(), "--out", out, "--master", "local[1]");
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().contains("variant one: 2 samples, 0 from earlier runs, 2 written in 1 files"), r.out());
+            // the server picks choice #id: A for item 0 (right), B for item 1 (wrong)
+            assertTrue(r.out().matches("(?s).*\\ntwo\\s+mc\\s+0\\.5000\\s+2\\s+0\\.5000\\s+0\\.0000\\s+1\\.0000\\s+1\\.0000\\n.*"),
+                    r.out());
+            assertTrue(r.out().endsWith("wrote " + out + "/{samples,summary}\n"), r.out());
+            assertTrue(Files.isDirectory(dir.resolve("out/summary")));
+
+            Result again = run("eval", "--sweep", file.toString(), "--out", out, "--master", "local[1]");
+            assertEquals(0, again.status(), again.err());
+            assertTrue(again.out().contains("variant two: 2 samples, 2 from earlier runs, 0 written in 0 files"), again.out());
+        }
+    }
+
+    @Test
+    void refusalsAreBadInputInOneLine() throws IOException {
+        Path file = sweep("  - {name: one, gguf: one.gguf}", "mc-logprob");
+        Result refused = run("eval", "--sweep", file.toString(), "--out", dir.resolve("out").toString(), "--master",
+                "local[1]");
+        assertEquals(QuantSweep.BAD_INPUT, refused.status(), refused.err());
+        assertTrue(refused.err().startsWith("quantsweep: sweep t: variant one cannot run benchmark mc (scoring mc-logprob)"),
+                refused.err());
+        assertEquals(1, refused.err().lines().count(), refused.err());
+
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "name: t\nbaseline: one\ncolour: red\n");
+        Result invalid = run("eval", "--sweep", bad.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(QuantSweep.BAD_INPUT, invalid.status());
+        assertTrue(invalid.err().startsWith("quantsweep: " + bad + ":3: unknown key 'colour'"), invalid.err());
+        assertEquals(QuantSweep.BAD_INPUT, run("eval", "--out", "x").status());
+    }
+}
