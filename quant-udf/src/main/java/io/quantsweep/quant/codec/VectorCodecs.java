@@ -1,0 +1,30 @@
+package io.quantsweep.quant.codec;
+
+import io.quantsweep.quant.Codec;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The Vector API codecs. Only {@link CodecImplementations} touches this class, and only once it has
+ * seen {@code jdk.incubator.vector} in the boot layer: loading it elsewhere fails without that module.
+ */
+final class VectorCodecs {
+    /** Narrower vectors are not worth the lane bookkeeping, and this is the narrowest width measured. */
+    private static final int MIN_BITS = 256;
+
+    private VectorCodecs() {
+    }
+
+    /** Why the Vector API codecs cannot run here, or {@code null} when they can. */
+    static String unavailableReason() {
+        int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        return bits < MIN_BITS ? "the preferred vector size is " + bits + " bits, below " + MIN_BITS : null;
+    }
+
+    /** The Vector API codec of {@code scalar}'s type, or {@code null} when that type has none. */
+    static Codec of(Codec scalar) {
+        return switch (scalar.type()) {
+            case Q4_K, Q5_K -> new ScaleMinK4VectorCodec((ScaleMinK4Codec) scalar);
+            default -> null;
+        };
+    }
+}
