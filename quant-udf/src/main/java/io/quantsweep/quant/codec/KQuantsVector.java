@@ -38,32 +38,73 @@ final class KQuantsVector {
     }
 
     /**
-     * Lane-major scratch for groups of up to {@code n} values: the inputs {@link #x} and {@link #w}, the
-     * integer {@link #levels} a search leaves, and the per-lane state a search carries between its passes.
-     * The passes are separate methods that keep their vectors local: one method holding a whole search
+     * Lane-major scratch for groups of {@code n} values: the inputs {@link #x} and {@link #w}, the integer
+     * {@link #levels} a search leaves, and the per-lane state a search carries between its passes. The
+     * passes are separate methods that keep their vectors local: one method holding a whole search
      * outgrows what C2 inlines, and a vector it does not inline is boxed.
      */
     static final class Lanes {
+        final int n;
         final float[] x;
         final float[] w;
         final int[] levels;
+        /** Trial levels (makeQkx2Quants) or current signed levels (makeQ3Quants), as floats. */
         final float[] trial;
         final float[] min = new float[LANES];
         final float[] max = new float[LANES];
-        /** {@code max − min} at the start: 0 marks a flat group, which the scalar method returns early. */
+        final float[] amax = new float[LANES];
+        /** {@code max − min} at the start of makeQkx2Quants: 0 marks a flat group, which returns early. */
         final float[] span = new float[LANES];
         final float[] sumW = new float[LANES];
         final float[] sumX = new float[LANES];
+        final float[] sumLX = new float[LANES];
+        final float[] sumL2 = new float[LANES];
         final float[] bestError = new float[LANES];
+        final float[] best = new float[LANES];
         final float[] bestScale = new float[LANES];
         final float[] levelIscale = new float[LANES];
         final float[] levelMin = new float[LANES];
 
         Lanes(int n) {
+            this.n = n;
             x = new float[n * LANES];
             w = new float[n * LANES];
             levels = new int[n * LANES];
             trial = new float[n * LANES];
+        }
+
+        /** Lane {@code k} gets the values {@code x[xs..xs+n)} and the weights {@code w[wOff..wOff+n)}. */
+        void set(int k, float[] x, int xs, float[] w, int wOff) {
+            for (int i = 0; i < n; i++) {
+                this.x[i * LANES + k] = x[xs + i];
+                this.w[i * LANES + k] = w[wOff + i];
+            }
+        }
+
+        /** Lane {@code k} gets the values {@code x[xs..xs+n)} and the weights {@code x²}. */
+        void setSquareWeights(int k, float[] x, int xs) {
+            for (int i = 0; i < n; i++) {
+                this.x[i * LANES + k] = x[xs + i];
+                this.w[i * LANES + k] = x[xs + i] * x[xs + i];
+            }
+        }
+
+        /** Lane {@code k}'s levels into {@code L[lOff..lOff+n)}. */
+        void levelsTo(int k, byte[] L, int lOff) {
+            for (int i = 0; i < n; i++) {
+                L[lOff + i] = (byte) levels[i * LANES + k];
+            }
+        }
+
+        /** Zero levels for the lanes whose largest magnitude is below {@link KQuants#GROUP_MAX_EPS}. */
+        void zeroSmallGroups() {
+            for (int k = 0; k < LANES; k++) {
+                if (amax[k] < KQuants.GROUP_MAX_EPS) {
+                    for (int i = 0; i < n; i++) {
+                        levels[i * LANES + k] = 0;
+                    }
+                }
+            }
         }
     }
 
@@ -189,5 +230,159 @@ final class KQuantsVector {
             FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
             nearestInt(iscale.mul(xi.sub(levelMin))).max(0).min(nmax).intoArray(g.levels, i * LANES);
         }
+    }
+
+    /** Sets {@code max} to the first element of largest magnitude in each lane and {@code amax} to |max|. */
+    private static void maxAbs(int n, Lanes g) {
+        FloatVector max = FloatVector.zero(F);
+        FloatVector amax = FloatVector.zero(F);
+        for (int i = 0; i < n; i++) {
+            FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
+            FloatVector ax = xi.abs();
+            VectorMask<Float> larger = ax.compare(VectorOperators.GT, amax);
+            amax = amax.blend(ax, larger);
+            max = max.blend(xi, larger);
+        }
+        max.intoArray(g.max, 0);
+        amax.intoArray(g.amax, 0);
+    }
+
+    /**
+     * {@link KQuants#makeQxQuants} on {@link #LANES} groups of {@code n} values in {@code g.x}, weighted
+     * by {@code g.w} (the caller stores {@code x²} there for ggml's default weights). Writes each lane's
+     * scale to {@code scale[off + k]} and its levels {@code l + nmax} to {@code g.levels}.
+     */
+    static void makeQxQuants(int n, int nmax, Lanes g, float[] scale, int off) {
+        maxAbs(n, g);
+        qxStart(n, nmax, g);
+        for (int is = -9; is <= 9; is++) {
+            if (is != 0) {
+                qxTrial(n, nmax, g, -(nmax + 0.1f * is));
+            }
+        }
+        FloatVector small = FloatVector.fromArray(F, g.amax, 0);
+        VectorMask<Float> isSmall = small.lt(KQuants.GROUP_MAX_EPS);
+        FloatVector.fromArray(F, g.bestScale, 0).blend(0f, isSmall).intoArray(scale, off);
+        FloatVector iscale = FloatVector.fromArray(F, g.levelIscale, 0);
+        for (int i = 0; i < n; i++) {
+            FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
+            nearestInt(iscale.mul(xi)).max(-nmax).min(nmax - 1).add(nmax).intoArray(g.levels, i * LANES);
+        }
+        if (isSmall.anyTrue()) {
+            g.zeroSmallGroups();
+        }
+    }
+
+    /** The levels at {@code −nmax/max} and the least-squares scale they give. */
+    private static void qxStart(int n, int nmax, Lanes g) {
+        FloatVector max = FloatVector.fromArray(F, g.max, 0);
+        FloatVector iscale = FloatVector.broadcast(F, (float) -nmax).div(max);
+        FloatVector sumLX = FloatVector.zero(F);
+        FloatVector sumL2 = FloatVector.zero(F);
+        for (int i = 0; i < n; i++) {
+            FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
+            FloatVector l = level(iscale.mul(xi), -nmax, nmax - 1);
+            FloatVector wi = FloatVector.fromArray(F, g.w, i * LANES);
+            sumLX = sumLX.add(wi.mul(xi).mul(l));
+            sumL2 = sumL2.add(wi.mul(l).mul(l));
+        }
+        FloatVector scale = sumLX.div(sumL2).blend(0f, sumL2.eq(0f));
+        scale.intoArray(g.bestScale, 0);
+        scale.mul(sumLX).intoArray(g.best, 0);
+        iscale.intoArray(g.levelIscale, 0);
+    }
+
+    /** One trial inverse scale {@code numerator/max}, kept where its scale explains more of the values. */
+    private static void qxTrial(int n, int nmax, Lanes g, float numerator) {
+        FloatVector iscale = FloatVector.broadcast(F, numerator).div(FloatVector.fromArray(F, g.max, 0));
+        FloatVector sumLX = FloatVector.zero(F);
+        FloatVector sumL2 = FloatVector.zero(F);
+        for (int i = 0; i < n; i++) {
+            FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
+            FloatVector l = level(iscale.mul(xi), -nmax, nmax - 1);
+            FloatVector wi = FloatVector.fromArray(F, g.w, i * LANES);
+            sumLX = sumLX.add(wi.mul(xi).mul(l));
+            sumL2 = sumL2.add(wi.mul(l).mul(l));
+        }
+        FloatVector best = FloatVector.fromArray(F, g.best, 0);
+        VectorMask<Float> better = sumL2.compare(VectorOperators.GT, 0f)
+                .and(sumLX.mul(sumLX).compare(VectorOperators.GT, best.mul(sumL2)));
+        FloatVector scale = sumLX.div(sumL2);
+        keep(FloatVector.fromArray(F, g.bestScale, 0), scale, better, g.bestScale);
+        keep(best, scale.mul(sumLX), better, g.best);
+        keep(FloatVector.fromArray(F, g.levelIscale, 0), iscale, better, g.levelIscale);
+    }
+
+    /**
+     * {@link KQuants#makeQ3Quants} on {@link #LANES} groups of {@code n} values in {@code g.x} (weights
+     * {@code x²}). Writes each lane's scale to {@code scale[off + k]} and its levels {@code l + nmax} to
+     * {@code g.levels}. A lane that stops changing would not change in a further pass either, so passes
+     * run while any lane changes, at most five.
+     */
+    static void makeQ3Quants(int n, int nmax, Lanes g, float[] scale, int off) {
+        maxAbs(n, g);
+        q3Start(n, nmax, g);
+        for (int pass = 0; pass < 5; pass++) {
+            if (!q3Pass(n, nmax, g)) {
+                break;
+            }
+        }
+        FloatVector sumL2 = FloatVector.fromArray(F, g.sumL2, 0);
+        VectorMask<Float> isSmall = FloatVector.fromArray(F, g.amax, 0).lt(KQuants.GROUP_MAX_EPS);
+        FloatVector.fromArray(F, g.sumLX, 0).div(sumL2)
+                .blend(0f, sumL2.compare(VectorOperators.GT, 0f).not().or(isSmall))
+                .intoArray(scale, off);
+        for (int i = 0; i < n; i++) {
+            nearestInt(FloatVector.fromArray(F, g.trial, i * LANES)).add(nmax).intoArray(g.levels, i * LANES);
+        }
+        if (isSmall.anyTrue()) {
+            g.zeroSmallGroups();
+        }
+    }
+
+    /** The levels at {@code −nmax/max} (into {@code g.trial}) and their sums. */
+    private static void q3Start(int n, int nmax, Lanes g) {
+        FloatVector iscale = FloatVector.broadcast(F, (float) -nmax).div(FloatVector.fromArray(F, g.max, 0));
+        FloatVector sumLX = FloatVector.zero(F);
+        FloatVector sumL2 = FloatVector.zero(F);
+        for (int i = 0; i < n; i++) {
+            FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
+            FloatVector l = level(iscale.mul(xi), -nmax, nmax - 1);
+            l.intoArray(g.trial, i * LANES);
+            FloatVector wi = xi.mul(xi);
+            sumLX = sumLX.add(wi.mul(xi).mul(l));
+            sumL2 = sumL2.add(wi.mul(l).mul(l));
+        }
+        sumLX.intoArray(g.sumLX, 0);
+        sumL2.intoArray(g.sumL2, 0);
+    }
+
+    /** One coordinate-descent pass over the levels; whether any lane changed one. */
+    private static boolean q3Pass(int n, int nmax, Lanes g) {
+        FloatVector sumLX = FloatVector.fromArray(F, g.sumLX, 0);
+        FloatVector sumL2 = FloatVector.fromArray(F, g.sumL2, 0);
+        VectorMask<Float> changed = F.maskAll(false);
+        for (int i = 0; i < n; i++) {
+            FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
+            FloatVector li = FloatVector.fromArray(F, g.trial, i * LANES);
+            FloatVector wx = xi.mul(xi).mul(xi);
+            FloatVector wi = xi.mul(xi);
+            FloatVector slx = sumLX.sub(wx.mul(li));
+            FloatVector sl2 = sumL2.sub(wi.mul(li).mul(li));
+            FloatVector nl = level(xi.mul(sl2).div(slx), -nmax, nmax - 1);
+            FloatVector slxNew = slx.add(wx.mul(nl));
+            FloatVector sl2New = sl2.add(wi.mul(nl).mul(nl));
+            VectorMask<Float> take = slx.compare(VectorOperators.GT, 0f)
+                    .and(nl.compare(VectorOperators.NE, li))
+                    .and(sl2New.compare(VectorOperators.GT, 0f))
+                    .and(slxNew.mul(slxNew).mul(sumL2).compare(VectorOperators.GT, sumLX.mul(sumLX).mul(sl2New)));
+            li.blend(nl, take).intoArray(g.trial, i * LANES);
+            sumLX = sumLX.blend(slxNew, take);
+            sumL2 = sumL2.blend(sl2New, take);
+            changed = changed.or(take);
+        }
+        sumLX.intoArray(g.sumLX, 0);
+        sumL2.intoArray(g.sumL2, 0);
+        return changed.anyTrue();
     }
 }

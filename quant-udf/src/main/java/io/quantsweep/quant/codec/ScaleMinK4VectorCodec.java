@@ -50,10 +50,7 @@ final class ScaleMinK4VectorCodec implements Codec {
                     }
                     sw[s] = KQuants.importanceWeights(importance, SUB * s, x, xs, SUB, sigma2, weights);
                 }
-                for (int i = 0; i < SUB; i++) {
-                    g.x[i * LANES + k] = x[xs + i];
-                    g.w[i * LANES + k] = weights[i];
-                }
+                g.set(k, x, xs, weights, 0);
             }
             if (importance == null) {
                 KQuantsVector.makeQkx2Quants(SUB, params.nmax(), g, params.refRmin(), 0.1f, params.refNstep(), false,
@@ -62,9 +59,7 @@ final class ScaleMinK4VectorCodec implements Codec {
                 KQuantsVector.makeQkx2Quants(SUB, params.nmax(), g, -0.9f, 0.05f, 36, false, scales, mins, s0);
             }
             for (int k = 0; k < lanes; k++) {
-                for (int i = 0; i < SUB; i++) {
-                    L[SUB * (s0 + k) + i] = (byte) g.levels[i * LANES + k];
-                }
+                g.levelsTo(k, L, SUB * (s0 + k));
             }
         }
         byte[] ls = new byte[N_SUB];
