@@ -26,7 +26,7 @@ public final class CodecImplementations {
         if (Boolean.getBoolean(SCALAR_PROPERTY)) {
             reason = "-D" + SCALAR_PROPERTY + "=true";
         } else if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            reason = "module jdk.incubator.vector is not loaded (start the JVM with --add-modules jdk.incubator.vector)";
+            reason = "module jdk.incubator.vector is not loaded (run the JVM with --add-modules jdk.incubator.vector)";
         } else {
             reason = VectorCodecs.unavailableReason();
         }

@@ -23,18 +23,17 @@ final class KQuantsVector {
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     /** Groups searched at once. */
     static final int LANES = F.length();
+    /**
+     * {@link KQuants#nearestInt} in every lane is {@code f.add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)},
+     * written out in place: C2 may refuse to inline a helper method once a kernel has been inlined into a
+     * large caller (NodeCountInliningCutoff), and a vector passed to a method it did not inline is boxed.
+     * The Vector API's own methods are always inlined.
+     */
+    private static final float ROUND = 12582912f;
+    private static final int MANTISSA = 0x007fffff;
+    private static final int HALF = 0x00400000;
 
     private KQuantsVector() {
-    }
-
-    /** {@link KQuants#nearestInt} in every lane. */
-    private static IntVector nearestInt(FloatVector f) {
-        return f.add(12582912f).reinterpretAsInts().and(0x007fffff).sub(0x00400000);
-    }
-
-    /** {@code clamp(nearestInt(f), lo, hi)} as floats, in every lane. */
-    private static FloatVector level(FloatVector f, int lo, int hi) {
-        return (FloatVector) nearestInt(f).max(lo).min(hi).convert(VectorOperators.I2F, 0);
     }
 
     /**
@@ -57,8 +56,12 @@ final class KQuantsVector {
         final float[] span = new float[LANES];
         final float[] sumW = new float[LANES];
         final float[] sumX = new float[LANES];
+        final float[] sumL = new float[LANES];
+        /** Σ w·x·l (makeQkx2Quants' sum_xl, the others' sumlx). */
         final float[] sumLX = new float[LANES];
         final float[] sumL2 = new float[LANES];
+        /** The inverse scale of the current trial. */
+        final float[] iscale = new float[LANES];
         final float[] bestError = new float[LANES];
         final float[] best = new float[LANES];
         final float[] bestScale = new float[LANES];
@@ -149,7 +152,8 @@ final class KQuantsVector {
         FloatVector error = FloatVector.zero(F);
         for (int i = 0; i < n; i++) {
             FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
-            FloatVector l = level(iscale.mul(xi.sub(min)), 0, nmax);
+            FloatVector l = (FloatVector) iscale.mul(xi.sub(min)).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
+                    .max(0).min(nmax).convert(VectorOperators.I2F, 0);
             FloatVector diff = scale.mul(l).add(min).sub(xi).abs();
             error = error.add(FloatVector.fromArray(F, g.w, i * LANES).mul(diff.blend(diff.mul(diff), square)));
         }
@@ -164,9 +168,11 @@ final class KQuantsVector {
         min.intoArray(g.levelMin, 0);
     }
 
-    /** One trial inverse scale {@code numerator/(max − min)}: least-squares scale and min, kept if better. */
+    /**
+     * One trial inverse scale {@code numerator/(max − min)}: its levels (into {@code g.trial}) and their
+     * weighted sums (into {@code g.sumL}, {@code g.sumL2}, {@code g.sumXL}), then {@link #qkx2Fit}.
+     */
     private static void qkx2Trial(int n, int nmax, Lanes g, float numerator, boolean useMad) {
-        VectorMask<Float> square = F.maskAll(!useMad);
         FloatVector min = FloatVector.fromArray(F, g.min, 0);
         FloatVector iscale = FloatVector.broadcast(F, numerator).div(FloatVector.fromArray(F, g.max, 0).sub(min));
         FloatVector sumL = FloatVector.zero(F);
@@ -174,13 +180,27 @@ final class KQuantsVector {
         FloatVector sumXL = FloatVector.zero(F);
         for (int i = 0; i < n; i++) {
             FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
-            FloatVector l = level(iscale.mul(xi.sub(min)), 0, nmax);
+            FloatVector l = (FloatVector) iscale.mul(xi.sub(min)).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
+                    .max(0).min(nmax).convert(VectorOperators.I2F, 0);
             l.intoArray(g.trial, i * LANES);
             FloatVector wl = FloatVector.fromArray(F, g.w, i * LANES).mul(l);
             sumL = sumL.add(wl);
             sumL2 = sumL2.add(wl.mul(l));
             sumXL = sumXL.add(wl.mul(xi));
         }
+        iscale.intoArray(g.iscale, 0);
+        sumL.intoArray(g.sumL, 0);
+        sumL2.intoArray(g.sumL2, 0);
+        sumXL.intoArray(g.sumLX, 0);
+        qkx2Fit(n, g, useMad);
+    }
+
+    /** The trial's least-squares scale and min and their error; kept where the error is lower. */
+    private static void qkx2Fit(int n, Lanes g, boolean useMad) {
+        VectorMask<Float> square = F.maskAll(!useMad);
+        FloatVector sumL = FloatVector.fromArray(F, g.sumL, 0);
+        FloatVector sumL2 = FloatVector.fromArray(F, g.sumL2, 0);
+        FloatVector sumXL = FloatVector.fromArray(F, g.sumLX, 0);
         FloatVector sumW = FloatVector.fromArray(F, g.sumW, 0);
         FloatVector sumX = FloatVector.fromArray(F, g.sumX, 0);
         FloatVector det = sumW.mul(sumL2).sub(sumL.mul(sumL));
@@ -203,16 +223,13 @@ final class KQuantsVector {
         }
         FloatVector bestError = FloatVector.fromArray(F, g.bestError, 0);
         VectorMask<Float> better = solvable.and(error.lt(bestError));
-        keep(bestError, error, better, g.bestError);
-        keep(FloatVector.fromArray(F, g.bestScale, 0), thisScale, better, g.bestScale);
-        keep(FloatVector.fromArray(F, g.levelIscale, 0), iscale, better, g.levelIscale);
-        keep(FloatVector.fromArray(F, g.levelMin, 0), min, better, g.levelMin);
-        keep(min, thisMin, better, g.min);
-    }
-
-    /** Stores {@code better ? candidate : current} to {@code state} (JDK 17 has no fast masked store). */
-    private static void keep(FloatVector current, FloatVector candidate, VectorMask<Float> better, float[] state) {
-        current.blend(candidate, better).intoArray(state, 0);
+        FloatVector min = FloatVector.fromArray(F, g.min, 0);
+        bestError.blend(error, better).intoArray(g.bestError, 0);
+        FloatVector.fromArray(F, g.bestScale, 0).blend(thisScale, better).intoArray(g.bestScale, 0);
+        FloatVector.fromArray(F, g.levelIscale, 0).blend(FloatVector.fromArray(F, g.iscale, 0), better)
+                .intoArray(g.levelIscale, 0);
+        FloatVector.fromArray(F, g.levelMin, 0).blend(min, better).intoArray(g.levelMin, 0);
+        min.blend(thisMin, better).intoArray(g.min, 0);
     }
 
     /**
@@ -228,7 +245,8 @@ final class KQuantsVector {
         FloatVector levelMin = FloatVector.fromArray(F, g.levelMin, 0);
         for (int i = 0; i < n; i++) {
             FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
-            nearestInt(iscale.mul(xi.sub(levelMin))).max(0).min(nmax).intoArray(g.levels, i * LANES);
+            iscale.mul(xi.sub(levelMin)).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
+                    .max(0).min(nmax).intoArray(g.levels, i * LANES);
         }
     }
 
@@ -266,7 +284,8 @@ final class KQuantsVector {
         FloatVector iscale = FloatVector.fromArray(F, g.levelIscale, 0);
         for (int i = 0; i < n; i++) {
             FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
-            nearestInt(iscale.mul(xi)).max(-nmax).min(nmax - 1).add(nmax).intoArray(g.levels, i * LANES);
+            iscale.mul(xi).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
+                    .max(-nmax).min(nmax - 1).add(nmax).intoArray(g.levels, i * LANES);
         }
         if (isSmall.anyTrue()) {
             g.zeroSmallGroups();
@@ -281,7 +300,8 @@ final class KQuantsVector {
         FloatVector sumL2 = FloatVector.zero(F);
         for (int i = 0; i < n; i++) {
             FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
-            FloatVector l = level(iscale.mul(xi), -nmax, nmax - 1);
+            FloatVector l = (FloatVector) iscale.mul(xi).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
+                    .max(-nmax).min(nmax - 1).convert(VectorOperators.I2F, 0);
             FloatVector wi = FloatVector.fromArray(F, g.w, i * LANES);
             sumLX = sumLX.add(wi.mul(xi).mul(l));
             sumL2 = sumL2.add(wi.mul(l).mul(l));
@@ -299,7 +319,8 @@ final class KQuantsVector {
         FloatVector sumL2 = FloatVector.zero(F);
         for (int i = 0; i < n; i++) {
             FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
-            FloatVector l = level(iscale.mul(xi), -nmax, nmax - 1);
+            FloatVector l = (FloatVector) iscale.mul(xi).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
+                    .max(-nmax).min(nmax - 1).convert(VectorOperators.I2F, 0);
             FloatVector wi = FloatVector.fromArray(F, g.w, i * LANES);
             sumLX = sumLX.add(wi.mul(xi).mul(l));
             sumL2 = sumL2.add(wi.mul(l).mul(l));
@@ -308,32 +329,50 @@ final class KQuantsVector {
         VectorMask<Float> better = sumL2.compare(VectorOperators.GT, 0f)
                 .and(sumLX.mul(sumLX).compare(VectorOperators.GT, best.mul(sumL2)));
         FloatVector scale = sumLX.div(sumL2);
-        keep(FloatVector.fromArray(F, g.bestScale, 0), scale, better, g.bestScale);
-        keep(best, scale.mul(sumLX), better, g.best);
-        keep(FloatVector.fromArray(F, g.levelIscale, 0), iscale, better, g.levelIscale);
+        FloatVector.fromArray(F, g.bestScale, 0).blend(scale, better).intoArray(g.bestScale, 0);
+        best.blend(scale.mul(sumLX), better).intoArray(g.best, 0);
+        FloatVector.fromArray(F, g.levelIscale, 0).blend(iscale, better).intoArray(g.levelIscale, 0);
     }
 
     /**
-     * {@link KQuants#makeQ3Quants} on {@link #LANES} groups of {@code n} values in {@code g.x} (weights
-     * {@code x²}). Writes each lane's scale to {@code scale[off + k]} and its levels {@code l + nmax} to
-     * {@code g.levels}. A lane that stops changing would not change in a further pass either, so passes
-     * run while any lane changes, at most five.
+     * {@link KQuants#makeQ3Quants} on {@code count} groups of {@link #LANES} lanes at once, each lane a group
+     * of {@code n} values in {@code groups[j].x} (weights {@code x²}). Writes the scale of lane k of group j
+     * to {@code scale[off + j·LANES + k]} and its levels {@code l + nmax} to {@code groups[j].levels}.
+     *
+     * <p>A step of the coordinate descent waits on the step before it (a division among its dozen
+     * operations), so the groups take their steps in turn and their chains overlap. A lane that stops
+     * changing would not change in a further pass either, so passes run while any lane changes, at most five.
      */
-    static void makeQ3Quants(int n, int nmax, Lanes g, float[] scale, int off) {
-        maxAbs(n, g);
-        q3Start(n, nmax, g);
+    static void makeQ3Quants(int n, int nmax, Lanes[] groups, int count, float[] scale, int off) {
+        for (int j = 0; j < count; j++) {
+            maxAbs(n, groups[j]);
+            q3Start(n, nmax, groups[j]);
+        }
         for (int pass = 0; pass < 5; pass++) {
-            if (!q3Pass(n, nmax, g)) {
+            boolean changed = false;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < count; j++) {
+                    changed |= q3Step(nmax, groups[j], i);
+                }
+            }
+            if (!changed) {
                 break;
             }
         }
+        for (int j = 0; j < count; j++) {
+            q3Finish(n, nmax, groups[j], scale, off + j * LANES);
+        }
+    }
+
+    private static void q3Finish(int n, int nmax, Lanes g, float[] scale, int off) {
         FloatVector sumL2 = FloatVector.fromArray(F, g.sumL2, 0);
         VectorMask<Float> isSmall = FloatVector.fromArray(F, g.amax, 0).lt(KQuants.GROUP_MAX_EPS);
         FloatVector.fromArray(F, g.sumLX, 0).div(sumL2)
                 .blend(0f, sumL2.compare(VectorOperators.GT, 0f).not().or(isSmall))
                 .intoArray(scale, off);
         for (int i = 0; i < n; i++) {
-            nearestInt(FloatVector.fromArray(F, g.trial, i * LANES)).add(nmax).intoArray(g.levels, i * LANES);
+            FloatVector.fromArray(F, g.trial, i * LANES).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
+                    .add(nmax).intoArray(g.levels, i * LANES);
         }
         if (isSmall.anyTrue()) {
             g.zeroSmallGroups();
@@ -347,7 +386,8 @@ final class KQuantsVector {
         FloatVector sumL2 = FloatVector.zero(F);
         for (int i = 0; i < n; i++) {
             FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
-            FloatVector l = level(iscale.mul(xi), -nmax, nmax - 1);
+            FloatVector l = (FloatVector) iscale.mul(xi).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
+                    .max(-nmax).min(nmax - 1).convert(VectorOperators.I2F, 0);
             l.intoArray(g.trial, i * LANES);
             FloatVector wi = xi.mul(xi);
             sumLX = sumLX.add(wi.mul(xi).mul(l));
@@ -357,32 +397,33 @@ final class KQuantsVector {
         sumL2.intoArray(g.sumL2, 0);
     }
 
-    /** One coordinate-descent pass over the levels; whether any lane changed one. */
-    private static boolean q3Pass(int n, int nmax, Lanes g) {
+    /**
+     * The coordinate-descent step on value {@code i}: its level moves where that explains more of the
+     * lane's values. Whether any lane moved. The sums live in {@code g} and are stored only on a move.
+     */
+    private static boolean q3Step(int nmax, Lanes g, int i) {
         FloatVector sumLX = FloatVector.fromArray(F, g.sumLX, 0);
         FloatVector sumL2 = FloatVector.fromArray(F, g.sumL2, 0);
-        VectorMask<Float> changed = F.maskAll(false);
-        for (int i = 0; i < n; i++) {
-            FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
-            FloatVector li = FloatVector.fromArray(F, g.trial, i * LANES);
-            FloatVector wx = xi.mul(xi).mul(xi);
-            FloatVector wi = xi.mul(xi);
-            FloatVector slx = sumLX.sub(wx.mul(li));
-            FloatVector sl2 = sumL2.sub(wi.mul(li).mul(li));
-            FloatVector nl = level(xi.mul(sl2).div(slx), -nmax, nmax - 1);
-            FloatVector slxNew = slx.add(wx.mul(nl));
-            FloatVector sl2New = sl2.add(wi.mul(nl).mul(nl));
-            VectorMask<Float> take = slx.compare(VectorOperators.GT, 0f)
-                    .and(nl.compare(VectorOperators.NE, li))
-                    .and(sl2New.compare(VectorOperators.GT, 0f))
-                    .and(slxNew.mul(slxNew).mul(sumL2).compare(VectorOperators.GT, sumLX.mul(sumLX).mul(sl2New)));
-            li.blend(nl, take).intoArray(g.trial, i * LANES);
-            sumLX = sumLX.blend(slxNew, take);
-            sumL2 = sumL2.blend(sl2New, take);
-            changed = changed.or(take);
+        FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
+        FloatVector li = FloatVector.fromArray(F, g.trial, i * LANES);
+        FloatVector wi = xi.mul(xi);
+        FloatVector wx = wi.mul(xi);
+        FloatVector slx = sumLX.sub(wx.mul(li));
+        FloatVector sl2 = sumL2.sub(wi.mul(li).mul(li));
+        FloatVector nl = (FloatVector) xi.mul(sl2).div(slx).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
+                .max(-nmax).min(nmax - 1).convert(VectorOperators.I2F, 0);
+        FloatVector slxNew = slx.add(wx.mul(nl));
+        FloatVector sl2New = sl2.add(wi.mul(nl).mul(nl));
+        VectorMask<Float> take = slx.compare(VectorOperators.GT, 0f)
+                .and(nl.compare(VectorOperators.NE, li))
+                .and(sl2New.compare(VectorOperators.GT, 0f))
+                .and(slxNew.mul(slxNew).mul(sumL2).compare(VectorOperators.GT, sumLX.mul(sumLX).mul(sl2New)));
+        if (!take.anyTrue()) {
+            return false;
         }
-        sumLX.intoArray(g.sumLX, 0);
-        sumL2.intoArray(g.sumL2, 0);
-        return changed.anyTrue();
+        li.blend(nl, take).intoArray(g.trial, i * LANES);
+        sumLX.blend(slxNew, take).intoArray(g.sumLX, 0);
+        sumL2.blend(sl2New, take).intoArray(g.sumL2, 0);
+        return true;
     }
 }

@@ -144,12 +144,14 @@ public final class Q3_KCodec implements Codec {
                 quants[qOff + SUB * j + i] = (byte) (KQuants.clamp(l, -4, 3) + 4);
             }
         }
-        Arrays.fill(dst, out, out + QS, (byte) 0);
-        for (int e = 0; e < QK; e++) {
-            if (quants[qOff + e] > 3) {
-                dst[out + e % 32] |= (byte) (1 << (e / 32));
-                quants[qOff + e] -= 4;
+        for (int l = 0; l < 32; l++) {
+            int hmask = 0;
+            for (int j = 0; j < 8; j++) {
+                int e = qOff + 32 * j + l;
+                hmask |= (quants[e] >> 2) << j;
+                quants[e] &= 3;
             }
+            dst[out + l] = (byte) hmask;
         }
         KQuants.pack2(quants, qOff, dst, out + QS);
     }

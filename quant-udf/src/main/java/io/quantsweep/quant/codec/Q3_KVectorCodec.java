@@ -14,6 +14,8 @@ final class Q3_KVectorCodec implements Codec {
     private static final int SUB = Q3_KCodec.SUB;
     private static final int N_SUB = Q3_KCodec.N_SUB;
     private static final int LANES = KQuantsVector.LANES;
+    /** Lane groups whose make_q3_quants descents run interleaved (see {@link KQuantsVector#makeQ3Quants}). */
+    private static final int Q3_GROUPS = 4;
 
     private final Q3_KCodec scalar;
 
@@ -29,16 +31,19 @@ final class Q3_KVectorCodec implements Codec {
     @Override
     public void quantizeRow(float[] x, int xOff, int n, float[] importance, byte[] dst, int dstOff) {
         int nSub = n / SUB;
-        KQuantsVector.Lanes g = new KQuantsVector.Lanes(SUB);
+        KQuantsVector.Lanes[] groups = new KQuantsVector.Lanes[importance == null ? Q3_GROUPS : 1];
+        for (int j = 0; j < groups.length; j++) {
+            groups[j] = new KQuantsVector.Lanes(SUB);
+        }
+        int batch = groups.length * LANES;
         float[] weights = new float[SUB];
-        float[] scales = new float[nSub + LANES];
+        float[] scales = new float[nSub + batch];
         float[] sw = new float[nSub];
         byte[] quants = new byte[n];
         float sigma2 = 0;
-        for (int s0 = 0; s0 < nSub; s0 += LANES) {
-            int lanes = Math.min(LANES, nSub - s0);
-            for (int k = 0; k < lanes; k++) {
-                int s = s0 + k;
+        for (int s0 = 0; s0 < nSub; s0 += batch) {
+            int count = Math.min(groups.length, (nSub - s0 + LANES - 1) / LANES);
+            for (int s = s0; s < Math.min(nSub, s0 + batch); s++) {
                 int xs = xOff + SUB * s;
                 if (importance != null) {
                     if (s % N_SUB == 0) {
@@ -46,15 +51,15 @@ final class Q3_KVectorCodec implements Codec {
                     }
                     sw[s] = KQuants.importanceWeights(importance, SUB * s, x, xs, SUB, sigma2, weights);
                 }
-                g.set(k, x, xs, weights, 0);
+                groups[(s - s0) / LANES].set((s - s0) % LANES, x, xs, weights, 0);
             }
             if (importance == null) {
-                KQuantsVector.makeQ3Quants(SUB, 4, g, scales, s0);
+                KQuantsVector.makeQ3Quants(SUB, 4, groups, count, scales, s0);
             } else {
-                KQuantsVector.makeQxQuants(SUB, 4, g, scales, s0);
+                KQuantsVector.makeQxQuants(SUB, 4, groups[0], scales, s0);
             }
-            for (int k = 0; k < lanes; k++) {
-                g.levelsTo(k, quants, SUB * (s0 + k));
+            for (int s = s0; s < Math.min(nSub, s0 + batch); s++) {
+                groups[(s - s0) / LANES].levelsTo((s - s0) % LANES, quants, SUB * s);
             }
         }
         byte[] scaleQuants = new byte[N_SUB];

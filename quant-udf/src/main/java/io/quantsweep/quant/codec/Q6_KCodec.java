@@ -39,7 +39,8 @@ public final class Q6_KCodec implements Codec {
         for (int b = 0; b < n / QK; b++) {
             int xb = xOff + b * QK;
             for (int j = 0; j < N_SUB; j++) {
-                scales[j] = KQuants.makeQxQuants(SUB, 32, x, xb + SUB * j, quants, SUB * j, importance, b * QK + SUB * j);
+                scales[j] = KQuants.makeQxQuants(SUB, 32, x, xb + SUB * j, quants, SUB * j, importance,
+                        b * QK + SUB * j);
             }
             encodeAndPack(x, xb, scales, 0, quants, 0, dst, dstOff + b * BLOCK_BYTES);
         }
