@@ -397,19 +397,16 @@ final class KQuants {
 
     /**
      * The K-quants' requantization of one sub-block against its decoded scale {@code d·sc} and min
-     * {@code dmin·m}: {@code L = clamp(nint((x + dmin·m)/(d·sc)), 0, nmax)}. A zero scale leaves the
-     * levels of the search in place, as ggml does.
+     * {@code dmin·m}: {@code L = clamp(nint((x + dmin·m)/(d·sc)), 0, nmax)}, by {@code refit}. A zero scale
+     * leaves the levels of the search in place, as ggml does.
      */
-    static void requantizeWithMin(int n, int nmax, float[] x, int xOff, float d, int sc, float dmin, int m,
-                                  byte[] L, int lOff) {
+    static void requantizeWithMin(Refit refit, int n, int nmax, float[] x, int xOff, float d, int sc, float dmin,
+                                  int m, byte[] L, int lOff) {
         float dl = d * sc;
         if (dl == 0) {
             return;
         }
-        float ml = dmin * m;
-        for (int i = 0; i < n; i++) {
-            L[lOff + i] = (byte) clamp(nearestInt((x[xOff + i] + ml) / dl), 0, nmax);
-        }
+        refit.withMin(n, nmax, x, xOff, dl, dmin * m, L, lOff);
     }
 
     /**

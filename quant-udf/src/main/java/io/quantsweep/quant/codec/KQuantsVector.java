@@ -1,9 +1,11 @@
 package io.quantsweep.quant.codec;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -29,6 +31,7 @@ final class KQuantsVector {
      * large caller (NodeCountInliningCutoff), and a vector passed to a method it did not inline is boxed.
      * The Vector API's own methods are always inlined.
      */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * LANES));
     private static final float ROUND = 12582912f;
     private static final int MANTISSA = 0x007fffff;
     private static final int HALF = 0x00400000;
@@ -426,4 +429,25 @@ final class KQuantsVector {
         sumL2.blend(sl2New, take).intoArray(g.sumL2, 0);
         return true;
     }
+
+    /** {@link Refit}'s loops in lanes of consecutive values ({@code n} a multiple of {@link #LANES}). */
+    static final Refit REFIT = new Refit() {
+        @Override
+        public void symmetric(int n, float[] x, int xOff, float d, int lo, int hi, byte[] L, int lOff) {
+            for (int i = 0; i < n; i += LANES) {
+                IntVector l = FloatVector.fromArray(F, x, xOff + i).div(d)
+                        .add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF).max(lo).min(hi).sub(lo);
+                l.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(L, lOff + i);
+            }
+        }
+
+        @Override
+        public void withMin(int n, int nmax, float[] x, int xOff, float d, float m, byte[] L, int lOff) {
+            for (int i = 0; i < n; i += LANES) {
+                IntVector l = FloatVector.fromArray(F, x, xOff + i).add(m).div(d)
+                        .add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF).max(0).min(nmax);
+                l.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(L, lOff + i);
+            }
+        }
+    };
 }

@@ -64,7 +64,7 @@ public final class Q2_KCodec implements Codec {
                 }
                 encodeScalesImpl(scales, mins, sw, 0, ls, lm, dst, out);
             }
-            requantizeAndPack(x, xb, L, 0, dst, out);
+            requantizeAndPack(x, xb, L, 0, dst, out, Refit.SCALAR);
         }
     }
 
@@ -134,12 +134,12 @@ public final class Q2_KCodec implements Codec {
     }
 
     /** Both quantizers' tail: the levels {@code L[lOff..lOff+256)} refitted to the stored scales, then packed. */
-    static void requantizeAndPack(float[] x, int xb, byte[] L, int lOff, byte[] dst, int out) {
+    static void requantizeAndPack(float[] x, int xb, byte[] L, int lOff, byte[] dst, int out, Refit refit) {
         float d = Fp16.toFloat(LittleEndian.getShort(dst, out + D));
         float dmin = Fp16.toFloat(LittleEndian.getShort(dst, out + DMIN));
         for (int j = 0; j < N_SUB; j++) {
             int sc = dst[out + j] & 0xFF;
-            KQuants.requantizeWithMin(SUB, NMAX, x, xb + SUB * j, d, sc & 15, dmin, sc >> 4, L, lOff + SUB * j);
+            KQuants.requantizeWithMin(refit, SUB, NMAX, x, xb + SUB * j, d, sc & 15, dmin, sc >> 4, L, lOff + SUB * j);
         }
         KQuants.pack2(L, lOff, dst, out + QS);
     }

@@ -68,7 +68,7 @@ final class Q2_KVectorCodec implements Codec {
             } else {
                 Q2_KCodec.encodeScalesImpl(scales, mins, sw, N_SUB * b, ls, lm, dst, out);
             }
-            Q2_KCodec.requantizeAndPack(x, xOff + QK * b, L, QK * b, dst, out);
+            Q2_KCodec.requantizeAndPack(x, xOff + QK * b, L, QK * b, dst, out, KQuantsVector.REFIT);
         }
     }
 

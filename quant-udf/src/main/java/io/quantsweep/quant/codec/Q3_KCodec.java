@@ -59,7 +59,7 @@ public final class Q3_KCodec implements Codec {
                 }
                 encodeScalesImpl(scales, sw, 0, scaleQuants, dst, out);
             }
-            requantizeAndPack(x, xb, quants, 0, dst, out);
+            requantizeAndPack(x, xb, quants, 0, dst, out, Refit.SCALAR);
         }
     }
 
@@ -132,17 +132,14 @@ public final class Q3_KCodec implements Codec {
      * scale (a sub-block whose decoded scale is 0 keeps the search's quants, as ggml does), then the high
      * bits and the 2-bit plane.
      */
-    static void requantizeAndPack(float[] x, int xb, byte[] quants, int qOff, byte[] dst, int out) {
+    static void requantizeAndPack(float[] x, int xb, byte[] quants, int qOff, byte[] dst, int out, Refit refit) {
         float d = Fp16.toFloat(LittleEndian.getShort(dst, out + D));
         for (int j = 0; j < N_SUB; j++) {
             float dj = d * (scale6(dst, out, j) - 32);
             if (dj == 0f) {
                 continue;
             }
-            for (int i = 0; i < SUB; i++) {
-                int l = KQuants.nearestInt(x[xb + SUB * j + i] / dj);
-                quants[qOff + SUB * j + i] = (byte) (KQuants.clamp(l, -4, 3) + 4);
-            }
+            refit.symmetric(SUB, x, xb + SUB * j, dj, -4, 3, quants, qOff + SUB * j);
         }
         for (int l = 0; l < 32; l++) {
             int hmask = 0;

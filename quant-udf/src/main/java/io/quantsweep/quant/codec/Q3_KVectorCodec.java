@@ -70,7 +70,7 @@ final class Q3_KVectorCodec implements Codec {
             } else {
                 Q3_KCodec.encodeScalesImpl(scales, sw, N_SUB * b, scaleQuants, dst, out);
             }
-            Q3_KCodec.requantizeAndPack(x, xOff + QK * b, quants, QK * b, dst, out);
+            Q3_KCodec.requantizeAndPack(x, xOff + QK * b, quants, QK * b, dst, out, KQuantsVector.REFIT);
         }
     }
 

@@ -42,7 +42,7 @@ public final class Q6_KCodec implements Codec {
                 scales[j] = KQuants.makeQxQuants(SUB, 32, x, xb + SUB * j, quants, SUB * j, importance,
                         b * QK + SUB * j);
             }
-            encodeAndPack(x, xb, scales, 0, quants, 0, dst, dstOff + b * BLOCK_BYTES);
+            encodeAndPack(x, xb, scales, 0, quants, 0, dst, dstOff + b * BLOCK_BYTES, Refit.SCALAR);
         }
     }
 
@@ -53,7 +53,7 @@ public final class Q6_KCodec implements Codec {
      * all zero bytes.
      */
     static void encodeAndPack(float[] x, int xb, float[] scales, int off, byte[] quants, int qOff, byte[] dst,
-                              int out) {
+                              int out, Refit refit) {
         float maxScale = 0f;
         float maxAbsScale = 0f;
         for (int j = 0; j < N_SUB; j++) {
@@ -78,10 +78,7 @@ public final class Q6_KCodec implements Codec {
             if (dj == 0f) {
                 continue;
             }
-            for (int i = 0; i < SUB; i++) {
-                int l = KQuants.nearestInt(x[xb + SUB * j + i] / dj);
-                quants[qOff + SUB * j + i] = (byte) (KQuants.clamp(l, -32, 31) + 32);
-            }
+            refit.symmetric(SUB, x, xb + SUB * j, dj, -32, 31, quants, qOff + SUB * j);
         }
         for (int h = 0; h < 2; h++) {
             for (int l = 0; l < 32; l++) {

@@ -48,7 +48,7 @@ final class Q6_KVectorCodec implements Codec {
         }
         for (int b = 0; b < n / QK; b++) {
             Q6_KCodec.encodeAndPack(x, xOff + QK * b, scales, N_SUB * b, quants, QK * b, dst,
-                    dstOff + b * type().blockBytes());
+                    dstOff + b * type().blockBytes(), KQuantsVector.REFIT);
         }
     }
 

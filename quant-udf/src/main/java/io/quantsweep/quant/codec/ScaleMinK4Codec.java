@@ -104,7 +104,7 @@ abstract sealed class ScaleMinK4Codec implements Codec permits Q4_KCodec, Q5_KCo
                 }
                 encodeScalesImpl(scales, mins, sw, 0, ls, lm, dst, out);
             }
-            requantizeAndPack(x, xb, L, 0, dst, out);
+            requantizeAndPack(x, xb, L, 0, dst, out, Refit.SCALAR);
         }
     }
 
@@ -173,12 +173,12 @@ abstract sealed class ScaleMinK4Codec implements Codec permits Q4_KCodec, Q5_KCo
      * The common tail of both quantizers: the search's levels {@code L[lOff..lOff+256)} refitted to the
      * stored fp16 scales and mins, then stored.
      */
-    void requantizeAndPack(float[] x, int xb, byte[] L, int lOff, byte[] dst, int out) {
+    void requantizeAndPack(float[] x, int xb, byte[] L, int lOff, byte[] dst, int out, Refit refit) {
         float d = Fp16.toFloat(LittleEndian.getShort(dst, out + D));
         float dmin = Fp16.toFloat(LittleEndian.getShort(dst, out + DMIN));
         for (int j = 0; j < N_SUB; j++) {
-            KQuants.requantizeWithMin(SUB, params.nmax(), x, xb + SUB * j, d, KQuants.scaleK4(dst, out + SCALES, j),
-                    dmin, KQuants.minK4(dst, out + SCALES, j), L, lOff + SUB * j);
+            KQuants.requantizeWithMin(refit, SUB, params.nmax(), x, xb + SUB * j, d,
+                    KQuants.scaleK4(dst, out + SCALES, j), dmin, KQuants.minK4(dst, out + SCALES, j), L, lOff + SUB * j);
         }
         packLevels(L, lOff, dst, out);
     }

@@ -72,7 +72,7 @@ final class ScaleMinK4VectorCodec implements Codec {
             } else {
                 scalar.encodeScalesImpl(scales, mins, sw, N_SUB * b, ls, lm, dst, out);
             }
-            scalar.requantizeAndPack(x, xOff + QK * b, L, QK * b, dst, out);
+            scalar.requantizeAndPack(x, xOff + QK * b, L, QK * b, dst, out, KQuantsVector.REFIT);
         }
     }
 

@@ -1,0 +1,31 @@
+package io.quantsweep.quant.codec;
+
+/**
+ * The last loop of every K-quant: a sub-block's levels refitted to its decoded scale. {@link #SCALAR} is the
+ * loop as ggml writes it; the Vector API codecs pass {@link KQuantsVector#REFIT}, which computes the same
+ * element-wise expression in lanes.
+ */
+interface Refit {
+    /** {@code L[lOff+i] = clamp(nint(x[xOff+i] / d), lo, hi) − lo} for {@code i < n} (Q3_K, Q6_K). */
+    void symmetric(int n, float[] x, int xOff, float d, int lo, int hi, byte[] L, int lOff);
+
+    /** {@code L[lOff+i] = clamp(nint((x[xOff+i] + m) / d), 0, nmax)} for {@code i < n} (Q2_K, Q4_K, Q5_K). */
+    void withMin(int n, int nmax, float[] x, int xOff, float d, float m, byte[] L, int lOff);
+
+    /** The scalar loops. */
+    Refit SCALAR = new Refit() {
+        @Override
+        public void symmetric(int n, float[] x, int xOff, float d, int lo, int hi, byte[] L, int lOff) {
+            for (int i = 0; i < n; i++) {
+                L[lOff + i] = (byte) (KQuants.clamp(KQuants.nearestInt(x[xOff + i] / d), lo, hi) - lo);
+            }
+        }
+
+        @Override
+        public void withMin(int n, int nmax, float[] x, int xOff, float d, float m, byte[] L, int lOff) {
+            for (int i = 0; i < n; i++) {
+                L[lOff + i] = (byte) KQuants.clamp(KQuants.nearestInt((x[xOff + i] + m) / d), 0, nmax);
+            }
+        }
+    };
+}
