@@ -87,6 +87,13 @@ final class KQuantsVector {
             }
         }
 
+        /** Lane {@code k} gets the values {@code x[xs..xs+n)}; a search that derives its own weights needs no more. */
+        void setValues(int k, float[] x, int xs) {
+            for (int i = 0; i < n; i++) {
+                this.x[i * LANES + k] = x[xs + i];
+            }
+        }
+
         /** Lane {@code k} gets the values {@code x[xs..xs+n)} and the weights {@code x²}. */
         void setSquareWeights(int k, float[] x, int xs) {
             for (int i = 0; i < n; i++) {

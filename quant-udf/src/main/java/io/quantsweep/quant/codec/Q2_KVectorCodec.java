@@ -1,79 +1,45 @@
 package io.quantsweep.quant.codec;
 
-import io.quantsweep.quant.Codec;
-import io.quantsweep.quant.GgmlType;
-
 /**
- * Q2_K ({@link Q2_KCodec}) with the sub-block searches of a row run in Vector API lanes
- * ({@link KQuantsVector#makeQkx2Quants}): sub-block {@code s} of the row is lane {@code s % LANES} of group
- * {@code s / LANES}. The weights, the scale encoding and the refit are the scalar codec's own methods.
+ * Q2_K ({@link Q2_KCodec}) with the sub-block searches in Vector API lanes
+ * ({@link KQuantsVector#makeQkx2Quants}); weights, scale encoding and refit are the scalar codec's.
  */
-final class Q2_KVectorCodec implements Codec {
-    private static final int QK = Q2_KCodec.QK;
-    private static final int SUB = Q2_KCodec.SUB;
-    private static final int N_SUB = Q2_KCodec.N_SUB;
-    private static final int LANES = KQuantsVector.LANES;
-
-    private final Q2_KCodec scalar;
-
+final class Q2_KVectorCodec extends SubBlockVectorCodec {
     Q2_KVectorCodec(Q2_KCodec scalar) {
-        this.scalar = scalar;
+        super(scalar, Q2_KCodec.SUB);
     }
 
     @Override
-    public GgmlType type() {
-        return GgmlType.Q2_K;
-    }
-
-    @Override
-    public void quantizeRow(float[] x, int xOff, int n, float[] importance, byte[] dst, int dstOff) {
-        int nSub = n / SUB;
-        KQuantsVector.Lanes g = new KQuantsVector.Lanes(SUB);
-        float[] weights = new float[SUB];
-        float[] scales = new float[nSub + LANES];
-        float[] mins = new float[nSub + LANES];
-        float[] sw = new float[nSub];
-        byte[] L = new byte[n];
-        float sigma2 = 0;
-        for (int s0 = 0; s0 < nSub; s0 += LANES) {
-            int lanes = Math.min(LANES, nSub - s0);
-            for (int k = 0; k < lanes; k++) {
-                int s = s0 + k;
-                int xs = xOff + SUB * s;
-                if (importance == null) {
-                    Q2_KCodec.refWeights(x, xs, weights);
-                } else {
-                    if (s % N_SUB == 0) {
-                        sigma2 = Q2_KCodec.importanceSigma2(x, xs);
-                    }
-                    sw[s] = KQuants.importanceWeights(importance, SUB * s, x, xs, SUB, sigma2, weights);
-                }
-                g.set(k, x, xs, weights, 0);
+    void fillLane(KQuantsVector.Lanes g, int k, float[] x, int xOff, int s, float[] importance, Scratch r) {
+        int xs = xOff + sub * s;
+        if (importance == null) {
+            Q2_KCodec.refWeights(x, xs, r.weights);
+        } else {
+            if (s % subPerBlock == 0) {
+                r.sigma2 = Q2_KCodec.importanceSigma2(x, xs);
             }
-            if (importance == null) {
-                KQuantsVector.makeQkx2Quants(SUB, Q2_KCodec.NMAX, g, -0.5f, 0.1f, 15, true, scales, mins, s0);
-            } else {
-                KQuantsVector.makeQkx2Quants(SUB, Q2_KCodec.NMAX, g, -0.9f, 0.05f, 36, false, scales, mins, s0);
-            }
-            for (int k = 0; k < lanes; k++) {
-                g.levelsTo(k, L, SUB * (s0 + k));
-            }
+            r.sw[s] = KQuants.importanceWeights(importance, sub * s, x, xs, sub, r.sigma2, r.weights);
         }
-        byte[] ls = new byte[N_SUB];
-        byte[] lm = new byte[N_SUB];
-        for (int b = 0; b < n / QK; b++) {
-            int out = dstOff + b * type().blockBytes();
-            if (importance == null) {
-                Q2_KCodec.encodeScalesRef(scales, mins, N_SUB * b, dst, out);
-            } else {
-                Q2_KCodec.encodeScalesImpl(scales, mins, sw, N_SUB * b, ls, lm, dst, out);
-            }
-            Q2_KCodec.requantizeAndPack(x, xOff + QK * b, L, QK * b, dst, out, KQuantsVector.REFIT);
+        g.set(k, x, xs, r.weights, 0);
+    }
+
+    @Override
+    void search(KQuantsVector.Lanes[] groups, int count, float[] importance, Scratch r, int s0) {
+        if (importance == null) {
+            KQuantsVector.makeQkx2Quants(sub, Q2_KCodec.NMAX, groups[0], -0.5f, 0.1f, 15, true, r.scales, r.mins, s0);
+        } else {
+            KQuantsVector.makeQkx2Quants(sub, Q2_KCodec.NMAX, groups[0], -0.9f, 0.05f, 36, false, r.scales, r.mins,
+                    s0);
         }
     }
 
     @Override
-    public void dequantizeRow(byte[] src, int srcOff, int n, float[] y, int yOff) {
-        scalar.dequantizeRow(src, srcOff, n, y, yOff);
+    void finishBlock(float[] x, int xb, int b, float[] importance, Scratch r, byte[] dst, int out) {
+        if (importance == null) {
+            Q2_KCodec.encodeScalesRef(r.scales, r.mins, subPerBlock * b, dst, out);
+        } else {
+            Q2_KCodec.encodeScalesImpl(r.scales, r.mins, r.sw, subPerBlock * b, r.ls, r.lm, dst, out);
+        }
+        Q2_KCodec.requantizeAndPack(x, xb, r.levels, QK * b, dst, out, KQuantsVector.REFIT);
     }
 }

@@ -1,0 +1,115 @@
+package io.quantsweep.quant.codec;
+
+import io.quantsweep.quant.Codec;
+import io.quantsweep.quant.GgmlType;
+
+/**
+ * The frame of the Vector API K-quant codecs: a row's sub-block searches run in lanes, sub-block {@code s}
+ * in lane {@code s % LANES} of group {@code s / LANES}, a batch of groups at a time; then each super-block
+ * is finished by the scalar codec's own scale-encoding and refit methods. The subclasses say how a lane is
+ * filled, which search runs, and how a super-block is finished. Scratch is allocated once per
+ * {@link #quantizeRows} call.
+ */
+abstract class SubBlockVectorCodec implements Codec {
+    static final int QK = 256;
+    static final int LANES = KQuantsVector.LANES;
+
+    private final Codec scalar;
+    /** Values per sub-block. */
+    final int sub;
+    final int subPerBlock;
+
+    SubBlockVectorCodec(Codec scalar, int sub) {
+        this.scalar = scalar;
+        this.sub = sub;
+        this.subPerBlock = QK / sub;
+    }
+
+    /** A row's scratch: lane groups and the per-sub-block results of their searches. */
+    static final class Scratch {
+        final KQuantsVector.Lanes[] groups;
+        final float[] weights;
+        final float[] scales;
+        final float[] mins;
+        /** The sum of each sub-block's weights (importance paths). */
+        final float[] sw;
+        /** The levels of the searches, row order. */
+        final byte[] levels;
+        final byte[] ls;
+        final byte[] lm;
+        /** σ² of the super-block being filled (importance paths). */
+        float sigma2;
+
+        Scratch(int n, int sub, int groupCount) {
+            groups = new KQuantsVector.Lanes[groupCount];
+            for (int j = 0; j < groupCount; j++) {
+                groups[j] = new KQuantsVector.Lanes(sub);
+            }
+            int nSub = n / sub;
+            weights = new float[sub];
+            scales = new float[nSub + groupCount * LANES];
+            mins = new float[nSub + groupCount * LANES];
+            sw = new float[nSub];
+            levels = new byte[n];
+            ls = new byte[QK / sub];
+            lm = new byte[QK / sub];
+        }
+    }
+
+    /** Lane groups searched together; more than one where a search is bound by latency rather than throughput. */
+    int groupsPerBatch(boolean importance) {
+        return 1;
+    }
+
+    /** Fills lane {@code k} of {@code g} with sub-block {@code s} of the row at {@code x[xOff..)}. */
+    abstract void fillLane(KQuantsVector.Lanes g, int k, float[] x, int xOff, int s, float[] importance, Scratch r);
+
+    /** Searches {@code count} filled groups; scales (and mins) of sub-block {@code s0 + i} go to index {@code s0 + i}. */
+    abstract void search(KQuantsVector.Lanes[] groups, int count, float[] importance, Scratch r, int s0);
+
+    /** Encodes super-block {@code b} (values at {@code x[xb..)}) from the search results into {@code dst[out..)}. */
+    abstract void finishBlock(float[] x, int xb, int b, float[] importance, Scratch r, byte[] dst, int out);
+
+    @Override
+    public GgmlType type() {
+        return scalar.type();
+    }
+
+    @Override
+    public void quantizeRow(float[] x, int xOff, int n, float[] importance, byte[] dst, int dstOff) {
+        quantizeRows(x, xOff, 1, n, importance, dst, dstOff);
+    }
+
+    @Override
+    public void quantizeRows(float[] x, int xOff, int rows, int cols, float[] importance, byte[] dst, int dstOff) {
+        Scratch r = new Scratch(cols, sub, groupsPerBatch(importance != null));
+        int rowBytes = Math.toIntExact(type().bytesFor(cols));
+        for (int row = 0; row < rows; row++) {
+            quantizeRow(x, xOff + row * cols, cols, importance, dst, dstOff + row * rowBytes, r);
+        }
+    }
+
+    private void quantizeRow(float[] x, int xOff, int n, float[] importance, byte[] dst, int dstOff, Scratch r) {
+        int nSub = n / sub;
+        int batch = r.groups.length * LANES;
+        for (int s0 = 0; s0 < nSub; s0 += batch) {
+            int end = Math.min(nSub, s0 + batch);
+            for (int s = s0; s < end; s++) {
+                fillLane(r.groups[(s - s0) / LANES], (s - s0) % LANES, x, xOff, s, importance, r);
+            }
+            search(r.groups, (end - s0 + LANES - 1) / LANES, importance, r, s0);
+            for (int s = s0; s < end; s++) {
+                r.groups[(s - s0) / LANES].levelsTo((s - s0) % LANES, r.levels, sub * s);
+            }
+        }
+        int blockBytes = type().blockBytes();
+        for (int b = 0; b < n / QK; b++) {
+            finishBlock(x, xOff + QK * b, b, importance, r, dst, dstOff + b * blockBytes);
+        }
+    }
+
+    @Override
+    public void dequantizeRow(byte[] src, int srcOff, int n, float[] y, int yOff) {
+        scalar.dequantizeRow(src, srcOff, n, y, yOff);
+    }
+}
