@@ -23,6 +23,7 @@ final class VectorCodecs {
     /** The Vector API codec of {@code scalar}'s type, or {@code null} when that type has none. */
     static Codec of(Codec scalar) {
         return switch (scalar.type()) {
+            case Q8_0 -> new Q8_0VectorCodec((Q8_0Codec) scalar);
             case Q2_K -> new Q2_KVectorCodec((Q2_KCodec) scalar);
             case Q3_K -> new Q3_KVectorCodec((Q3_KCodec) scalar);
             case Q4_K, Q5_K -> new ScaleMinK4VectorCodec((ScaleMinK4Codec) scalar);
