@@ -4,6 +4,7 @@ import io.quantsweep.quant.Codec;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Picks the codec implementations this JVM can run, fastest first: Vector API (where a type has one),
@@ -16,30 +17,38 @@ public final class CodecImplementations {
     public static final String SCALAR_PROPERTY = "quantsweep.codec.scalar";
 
     private static final System.Logger LOG = System.getLogger(CodecImplementations.class.getName());
-    private static final boolean VECTOR = vectorUsable();
+    private static final String VECTOR_SKIPPED = vectorSkipReason(Boolean.getBoolean(SCALAR_PROPERTY),
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+
+    static {
+        if (VECTOR_SKIPPED != null) {
+            LOG.log(Level.INFO, "Vector API codecs skipped, using the scalar codecs: " + VECTOR_SKIPPED);
+        }
+    }
 
     private CodecImplementations() {
     }
 
-    private static boolean vectorUsable() {
-        String reason;
-        if (Boolean.getBoolean(SCALAR_PROPERTY)) {
-            reason = "-D" + SCALAR_PROPERTY + "=true";
-        } else if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            reason = "module jdk.incubator.vector is not loaded (run the JVM with --add-modules jdk.incubator.vector)";
-        } else {
-            reason = VectorCodecs.unavailableReason();
+    /** Why the Vector API codecs cannot run, or {@code null}; {@link VectorCodecs} is loaded only if the module is. */
+    static String vectorSkipReason(boolean scalarForced, boolean vectorModuleLoaded) {
+        if (scalarForced) {
+            return "-D" + SCALAR_PROPERTY + "=true";
         }
-        if (reason != null) {
-            LOG.log(Level.INFO, "Vector API codecs skipped, using the scalar codecs: " + reason);
+        if (!vectorModuleLoaded) {
+            return "module jdk.incubator.vector is not loaded (run the JVM with --add-modules jdk.incubator.vector)";
         }
-        return reason == null;
+        return VectorCodecs.unavailableReason();
+    }
+
+    /** Why this JVM runs no Vector API codec, if it runs none. */
+    public static Optional<String> vectorSkipped() {
+        return Optional.ofNullable(VECTOR_SKIPPED);
     }
 
     /** Every implementation of {@code scalar}'s type that runs here, the preferred one first, {@code scalar} last. */
     public static List<Codec> of(Codec scalar) {
         List<Codec> all = new ArrayList<>(2);
-        if (VECTOR) {
+        if (VECTOR_SKIPPED == null) {
             Codec vector = VectorCodecs.of(scalar);
             if (vector != null) {
                 all.add(vector);

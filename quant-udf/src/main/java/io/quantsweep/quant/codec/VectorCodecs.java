@@ -8,8 +8,12 @@ import jdk.incubator.vector.FloatVector;
  * seen {@code jdk.incubator.vector} in the boot layer: loading it elsewhere fails without that module.
  */
 final class VectorCodecs {
-    /** Narrower vectors are not worth the lane bookkeeping, and this is the narrowest width measured. */
+    /**
+     * The vector widths the codecs were measured at (8 and 16 float lanes); their refit and Q8_0 loops also
+     * need the sub-block and block sizes (16, 32) to be multiples of the lane count.
+     */
     private static final int MIN_BITS = 256;
+    private static final int MAX_BITS = 512;
 
     private VectorCodecs() {
     }
@@ -17,7 +21,8 @@ final class VectorCodecs {
     /** Why the Vector API codecs cannot run here, or {@code null} when they can. */
     static String unavailableReason() {
         int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        return bits < MIN_BITS ? "the preferred vector size is " + bits + " bits, below " + MIN_BITS : null;
+        return bits < MIN_BITS || bits > MAX_BITS
+                ? "the preferred vector size is " + bits + " bits, not " + MIN_BITS + " to " + MAX_BITS : null;
     }
 
     /** The Vector API codec of {@code scalar}'s type, or {@code null} when that type has none. */
