@@ -1,6 +1,6 @@
 package io.quantsweep.quant.codec;
 
-import jdk.incubator.vector.ByteVector;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -351,23 +351,31 @@ final class KQuantsVector {
      *
      * <p>A step of the coordinate descent waits on the step before it (a division among its dozen
      * operations), so the groups take their steps in turn and their chains overlap. A lane that stops
-     * changing would not change in a further pass either, so passes run while any lane changes, at most five.
+     * changing would not change in a further pass either, so a group takes passes while any of its lanes
+     * changes, at most five.
      */
     static void makeQ3Quants(int n, int nmax, Lanes[] groups, int count, float[] scale, int off) {
         for (int j = 0; j < count; j++) {
             maxAbs(n, groups[j]);
             q3Start(n, nmax, groups[j]);
         }
+        boolean[] moving = new boolean[count];
+        Arrays.fill(moving, true);
         for (int pass = 0; pass < 5; pass++) {
-            boolean changed = false;
+            boolean[] moved = new boolean[count];
+            boolean any = false;
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < count; j++) {
-                    changed |= q3Step(nmax, groups[j], i);
+                    if (moving[j] && q3Step(nmax, groups[j], i)) {
+                        moved[j] = true;
+                        any = true;
+                    }
                 }
             }
-            if (!changed) {
+            if (!any) {
                 break;
             }
+            moving = moved;
         }
         for (int j = 0; j < count; j++) {
             q3Finish(n, nmax, groups[j], scale, off + j * LANES);
