@@ -49,6 +49,8 @@ final class KQuantsVector {
         final int n;
         final float[] x;
         final float[] w;
+        /** {@code w·x}, where a search uses it on every step (makeQ3Quants). */
+        final float[] wx;
         final int[] levels;
         /** Trial levels (makeQkx2Quants) or current signed levels (makeQ3Quants), as floats. */
         final float[] trial;
@@ -75,6 +77,7 @@ final class KQuantsVector {
             this.n = n;
             x = new float[n * LANES];
             w = new float[n * LANES];
+            wx = new float[n * LANES];
             levels = new int[n * LANES];
             trial = new float[n * LANES];
         }
@@ -397,7 +400,7 @@ final class KQuantsVector {
         }
     }
 
-    /** The levels at {@code −nmax/max} (into {@code g.trial}) and their sums. */
+    /** The levels at {@code −nmax/max} (into {@code g.trial}), their sums, and the weights {@code x²}, {@code x³}. */
     private static void q3Start(int n, int nmax, Lanes g) {
         FloatVector iscale = FloatVector.broadcast(F, (float) -nmax).div(FloatVector.fromArray(F, g.max, 0));
         FloatVector sumLX = FloatVector.zero(F);
@@ -408,7 +411,10 @@ final class KQuantsVector {
                     .max(-nmax).min(nmax - 1).convert(VectorOperators.I2F, 0);
             l.intoArray(g.trial, i * LANES);
             FloatVector wi = xi.mul(xi);
-            sumLX = sumLX.add(wi.mul(xi).mul(l));
+            FloatVector wx = wi.mul(xi);
+            wi.intoArray(g.w, i * LANES);
+            wx.intoArray(g.wx, i * LANES);
+            sumLX = sumLX.add(wx.mul(l));
             sumL2 = sumL2.add(wi.mul(l).mul(l));
         }
         sumLX.intoArray(g.sumLX, 0);
@@ -424,8 +430,8 @@ final class KQuantsVector {
         FloatVector sumL2 = FloatVector.fromArray(F, g.sumL2, 0);
         FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
         FloatVector li = FloatVector.fromArray(F, g.trial, i * LANES);
-        FloatVector wi = xi.mul(xi);
-        FloatVector wx = wi.mul(xi);
+        FloatVector wi = FloatVector.fromArray(F, g.w, i * LANES);
+        FloatVector wx = FloatVector.fromArray(F, g.wx, i * LANES);
         FloatVector slx = sumLX.sub(wx.mul(li));
         FloatVector sl2 = sumL2.sub(wi.mul(li).mul(li));
         FloatVector nl = (FloatVector) xi.mul(sl2).div(slx).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
