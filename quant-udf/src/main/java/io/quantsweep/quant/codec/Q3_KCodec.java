@@ -101,10 +101,15 @@ public final class Q3_KCodec implements Codec {
      * sub-blocks' weight sums {@code sw[off..)}; {@code scaleQuants} is scratch for 16 levels.
      */
     static void encodeScalesImpl(float[] scales, float[] sw, int off, byte[] scaleQuants, byte[] dst, int out) {
-        Arrays.fill(dst, out + SCALES, out + D, (byte) 0);
         float dBlock = KQuants.makeQxQuants(N_SUB, 32, scales, off, scaleQuants, 0, sw, off);
+        storeScalesImpl(dBlock, scaleQuants, 0, dst, out);
+    }
+
+    /** Stores what {@link #encodeScalesImpl} found: {@code d} and the 16 levels {@code scaleQuants[qOff..)}. */
+    static void storeScalesImpl(float dBlock, byte[] scaleQuants, int qOff, byte[] dst, int out) {
+        Arrays.fill(dst, out + SCALES, out + D, (byte) 0);
         for (int j = 0; j < N_SUB; j++) {
-            packScale(j, scaleQuants[j], dst, out);
+            packScale(j, scaleQuants[qOff + j], dst, out);
         }
         LittleEndian.putShort(dst, out + D, Fp16.fromFloat(dBlock));
     }

@@ -41,12 +41,31 @@ final class Q3_KVectorCodec extends SubBlockVectorCodec {
         }
     }
 
+    /** The importance path's scale search ({@link Q3_KCodec#encodeScalesImpl}) with super-blocks in lanes. */
+    @Override
+    void acrossBlocks(int nBlocks, float[] importance, Scratch r) {
+        if (importance == null) {
+            return;
+        }
+        KQuantsVector.Lanes g = r.blockLanes;
+        for (int b0 = 0; b0 < nBlocks; b0 += LANES) {
+            int lanes = Math.min(LANES, nBlocks - b0);
+            for (int k = 0; k < lanes; k++) {
+                g.set(k, r.scales, subPerBlock * (b0 + k), r.sw, subPerBlock * (b0 + k));
+            }
+            KQuantsVector.makeQxQuants(subPerBlock, 32, g, r.blockScales, b0);
+            for (int k = 0; k < lanes; k++) {
+                g.levelsTo(k, r.blockLevels, subPerBlock * (b0 + k));
+            }
+        }
+    }
+
     @Override
     void finishBlock(float[] x, int xb, int b, float[] importance, Scratch r, byte[] dst, int out) {
         if (importance == null) {
             Q3_KCodec.encodeScalesRef(r.scales, subPerBlock * b, dst, out);
         } else {
-            Q3_KCodec.encodeScalesImpl(r.scales, r.sw, subPerBlock * b, r.ls, dst, out);
+            Q3_KCodec.storeScalesImpl(r.blockScales[b], r.blockLevels, subPerBlock * b, dst, out);
         }
         Q3_KCodec.requantizeAndPack(x, xb, r.levels, QK * b, dst, out, KQuantsVector.REFIT);
     }

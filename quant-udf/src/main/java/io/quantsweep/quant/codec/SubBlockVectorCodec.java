@@ -37,6 +37,10 @@ abstract class SubBlockVectorCodec implements Codec {
         final byte[] levels;
         final byte[] ls;
         final byte[] lm;
+        /** Lanes over super-blocks, for searches over a super-block's sub-block scales. */
+        final KQuantsVector.Lanes blockLanes;
+        final float[] blockScales;
+        final byte[] blockLevels;
         /** σ² of the super-block being filled (importance paths). */
         float sigma2;
 
@@ -53,6 +57,9 @@ abstract class SubBlockVectorCodec implements Codec {
             levels = new byte[n];
             ls = new byte[QK / sub];
             lm = new byte[QK / sub];
+            blockLanes = new KQuantsVector.Lanes(QK / sub);
+            blockScales = new float[n / QK + LANES];
+            blockLevels = new byte[n / sub];
         }
     }
 
@@ -66,6 +73,10 @@ abstract class SubBlockVectorCodec implements Codec {
 
     /** Searches {@code count} filled groups; scales (and mins) of sub-block {@code s0 + i} go to index {@code s0 + i}. */
     abstract void search(KQuantsVector.Lanes[] groups, int count, float[] importance, Scratch r, int s0);
+
+    /** Work on all the row's super-blocks at once, between the searches and {@link #finishBlock}; none by default. */
+    void acrossBlocks(int nBlocks, float[] importance, Scratch r) {
+    }
 
     /** Encodes super-block {@code b} (values at {@code x[xb..)}) from the search results into {@code dst[out..)}. */
     abstract void finishBlock(float[] x, int xb, int b, float[] importance, Scratch r, byte[] dst, int out);
@@ -102,6 +113,7 @@ abstract class SubBlockVectorCodec implements Codec {
                 r.groups[(s - s0) / LANES].levelsTo((s - s0) % LANES, r.levels, sub * s);
             }
         }
+        acrossBlocks(n / QK, importance, r);
         int blockBytes = type().blockBytes();
         for (int b = 0; b < n / QK; b++) {
             finishBlock(x, xOff + QK * b, b, importance, r, dst, dstOff + b * blockBytes);
