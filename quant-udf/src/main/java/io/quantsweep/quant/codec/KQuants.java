@@ -404,6 +404,7 @@ final class KQuants {
                                   int m, byte[] L, int lOff) {
         float dl = d * sc;
         if (dl == 0) {
+            refit.keep(n, L, lOff);
             return;
         }
         refit.withMin(n, nmax, x, xOff, dl, dmin * m, L, lOff);

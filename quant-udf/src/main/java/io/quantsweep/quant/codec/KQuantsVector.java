@@ -51,7 +51,12 @@ final class KQuantsVector {
         final float[] w;
         /** {@code w·x}, where a search uses it on every step (makeQ3Quants). */
         final float[] wx;
-        final int[] levels;
+        /**
+         * Where the levels a search leaves go: value i of lane k at {@code levels[levelsOff + i·LANES + k]};
+         * by default this group's own array, or a span of a row's array (see {@link LaneRefit}).
+         */
+        int[] levels;
+        int levelsOff;
         /** Trial levels (makeQkx2Quants) or current signed levels (makeQ3Quants), as floats. */
         final float[] trial;
         final float[] min = new float[LANES];
@@ -108,7 +113,7 @@ final class KQuantsVector {
         /** Lane {@code k}'s levels into {@code L[lOff..lOff+n)}. */
         void levelsTo(int k, byte[] L, int lOff) {
             for (int i = 0; i < n; i++) {
-                L[lOff + i] = (byte) levels[i * LANES + k];
+                L[lOff + i] = (byte) levels[levelsOff + i * LANES + k];
             }
         }
 
@@ -117,7 +122,7 @@ final class KQuantsVector {
             for (int k = 0; k < LANES; k++) {
                 if (amax[k] < KQuants.GROUP_MAX_EPS) {
                     for (int i = 0; i < n; i++) {
-                        levels[i * LANES + k] = 0;
+                        levels[levelsOff + i * LANES + k] = 0;
                     }
                 }
             }
@@ -259,7 +264,7 @@ final class KQuantsVector {
         for (int i = 0; i < n; i++) {
             FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
             iscale.mul(xi.sub(levelMin)).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
-                    .max(0).min(nmax).intoArray(g.levels, i * LANES);
+                    .max(0).min(nmax).intoArray(g.levels, g.levelsOff + i * LANES);
         }
     }
 
@@ -298,7 +303,7 @@ final class KQuantsVector {
         for (int i = 0; i < n; i++) {
             FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
             iscale.mul(xi).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
-                    .max(-nmax).min(nmax - 1).add(nmax).intoArray(g.levels, i * LANES);
+                    .max(-nmax).min(nmax - 1).add(nmax).intoArray(g.levels, g.levelsOff + i * LANES);
         }
         if (isSmall.anyTrue()) {
             g.zeroSmallGroups();
@@ -393,7 +398,7 @@ final class KQuantsVector {
                 .intoArray(scale, off);
         for (int i = 0; i < n; i++) {
             FloatVector.fromArray(F, g.trial, i * LANES).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
-                    .add(nmax).intoArray(g.levels, i * LANES);
+                    .add(nmax).intoArray(g.levels, g.levelsOff + i * LANES);
         }
         if (isSmall.anyTrue()) {
             g.zeroSmallGroups();
@@ -451,8 +456,22 @@ final class KQuantsVector {
         return true;
     }
 
-    /** {@link Refit}'s loops in lanes of consecutive values ({@code n} a multiple of {@link #LANES}). */
-    static final Refit REFIT = new Refit() {
+    /**
+     * {@link Refit}'s loops in lanes of consecutive values ({@code n} a multiple of {@link #LANES}), for rows
+     * whose searches left their levels lane-major in {@code levels}: sub-block s (of {@code sub} values) in
+     * lane {@code s % LANES} of the span {@code s / LANES}. A sub-block whose scale decodes to zero keeps
+     * those levels ({@link #keep}); every other sub-block's levels are replaced by the refit, so the search
+     * levels are read back only where they are kept.
+     */
+    static final class LaneRefit implements Refit {
+        private final int[] levels;
+        private final int sub;
+
+        LaneRefit(int[] levels, int sub) {
+            this.levels = levels;
+            this.sub = sub;
+        }
+
         @Override
         public void symmetric(int n, float[] x, int xOff, float d, int lo, int hi, byte[] L, int lOff) {
             for (int i = 0; i < n; i += LANES) {
@@ -470,5 +489,15 @@ final class KQuantsVector {
                 l.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(L, lOff + i);
             }
         }
-    };
+
+        /** {@code L[lOff..lOff+n)} is sub-block {@code lOff / sub} of the row: its search levels. */
+        @Override
+        public void keep(int n, byte[] L, int lOff) {
+            int s = lOff / sub;
+            int base = s / LANES * sub * LANES + s % LANES;
+            for (int i = 0; i < n; i++) {
+                L[lOff + i] = (byte) levels[base + i * LANES];
+            }
+        }
+    }
 }

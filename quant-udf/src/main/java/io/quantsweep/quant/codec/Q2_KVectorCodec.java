@@ -40,6 +40,6 @@ final class Q2_KVectorCodec extends SubBlockVectorCodec {
         } else {
             Q2_KCodec.encodeScalesImpl(r.scales, r.mins, r.sw, subPerBlock * b, r.ls, r.lm, dst, out);
         }
-        Q2_KCodec.requantizeAndPack(x, xb, r.levels, QK * b, dst, out, KQuantsVector.REFIT);
+        Q2_KCodec.requantizeAndPack(x, xb, r.levels, QK * b, dst, out, r.refit);
     }
 }

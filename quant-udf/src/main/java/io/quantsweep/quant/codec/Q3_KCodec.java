@@ -142,6 +142,7 @@ public final class Q3_KCodec implements Codec {
         for (int j = 0; j < N_SUB; j++) {
             float dj = d * (scale6(dst, out, j) - 32);
             if (dj == 0f) {
+                refit.keep(SUB, quants, qOff + SUB * j);
                 continue;
             }
             refit.symmetric(SUB, x, xb + SUB * j, dj, -4, 3, quants, qOff + SUB * j);

@@ -67,6 +67,6 @@ final class Q3_KVectorCodec extends SubBlockVectorCodec {
         } else {
             Q3_KCodec.storeScalesImpl(r.blockScales[b], r.blockLevels, subPerBlock * b, dst, out);
         }
-        Q3_KCodec.requantizeAndPack(x, xb, r.levels, QK * b, dst, out, KQuantsVector.REFIT);
+        Q3_KCodec.requantizeAndPack(x, xb, r.levels, QK * b, dst, out, r.refit);
     }
 }

@@ -76,6 +76,7 @@ public final class Q6_KCodec implements Codec {
         for (int j = 0; j < N_SUB; j++) {
             float dj = d * dst[out + SCALES + j];
             if (dj == 0f) {
+                refit.keep(SUB, quants, qOff + SUB * j);
                 continue;
             }
             refit.symmetric(SUB, x, xb + SUB * j, dj, -32, 31, quants, qOff + SUB * j);

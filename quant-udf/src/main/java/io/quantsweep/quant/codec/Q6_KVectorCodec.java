@@ -25,6 +25,6 @@ final class Q6_KVectorCodec extends SubBlockVectorCodec {
 
     @Override
     void finishBlock(float[] x, int xb, int b, float[] importance, Scratch r, byte[] dst, int out) {
-        Q6_KCodec.encodeAndPack(x, xb, r.scales, subPerBlock * b, r.levels, QK * b, dst, out, KQuantsVector.REFIT);
+        Q6_KCodec.encodeAndPack(x, xb, r.scales, subPerBlock * b, r.levels, QK * b, dst, out, r.refit);
     }
 }

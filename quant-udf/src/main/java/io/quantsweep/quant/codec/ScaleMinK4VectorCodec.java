@@ -45,6 +45,6 @@ final class ScaleMinK4VectorCodec extends SubBlockVectorCodec {
         } else {
             scalar.encodeScalesImpl(r.scales, r.mins, r.sw, subPerBlock * b, r.ls, r.lm, dst, out);
         }
-        scalar.requantizeAndPack(x, xb, r.levels, QK * b, dst, out, KQuantsVector.REFIT);
+        scalar.requantizeAndPack(x, xb, r.levels, QK * b, dst, out, r.refit);
     }
 }

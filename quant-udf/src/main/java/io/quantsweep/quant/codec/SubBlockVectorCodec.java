@@ -33,8 +33,11 @@ abstract class SubBlockVectorCodec implements Codec {
         final float[] mins;
         /** The sum of each sub-block's weights (importance paths). */
         final float[] sw;
-        /** The levels of the searches, row order. */
+        /** The levels of the searches, lane-major per group of {@link #LANES} sub-blocks ({@link #refit} reads them). */
+        final int[] laneLevels;
+        /** The levels of a super-block being finished, row order. */
         final byte[] levels;
+        final KQuantsVector.LaneRefit refit;
         final byte[] ls;
         final byte[] lm;
         /** Lanes over super-blocks, for searches over a super-block's sub-block scales. */
@@ -54,7 +57,12 @@ abstract class SubBlockVectorCodec implements Codec {
             scales = new float[nSub + groupCount * LANES];
             mins = new float[nSub + groupCount * LANES];
             sw = new float[nSub];
+            laneLevels = new int[(nSub + LANES - 1) / LANES * LANES * sub];
+            for (KQuantsVector.Lanes g : groups) {
+                g.levels = laneLevels;
+            }
             levels = new byte[n];
+            refit = new KQuantsVector.LaneRefit(laneLevels, sub);
             ls = new byte[QK / sub];
             lm = new byte[QK / sub];
             blockLanes = new KQuantsVector.Lanes(QK / sub);
@@ -105,13 +113,14 @@ abstract class SubBlockVectorCodec implements Codec {
         int batch = r.groups.length * LANES;
         for (int s0 = 0; s0 < nSub; s0 += batch) {
             int end = Math.min(nSub, s0 + batch);
+            int count = (end - s0 + LANES - 1) / LANES;
+            for (int j = 0; j < count; j++) {
+                r.groups[j].levelsOff = (s0 + j * LANES) * sub;
+            }
             for (int s = s0; s < end; s++) {
                 fillLane(r.groups[(s - s0) / LANES], (s - s0) % LANES, x, xOff, s, importance, r);
             }
-            search(r.groups, (end - s0 + LANES - 1) / LANES, importance, r, s0);
-            for (int s = s0; s < end; s++) {
-                r.groups[(s - s0) / LANES].levelsTo((s - s0) % LANES, r.levels, sub * s);
-            }
+            search(r.groups, count, importance, r, s0);
         }
         acrossBlocks(n / QK, importance, r);
         int blockBytes = type().blockBytes();
