@@ -371,14 +371,16 @@ final class KQuantsVector {
         Arrays.fill(moving, true);
         for (int pass = 0; pass < 5; pass++) {
             boolean[] moved = new boolean[count];
-            boolean any = false;
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < count; j++) {
-                    if (moving[j] && q3Step(nmax, groups[j], i)) {
-                        moved[j] = true;
-                        any = true;
+                    if (moving[j]) {
+                        moved[j] |= q3Step(nmax, groups[j], i);
                     }
                 }
+            }
+            boolean any = false;
+            for (int j = 0; j < count; j++) {
+                any |= moved[j];
             }
             if (!any) {
                 break;
@@ -447,13 +449,10 @@ final class KQuantsVector {
                 .and(nl.compare(VectorOperators.NE, li))
                 .and(sl2New.compare(VectorOperators.GT, 0f))
                 .and(slxNew.mul(slxNew).mul(sumL2).compare(VectorOperators.GT, sumLX.mul(sumLX).mul(sl2New)));
-        if (!take.anyTrue()) {
-            return false;
-        }
         li.blend(nl, take).intoArray(g.trial, i * LANES);
         sumLX.blend(slxNew, take).intoArray(g.sumLX, 0);
         sumL2.blend(sl2New, take).intoArray(g.sumL2, 0);
-        return true;
+        return take.anyTrue();
     }
 
     /**
