@@ -26,7 +26,7 @@ public final class Q3_KCodec implements Codec {
     static final int SUB = 16;
     static final int N_SUB = QK / SUB;
     private static final int BLOCK_BYTES = 110;
-    private static final int QS = 32;
+    static final int QS = 32;
     private static final int SCALES = 96;
     private static final int D = 108;
 
@@ -132,12 +132,18 @@ public final class Q3_KCodec implements Codec {
         return low | (((src[sc + 8 + j % 4] & 0xFF) >> (2 * (j / 4))) & 3) << 4;
     }
 
-    /**
-     * The common tail of both quantizers: quants {@code quants[qOff..qOff+256)} refitted to the stored fp16
-     * scale (a sub-block whose decoded scale is 0 keeps the search's quants, as ggml does), then the high
-     * bits and the 2-bit plane.
-     */
+    /** The common tail of both quantizers: {@link #requantize}, then the high bits and the 2-bit plane. */
     static void requantizeAndPack(float[] x, int xb, byte[] quants, int qOff, byte[] dst, int out, Refit refit) {
+        requantize(x, xb, quants, qOff, dst, out, refit);
+        packHighBits(quants, qOff, dst, out);
+        KQuants.pack2(quants, qOff, dst, out + QS);
+    }
+
+    /**
+     * Quants {@code quants[qOff..qOff+256)} (0..7) refitted to the stored fp16 scale; a sub-block whose
+     * decoded scale is 0 keeps the search's quants, as ggml does.
+     */
+    static void requantize(float[] x, int xb, byte[] quants, int qOff, byte[] dst, int out, Refit refit) {
         float d = Fp16.toFloat(LittleEndian.getShort(dst, out + D));
         for (int j = 0; j < N_SUB; j++) {
             float dj = d * (scale6(dst, out, j) - 32);
@@ -147,6 +153,10 @@ public final class Q3_KCodec implements Codec {
             }
             refit.symmetric(SUB, x, xb + SUB * j, dj, -4, 3, quants, qOff + SUB * j);
         }
+    }
+
+    /** {@code hmask}: bit {@code e / 32} of byte {@code e % 32} is quant e's bit 2, which is then cleared. */
+    static void packHighBits(byte[] quants, int qOff, byte[] dst, int out) {
         for (int l = 0; l < 32; l++) {
             int hmask = 0;
             for (int j = 0; j < 8; j++) {
@@ -156,7 +166,6 @@ public final class Q3_KCodec implements Codec {
             }
             dst[out + l] = (byte) hmask;
         }
-        KQuants.pack2(quants, qOff, dst, out + QS);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.quantsweep.quant.codec;
 
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Q3_K ({@link Q3_KCodec}) with the sub-block searches in Vector API lanes ({@link KQuantsVector#makeQ3Quants}
  * without importance, {@link KQuantsVector#makeQxQuants} with it); weights, scale encoding and refit are the
@@ -8,6 +12,7 @@ package io.quantsweep.quant.codec;
 final class Q3_KVectorCodec extends SubBlockVectorCodec {
     /** Lane groups whose make_q3_quants descents run interleaved (see {@link KQuantsVector#makeQ3Quants}). */
     private static final int Q3_GROUPS = 4;
+    private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
 
     Q3_KVectorCodec(Q3_KCodec scalar) {
         super(scalar, Q3_KCodec.SUB);
@@ -67,6 +72,19 @@ final class Q3_KVectorCodec extends SubBlockVectorCodec {
         } else {
             Q3_KCodec.storeScalesImpl(r.blockScales[b], r.blockLevels, subPerBlock * b, dst, out);
         }
-        Q3_KCodec.requantizeAndPack(x, xb, r.levels, QK * b, dst, out, r.refit);
+        Q3_KCodec.requantize(x, xb, r.levels, QK * b, dst, out, r.refit);
+        packHighBits(r.levels, QK * b, dst, out);
+        KQuants.pack2(r.levels, QK * b, dst, out + Q3_KCodec.QS);
+    }
+
+    /** {@link Q3_KCodec#packHighBits} on the 32 bytes of each row of quants at once. */
+    private static void packHighBits(byte[] quants, int qOff, byte[] dst, int out) {
+        ByteVector hmask = ByteVector.zero(B32);
+        for (int j = 0; j < 8; j++) {
+            ByteVector q = ByteVector.fromArray(B32, quants, qOff + 32 * j);
+            hmask = hmask.or(ByteVector.zero(B32).blend((byte) (1 << j), q.compare(VectorOperators.GT, (byte) 3)));
+            q.and((byte) 3).intoArray(quants, qOff + 32 * j);
+        }
+        hmask.intoArray(dst, out);
     }
 }
