@@ -59,6 +59,8 @@ final class KQuantsVector {
         int levelsOff;
         /** Trial levels (makeQkx2Quants) or current signed levels (makeQ3Quants), as floats. */
         final float[] trial;
+        /** The σ² each lane's importance weights use (its super-block's). */
+        final float[] sigma2 = new float[LANES];
         final float[] min = new float[LANES];
         final float[] max = new float[LANES];
         final float[] amax = new float[LANES];
@@ -265,6 +267,43 @@ final class KQuantsVector {
             FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
             iscale.mul(xi.sub(levelMin)).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
                     .max(0).min(nmax).intoArray(g.levels, g.levelsOff + i * LANES);
+        }
+    }
+
+    /**
+     * {@link KQuants#importanceWeights} in lanes: the raw importance in {@code g.w} becomes
+     * {@code w·sqrt(σ² + x²)} with each lane's {@code g.sigma2}, and each lane's sum, in index order, goes
+     * to {@code sw[off + k]}.
+     */
+    static void importanceWeights(int n, Lanes g, float[] sw, int off) {
+        FloatVector sigma2 = FloatVector.fromArray(F, g.sigma2, 0);
+        FloatVector sum = FloatVector.zero(F);
+        for (int i = 0; i < n; i++) {
+            FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
+            FloatVector wi = FloatVector.fromArray(F, g.w, i * LANES).mul(sigma2.add(xi.mul(xi)).sqrt());
+            wi.intoArray(g.w, i * LANES);
+            sum = sum.add(wi);
+        }
+        sum.intoArray(sw, off);
+    }
+
+    /** {@link ScaleMinK4Codec#refWeights} in lanes: {@code g.w = sqrt(Σx²/n) + |x|}, the sum in index order. */
+    static void rmsPlusAbsWeights(int n, Lanes g) {
+        FloatVector sumX2 = FloatVector.zero(F);
+        for (int i = 0; i < n; i++) {
+            FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
+            sumX2 = sumX2.add(xi.mul(xi));
+        }
+        FloatVector avX = sumX2.div((float) n).sqrt();
+        for (int i = 0; i < n; i++) {
+            avX.add(FloatVector.fromArray(F, g.x, i * LANES).abs()).intoArray(g.w, i * LANES);
+        }
+    }
+
+    /** {@link Q2_KCodec#refWeights} in lanes: {@code g.w = |x|}. */
+    static void absWeights(int n, Lanes g) {
+        for (int i = 0; i < n; i++) {
+            FloatVector.fromArray(F, g.x, i * LANES).abs().intoArray(g.w, i * LANES);
         }
     }
 

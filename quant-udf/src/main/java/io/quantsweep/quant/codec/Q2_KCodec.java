@@ -55,7 +55,7 @@ public final class Q2_KCodec implements Codec {
                 }
                 encodeScalesRef(scales, mins, 0, dst, out);
             } else {
-                float sigma2 = importanceSigma2(x, xb);
+                float sigma2 = importanceSigma2(KQuants.sumOfSquares(x, xb, QK));
                 for (int j = 0; j < N_SUB; j++) {
                     int xs = xb + SUB * j;
                     sw[j] = KQuants.importanceWeights(importance, b * QK + SUB * j, x, xs, SUB, sigma2, weights);
@@ -75,9 +75,9 @@ public final class Q2_KCodec implements Codec {
         }
     }
 
-    /** The importance quantizer's σ² of the super-block at {@code x[xb..xb+256)}: {@code Σx²/256}. */
-    static float importanceSigma2(float[] x, int xb) {
-        return KQuants.sumOfSquares(x, xb, QK) / QK;
+    /** The importance quantizer's σ² of a super-block from the sum of its 256 squares: {@code Σx²/256}. */
+    static float importanceSigma2(float sumX2) {
+        return sumX2 / QK;
     }
 
     /**

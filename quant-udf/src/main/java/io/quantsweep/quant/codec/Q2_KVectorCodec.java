@@ -11,23 +11,21 @@ final class Q2_KVectorCodec extends SubBlockVectorCodec {
 
     @Override
     void fillLane(KQuantsVector.Lanes g, int k, float[] x, int xOff, int s, float[] importance, Scratch r) {
-        int xs = xOff + sub * s;
         if (importance == null) {
-            Q2_KCodec.refWeights(x, xs, r.weights);
+            g.setValues(k, x, xOff + sub * s);
         } else {
-            if (s % subPerBlock == 0) {
-                r.sigma2 = Q2_KCodec.importanceSigma2(x, xs);
-            }
-            r.sw[s] = KQuants.importanceWeights(importance, sub * s, x, xs, sub, r.sigma2, r.weights);
+            g.set(k, x, xOff + sub * s, importance, sub * s);
+            g.sigma2[k] = Q2_KCodec.importanceSigma2(r.blockSumX2[s / subPerBlock]);
         }
-        g.set(k, x, xs, r.weights, 0);
     }
 
     @Override
     void search(KQuantsVector.Lanes[] groups, int count, float[] importance, Scratch r, int s0) {
         if (importance == null) {
+            KQuantsVector.absWeights(sub, groups[0]);
             KQuantsVector.makeQkx2Quants(sub, Q2_KCodec.NMAX, groups[0], -0.5f, 0.1f, 15, true, r.scales, r.mins, s0);
         } else {
+            KQuantsVector.importanceWeights(sub, groups[0], r.sw, s0);
             KQuantsVector.makeQkx2Quants(sub, Q2_KCodec.NMAX, groups[0], -0.9f, 0.05f, 36, false, r.scales, r.mins,
                     s0);
         }

@@ -25,16 +25,12 @@ final class Q3_KVectorCodec extends SubBlockVectorCodec {
 
     @Override
     void fillLane(KQuantsVector.Lanes g, int k, float[] x, int xOff, int s, float[] importance, Scratch r) {
-        int xs = xOff + sub * s;
         if (importance == null) {
-            g.setValues(k, x, xs);
-            return;
+            g.setValues(k, x, xOff + sub * s);
+        } else {
+            g.set(k, x, xOff + sub * s, importance, sub * s);
+            g.sigma2[k] = Q3_KCodec.importanceSigma2(r.blockSumX2[s / subPerBlock]);
         }
-        if (s % subPerBlock == 0) {
-            r.sigma2 = Q3_KCodec.importanceSigma2(x, xs);
-        }
-        r.sw[s] = KQuants.importanceWeights(importance, sub * s, x, xs, sub, r.sigma2, r.weights);
-        g.set(k, x, xs, r.weights, 0);
     }
 
     @Override
@@ -42,6 +38,7 @@ final class Q3_KVectorCodec extends SubBlockVectorCodec {
         if (importance == null) {
             KQuantsVector.makeQ3Quants(sub, 4, groups, count, r.scales, s0);
         } else {
+            KQuantsVector.importanceWeights(sub, groups[0], r.sw, s0);
             KQuantsVector.makeQxQuants(sub, 4, groups[0], r.scales, s0);
         }
     }

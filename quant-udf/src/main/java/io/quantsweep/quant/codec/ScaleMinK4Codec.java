@@ -95,7 +95,7 @@ abstract sealed class ScaleMinK4Codec implements Codec permits Q4_KCodec, Q5_KCo
                 }
                 encodeScalesRef(scales, mins, 0, ls, lm, dst, out);
             } else {
-                float sigma2 = importanceSigma2(x, xb);
+                float sigma2 = importanceSigma2(KQuants.sumOfSquares(x, xb, QK));
                 for (int j = 0; j < N_SUB; j++) {
                     int xs = xb + SUB * j;
                     sw[j] = KQuants.importanceWeights(importance, b * QK + SUB * j, x, xs, SUB, sigma2, weights);
@@ -119,9 +119,9 @@ abstract sealed class ScaleMinK4Codec implements Codec permits Q4_KCodec, Q5_KCo
         }
     }
 
-    /** The importance quantizer's σ² of the super-block at {@code x[xb..xb+256)}: {@code 2·Σx²/256}. */
-    static float importanceSigma2(float[] x, int xb) {
-        return 2 * KQuants.sumOfSquares(x, xb, QK) / QK;
+    /** The importance quantizer's σ² of a super-block from the sum of its 256 squares: {@code 2·Σx²/256}. */
+    static float importanceSigma2(float sumX2) {
+        return 2 * sumX2 / QK;
     }
 
     /**

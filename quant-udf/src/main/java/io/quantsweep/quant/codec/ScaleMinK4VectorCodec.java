@@ -14,25 +14,23 @@ final class ScaleMinK4VectorCodec extends SubBlockVectorCodec {
 
     @Override
     void fillLane(KQuantsVector.Lanes g, int k, float[] x, int xOff, int s, float[] importance, Scratch r) {
-        int xs = xOff + sub * s;
         if (importance == null) {
-            ScaleMinK4Codec.refWeights(x, xs, r.weights);
+            g.setValues(k, x, xOff + sub * s);
         } else {
-            if (s % subPerBlock == 0) {
-                r.sigma2 = ScaleMinK4Codec.importanceSigma2(x, xs);
-            }
-            r.sw[s] = KQuants.importanceWeights(importance, sub * s, x, xs, sub, r.sigma2, r.weights);
+            g.set(k, x, xOff + sub * s, importance, sub * s);
+            g.sigma2[k] = ScaleMinK4Codec.importanceSigma2(r.blockSumX2[s / subPerBlock]);
         }
-        g.set(k, x, xs, r.weights, 0);
     }
 
     @Override
     void search(KQuantsVector.Lanes[] groups, int count, float[] importance, Scratch r, int s0) {
         ScaleMinK4Codec.Params params = scalar.params();
         if (importance == null) {
+            KQuantsVector.rmsPlusAbsWeights(sub, groups[0]);
             KQuantsVector.makeQkx2Quants(sub, params.nmax(), groups[0], params.refRmin(), 0.1f, params.refNstep(),
                     false, r.scales, r.mins, s0);
         } else {
+            KQuantsVector.importanceWeights(sub, groups[0], r.sw, s0);
             KQuantsVector.makeQkx2Quants(sub, params.nmax(), groups[0], -0.9f, 0.05f, 36, false, r.scales, r.mins,
                     s0);
         }

@@ -28,11 +28,12 @@ abstract class SubBlockVectorCodec implements Codec {
     /** A row's scratch: lane groups and the per-sub-block results of their searches. */
     static final class Scratch {
         final KQuantsVector.Lanes[] groups;
-        final float[] weights;
         final float[] scales;
         final float[] mins;
         /** The sum of each sub-block's weights (importance paths). */
         final float[] sw;
+        /** Σx² of each super-block of the row (importance paths). */
+        final float[] blockSumX2;
         /** The levels of the searches, lane-major per group of {@link #LANES} sub-blocks ({@link #refit} reads them). */
         final int[] laneLevels;
         /** The levels of a super-block being finished, row order. */
@@ -44,8 +45,6 @@ abstract class SubBlockVectorCodec implements Codec {
         final KQuantsVector.Lanes blockLanes;
         final float[] blockScales;
         final byte[] blockLevels;
-        /** σ² of the super-block being filled (importance paths). */
-        float sigma2;
 
         Scratch(int n, int sub, int groupCount) {
             groups = new KQuantsVector.Lanes[groupCount];
@@ -53,10 +52,10 @@ abstract class SubBlockVectorCodec implements Codec {
                 groups[j] = new KQuantsVector.Lanes(sub);
             }
             int nSub = n / sub;
-            weights = new float[sub];
             scales = new float[nSub + groupCount * LANES];
             mins = new float[nSub + groupCount * LANES];
-            sw = new float[nSub];
+            sw = new float[nSub + groupCount * LANES];
+            blockSumX2 = new float[n / QK];
             laneLevels = new int[(nSub + LANES - 1) / LANES * LANES * sub];
             for (KQuantsVector.Lanes g : groups) {
                 g.levels = laneLevels;
@@ -111,6 +110,9 @@ abstract class SubBlockVectorCodec implements Codec {
     private void quantizeRow(float[] x, int xOff, int n, float[] importance, byte[] dst, int dstOff, Scratch r) {
         int nSub = n / sub;
         int batch = r.groups.length * LANES;
+        if (importance != null) {
+            sumsOfSquares(x, xOff, n / QK, r.blockSumX2);
+        }
         for (int s0 = 0; s0 < nSub; s0 += batch) {
             int end = Math.min(nSub, s0 + batch);
             int count = (end - s0 + LANES - 1) / LANES;
@@ -126,6 +128,35 @@ abstract class SubBlockVectorCodec implements Codec {
         int blockBytes = type().blockBytes();
         for (int b = 0; b < n / QK; b++) {
             finishBlock(x, xOff + QK * b, b, importance, r, dst, dstOff + b * blockBytes);
+        }
+    }
+
+    /**
+     * {@code out[b] = KQuants.sumOfSquares(x, xOff + 256·b, 256)} for {@code b < blocks}, four super-blocks
+     * at a time: each sum still adds its squares in index order, but four independent sums keep the
+     * adder busy where one would wait on each addition.
+     */
+    static void sumsOfSquares(float[] x, int xOff, int blocks, float[] out) {
+        int b = 0;
+        for (; b + 4 <= blocks; b += 4) {
+            int x0 = xOff + QK * b;
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            for (int i = 0; i < QK; i++) {
+                s0 += x[x0 + i] * x[x0 + i];
+                s1 += x[x0 + QK + i] * x[x0 + QK + i];
+                s2 += x[x0 + 2 * QK + i] * x[x0 + 2 * QK + i];
+                s3 += x[x0 + 3 * QK + i] * x[x0 + 3 * QK + i];
+            }
+            out[b] = s0;
+            out[b + 1] = s1;
+            out[b + 2] = s2;
+            out[b + 3] = s3;
+        }
+        for (; b < blocks; b++) {
+            out[b] = KQuants.sumOfSquares(x, xOff + QK * b, QK);
         }
     }
 
