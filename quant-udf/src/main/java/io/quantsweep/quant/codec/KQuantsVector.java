@@ -19,19 +19,21 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Data is lane-major: value {@code i} of the group in lane {@code k} is at {@code [i·LANES + k]}.
  * Instead of copying a trial's levels on each improvement, a lane remembers the inverse scale and offset
  * the winning levels were computed with and recomputes them once at the end, which gives the same levels.
+ * Levels are kept as exact small floats; JDK 17 compiles int-to-float vector conversions but not the
+ * reverse, so floats become ints through {@link KQuants#nearestInt}'s trick.
  */
 final class KQuantsVector {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     /** Groups searched at once. */
     static final int LANES = F.length();
+    /** Bytes, one per float lane, for storing levels. */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * LANES));
     /**
      * {@link KQuants#nearestInt} in every lane is {@code f.add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)},
      * written out in place: C2 may refuse to inline a helper method once a kernel has been inlined into a
      * large caller (NodeCountInliningCutoff), and a vector passed to a method it did not inline is boxed.
      * The Vector API's own methods are always inlined.
      */
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * LANES));
     private static final float ROUND = 12582912f;
     private static final int MANTISSA = 0x007fffff;
     private static final int HALF = 0x00400000;
