@@ -87,17 +87,17 @@ final class LegacyQuants {
     }
 
     /**
-     * Packs 32 five-bit levels as Q5_0/Q5_1 store them: the low four bits as {@link #packNibbles32} at
+     * Packs 32 five-bit levels {@code L[lOff..lOff+32)} as Q5_0/Q5_1 store them: the low four bits as {@link #packNibbles32} at
      * {@code dst[qsOff]}, bit 4 of level {@code j} as bit {@code j} of the little-endian u32 at
      * {@code dst[qhOff]}.
      */
-    static void packQ5(byte[] L, byte[] dst, int qhOff, int qsOff) {
+    static void packQ5(byte[] L, int lOff, byte[] dst, int qhOff, int qsOff) {
         int qh = 0;
         for (int j = 0; j < 32; j++) {
-            qh |= ((L[j] & 0x10) >>> 4) << j;
+            qh |= ((L[lOff + j] & 0x10) >>> 4) << j;
         }
         LittleEndian.putInt(dst, qhOff, qh);
-        packNibbles32(L, 0, dst, qsOff);
+        packNibbles32(L, lOff, dst, qsOff);
     }
 
     /**

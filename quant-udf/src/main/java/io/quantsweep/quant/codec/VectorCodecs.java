@@ -29,6 +29,7 @@ final class VectorCodecs {
     static Codec of(Codec scalar) {
         return switch (scalar.type()) {
             case Q8_0 -> new Q8_0VectorCodec((Q8_0Codec) scalar);
+            case Q4_0, Q4_1, Q5_0, Q5_1 -> new LegacyVectorCodec((Legacy32Codec) scalar);
             case Q2_K -> new Q2_KVectorCodec((Q2_KCodec) scalar);
             case Q3_K -> new Q3_KVectorCodec((Q3_KCodec) scalar);
             case Q4_K, Q5_K -> new ScaleMinK4VectorCodec((ScaleMinK4Codec) scalar);

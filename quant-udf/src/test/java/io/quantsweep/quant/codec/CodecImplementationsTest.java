@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * to ggml; this pins the others to the scalar codecs on inputs the golden files do not cover.
  */
 class CodecImplementationsTest {
-    private static final List<GgmlType> VECTOR_TYPES =
-            List.of(GgmlType.Q8_0, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
+    private static final List<GgmlType> VECTOR_TYPES = List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1,
+            GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
 
     /** A named row generator: value of column {@code c}. */
     record Shape(String name, IntToDoubleFunction value) {

@@ -1,0 +1,19 @@
+package io.quantsweep.quant.codec;
+
+import io.quantsweep.quant.Codec;
+
+/**
+ * The legacy 32-blocks (Q4_0, Q5_0: {@code x = d·(q − nmax)}; Q4_1, Q5_1: {@code x = d·q + m}) as their
+ * Vector API codec ({@link LegacyVectorCodec}) sees them: the level range of their importance search and
+ * how a finished block is stored.
+ */
+interface Legacy32Codec extends Codec {
+    /** {@code make_qx_quants}' nmax (levels −nmax..nmax−1), or {@code make_qkx3_quants}' (levels 0..nmax). */
+    int nmax();
+
+    /** Whether blocks carry a min, fitted by {@code make_qkx3_quants} (else the scale alone, by {@code make_qx_quants}). */
+    boolean withMin();
+
+    /** Stores the block of scale {@code d}, min {@code m} (ignored without one) and levels {@code L[lOff..lOff+32)}. */
+    void storeBlock(float d, float m, byte[] L, int lOff, byte[] dst, int out);
+}
