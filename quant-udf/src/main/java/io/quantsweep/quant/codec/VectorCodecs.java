@@ -28,6 +28,8 @@ final class VectorCodecs {
     /** The Vector API codec of {@code scalar}'s type, or {@code null} when that type has none. */
     static Codec of(Codec scalar) {
         return switch (scalar.type()) {
+            case F16 -> new F16VectorCodec((F16Codec) scalar);
+            case BF16 -> new BF16VectorCodec((BF16Codec) scalar);
             case Q8_0 -> new Q8_0VectorCodec((Q8_0Codec) scalar);
             case Q4_0, Q4_1, Q5_0, Q5_1 -> new LegacyVectorCodec((Legacy32Codec) scalar);
             case Q2_K -> new Q2_KVectorCodec((Q2_KCodec) scalar);

@@ -25,8 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * to ggml; this pins the others to the scalar codecs on inputs the golden files do not cover.
  */
 class CodecImplementationsTest {
-    private static final List<GgmlType> VECTOR_TYPES = List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1,
-            GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
+    private static final List<GgmlType> VECTOR_TYPES = List.of(GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0,
+            GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K,
+            GgmlType.Q5_K, GgmlType.Q6_K);
 
     /** A named row generator: value of column {@code c}. */
     record Shape(String name, IntToDoubleFunction value) {
@@ -66,7 +67,11 @@ class CodecImplementationsTest {
     void everyImplementationWritesTheScalarBytes(GgmlType type) {
         List<Codec> all = Codecs.implementations(type);
         Codec scalar = all.get(all.size() - 1);
-        int[] lengths = type.blockSize() == 256 ? new int[] {256, 768, 2304} : new int[] {32, 96, 2304};
+        int[] lengths = switch (type.blockSize()) {
+            case 256 -> new int[] {256, 768, 2304};
+            case 32 -> new int[] {32, 96, 2304};
+            default -> new int[] {7, 45, 2304};
+        };
         SplittableRandom rnd = new SplittableRandom(2024);
         int compared = 0;
         for (int cols : lengths) {
@@ -137,7 +142,9 @@ class CodecImplementationsTest {
                 new Shape("sub-blocks of unequal scale", c -> Math.pow(10, (c / 16) % 9 - 4) * gauss[c]),
                 new Shape("every other sub-block zero", c -> (c / 16) % 2 == 0 ? 0 : gauss[c]),
                 new Shape("rounding ties", c -> c % 32 == 0 ? 127 : ((c % 255) - 127) / 2.0),
-                new Shape("few levels", c -> Math.floor(gauss[c] * 2) / 4));
+                new Shape("few levels", c -> Math.floor(gauss[c] * 2) / 4),
+                new Shape("half-precision range", c -> (c % 2 == 0 ? 1 : -1) * Math.scalb(1 + (c % 7) / 8.0, c % 46 - 27)),
+                new Shape("bfloat16 ties", c -> Float.intBitsToFloat(0x3F808000 + ((c % 64) << 16))));
     }
 
     /** No importance, seeded weights, and weights with zero stretches (whole sub-blocks weightless). */
