@@ -143,7 +143,8 @@ class CodecImplementationsTest {
                 new Shape("every other sub-block zero", c -> (c / 16) % 2 == 0 ? 0 : gauss[c]),
                 new Shape("rounding ties", c -> c % 32 == 0 ? 127 : ((c % 255) - 127) / 2.0),
                 new Shape("few levels", c -> Math.floor(gauss[c] * 2) / 4),
-                new Shape("half-precision range", c -> (c % 2 == 0 ? 1 : -1) * Math.scalb(1 + (c % 7) / 8.0, c % 46 - 27)),
+                new Shape("half-precision range",
+                        c -> (c % 2 == 0 ? 1 : -1) * Math.scalb(1 + (c % 7) / 8.0, c % 46 - 27)),
                 new Shape("bfloat16 ties", c -> Float.intBitsToFloat(0x3F808000 + ((c % 64) << 16))));
     }
 
