@@ -11,6 +11,9 @@ interface Legacy32Codec extends Codec {
     /** {@code make_qx_quants}' nmax (levels −nmax..nmax−1), or {@code make_qkx3_quants}' (levels 0..nmax). */
     int nmax();
 
+    /** The reference quantizer's cap on a level: {@code 2·nmax − 1} (Q4_0, Q5_0), 15 (Q4_1), 255 (Q5_1). */
+    int refLevelCap();
+
     /** Whether blocks carry a min, fitted by {@code make_qkx3_quants} (else the scale alone, by {@code make_qx_quants}). */
     boolean withMin();
 

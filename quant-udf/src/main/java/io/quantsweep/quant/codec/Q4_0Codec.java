@@ -48,6 +48,11 @@ public final class Q4_0Codec implements Legacy32Codec {
     }
 
     @Override
+    public int refLevelCap() {
+        return 2 * NMAX - 1;
+    }
+
+    @Override
     public boolean withMin() {
         return false;
     }

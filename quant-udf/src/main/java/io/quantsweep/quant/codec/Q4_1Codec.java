@@ -54,6 +54,11 @@ public final class Q4_1Codec implements Legacy32Codec {
     }
 
     @Override
+    public int refLevelCap() {
+        return NMAX;
+    }
+
+    @Override
     public boolean withMin() {
         return true;
     }

@@ -56,6 +56,11 @@ public final class Q5_1Codec implements Legacy32Codec {
     }
 
     @Override
+    public int refLevelCap() {
+        return REF_LEVEL_CAP;
+    }
+
+    @Override
     public boolean withMin() {
         return true;
     }
