@@ -2,7 +2,10 @@ package io.quantsweep.quant.codec;
 
 import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.GgmlType;
+import io.quantsweep.quant.LittleEndian;
+import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -21,6 +24,8 @@ final class LegacyVectorCodec implements Codec {
     private static final int QK = 32;
     private static final VectorSpecies<Float> F = KQuantsVector.F;
     private static final int LANES = KQuantsVector.LANES;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final int[] LANE_INDEX = IntStream.range(0, LANES).toArray();
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * LANES));
     private static final float ROUND = 12582912f;
     private static final int MANTISSA = 0x007fffff;
@@ -46,7 +51,7 @@ final class LegacyVectorCodec implements Codec {
     public void quantizeRows(float[] x, int xOff, int rows, int cols, float[] importance, byte[] dst, int dstOff) {
         int blocks = cols / QK;
         if (importance == null) {
-            byte[] levels = new byte[QK];
+            int[] levels = new int[QK];
             int rowBytes = Math.toIntExact(type().bytesFor(cols));
             for (int row = 0; row < rows; row++) {
                 for (int b = 0; b < blocks; b++) {
@@ -94,7 +99,7 @@ final class LegacyVectorCodec implements Codec {
     }
 
     /** {@link LegacyQuants#symmetricRef} and the block store. */
-    private void symmetricRef(float[] x, int xb, byte[] levels, byte[] dst, int out) {
+    private void symmetricRef(float[] x, int xb, int[] levels, byte[] dst, int out) {
         FloatVector amaxV = FloatVector.fromArray(F, x, xb).abs();
         for (int i = LANES; i < QK; i += LANES) {
             amaxV = amaxV.max(FloatVector.fromArray(F, x, xb + i).abs());
@@ -104,14 +109,17 @@ final class LegacyVectorCodec implements Codec {
         int nmax = scalar.nmax();
         float d = max / -nmax;
         float id = d != 0f ? 1f / d : 0f;
-        if (!truncatedLevels(x, xb, 0f, id, nmax + 0.5f, levels)) {
-            d = LegacyQuants.symmetricRef(x, xb, nmax, levels);
+        if (truncatedLevels(x, xb, 0f, id, nmax + 0.5f, levels)) {
+            scalar.storeScales(d, 0f, dst, out);
+            packLevels(levels, dst, out);
+        } else {
+            byte[] scalarLevels = new byte[QK];
+            scalar.storeBlock(LegacyQuants.symmetricRef(x, xb, nmax, scalarLevels), 0f, scalarLevels, 0, dst, out);
         }
-        scalar.storeBlock(d, 0f, levels, 0, dst, out);
     }
 
     /** {@link LegacyQuants#asymmetricRef} and the block store. */
-    private void asymmetricRef(float[] x, int xb, byte[] levels, byte[] dst, int out) {
+    private void asymmetricRef(float[] x, int xb, int[] levels, byte[] dst, int out) {
         FloatVector loV = FloatVector.fromArray(F, x, xb);
         FloatVector hiV = loV;
         for (int i = LANES; i < QK; i += LANES) {
@@ -123,12 +131,15 @@ final class LegacyVectorCodec implements Codec {
         float hi = first(x, xb, hiV.reduceLanes(VectorOperators.MAX), false);
         float d = (hi - lo) / scalar.nmax();
         float id = d != 0f ? 1f / d : 0f;
-        if (!truncatedLevels(x, xb, lo, id, 0.5f, levels)) {
+        if (truncatedLevels(x, xb, lo, id, 0.5f, levels)) {
+            scalar.storeScales(d, lo, dst, out);
+            packLevels(levels, dst, out);
+        } else {
+            byte[] scalarLevels = new byte[QK];
             float[] min = new float[1];
-            d = LegacyQuants.asymmetricRef(x, xb, scalar.nmax(), scalar.refLevelCap(), levels, min);
-            lo = min[0];
+            d = LegacyQuants.asymmetricRef(x, xb, scalar.nmax(), scalar.refLevelCap(), scalarLevels, min);
+            scalar.storeBlock(d, min[0], scalarLevels, 0, dst, out);
         }
-        scalar.storeBlock(d, lo, levels, 0, dst, out);
     }
 
     /** The first of the block's 32 values (or of their magnitudes) equal to {@code v}, with its own sign. */
@@ -144,13 +155,13 @@ final class LegacyVectorCodec implements Codec {
     }
 
     /**
-     * {@code levels[j] = (byte) min(refLevelCap, (int) t)} with {@code t = (x[xb+j] − lo)·id + offset} for the
+     * {@code levels[j] = min(refLevelCap, (int) t)} with {@code t = (x[xb+j] − lo)·id + offset} for the
      * block's 32 values; with {@code lo} = +0 this is the symmetric {@code (int) (x·id + offset)}, as
      * {@code x − 0} is x, −0 included. The truncation is the rounded value moved one toward zero where it
      * went past t. False, with {@code levels} unspecified, when some |t| is 2²² or more or not a number: a
      * block whose scale underflowed, which the scalar code must quantize.
      */
-    private boolean truncatedLevels(float[] x, int xb, float lo, float id, float offset, byte[] levels) {
+    private boolean truncatedLevels(float[] x, int xb, float lo, float id, float offset, int[] levels) {
         float cap = scalar.refLevelCap();
         for (int i = 0; i < QK; i += LANES) {
             FloatVector t = FloatVector.fromArray(F, x, xb + i).sub(lo).mul(id).add(offset);
@@ -163,10 +174,33 @@ final class LegacyVectorCodec implements Codec {
             r = r.blend(r.sub(1f), r.compare(VectorOperators.GT, t).and(positive))
                     .blend(r.add(1f), r.lt(t).andNot(positive))
                     .min(cap);
-            r.add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
-                    .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(levels, i);
+            r.add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF).intoArray(levels, i);
         }
         return true;
+    }
+
+    /**
+     * {@link Legacy32Codec#storeBlock}'s level layout in lanes: low nibbles of levels j and j+16 into byte
+     * j at {@code qsOffset}, and for the 5-bit types bit 4 of level j into bit j of the u32 at
+     * {@code qhOffset} (an OR across lanes, exact in any order).
+     */
+    private void packLevels(int[] levels, byte[] dst, int out) {
+        int qs = out + scalar.qsOffset();
+        for (int j = 0; j < QK / 2; j += LANES) {
+            IntVector low = IntVector.fromArray(I, levels, j).and(15);
+            IntVector high = IntVector.fromArray(I, levels, j + QK / 2).and(15);
+            low.or(high.lanewise(VectorOperators.LSHL, 4))
+                    .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(dst, qs + j);
+        }
+        if (scalar.qhOffset() >= 0) {
+            int qh = 0;
+            for (int j = 0; j < QK; j += LANES) {
+                IntVector bit = IntVector.fromArray(I, levels, j).lanewise(VectorOperators.LSHR, 4).and(1);
+                qh |= bit.lanewise(VectorOperators.LSHL, IntVector.fromArray(I, LANE_INDEX, 0).add(j))
+                        .reduceLanes(VectorOperators.OR);
+            }
+            LittleEndian.putInt(dst, out + scalar.qhOffset(), qh);
+        }
     }
 
     @Override

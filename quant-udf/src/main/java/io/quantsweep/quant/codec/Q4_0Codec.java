@@ -58,9 +58,18 @@ public final class Q4_0Codec implements Legacy32Codec {
     }
 
     @Override
-    public void storeBlock(float d, float m, byte[] L, int lOff, byte[] dst, int out) {
+    public void storeScales(float d, float m, byte[] dst, int out) {
         LittleEndian.putShort(dst, out, Fp16.fromFloat(d));
-        LegacyQuants.packNibbles32(L, lOff, dst, out + 2);
+    }
+
+    @Override
+    public int qsOffset() {
+        return 2;
+    }
+
+    @Override
+    public int qhOffset() {
+        return -1;
     }
 
     @Override

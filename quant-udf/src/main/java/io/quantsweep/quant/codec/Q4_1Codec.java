@@ -64,10 +64,19 @@ public final class Q4_1Codec implements Legacy32Codec {
     }
 
     @Override
-    public void storeBlock(float d, float m, byte[] L, int lOff, byte[] dst, int out) {
+    public void storeScales(float d, float m, byte[] dst, int out) {
         LittleEndian.putShort(dst, out, Fp16.fromFloat(d));
         LittleEndian.putShort(dst, out + 2, Fp16.fromFloat(m));
-        LegacyQuants.packNibbles32(L, lOff, dst, out + 4);
+    }
+
+    @Override
+    public int qsOffset() {
+        return 4;
+    }
+
+    @Override
+    public int qhOffset() {
+        return -1;
     }
 
     @Override

@@ -59,9 +59,18 @@ public final class Q5_0Codec implements Legacy32Codec {
     }
 
     @Override
-    public void storeBlock(float d, float m, byte[] L, int lOff, byte[] dst, int out) {
+    public void storeScales(float d, float m, byte[] dst, int out) {
         LittleEndian.putShort(dst, out, Fp16.fromFloat(d));
-        LegacyQuants.packQ5(L, lOff, dst, out + 2, out + 6);
+    }
+
+    @Override
+    public int qsOffset() {
+        return 6;
+    }
+
+    @Override
+    public int qhOffset() {
+        return 2;
     }
 
     @Override

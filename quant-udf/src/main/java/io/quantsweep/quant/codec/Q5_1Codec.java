@@ -66,10 +66,19 @@ public final class Q5_1Codec implements Legacy32Codec {
     }
 
     @Override
-    public void storeBlock(float d, float m, byte[] L, int lOff, byte[] dst, int out) {
+    public void storeScales(float d, float m, byte[] dst, int out) {
         LittleEndian.putShort(dst, out, Fp16.fromFloat(d));
         LittleEndian.putShort(dst, out + 2, Fp16.fromFloat(m));
-        LegacyQuants.packQ5(L, lOff, dst, out + 4, out + 8);
+    }
+
+    @Override
+    public int qsOffset() {
+        return 8;
+    }
+
+    @Override
+    public int qhOffset() {
+        return 4;
     }
 
     @Override
