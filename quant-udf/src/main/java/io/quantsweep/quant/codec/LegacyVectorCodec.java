@@ -127,8 +127,11 @@ final class LegacyVectorCodec implements Codec {
             loV = loV.min(v);
             hiV = hiV.max(v);
         }
-        float lo = first(x, xb, loV.reduceLanes(VectorOperators.MIN), false);
-        float hi = first(x, xb, hiV.reduceLanes(VectorOperators.MAX), false);
+        // an extreme other than zero is its own first occurrence; a zero extreme takes the first zero's sign
+        float lo = loV.reduceLanes(VectorOperators.MIN);
+        lo = lo != 0f ? lo : first(x, xb, 0f, false);
+        float hi = hiV.reduceLanes(VectorOperators.MAX);
+        hi = hi != 0f ? hi : first(x, xb, 0f, false);
         float d = (hi - lo) / scalar.nmax();
         float id = d != 0f ? 1f / d : 0f;
         if (truncatedLevels(x, xb, lo, id, 0.5f, levels)) {

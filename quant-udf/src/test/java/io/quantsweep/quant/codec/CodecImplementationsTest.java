@@ -145,7 +145,17 @@ class CodecImplementationsTest {
                 new Shape("few levels", c -> Math.floor(gauss[c] * 2) / 4),
                 new Shape("half-precision range",
                         c -> (c % 2 == 0 ? 1 : -1) * Math.scalb(1 + (c % 7) / 8.0, c % 46 - 27)),
-                new Shape("bfloat16 ties", c -> Float.intBitsToFloat(0x3F808000 + ((c % 64) << 16))));
+                new Shape("bfloat16 ties", c -> Float.intBitsToFloat(0x3F808000 + ((c % 64) << 16))),
+                new Shape("non-negative, zeros of both signs", c -> signedZeroOr(c, Math.abs(gauss[c]))),
+                new Shape("non-positive, zeros of both signs", c -> signedZeroOr(c, -Math.abs(gauss[c]))));
+    }
+
+    /** Columns 4k and 4k+1 are zeros, −0 first in odd 32-blocks, +0 first in even ones; the others {@code v}. */
+    private static double signedZeroOr(int c, double v) {
+        if (c % 4 > 1) {
+            return v;
+        }
+        return (c % 4 == 0) == ((c / 32) % 2 == 1) ? -0.0 : 0.0;
     }
 
     /** No importance, seeded weights, and weights with zero stretches (whole sub-blocks weightless). */
