@@ -15,7 +15,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs {@link QuantizeBenchmark} and prints MB/s of float32 input per type as a Markdown table for
  * BENCHMARKS.md. System properties: {@code -Dtypes=Q4_K,Q8_0} restricts the types, {@code -Dwarmups} and
- * {@code -Diterations} (default 3 and 5 single-shot slabs; the first slab runs while C2 compiles the vector kernels) and {@code -Dforks} change the run, and
+ * {@code -Diterations} (default 3 and 5 single-shot slabs; the first slab runs while C2 compiles the
+ * vector kernels) and {@code -Dforks} change the run, and
  * {@code -Dquantsweep.codec.scalar=true} benchmarks the scalar codecs. Types without an importance path
  * (Q8_0, F16, BF16) are run without importance only.
  */

@@ -30,7 +30,8 @@ public class QuantizeBenchmark {
     static final int ROWS = 2048;
     static final int COLS = 7168;
 
-    @Param({"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_NL", "IQ4_XS", "F16", "BF16"})
+    @Param({"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_NL", "IQ4_XS",
+        "F16", "BF16"})
     public String type;
 
     @Param({"false", "true"})

@@ -448,7 +448,7 @@ final class KQuantsVector {
         }
     }
 
-    /** The levels at {@code −nmax/max} (into {@code g.trial}), their sums, and the weights {@code x²}, {@code x³}. */
+    /** The levels at {@code −nmax/max} (into {@code g.trial}), their sums, and the weights x² and x³. */
     private static void q3Start(int n, int nmax, Lanes g) {
         FloatVector iscale = FloatVector.broadcast(F, (float) -nmax).div(FloatVector.fromArray(F, g.max, 0));
         FloatVector sumLX = FloatVector.zero(F);

@@ -14,7 +14,7 @@ interface Legacy32Codec extends Codec {
     /** The reference quantizer's cap on a level: {@code 2·nmax − 1} (Q4_0, Q5_0), 15 (Q4_1), 255 (Q5_1). */
     int refLevelCap();
 
-    /** Whether blocks carry a min, fitted by {@code make_qkx3_quants} (else the scale alone, by {@code make_qx_quants}). */
+    /** Whether blocks carry a min, fitted by {@code make_qkx3_quants}; else the scale alone, by {@code make_qx_quants}. */
     boolean withMin();
 
     /** Stores the scale {@code d} (fp16) and, for the types with one, the min {@code m} at the block's start. */

@@ -87,9 +87,9 @@ final class LegacyQuants {
     }
 
     /**
-     * Packs 32 five-bit levels {@code L[lOff..lOff+32)} as Q5_0/Q5_1 store them: the low four bits as {@link #packNibbles32} at
-     * {@code dst[qsOff]}, bit 4 of level {@code j} as bit {@code j} of the little-endian u32 at
-     * {@code dst[qhOff]}.
+     * Packs 32 five-bit levels {@code L[lOff..lOff+32)} as Q5_0/Q5_1 store them: the low four bits as
+     * {@link #packNibbles32} at {@code dst[qsOff]}, bit 4 of level {@code j} as bit {@code j} of the
+     * little-endian u32 at {@code dst[qhOff]}.
      */
     static void packQ5(byte[] L, int lOff, byte[] dst, int qhOff, int qsOff) {
         int qh = 0;

@@ -177,8 +177,9 @@ abstract sealed class ScaleMinK4Codec implements Codec permits Q4_KCodec, Q5_KCo
         float d = Fp16.toFloat(LittleEndian.getShort(dst, out + D));
         float dmin = Fp16.toFloat(LittleEndian.getShort(dst, out + DMIN));
         for (int j = 0; j < N_SUB; j++) {
-            KQuants.requantizeWithMin(refit, SUB, params.nmax(), x, xb + SUB * j, d,
-                    KQuants.scaleK4(dst, out + SCALES, j), dmin, KQuants.minK4(dst, out + SCALES, j), L, lOff + SUB * j);
+            int sc = KQuants.scaleK4(dst, out + SCALES, j);
+            int m = KQuants.minK4(dst, out + SCALES, j);
+            KQuants.requantizeWithMin(refit, SUB, params.nmax(), x, xb + SUB * j, d, sc, dmin, m, L, lOff + SUB * j);
         }
         packLevels(L, lOff, dst, out);
     }

@@ -34,7 +34,7 @@ abstract class SubBlockVectorCodec implements Codec {
         final float[] sw;
         /** Σx² of each super-block of the row (importance paths). */
         final float[] blockSumX2;
-        /** The levels of the searches, lane-major per group of {@link #LANES} sub-blocks ({@link #refit} reads them). */
+        /** The searches' levels, lane-major per group of {@link #LANES} sub-blocks; {@link #refit} reads them. */
         final int[] laneLevels;
         /** The levels of a super-block being finished, row order. */
         final byte[] levels;
@@ -78,7 +78,7 @@ abstract class SubBlockVectorCodec implements Codec {
     /** Fills lane {@code k} of {@code g} with sub-block {@code s} of the row at {@code x[xOff..)}. */
     abstract void fillLane(KQuantsVector.Lanes g, int k, float[] x, int xOff, int s, float[] importance, Scratch r);
 
-    /** Searches {@code count} filled groups; scales (and mins) of sub-block {@code s0 + i} go to index {@code s0 + i}. */
+    /** Searches {@code count} filled groups; sub-block {@code s0 + i}'s scale (and min) go to index {@code s0 + i}. */
     abstract void search(KQuantsVector.Lanes[] groups, int count, float[] importance, Scratch r, int s0);
 
     /** Work on all the row's super-blocks at once, between the searches and {@link #finishBlock}; none by default. */
