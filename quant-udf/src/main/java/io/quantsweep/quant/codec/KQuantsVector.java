@@ -496,22 +496,85 @@ final class KQuantsVector {
         return take.anyTrue();
     }
 
-    /**
-     * {@link Refit}'s loops in lanes of consecutive values ({@code n} a multiple of {@link #LANES}), for rows
-     * whose searches left their levels lane-major in {@code levels}: sub-block s (of {@code sub} values) in
-     * lane {@code s % LANES} of the span {@code s / LANES}. A sub-block whose scale decodes to zero keeps
-     * those levels ({@link #keep}); every other sub-block's levels are replaced by the refit, so the search
-     * levels are read back only where they are kept.
-     */
-    static final class LaneRefit implements Refit {
-        private final int[] levels;
-        private final int sub;
+    /** {@link KQuants#KVALUES_IQ4NL} as floats. */
+    private static final float[] K = new float[16];
 
-        LaneRefit(int[] levels, int sub) {
-            this.levels = levels;
-            this.sub = sub;
+    static {
+        for (int k = 0; k < 16; k++) {
+            K[k] = KQuants.KVALUES_IQ4NL[k];
         }
+    }
 
+    /**
+     * {@link LegacyQuants#iq4BlockScale} on {@link #LANES} 32-blocks in {@code g.x}, weighted by {@code g.w};
+     * each lane's scale goes to {@code scale[off + k]}.
+     */
+    static void iq4Scales(Lanes g, float[] scale, int off) {
+        maxAbs(32, g);
+        FloatVector max = FloatVector.fromArray(F, g.max, 0);
+        FloatVector.broadcast(F, 1f).div(max.neg().div(K[0])).intoArray(g.iscale, 0);
+        iq4Sums(g);
+        FloatVector sumqx = FloatVector.fromArray(F, g.sumLX, 0);
+        FloatVector sumq2 = FloatVector.fromArray(F, g.sumL2, 0);
+        FloatVector d = sumqx.div(sumq2).blend(0f, sumq2.compare(VectorOperators.GT, 0f).not());
+        d.intoArray(g.bestScale, 0);
+        d.mul(sumqx).intoArray(g.best, 0);
+        for (int itry = -7; itry <= 7; itry++) {
+            FloatVector.broadcast(F, (float) (itry + KQuants.KVALUES_IQ4NL[0])).div(max).intoArray(g.iscale, 0);
+            iq4Sums(g);
+            iq4Keep(g);
+        }
+        FloatVector.fromArray(F, g.bestScale, 0)
+                .blend(0f, FloatVector.fromArray(F, g.amax, 0).lt(KQuants.GROUP_MAX_EPS))
+                .intoArray(scale, off);
+    }
+
+    /** The weighted sums of the nearest levels at the inverse scales {@code g.iscale}: Σ w·q·x, Σ w·q². */
+    private static void iq4Sums(Lanes g) {
+        FloatVector id = FloatVector.fromArray(F, g.iscale, 0);
+        FloatVector sumqx = FloatVector.zero(F);
+        FloatVector sumq2 = FloatVector.zero(F);
+        for (int i = 0; i < 32; i++) {
+            FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
+            FloatVector v = id.mul(xi);
+            FloatVector below = FloatVector.broadcast(F, K[0]);
+            FloatVector above = FloatVector.broadcast(F, K[1]);
+            for (int k = 1; k < 15; k++) {
+                VectorMask<Float> past = v.compare(VectorOperators.GE, K[k]);
+                below = below.blend(K[k], past);
+                above = above.blend(K[k + 1], past);
+            }
+            FloatVector q = below.blend(above, v.sub(below).compare(VectorOperators.LT, above.sub(v)).not())
+                    .blend(K[0], v.compare(VectorOperators.LE, K[0]))
+                    .blend(K[15], v.compare(VectorOperators.GE, K[15]).or(v.compare(VectorOperators.NE, v)));
+            FloatVector wq = FloatVector.fromArray(F, g.w, i * LANES).mul(q);
+            sumqx = sumqx.add(wq.mul(xi));
+            sumq2 = sumq2.add(wq.mul(q));
+        }
+        sumqx.intoArray(g.sumLX, 0);
+        sumq2.intoArray(g.sumL2, 0);
+    }
+
+    /** Keeps the trial's scale {@code Σqx/Σq²} where it explains more: {@code (Σqx)² > best·Σq²}. */
+    private static void iq4Keep(Lanes g) {
+        FloatVector sumqx = FloatVector.fromArray(F, g.sumLX, 0);
+        FloatVector sumq2 = FloatVector.fromArray(F, g.sumL2, 0);
+        FloatVector best = FloatVector.fromArray(F, g.best, 0);
+        VectorMask<Float> better = sumq2.compare(VectorOperators.GT, 0f)
+                .and(sumqx.mul(sumqx).compare(VectorOperators.GT, best.mul(sumq2)));
+        FloatVector d = sumqx.div(sumq2);
+        FloatVector.fromArray(F, g.bestScale, 0).blend(d, better).intoArray(g.bestScale, 0);
+        best.blend(d.mul(sumqx), better).intoArray(g.best, 0);
+    }
+
+    /**
+     * {@link Refit}'s loops in lanes of consecutive values ({@code n} a multiple of {@link #LANES}); the
+     * search levels are already where the scalar code keeps them ({@link #keep} does nothing).
+     * {@code best_index_int8} becomes a count: the bisection ends at the c with {@code K[c] ≤ v < K[c+1]},
+     * c being the number of levels {@code K[1..14]} at most v; the tie rule and the edges are the scalar's
+     * (a NaN, which every comparison fails, ends at 15 there too).
+     */
+    static class VectorRefit implements Refit {
         @Override
         public void symmetric(int n, float[] x, int xOff, float d, int lo, int hi, byte[] L, int lOff) {
             for (int i = 0; i < n; i += LANES) {
@@ -528,6 +591,50 @@ final class KQuantsVector {
                         .add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF).max(0).min(nmax);
                 l.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(L, lOff + i);
             }
+        }
+
+        @Override
+        public void nonLinear(int n, float[] x, int xOff, float id, byte[] L, int lOff) {
+            for (int i = 0; i < n; i += LANES) {
+                FloatVector v = FloatVector.fromArray(F, x, xOff + i).mul(id);
+                FloatVector c = FloatVector.zero(F);
+                FloatVector below = FloatVector.broadcast(F, K[0]);
+                FloatVector above = FloatVector.broadcast(F, K[1]);
+                for (int k = 1; k < 15; k++) {
+                    VectorMask<Float> past = v.compare(VectorOperators.GE, K[k]);
+                    c = c.blend((float) k, past);
+                    below = below.blend(K[k], past);
+                    above = above.blend(K[k + 1], past);
+                }
+                c.blend(c.add(1f), v.sub(below).compare(VectorOperators.LT, above.sub(v)).not())
+                        .blend(0f, v.compare(VectorOperators.LE, K[0]))
+                        .blend(15f, v.compare(VectorOperators.GE, K[15]).or(v.compare(VectorOperators.NE, v)))
+                        .add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
+                        .convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(L, lOff + i);
+            }
+        }
+
+        @Override
+        public void keep(int n, byte[] L, int lOff) {
+        }
+    }
+
+    /** {@link VectorRefit} for callers whose search levels are where the scalar code keeps them. */
+    static final Refit REFIT = new VectorRefit();
+
+    /**
+     * {@link VectorRefit} for rows whose searches left their levels lane-major in {@code levels}: sub-block
+     * s (of {@code sub} values) in lane {@code s % LANES} of the span {@code s / LANES}. A sub-block whose
+     * scale decodes to zero keeps those levels ({@link #keep}); every other sub-block's levels are replaced
+     * by the refit, so the search levels are read back only where they are kept.
+     */
+    static final class LaneRefit extends VectorRefit {
+        private final int[] levels;
+        private final int sub;
+
+        LaneRefit(int[] levels, int sub) {
+            this.levels = levels;
+            this.sub = sub;
         }
 
         /** {@code L[lOff..lOff+n)} is sub-block {@code lOff / sub} of the row: its search levels. */

@@ -36,6 +36,8 @@ final class VectorCodecs {
             case Q3_K -> new Q3_KVectorCodec((Q3_KCodec) scalar);
             case Q4_K, Q5_K -> new ScaleMinK4VectorCodec((ScaleMinK4Codec) scalar);
             case Q6_K -> new Q6_KVectorCodec((Q6_KCodec) scalar);
+            case IQ4_NL -> new Iq4VectorCodec(scalar, 32);
+            case IQ4_XS -> new Iq4VectorCodec(scalar, 256);
             default -> null;
         };
     }

@@ -1,5 +1,6 @@
 package io.quantsweep.quant.codec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CodecImplementationsTest {
     private static final List<GgmlType> VECTOR_TYPES = List.of(GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0,
             GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K,
-            GgmlType.Q5_K, GgmlType.Q6_K);
+            GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS);
 
     /** A named row generator: value of column {@code c}. */
     record Shape(String name, IntToDoubleFunction value) {
@@ -52,7 +53,7 @@ class CodecImplementationsTest {
                     || all.get(1) instanceof ScaleMinK4Codec, type + " ends with its scalar codec: " + all);
             assertEquals(all.get(0), Codecs.of(type), type + " prefers the vector codec");
         }
-        assertEquals(1, Codecs.implementations(GgmlType.IQ4_XS).size());
+        assertEquals(1, Codecs.implementations(GgmlType.F32).size());
     }
 
     @Test
@@ -60,6 +61,31 @@ class CodecImplementationsTest {
         assertTrue(CodecImplementations.vectorSkipReason(true, true).contains("quantsweep.codec.scalar"));
         assertTrue(CodecImplementations.vectorSkipReason(false, false).contains("--add-modules jdk.incubator.vector"));
         assertNull(CodecImplementations.vectorSkipReason(false, true));
+    }
+
+    @Test
+    void laneRefitPicksTheScalarNonLinearLevelOnTiesEdgesAndNonFiniteValues() {
+        List<Float> values = new ArrayList<>();
+        byte[] k = KQuants.KVALUES_IQ4NL;
+        for (int i = 0; i < k.length; i++) {
+            float level = k[i];
+            values.addAll(List.of(level, Math.nextUp(level), Math.nextDown(level), -level));
+            if (i + 1 < k.length) {
+                float mid = (k[i] + k[i + 1]) / 2f;
+                values.addAll(List.of(mid, Math.nextUp(mid), Math.nextDown(mid)));
+            }
+        }
+        values.addAll(List.of(0f, -0f, 1e9f, -1e9f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN));
+        int n = (values.size() + 63) / 64 * 64;
+        float[] x = new float[n];
+        for (int i = 0; i < values.size(); i++) {
+            x[i] = values.get(i);
+        }
+        byte[] expected = new byte[n];
+        byte[] actual = new byte[n];
+        Refit.SCALAR.nonLinear(n, x, 0, 1f, expected, 0);
+        KQuantsVector.REFIT.nonLinear(n, x, 0, 1f, actual, 0);
+        assertArrayEquals(expected, actual);
     }
 
     @ParameterizedTest(name = "{0}")
