@@ -1,6 +1,7 @@
 package io.quantsweep.quant;
 
 import io.quantsweep.quant.codec.BF16Codec;
+import io.quantsweep.quant.codec.CodecImplementations;
 import io.quantsweep.quant.codec.F16Codec;
 import io.quantsweep.quant.codec.F32Codec;
 import io.quantsweep.quant.codec.IQ4_NLCodec;
@@ -17,15 +18,17 @@ import io.quantsweep.quant.codec.Q6_KCodec;
 import io.quantsweep.quant.codec.Q8_0Codec;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The codec table (ggml's {@code type_traits}) and the validated entry points that untrusted rows go
- * through: {@code ggml_quantize_chunk}'s checks, with errors that say what and where.
+ * through: {@code ggml_quantize_chunk}'s checks, with errors that say what and where. Each type maps to
+ * the implementations {@link CodecImplementations} finds for this JVM; {@link #of} is the fastest.
  */
 public final class Codecs {
-    private static final Map<GgmlType, Codec> TABLE = new EnumMap<>(GgmlType.class);
+    private static final Map<GgmlType, List<Codec>> TABLE = new EnumMap<>(GgmlType.class);
 
     static {
         register(new F32Codec());
@@ -48,8 +51,8 @@ public final class Codecs {
     private Codecs() {
     }
 
-    private static void register(Codec codec) {
-        TABLE.put(codec.type(), codec);
+    private static void register(Codec scalar) {
+        TABLE.put(scalar.type(), CodecImplementations.of(scalar));
     }
 
     /** The types that have a codec. */
@@ -59,11 +62,19 @@ public final class Codecs {
 
     /** The codec of {@code type}; refuses a type without one, naming it. */
     public static Codec of(GgmlType type) {
-        Codec codec = TABLE.get(type);
-        if (codec == null) {
+        return implementations(type).get(0);
+    }
+
+    /**
+     * Every implementation of {@code type} that runs in this JVM, the one {@link #of} returns first and the
+     * scalar reference last; all write the same bytes. Refuses a type without a codec, naming it.
+     */
+    public static List<Codec> implementations(GgmlType type) {
+        List<Codec> codecs = TABLE.get(type);
+        if (codecs == null) {
             throw new IllegalArgumentException("no codec for ggml type " + type + "; supported: " + TABLE.keySet());
         }
-        return codec;
+        return codecs;
     }
 
     /**

@@ -10,23 +10,36 @@ import java.util.HexFormat;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every quantized file of the golden manifest, reproduced byte for byte and decoded bit for bit. */
+/**
+ * Every quantized file of the golden manifest, reproduced byte for byte by every codec implementation
+ * that runs in this JVM (Vector API and scalar), and decoded bit for bit.
+ */
 class GoldenVectorsTest {
 
     static Iterable<Golden.Entry> quantFiles() {
         return Golden.quantEntries();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("quantFiles")
-    void quantizesExactlyAsGgml(Golden.Entry e) {
+    static Stream<Arguments> quantFilesTimesImplementations() {
+        return Golden.quantEntries().stream().flatMap(e -> Codecs.implementations(e.ggmlType()).stream()
+                .map(codec -> Arguments.of(e, Named.of(codec.getClass().getSimpleName(), codec))));
+    }
+
+    @ParameterizedTest(name = "{0} by {1}")
+    @MethodSource("quantFilesTimesImplementations")
+    void quantizesExactlyAsGgml(Golden.Entry e, Codec codec) {
         float[] input = Golden.input(e.caseName());
         float[] importance = e.imatrix() ? Golden.importance(e.caseName()) : null;
-        byte[] ours = Codecs.quantize(e.ggmlType(), input, e.cols(), importance);
+        int rows = Codecs.checkRows(e.ggmlType(), input, 0, input.length, e.cols(), importance);
+        byte[] ours = new byte[Math.toIntExact(rows * e.ggmlType().bytesFor(e.cols()))];
+        codec.quantizeRows(input, 0, rows, e.cols(), importance, ours, 0);
         byte[] ggml = Golden.bytes(e.file());
         assertEquals(ggml.length, ours.length, "byte count");
         int firstDiff = java.util.Arrays.mismatch(ours, ggml);

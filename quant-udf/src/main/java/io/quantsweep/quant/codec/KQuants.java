@@ -15,11 +15,13 @@ final class KQuants {
     }
 
     /**
-     * ggml's {@code nearest_int}: round half to even, exact for |f| ≤ 4194303 (ggml asserts that range;
-     * callers only pass bounded values).
+     * ggml's {@code nearest_int}, computed as ggml computes it: adding 1.5·2²³ in binary32 leaves the
+     * rounded value in the low 22 mantissa bits. For |f| ≤ 4194303 (the range ggml asserts) this is
+     * round half to even, {@code (int) Math.rint(f)}; outside it, it is whatever ggml's release build
+     * produces. It is also several times cheaper than {@code Math.rint} and a cast.
      */
     static int nearestInt(float f) {
-        return (int) Math.rint(f);
+        return (Float.floatToRawIntBits(f + 12582912f) & 0x007fffff) - 0x00400000;
     }
 
     /**
@@ -198,13 +200,17 @@ final class KQuants {
 
     /**
      * The imatrix weights ggml's {@code *_impl} quantizers fit with:
-     * {@code w[i] = qw[qwOff+i] * sqrtf(sigma2 + x[xOff+i]²)} for {@code i < n}.
+     * {@code w[i] = qw[qwOff+i] * sqrtf(sigma2 + x[xOff+i]²)} for {@code i < n}; returns {@code Σ w[i]} in
+     * index order (the K-quants weigh their sub-block scales by it).
      */
-    static void importanceWeights(float[] qw, int qwOff, float[] x, int xOff, int n, float sigma2, float[] w) {
+    static float importanceWeights(float[] qw, int qwOff, float[] x, int xOff, int n, float sigma2, float[] w) {
+        float sum = 0f;
         for (int i = 0; i < n; i++) {
             float xi = x[xOff + i];
             w[i] = qw[qwOff + i] * (float) Math.sqrt(sigma2 + xi * xi);
+            sum += w[i];
         }
+        return sum;
     }
 
     // ---- asymmetric K-quant search (Q2_K, Q4_K, Q5_K) and the K-quant block packing ----
@@ -311,15 +317,15 @@ final class KQuants {
     }
 
     /**
-     * ggml's {@code make_qp_quants}: quantizes the non-negative {@code x[0..n)} (sub-block scales or
-     * mins) to unsigned levels 0..nmax in {@code L[0..n)} (u8), choosing among nine trial scales by
-     * {@code quantWeights}-weighted squared error and then refining levels one at a time (up to five
+     * ggml's {@code make_qp_quants}: quantizes the non-negative {@code x[xOff..xOff+n)} (sub-block scales
+     * or mins) to unsigned levels 0..nmax in {@code L[0..n)} (u8), choosing among nine trial scales by
+     * {@code quantWeights[wOff..)}-weighted squared error and then refining levels one at a time (up to five
      * passes). Returns the scale, 0 when nothing is left to fit.
      */
-    static float makeQpQuants(int n, int nmax, float[] x, byte[] L, float[] quantWeights) {
+    static float makeQpQuants(int n, int nmax, float[] x, int xOff, byte[] L, float[] quantWeights, int wOff) {
         float max = 0;
         for (int i = 0; i < n; i++) {
-            max = max > x[i] ? max : x[i];
+            max = max > x[xOff + i] ? max : x[xOff + i];
         }
         if (max < GROUP_MAX_EPS) {
             java.util.Arrays.fill(L, 0, n, (byte) 0);
@@ -327,13 +333,13 @@ final class KQuants {
         }
         float iscale = nmax / max;
         for (int i = 0; i < n; i++) {
-            L[i] = (byte) nearestInt(iscale * x[i]);
+            L[i] = (byte) nearestInt(iscale * x[xOff + i]);
         }
         float scale = 1 / iscale;
         float bestMse = 0;
         for (int i = 0; i < n; i++) {
-            float diff = x[i] - scale * (L[i] & 0xFF);
-            bestMse += quantWeights[i] * diff * diff;
+            float diff = x[xOff + i] - scale * (L[i] & 0xFF);
+            bestMse += quantWeights[wOff + i] * diff * diff;
         }
         for (int is = -4; is <= 4; is++) {
             if (is == 0) {
@@ -343,9 +349,9 @@ final class KQuants {
             float scaleIs = 1 / iscaleIs;
             float mse = 0;
             for (int i = 0; i < n; i++) {
-                int l = Math.min(nmax, nearestInt(iscaleIs * x[i]));
-                float diff = x[i] - scaleIs * l;
-                mse += quantWeights[i] * diff * diff;
+                int l = Math.min(nmax, nearestInt(iscaleIs * x[xOff + i]));
+                float diff = x[xOff + i] - scaleIs * l;
+                mse += quantWeights[wOff + i] * diff * diff;
             }
             if (mse < bestMse) {
                 bestMse = mse;
@@ -355,23 +361,23 @@ final class KQuants {
         float sumlx = 0;
         float suml2 = 0;
         for (int i = 0; i < n; i++) {
-            int l = Math.min(nmax, nearestInt(iscale * x[i]));
+            int l = Math.min(nmax, nearestInt(iscale * x[xOff + i]));
             L[i] = (byte) l;
-            float w = quantWeights[i];
-            sumlx += w * x[i] * l;
+            float w = quantWeights[wOff + i];
+            sumlx += w * x[xOff + i] * l;
             suml2 += w * l * l;
         }
         for (int pass = 0; pass < 5; pass++) {
             int changed = 0;
             for (int i = 0; i < n; i++) {
-                float w = quantWeights[i];
+                float w = quantWeights[wOff + i];
                 int li = L[i] & 0xFF;
-                float slx = sumlx - w * x[i] * li;
+                float slx = sumlx - w * x[xOff + i] * li;
                 float sl2 = suml2 - w * li * li;
                 if (slx > 0 && sl2 > 0) {
-                    int nl = Math.min(nmax, nearestInt(x[i] * sl2 / slx));
+                    int nl = Math.min(nmax, nearestInt(x[xOff + i] * sl2 / slx));
                     if (nl != li) {
-                        slx += w * x[i] * nl;
+                        slx += w * x[xOff + i] * nl;
                         sl2 += w * nl * nl;
                         if (slx * slx * suml2 > sumlx * sumlx * sl2) {
                             L[i] = (byte) nl;
@@ -391,29 +397,27 @@ final class KQuants {
 
     /**
      * The K-quants' requantization of one sub-block against its decoded scale {@code d·sc} and min
-     * {@code dmin·m}: {@code L = clamp(nint((x + dmin·m)/(d·sc)), 0, nmax)}. A zero scale leaves the
-     * levels of the search in place, as ggml does.
+     * {@code dmin·m}: {@code L = clamp(nint((x + dmin·m)/(d·sc)), 0, nmax)}, by {@code refit}. A zero scale
+     * leaves the levels of the search in place, as ggml does.
      */
-    static void requantizeWithMin(int n, int nmax, float[] x, int xOff, float d, int sc, float dmin, int m,
-                                  byte[] L, int lOff) {
+    static void requantizeWithMin(Refit refit, int n, int nmax, float[] x, int xOff, float d, int sc, float dmin,
+                                  int m, byte[] L, int lOff) {
         float dl = d * sc;
         if (dl == 0) {
+            refit.keep(n, L, lOff);
             return;
         }
-        float ml = dmin * m;
-        for (int i = 0; i < n; i++) {
-            L[lOff + i] = (byte) clamp(nearestInt((x[xOff + i] + ml) / dl), 0, nmax);
-        }
+        refit.withMin(n, nmax, x, xOff, dl, dmin * m, L, lOff);
     }
 
     /**
-     * ggml's 2-bit plane of Q2_K and Q3_K: level {@code L[128h + 32s + l]} (0..3) goes to bits
+     * ggml's 2-bit plane of Q2_K and Q3_K: level {@code L[lOff + 128h + 32s + l]} (0..3) goes to bits
      * {@code 2s..2s+1} of {@code dst[off + 32h + l]}; 64 bytes for 256 levels.
      */
-    static void pack2(byte[] L, byte[] dst, int off) {
+    static void pack2(byte[] L, int lOff, byte[] dst, int off) {
         for (int h = 0; h < 2; h++) {
             for (int l = 0; l < 32; l++) {
-                int e = 128 * h + l;
+                int e = lOff + 128 * h + l;
                 dst[off + 32 * h + l] = (byte) (L[e] | L[e + 32] << 2 | L[e + 64] << 4 | L[e + 96] << 6);
             }
         }

@@ -87,35 +87,29 @@ final class LegacyQuants {
     }
 
     /**
-     * Packs 32 five-bit levels as Q5_0/Q5_1 store them: the low four bits as {@link #packNibbles32} at
-     * {@code dst[qsOff]}, bit 4 of level {@code j} as bit {@code j} of the little-endian u32 at
-     * {@code dst[qhOff]}.
+     * Packs 32 five-bit levels {@code L[lOff..lOff+32)} as Q5_0/Q5_1 store them: the low four bits as
+     * {@link #packNibbles32} at {@code dst[qsOff]}, bit 4 of level {@code j} as bit {@code j} of the
+     * little-endian u32 at {@code dst[qhOff]}.
      */
-    static void packQ5(byte[] L, byte[] dst, int qhOff, int qsOff) {
+    static void packQ5(byte[] L, int lOff, byte[] dst, int qhOff, int qsOff) {
         int qh = 0;
         for (int j = 0; j < 32; j++) {
-            qh |= ((L[j] & 0x10) >>> 4) << j;
+            qh |= ((L[lOff + j] & 0x10) >>> 4) << j;
         }
         LittleEndian.putInt(dst, qhOff, qh);
-        packNibbles32(L, 0, dst, qsOff);
+        packNibbles32(L, lOff, dst, qsOff);
     }
 
     /**
      * ggml's {@code quantize_row_iq4_nl_impl} for one super-block of {@code sb} values (32: IQ4_NL, one
      * scale; 256: IQ4_XS, eight 6-bit sub-scales under one fp16 scale) with {@code ntry} = 7, as
-     * {@code ggml_quantize_chunk} calls it. Weights are {@code qw[qwOff..)}-based, or {@code x²} when
-     * {@code qw} is null. Writes the fp16 scale at {@code dst[off]}, IQ4_XS's {@code scales_h}/{@code
-     * scales_l} after it, and the nibbles; {@code weight} (32), {@code L} ({@code sb}) and
-     * {@code scales} ({@code sb/32}) are scratch.
+     * {@code ggml_quantize_chunk} calls it: each 32-block's scale by {@link #iq4BlockScale}, weighted
+     * {@code qw[qwOff..)}-based or by {@code x²} when {@code qw} is null, then {@link #iq4Encode}.
+     * {@code weight} (32), {@code L} ({@code sb}) and {@code scales} ({@code sb/32}) are scratch.
      */
     static void quantizeIq4NlImpl(int sb, float[] x, int xOff, float[] qw, int qwOff, byte[] dst, int off,
                                   float[] weight, byte[] L, float[] scales) {
-        final int ntry = 7;
-        final byte[] values = KQuants.KVALUES_IQ4NL;
-        float sigma2 = KQuants.sumOfSquares(x, xOff, sb);
-        sigma2 = sigma2 * (2f / sb);
-        float amaxScale = 0f;
-        float maxScale = 0f;
+        float sigma2 = iq4Sigma2(KQuants.sumOfSquares(x, xOff, sb), sb);
         for (int ib = 0; ib < sb / 32; ib++) {
             int xb = xOff + 32 * ib;
             if (qw != null) {
@@ -125,73 +119,99 @@ final class LegacyQuants {
                     weight[j] = x[xb + j] * x[xb + j];
                 }
             }
-            float amax = 0f;
-            float max = 0f;
-            for (int j = 0; j < 32; j++) {
-                float ax = Math.abs(x[xb + j]);
-                if (ax > amax) {
-                    amax = ax;
-                    max = x[xb + j];
-                }
+            scales[ib] = iq4BlockScale(x, xb, weight);
+        }
+        iq4Encode(sb, x, xOff, scales, 0, L, dst, off, Refit.SCALAR);
+    }
+
+    /** The σ² of an IQ4 super-block of {@code sb} values from the sum of their squares: {@code Σx²·(2/sb)}. */
+    static float iq4Sigma2(float sumX2, int sb) {
+        return sumX2 * (2f / sb);
+    }
+
+    /**
+     * The scale of one 32-block at {@code x[xb..)} with weights {@code weight[0..32)}: from
+     * {@code d = −max/K[0]} (max the first max-abs value), the least-squares scale of the nearest levels,
+     * improved over 15 trial inverse scales {@code (itry + K[0])/max}; 0 for a block below
+     * {@link KQuants#GROUP_MAX_EPS}. The levels themselves are refitted afterwards ({@link #iq4Encode}).
+     */
+    static float iq4BlockScale(float[] x, int xb, float[] weight) {
+        final int ntry = 7;
+        final byte[] values = KQuants.KVALUES_IQ4NL;
+        float amax = 0f;
+        float max = 0f;
+        for (int j = 0; j < 32; j++) {
+            float ax = Math.abs(x[xb + j]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[xb + j];
             }
-            if (amax < KQuants.GROUP_MAX_EPS) {
-                scales[ib] = 0f;
-                continue;
-            }
-            float d = -max / values[0];
-            float id = 1f / d;
-            float sumqx = 0f;
-            float sumq2 = 0f;
+        }
+        if (amax < KQuants.GROUP_MAX_EPS) {
+            return 0f;
+        }
+        float d = -max / values[0];
+        float id = 1f / d;
+        float sumqx = 0f;
+        float sumq2 = 0f;
+        for (int j = 0; j < 32; j++) {
+            float q = values[KQuants.bestIndexInt8(16, values, id * x[xb + j])];
+            sumqx += weight[j] * q * x[xb + j];
+            sumq2 += weight[j] * q * q;
+        }
+        d = sumq2 > 0f ? sumqx / sumq2 : 0f;
+        float best = d * sumqx;
+        for (int itry = -ntry; itry <= ntry; itry++) {
+            id = (itry + values[0]) / max;
+            sumqx = 0f;
+            sumq2 = 0f;
             for (int j = 0; j < 32; j++) {
-                int l = KQuants.bestIndexInt8(16, values, id * x[xb + j]);
-                L[32 * ib + j] = (byte) l;
-                float q = values[l];
+                float q = values[KQuants.bestIndexInt8(16, values, id * x[xb + j])];
                 sumqx += weight[j] * q * x[xb + j];
                 sumq2 += weight[j] * q * q;
             }
-            d = sumq2 > 0f ? sumqx / sumq2 : 0f;
-            float best = d * sumqx;
-            for (int itry = -ntry; itry <= ntry; itry++) {
-                id = (itry + values[0]) / max;
-                sumqx = 0f;
-                sumq2 = 0f;
-                for (int j = 0; j < 32; j++) {
-                    float q = values[KQuants.bestIndexInt8(16, values, id * x[xb + j])];
-                    sumqx += weight[j] * q * x[xb + j];
-                    sumq2 += weight[j] * q * q;
-                }
-                if (sumq2 > 0f && sumqx * sumqx > best * sumq2) {
-                    d = sumqx / sumq2;
-                    best = d * sumqx;
-                }
-            }
-            scales[ib] = d;
-            if (Math.abs(d) > amaxScale) {
-                amaxScale = Math.abs(d);
-                maxScale = d;
+            if (sumq2 > 0f && sumqx * sumqx > best * sumq2) {
+                d = sumqx / sumq2;
+                best = d * sumqx;
             }
         }
+        return d;
+    }
+
+    /**
+     * The end of {@code quantize_row_iq4_nl_impl} for the super-block at {@code x[xOff..xOff+sb)} whose
+     * 32-block scales are {@code scales[sOff..)}: the fp16 scale (IQ4_XS: of the largest sub-scale over −32,
+     * and the 6-bit sub-scales), the levels refitted to the scales by {@code refit}, and the nibbles.
+     * {@code L} ({@code sb}) is scratch.
+     */
+    static void iq4Encode(int sb, float[] x, int xOff, float[] scales, int sOff, byte[] L, byte[] dst, int off,
+                          Refit refit) {
         int qsOff;
         if (sb == 32) {
-            LittleEndian.putShort(dst, off, Fp16.fromFloat(scales[0]));
+            LittleEndian.putShort(dst, off, Fp16.fromFloat(scales[sOff]));
             // The indices are refitted to the unrounded scale, not to the fp16 value stored.
-            float id = scales[0] != 0f ? 1f / scales[0] : 0f;
-            for (int j = 0; j < 32; j++) {
-                L[j] = (byte) KQuants.bestIndexInt8(16, values, id * x[xOff + j]);
-            }
+            float id = scales[sOff] != 0f ? 1f / scales[sOff] : 0f;
+            refit.nonLinear(32, x, xOff, id, L, 0);
             qsOff = off + 2;
         } else {
+            float amaxScale = 0f;
+            float maxScale = 0f;
+            for (int ib = 0; ib < sb / 32; ib++) {
+                float d = scales[sOff + ib];
+                if (Math.abs(d) > amaxScale) {
+                    amaxScale = Math.abs(d);
+                    maxScale = d;
+                }
+            }
             float d = -maxScale / 32;
             LittleEndian.putShort(dst, off, Fp16.fromFloat(d));
             float id = d != 0f ? 1f / d : 0f;
             int scalesH = 0;
             for (int ib = 0; ib < sb / 32; ib++) {
-                int l = KQuants.clamp(KQuants.nearestInt(id * scales[ib]), -32, 31);
+                int l = KQuants.clamp(KQuants.nearestInt(id * scales[sOff + ib]), -32, 31);
                 float dl = d * l;
                 float idl = dl != 0f ? 1f / dl : 0f;
-                for (int j = 0; j < 32; j++) {
-                    L[32 * ib + j] = (byte) KQuants.bestIndexInt8(16, values, idl * x[xOff + 32 * ib + j]);
-                }
+                refit.nonLinear(32, x, xOff + 32 * ib, idl, L, 32 * ib);
                 l += 32;
                 int scalesL = off + 4 + ib / 2;
                 dst[scalesL] = (byte) (ib % 2 == 0 ? l & 15 : dst[scalesL] | (l & 15) << 4);

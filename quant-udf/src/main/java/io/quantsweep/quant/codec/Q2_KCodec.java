@@ -19,14 +19,14 @@ import io.quantsweep.quant.numeric.Fp16;
  * levels to the stored fp16 scales.
  */
 public final class Q2_KCodec implements Codec {
-    private static final int QK = 256;
-    private static final int SUB = 16;
-    private static final int N_SUB = QK / SUB;
+    static final int QK = 256;
+    static final int SUB = 16;
+    static final int N_SUB = QK / SUB;
     private static final int BLOCK_BYTES = 84;
     private static final int QS = 16;
     private static final int D = 80;
     private static final int DMIN = 82;
-    private static final int NMAX = 3;
+    static final int NMAX = 3;
 
     @Override
     public GgmlType type() {
@@ -47,42 +47,58 @@ public final class Q2_KCodec implements Codec {
             int xb = xOff + b * QK;
             int out = dstOff + b * BLOCK_BYTES;
             if (importance == null) {
-                quantizeBlockRef(x, xb, L, laux, weights, scales, mins, dst, out);
+                for (int j = 0; j < N_SUB; j++) {
+                    int xs = xb + SUB * j;
+                    refWeights(x, xs, weights);
+                    scales[j] = KQuants.makeQkx2Quants(SUB, NMAX, x, xs, weights, L, SUB * j, mins, j, laux,
+                            -0.5f, 0.1f, 15, true);
+                }
+                encodeScalesRef(scales, mins, 0, dst, out);
             } else {
-                quantizeBlockImpl(x, xb, importance, b * QK, L, laux, weights, scales, mins, sw, ls, lm, dst, out);
+                float sigma2 = importanceSigma2(KQuants.sumOfSquares(x, xb, QK));
+                for (int j = 0; j < N_SUB; j++) {
+                    int xs = xb + SUB * j;
+                    sw[j] = KQuants.importanceWeights(importance, b * QK + SUB * j, x, xs, SUB, sigma2, weights);
+                    scales[j] = KQuants.makeQkx3Quants(SUB, NMAX, x, xs, weights, L, SUB * j, mins, j, laux,
+                            -0.9f, 0.05f, 36, false);
+                }
+                encodeScalesImpl(scales, mins, sw, 0, ls, lm, dst, out);
             }
-            float d = Fp16.toFloat(LittleEndian.getShort(dst, out + D));
-            float dmin = Fp16.toFloat(LittleEndian.getShort(dst, out + DMIN));
-            for (int j = 0; j < N_SUB; j++) {
-                int sc = dst[out + j] & 0xFF;
-                KQuants.requantizeWithMin(SUB, NMAX, x, xb + SUB * j, d, sc & 15, dmin, sc >> 4, L, SUB * j);
-            }
-            KQuants.pack2(L, dst, out + QS);
+            requantizeAndPack(x, xb, L, 0, dst, out, Refit.SCALAR);
         }
     }
 
-    /** {@code quantize_row_q2_K_ref} up to the requantization: levels, scale nibbles, d and dmin. */
-    private static void quantizeBlockRef(float[] x, int xb, byte[] L, byte[] laux, float[] weights,
-                                         float[] scales, float[] mins, byte[] dst, int out) {
+    /** The reference quantizer's weights of the sub-block at {@code x[xs..xs+16)}: {@code |x|}. */
+    static void refWeights(float[] x, int xs, float[] weights) {
+        for (int l = 0; l < SUB; l++) {
+            weights[l] = Math.abs(x[xs + l]);
+        }
+    }
+
+    /** The importance quantizer's σ² of a super-block from the sum of its 256 squares: {@code Σx²/256}. */
+    static float importanceSigma2(float sumX2) {
+        return sumX2 / QK;
+    }
+
+    /**
+     * {@code quantize_row_q2_K_ref}'s scale nibbles, d and dmin: the super-block's 16 sub-block results at
+     * {@code scales[off..off+16)}, {@code mins[off..)} scaled linearly to 4 bits of the largest.
+     */
+    static void encodeScalesRef(float[] scales, float[] mins, int off, byte[] dst, int out) {
         float maxScale = 0;
         float maxMin = 0;
         for (int j = 0; j < N_SUB; j++) {
-            for (int l = 0; l < SUB; l++) {
-                weights[l] = Math.abs(x[xb + SUB * j + l]);
+            if (scales[off + j] > maxScale) {
+                maxScale = scales[off + j];
             }
-            scales[j] = KQuants.makeQkx2Quants(SUB, NMAX, x, xb + SUB * j, weights, L, SUB * j, mins, j, laux,
-                    -0.5f, 0.1f, 15, true);
-            if (scales[j] > maxScale) {
-                maxScale = scales[j];
-            }
-            if (mins[j] > maxMin) {
-                maxMin = mins[j];
+            if (mins[off + j] > maxMin) {
+                maxMin = mins[off + j];
             }
         }
         if (maxScale > 0) {
             float iscale = 15f / maxScale;
             for (int j = 0; j < N_SUB; j++) {
-                dst[out + j] = (byte) KQuants.nearestInt(iscale * scales[j]);
+                dst[out + j] = (byte) KQuants.nearestInt(iscale * scales[off + j]);
             }
             LittleEndian.putShort(dst, out + D, Fp16.fromFloat(maxScale / 15f));
         } else {
@@ -94,7 +110,7 @@ public final class Q2_KCodec implements Codec {
         if (maxMin > 0) {
             float iscale = 15f / maxMin;
             for (int j = 0; j < N_SUB; j++) {
-                dst[out + j] |= (byte) (KQuants.nearestInt(iscale * mins[j]) << 4);
+                dst[out + j] |= (byte) (KQuants.nearestInt(iscale * mins[off + j]) << 4);
             }
             LittleEndian.putShort(dst, out + DMIN, Fp16.fromFloat(maxMin / 15f));
         } else {
@@ -102,33 +118,30 @@ public final class Q2_KCodec implements Codec {
         }
     }
 
-    /** {@code quantize_row_q2_K_impl} up to the requantization; {@code qw[qwOff..qwOff+256)} weighs the block. */
-    private static void quantizeBlockImpl(float[] x, int xb, float[] qw, int qwOff, byte[] L, byte[] laux,
-                                          float[] weights, float[] scales, float[] mins, float[] sw,
-                                          byte[] ls, byte[] lm, byte[] dst, int out) {
-        float sumx2 = 0;
-        for (int i = 0; i < QK; i++) {
-            sumx2 += x[xb + i] * x[xb + i];
-        }
-        float sigma2 = sumx2 / QK;
-        for (int j = 0; j < N_SUB; j++) {
-            float sumw = 0;
-            for (int l = 0; l < SUB; l++) {
-                float xi = x[xb + SUB * j + l];
-                weights[l] = qw[qwOff + SUB * j + l] * (float) Math.sqrt(sigma2 + xi * xi);
-                sumw += weights[l];
-            }
-            sw[j] = sumw;
-            scales[j] = KQuants.makeQkx3Quants(SUB, NMAX, x, xb + SUB * j, weights, L, SUB * j, mins, j, laux,
-                    -0.9f, 0.05f, 36, false);
-        }
-        float dm = KQuants.makeQpQuants(N_SUB, 15, scales, ls, sw);
-        float mm = KQuants.makeQpQuants(N_SUB, 15, mins, lm, sw);
+    /**
+     * {@code quantize_row_q2_K_impl}'s scale nibbles, d and dmin: {@code make_qp_quants} on the 16
+     * sub-block results at {@code scales[off..off+16)}, {@code mins[off..)}, weighted by {@code sw[off..)}.
+     */
+    static void encodeScalesImpl(float[] scales, float[] mins, float[] sw, int off, byte[] ls, byte[] lm,
+                                 byte[] dst, int out) {
+        float dm = KQuants.makeQpQuants(N_SUB, 15, scales, off, ls, sw, off);
+        float mm = KQuants.makeQpQuants(N_SUB, 15, mins, off, lm, sw, off);
         LittleEndian.putShort(dst, out + D, Fp16.fromFloat(dm));
         LittleEndian.putShort(dst, out + DMIN, Fp16.fromFloat(mm));
         for (int j = 0; j < N_SUB; j++) {
             dst[out + j] = (byte) (ls[j] | lm[j] << 4);
         }
+    }
+
+    /** Both quantizers' tail: the levels {@code L[lOff..lOff+256)} refitted to the stored scales, then packed. */
+    static void requantizeAndPack(float[] x, int xb, byte[] L, int lOff, byte[] dst, int out, Refit refit) {
+        float d = Fp16.toFloat(LittleEndian.getShort(dst, out + D));
+        float dmin = Fp16.toFloat(LittleEndian.getShort(dst, out + DMIN));
+        for (int j = 0; j < N_SUB; j++) {
+            int sc = dst[out + j] & 0xFF;
+            KQuants.requantizeWithMin(refit, SUB, NMAX, x, xb + SUB * j, d, sc & 15, dmin, sc >> 4, L, lOff + SUB * j);
+        }
+        KQuants.pack2(L, lOff, dst, out + QS);
     }
 
     @Override

@@ -22,9 +22,11 @@ import java.util.Arrays;
  * decoded fp16 scale.
  */
 public final class Q3_KCodec implements Codec {
-    private static final int QK = 256;
+    static final int QK = 256;
+    static final int SUB = 16;
+    static final int N_SUB = QK / SUB;
     private static final int BLOCK_BYTES = 110;
-    private static final int QS = 32;
+    static final int QS = 32;
     private static final int SCALES = 96;
     private static final int D = 108;
 
@@ -36,40 +38,55 @@ public final class Q3_KCodec implements Codec {
     @Override
     public void quantizeRow(float[] x, int xOff, int n, float[] importance, byte[] dst, int dstOff) {
         byte[] quants = new byte[QK];
-        float[] scales = new float[QK / 16];
-        float[] weights = importance == null ? null : new float[16];
-        float[] subWeights = importance == null ? null : new float[QK / 16];
-        byte[] scaleQuants = importance == null ? null : new byte[QK / 16];
+        float[] scales = new float[N_SUB];
+        float[] weights = new float[SUB];
+        float[] sw = new float[N_SUB];
+        byte[] scaleQuants = new byte[N_SUB];
         for (int b = 0; b < n / QK; b++) {
             int xb = xOff + b * QK;
             int out = dstOff + b * BLOCK_BYTES;
-            Arrays.fill(dst, out + SCALES, out + D, (byte) 0);
             if (importance == null) {
-                quantizeScalesRef(x, xb, quants, scales, dst, out);
+                for (int j = 0; j < N_SUB; j++) {
+                    scales[j] = KQuants.makeQ3Quants(SUB, 4, x, xb + SUB * j, quants, SUB * j);
+                }
+                encodeScalesRef(scales, 0, dst, out);
             } else {
-                quantizeScalesImpl(x, xb, importance, b * QK, quants, scales, weights, subWeights, scaleQuants,
-                        dst, out);
+                float sigma2 = importanceSigma2(KQuants.sumOfSquares(x, xb, QK));
+                for (int j = 0; j < N_SUB; j++) {
+                    int xs = xb + SUB * j;
+                    sw[j] = KQuants.importanceWeights(importance, b * QK + SUB * j, x, xs, SUB, sigma2, weights);
+                    scales[j] = KQuants.makeQxQuants(SUB, 4, x, xs, quants, SUB * j, weights, 0);
+                }
+                encodeScalesImpl(scales, sw, 0, scaleQuants, dst, out);
             }
-            requantizeAndPack(x, xb, quants, dst, out);
+            requantizeAndPack(x, xb, quants, 0, dst, out, Refit.SCALAR);
         }
     }
 
-    /** {@code quantize_row_q3_K_ref} up to {@code y.d}: sub-block scales as 6 bits of the largest. */
-    private static void quantizeScalesRef(float[] x, int xb, byte[] quants, float[] scales, byte[] dst, int out) {
+    /** The importance quantizer's σ² of a super-block from the sum of its 256 squares: {@code 2·Σx²/256}. */
+    static float importanceSigma2(float sumX2) {
+        return 2 * sumX2 / QK;
+    }
+
+    /**
+     * {@code quantize_row_q3_K_ref}'s scales and {@code d}: the super-block's 16 sub-block scales at
+     * {@code scales[off..off+16)} as 6 bits of the one of largest magnitude.
+     */
+    static void encodeScalesRef(float[] scales, int off, byte[] dst, int out) {
+        Arrays.fill(dst, out + SCALES, out + D, (byte) 0);
         float maxScale = 0f;
         float amax = 0f;
-        for (int j = 0; j < QK / 16; j++) {
-            scales[j] = KQuants.makeQ3Quants(16, 4, x, xb + 16 * j, quants, 16 * j);
-            float scale = Math.abs(scales[j]);
+        for (int j = 0; j < N_SUB; j++) {
+            float scale = Math.abs(scales[off + j]);
             if (scale > amax) {
                 amax = scale;
-                maxScale = scales[j];
+                maxScale = scales[off + j];
             }
         }
         if (maxScale != 0f) {
             float iscale = -32f / maxScale;
-            for (int j = 0; j < QK / 16; j++) {
-                byte l = (byte) KQuants.nearestInt(iscale * scales[j]);
+            for (int j = 0; j < N_SUB; j++) {
+                byte l = (byte) KQuants.nearestInt(iscale * scales[off + j]);
                 packScale(j, KQuants.clamp(l, -32, 31) + 32, dst, out);
             }
             LittleEndian.putShort(dst, out + D, Fp16.fromFloat(1 / iscale));
@@ -79,32 +96,20 @@ public final class Q3_KCodec implements Codec {
     }
 
     /**
-     * {@code quantize_row_q3_K_impl} up to {@code y.d}: weights {@code qw·sqrt(σ² + x²)} with
-     * {@code σ² = 2·Σx²/256}, and the 16 scales quantized as a group weighted by their sub-blocks' weight sums.
+     * {@code quantize_row_q3_K_impl}'s scales and {@code d}: the 16 sub-block scales at
+     * {@code scales[off..off+16)} quantized as a group by weighted {@code make_qx_quants}, weighted by the
+     * sub-blocks' weight sums {@code sw[off..)}; {@code scaleQuants} is scratch for 16 levels.
      */
-    private static void quantizeScalesImpl(float[] x, int xb, float[] qw, int qwOff, byte[] quants, float[] scales,
-                                           float[] weights, float[] subWeights, byte[] scaleQuants, byte[] dst,
-                                           int out) {
-        float sumx2 = 0f;
-        for (int i = 0; i < QK; i++) {
-            sumx2 += x[xb + i] * x[xb + i];
-        }
-        float sigma2 = 2 * sumx2 / QK;
-        for (int j = 0; j < QK / 16; j++) {
-            float sumw = 0f;
-            for (int l = 0; l < 16; l++) {
-                float xi = x[xb + 16 * j + l];
-                weights[l] = qw[qwOff + 16 * j + l] * (float) Math.sqrt(sigma2 + xi * xi);
-            }
-            for (int l = 0; l < 16; l++) {
-                sumw += weights[l];
-            }
-            subWeights[j] = sumw;
-            scales[j] = KQuants.makeQxQuants(16, 4, x, xb + 16 * j, quants, 16 * j, weights, 0);
-        }
-        float dBlock = KQuants.makeQxQuants(QK / 16, 32, scales, 0, scaleQuants, 0, subWeights, 0);
-        for (int j = 0; j < QK / 16; j++) {
-            packScale(j, scaleQuants[j], dst, out);
+    static void encodeScalesImpl(float[] scales, float[] sw, int off, byte[] scaleQuants, byte[] dst, int out) {
+        float dBlock = KQuants.makeQxQuants(N_SUB, 32, scales, off, scaleQuants, 0, sw, off);
+        storeScalesImpl(dBlock, scaleQuants, 0, dst, out);
+    }
+
+    /** Stores what {@link #encodeScalesImpl} found: {@code d} and the 16 levels {@code scaleQuants[qOff..)}. */
+    static void storeScalesImpl(float dBlock, byte[] scaleQuants, int qOff, byte[] dst, int out) {
+        Arrays.fill(dst, out + SCALES, out + D, (byte) 0);
+        for (int j = 0; j < N_SUB; j++) {
+            packScale(j, scaleQuants[qOff + j], dst, out);
         }
         LittleEndian.putShort(dst, out + D, Fp16.fromFloat(dBlock));
     }
@@ -127,30 +132,40 @@ public final class Q3_KCodec implements Codec {
         return low | (((src[sc + 8 + j % 4] & 0xFF) >> (2 * (j / 4))) & 3) << 4;
     }
 
+    /** The common tail of both quantizers: {@link #requantize}, then the high bits and the 2-bit plane. */
+    static void requantizeAndPack(float[] x, int xb, byte[] quants, int qOff, byte[] dst, int out, Refit refit) {
+        requantize(x, xb, quants, qOff, dst, out, refit);
+        packHighBits(quants, qOff, dst, out);
+        KQuants.pack2(quants, qOff, dst, out + QS);
+    }
+
     /**
-     * The common tail of both quantizers: quants refitted to the stored fp16 scale (a sub-block whose
-     * decoded scale is 0 keeps the search's quants, as ggml does), then the high bits and the 2-bit plane.
+     * Quants {@code quants[qOff..qOff+256)} (0..7) refitted to the stored fp16 scale; a sub-block whose
+     * decoded scale is 0 keeps the search's quants, as ggml does.
      */
-    private static void requantizeAndPack(float[] x, int xb, byte[] quants, byte[] dst, int out) {
+    static void requantize(float[] x, int xb, byte[] quants, int qOff, byte[] dst, int out, Refit refit) {
         float d = Fp16.toFloat(LittleEndian.getShort(dst, out + D));
-        for (int j = 0; j < QK / 16; j++) {
+        for (int j = 0; j < N_SUB; j++) {
             float dj = d * (scale6(dst, out, j) - 32);
             if (dj == 0f) {
+                refit.keep(SUB, quants, qOff + SUB * j);
                 continue;
             }
-            for (int i = 0; i < 16; i++) {
-                int l = KQuants.nearestInt(x[xb + 16 * j + i] / dj);
-                quants[16 * j + i] = (byte) (KQuants.clamp(l, -4, 3) + 4);
-            }
+            refit.symmetric(SUB, x, xb + SUB * j, dj, -4, 3, quants, qOff + SUB * j);
         }
-        Arrays.fill(dst, out, out + QS, (byte) 0);
-        for (int e = 0; e < QK; e++) {
-            if (quants[e] > 3) {
-                dst[out + e % 32] |= (byte) (1 << (e / 32));
-                quants[e] -= 4;
+    }
+
+    /** {@code hmask}: bit {@code e / 32} of byte {@code e % 32} is quant e's bit 2, which is then cleared. */
+    static void packHighBits(byte[] quants, int qOff, byte[] dst, int out) {
+        for (int l = 0; l < 32; l++) {
+            int hmask = 0;
+            for (int j = 0; j < 8; j++) {
+                int e = qOff + 32 * j + l;
+                hmask |= (quants[e] >> 2) << j;
+                quants[e] &= 3;
             }
+            dst[out + l] = (byte) hmask;
         }
-        KQuants.pack2(quants, dst, out + QS);
     }
 
     @Override
@@ -159,10 +174,10 @@ public final class Q3_KCodec implements Codec {
             int in = srcOff + b * BLOCK_BYTES;
             int yb = yOff + b * QK;
             float d = Fp16.toFloat(LittleEndian.getShort(src, in + D));
-            for (int j = 0; j < QK / 16; j++) {
+            for (int j = 0; j < N_SUB; j++) {
                 float dl = d * (scale6(src, in, j) - 32);
-                for (int i = 0; i < 16; i++) {
-                    int e = 16 * j + i;
+                for (int i = 0; i < SUB; i++) {
+                    int e = SUB * j + i;
                     int low = KQuants.q2(src, in + QS, e);
                     boolean high = (src[in + e % 32] & (1 << (e / 32))) != 0;
                     y[yb + e] = dl * (low - (high ? 0 : 4));

@@ -13,7 +13,7 @@ import io.quantsweep.quant.numeric.Fp16;
  * {@code quantize_row_q4_0_impl}: weights {@code qw·sqrt(σ² + x²)}, σ² the row's mean square, and the
  * scale searched by {@code make_qx_quants(32, 8)}.
  */
-public final class Q4_0Codec implements Codec {
+public final class Q4_0Codec implements Legacy32Codec {
     private static final int QK = 32;
     private static final int BLOCK_BYTES = 18;
     private static final int NMAX = 8;
@@ -38,9 +38,38 @@ public final class Q4_0Codec implements Codec {
                 KQuants.importanceWeights(importance, b * QK, x, xb, QK, sigma2, weight);
                 d = KQuants.makeQxQuants(QK, NMAX, x, xb, levels, 0, weight, 0);
             }
-            LittleEndian.putShort(dst, out, Fp16.fromFloat(d));
-            LegacyQuants.packNibbles32(levels, 0, dst, out + 2);
+            storeBlock(d, 0f, levels, 0, dst, out);
         }
+    }
+
+    @Override
+    public int nmax() {
+        return NMAX;
+    }
+
+    @Override
+    public int refLevelCap() {
+        return 2 * NMAX - 1;
+    }
+
+    @Override
+    public boolean withMin() {
+        return false;
+    }
+
+    @Override
+    public void storeScales(float d, float m, byte[] dst, int out) {
+        LittleEndian.putShort(dst, out, Fp16.fromFloat(d));
+    }
+
+    @Override
+    public int qsOffset() {
+        return 2;
+    }
+
+    @Override
+    public int qhOffset() {
+        return -1;
     }
 
     @Override

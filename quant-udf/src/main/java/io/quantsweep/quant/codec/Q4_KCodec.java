@@ -19,8 +19,8 @@ public final class Q4_KCodec extends ScaleMinK4Codec {
     }
 
     @Override
-    void packLevels(byte[] L, byte[] dst, int blockOff) {
-        packNibbles(L, dst, blockOff + LEVELS);
+    void packLevels(byte[] L, int lOff, byte[] dst, int blockOff) {
+        packNibbles(L, lOff, dst, blockOff + LEVELS);
     }
 
     @Override

@@ -14,7 +14,7 @@ import io.quantsweep.quant.numeric.Fp16;
  * {@code quantize_row_q5_0_impl}: weights {@code qw·sqrt(σ² + x²)}, σ² the row's mean square, and the
  * scale searched by {@code make_qx_quants(32, 16)}.
  */
-public final class Q5_0Codec implements Codec {
+public final class Q5_0Codec implements Legacy32Codec {
     private static final int QK = 32;
     private static final int BLOCK_BYTES = 22;
     private static final int NMAX = 16;
@@ -39,9 +39,38 @@ public final class Q5_0Codec implements Codec {
                 KQuants.importanceWeights(importance, b * QK, x, xb, QK, sigma2, weight);
                 d = KQuants.makeQxQuants(QK, NMAX, x, xb, levels, 0, weight, 0);
             }
-            LittleEndian.putShort(dst, out, Fp16.fromFloat(d));
-            LegacyQuants.packQ5(levels, dst, out + 2, out + 6);
+            storeBlock(d, 0f, levels, 0, dst, out);
         }
+    }
+
+    @Override
+    public int nmax() {
+        return NMAX;
+    }
+
+    @Override
+    public int refLevelCap() {
+        return 2 * NMAX - 1;
+    }
+
+    @Override
+    public boolean withMin() {
+        return false;
+    }
+
+    @Override
+    public void storeScales(float d, float m, byte[] dst, int out) {
+        LittleEndian.putShort(dst, out, Fp16.fromFloat(d));
+    }
+
+    @Override
+    public int qsOffset() {
+        return 6;
+    }
+
+    @Override
+    public int qhOffset() {
+        return 2;
     }
 
     @Override

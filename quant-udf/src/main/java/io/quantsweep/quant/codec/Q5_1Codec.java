@@ -13,7 +13,7 @@ import io.quantsweep.quant.numeric.Fp16;
  * {@code m = min}); with it, {@code quantize_row_q5_1_impl}: weights {@code qw·sqrt(σ² + x²)}, σ² the
  * row's mean square, and scale and offset fitted by {@code make_qkx3_quants(32, 31, −0.9, 0.05, 36)}.
  */
-public final class Q5_1Codec implements Codec {
+public final class Q5_1Codec implements Legacy32Codec {
     private static final int QK = 32;
     private static final int BLOCK_BYTES = 24;
     private static final int NMAX = 31;
@@ -46,10 +46,39 @@ public final class Q5_1Codec implements Codec {
                         -0.9f, 0.05f, 36, false);
                 m = -min[0];
             }
-            LittleEndian.putShort(dst, out, Fp16.fromFloat(d));
-            LittleEndian.putShort(dst, out + 2, Fp16.fromFloat(m));
-            LegacyQuants.packQ5(levels, dst, out + 4, out + 8);
+            storeBlock(d, m, levels, 0, dst, out);
         }
+    }
+
+    @Override
+    public int nmax() {
+        return NMAX;
+    }
+
+    @Override
+    public int refLevelCap() {
+        return REF_LEVEL_CAP;
+    }
+
+    @Override
+    public boolean withMin() {
+        return true;
+    }
+
+    @Override
+    public void storeScales(float d, float m, byte[] dst, int out) {
+        LittleEndian.putShort(dst, out, Fp16.fromFloat(d));
+        LittleEndian.putShort(dst, out + 2, Fp16.fromFloat(m));
+    }
+
+    @Override
+    public int qsOffset() {
+        return 8;
+    }
+
+    @Override
+    public int qhOffset() {
+        return 4;
     }
 
     @Override

@@ -23,15 +23,15 @@ public final class Q5_KCodec extends ScaleMinK4Codec {
     }
 
     @Override
-    void packLevels(byte[] L, byte[] dst, int blockOff) {
+    void packLevels(byte[] L, int lOff, byte[] dst, int blockOff) {
         for (int l = 0; l < 32; l++) {
             int qh = 0;
             for (int s = 0; s < 8; s++) {
-                qh |= (L[32 * s + l] >> 4) << s;
+                qh |= (L[lOff + 32 * s + l] >> 4) << s;
             }
             dst[blockOff + QH + l] = (byte) qh;
         }
-        packNibbles(L, dst, blockOff + QS);
+        packNibbles(L, lOff, dst, blockOff + QS);
     }
 
     @Override

@@ -19,7 +19,9 @@ import java.util.Arrays;
  * The quants are then refitted to the decoded fp16 scale.
  */
 public final class Q6_KCodec implements Codec {
-    private static final int QK = 256;
+    static final int QK = 256;
+    static final int SUB = 16;
+    static final int N_SUB = QK / SUB;
     private static final int BLOCK_BYTES = 210;
     private static final int QH = 128;
     private static final int SCALES = 192;
@@ -33,22 +35,32 @@ public final class Q6_KCodec implements Codec {
     @Override
     public void quantizeRow(float[] x, int xOff, int n, float[] importance, byte[] dst, int dstOff) {
         byte[] quants = new byte[QK];
-        float[] scales = new float[QK / 16];
+        float[] scales = new float[N_SUB];
         for (int b = 0; b < n / QK; b++) {
-            quantizeBlock(x, xOff + b * QK, importance, b * QK, quants, scales, dst, dstOff + b * BLOCK_BYTES);
+            int xb = xOff + b * QK;
+            for (int j = 0; j < N_SUB; j++) {
+                scales[j] = KQuants.makeQxQuants(SUB, 32, x, xb + SUB * j, quants, SUB * j, importance,
+                        b * QK + SUB * j);
+            }
+            encodeAndPack(x, xb, scales, 0, quants, 0, dst, dstOff + b * BLOCK_BYTES, Refit.SCALAR);
         }
     }
 
-    private static void quantizeBlock(float[] x, int xb, float[] qw, int qwOff, byte[] quants, float[] scales,
-                                      byte[] dst, int out) {
+    /**
+     * Everything after the sub-block searches: the 16 scales at {@code scales[off..off+16)} as int8 of the
+     * one of largest magnitude and {@code d}, then the quants {@code quants[qOff..qOff+256)} refitted to the
+     * decoded scales and packed. A super-block whose scales are all below {@link KQuants#GROUP_MAX_EPS} is
+     * all zero bytes.
+     */
+    static void encodeAndPack(float[] x, int xb, float[] scales, int off, byte[] quants, int qOff, byte[] dst,
+                              int out, Refit refit) {
         float maxScale = 0f;
         float maxAbsScale = 0f;
-        for (int ib = 0; ib < QK / 16; ib++) {
-            scales[ib] = KQuants.makeQxQuants(16, 32, x, xb + 16 * ib, quants, 16 * ib, qw, qwOff + 16 * ib);
-            float absScale = Math.abs(scales[ib]);
+        for (int j = 0; j < N_SUB; j++) {
+            float absScale = Math.abs(scales[off + j]);
             if (absScale > maxAbsScale) {
                 maxAbsScale = absScale;
-                maxScale = scales[ib];
+                maxScale = scales[off + j];
             }
         }
         if (maxAbsScale < KQuants.GROUP_MAX_EPS) {
@@ -57,23 +69,21 @@ public final class Q6_KCodec implements Codec {
         }
         float iscale = -128f / maxScale;
         LittleEndian.putShort(dst, out + D, Fp16.fromFloat(1 / iscale));
-        for (int ib = 0; ib < QK / 16; ib++) {
-            dst[out + SCALES + ib] = (byte) Math.min(127, KQuants.nearestInt(iscale * scales[ib]));
+        for (int j = 0; j < N_SUB; j++) {
+            dst[out + SCALES + j] = (byte) Math.min(127, KQuants.nearestInt(iscale * scales[off + j]));
         }
         float d = Fp16.toFloat(LittleEndian.getShort(dst, out + D));
-        for (int j = 0; j < QK / 16; j++) {
+        for (int j = 0; j < N_SUB; j++) {
             float dj = d * dst[out + SCALES + j];
             if (dj == 0f) {
+                refit.keep(SUB, quants, qOff + SUB * j);
                 continue;
             }
-            for (int i = 0; i < 16; i++) {
-                int l = KQuants.nearestInt(x[xb + 16 * j + i] / dj);
-                quants[16 * j + i] = (byte) (KQuants.clamp(l, -32, 31) + 32);
-            }
+            refit.symmetric(SUB, x, xb + SUB * j, dj, -32, 31, quants, qOff + SUB * j);
         }
         for (int h = 0; h < 2; h++) {
             for (int l = 0; l < 32; l++) {
-                int e = 128 * h + l;
+                int e = qOff + 128 * h + l;
                 int q0 = quants[e];
                 int q1 = quants[e + 32];
                 int q2 = quants[e + 64];

@@ -11,8 +11,8 @@ import io.quantsweep.quant.numeric.Fp16;
  * <p>ggml has one quantizer for Q8_0 and ignores an importance vector, so this does too.
  */
 public final class Q8_0Codec implements Codec {
-    private static final int QK = 32;
-    private static final int BLOCK_BYTES = 34;
+    static final int QK = 32;
+    static final int BLOCK_BYTES = 34;
 
     @Override
     public GgmlType type() {

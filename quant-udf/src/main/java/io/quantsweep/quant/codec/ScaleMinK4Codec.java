@@ -19,7 +19,7 @@ import io.quantsweep.quant.numeric.Fp16;
 abstract sealed class ScaleMinK4Codec implements Codec permits Q4_KCodec, Q5_KCodec {
     static final int QK = 256;
     static final int SUB = 32;
-    private static final int N_SUB = QK / SUB;
+    static final int N_SUB = QK / SUB;
     private static final int D = 0;
     private static final int DMIN = 2;
     private static final int SCALES = 4;
@@ -41,17 +41,17 @@ abstract sealed class ScaleMinK4Codec implements Codec permits Q4_KCodec, Q5_KCo
         this.params = params;
     }
 
-    /** Stores the 256 levels {@code L} (0..nmax) of one super-block at {@code dst[blockOff + LEVELS..)}. */
-    abstract void packLevels(byte[] L, byte[] dst, int blockOff);
+    /** Stores the 256 levels {@code L[lOff..)} (0..nmax) of one super-block at {@code dst[blockOff + LEVELS..)}. */
+    abstract void packLevels(byte[] L, int lOff, byte[] dst, int blockOff);
 
     /** Reads back the 256 levels that {@link #packLevels} stored in the block at {@code src[blockOff]}. */
     abstract void unpackLevels(byte[] src, int blockOff, byte[] L);
 
     /** The low 4 bits of the levels: element {@code 64c + 32hi + l} into nibble hi of {@code qs[32c + l]}. */
-    static void packNibbles(byte[] L, byte[] qs, int off) {
+    static void packNibbles(byte[] L, int lOff, byte[] qs, int off) {
         for (int c = 0; c < 4; c++) {
             for (int l = 0; l < 32; l++) {
-                qs[off + 32 * c + l] = (byte) (L[64 * c + l] & 15 | (L[64 * c + 32 + l] & 15) << 4);
+                qs[off + 32 * c + l] = (byte) (L[lOff + 64 * c + l] & 15 | (L[lOff + 64 * c + 32 + l] & 15) << 4);
             }
         }
     }
@@ -65,6 +65,11 @@ abstract sealed class ScaleMinK4Codec implements Codec permits Q4_KCodec, Q5_KCo
                 L[64 * c + 32 + l] = (byte) (b >> 4 & 15);
             }
         }
+    }
+
+    /** The level range 0..nmax and the constants of ggml's two quantizers. */
+    Params params() {
+        return params;
     }
 
     @Override
@@ -82,76 +87,77 @@ abstract sealed class ScaleMinK4Codec implements Codec permits Q4_KCodec, Q5_KCo
             int xb = xOff + b * QK;
             int out = dstOff + b * blockBytes;
             if (importance == null) {
-                searchRef(x, xb, L, laux, weights, scales, mins, ls, lm, dst, out);
+                for (int j = 0; j < N_SUB; j++) {
+                    int xs = xb + SUB * j;
+                    refWeights(x, xs, weights);
+                    scales[j] = KQuants.makeQkx2Quants(SUB, params.nmax(), x, xs, weights, L, SUB * j, mins, j, laux,
+                            params.refRmin(), 0.1f, params.refNstep(), false);
+                }
+                encodeScalesRef(scales, mins, 0, ls, lm, dst, out);
             } else {
-                searchImpl(x, xb, importance, b * QK, L, laux, weights, scales, mins, sw, ls, lm, dst, out);
+                float sigma2 = importanceSigma2(KQuants.sumOfSquares(x, xb, QK));
+                for (int j = 0; j < N_SUB; j++) {
+                    int xs = xb + SUB * j;
+                    sw[j] = KQuants.importanceWeights(importance, b * QK + SUB * j, x, xs, SUB, sigma2, weights);
+                    scales[j] = KQuants.makeQkx3Quants(SUB, params.nmax(), x, xs, weights, L, SUB * j, mins, j, laux,
+                            -0.9f, 0.05f, 36, false);
+                }
+                encodeScalesImpl(scales, mins, sw, 0, ls, lm, dst, out);
             }
-            float d = Fp16.toFloat(LittleEndian.getShort(dst, out + D));
-            float dmin = Fp16.toFloat(LittleEndian.getShort(dst, out + DMIN));
-            for (int j = 0; j < N_SUB; j++) {
-                KQuants.requantizeWithMin(SUB, params.nmax(), x, xb + SUB * j, d, KQuants.scaleK4(dst, out + SCALES, j),
-                        dmin, KQuants.minK4(dst, out + SCALES, j), L, SUB * j);
-            }
-            packLevels(L, dst, out);
+            requantizeAndPack(x, xb, L, 0, dst, out, Refit.SCALAR);
         }
     }
 
-    /** {@code quantize_row_qX_K_ref} up to the requantization: levels, d, dmin and the packed scales. */
-    private void searchRef(float[] x, int xb, byte[] L, byte[] laux, float[] weights, float[] scales,
-                           float[] mins, byte[] ls, byte[] lm, byte[] dst, int out) {
+    /**
+     * The reference quantizer's weights of the sub-block at {@code x[xs..xs+32)}:
+     * {@code sqrt(Σx²/32) + |x|}.
+     */
+    static void refWeights(float[] x, int xs, float[] weights) {
+        float avX = (float) Math.sqrt(KQuants.sumOfSquares(x, xs, SUB) / SUB);
+        for (int l = 0; l < SUB; l++) {
+            weights[l] = avX + Math.abs(x[xs + l]);
+        }
+    }
+
+    /** The importance quantizer's σ² of a super-block from the sum of its 256 squares: {@code 2·Σx²/256}. */
+    static float importanceSigma2(float sumX2) {
+        return 2 * sumX2 / QK;
+    }
+
+    /**
+     * The reference quantizer's 6-bit scales and mins (the super-block's 8 sub-block results at
+     * {@code scales[off..off+8)}, {@code mins[off..)}) scaled linearly to the largest, with d and dmin.
+     */
+    static void encodeScalesRef(float[] scales, float[] mins, int off, byte[] ls, byte[] lm, byte[] dst, int out) {
         float maxScale = 0;
         float maxMin = 0;
         for (int j = 0; j < N_SUB; j++) {
-            int xs = xb + SUB * j;
-            float sumX2 = 0;
-            for (int l = 0; l < SUB; l++) {
-                sumX2 += x[xs + l] * x[xs + l];
+            if (scales[off + j] > maxScale) {
+                maxScale = scales[off + j];
             }
-            float avX = (float) Math.sqrt(sumX2 / SUB);
-            for (int l = 0; l < SUB; l++) {
-                weights[l] = avX + Math.abs(x[xs + l]);
-            }
-            scales[j] = KQuants.makeQkx2Quants(SUB, params.nmax(), x, xs, weights, L, SUB * j, mins, j, laux,
-                    params.refRmin(), 0.1f, params.refNstep(), false);
-            if (scales[j] > maxScale) {
-                maxScale = scales[j];
-            }
-            if (mins[j] > maxMin) {
-                maxMin = mins[j];
+            if (mins[off + j] > maxMin) {
+                maxMin = mins[off + j];
             }
         }
         float invScale = maxScale > 0 ? 63f / maxScale : 0f;
         float invMin = maxMin > 0 ? 63f / maxMin : 0f;
         for (int j = 0; j < N_SUB; j++) {
-            ls[j] = (byte) Math.min(63, KQuants.nearestInt(invScale * scales[j]) & 0xFF);
-            lm[j] = (byte) Math.min(63, KQuants.nearestInt(invMin * mins[j]) & 0xFF);
+            ls[j] = (byte) Math.min(63, KQuants.nearestInt(invScale * scales[off + j]) & 0xFF);
+            lm[j] = (byte) Math.min(63, KQuants.nearestInt(invMin * mins[off + j]) & 0xFF);
         }
         KQuants.packScalesK4(ls, lm, dst, out + SCALES);
         LittleEndian.putShort(dst, out + D, Fp16.fromFloat(maxScale / 63f));
         LittleEndian.putShort(dst, out + DMIN, Fp16.fromFloat(maxMin / 63f));
     }
 
-    /** {@code quantize_row_qX_K_impl} up to the requantization; {@code qw[qwOff..qwOff+256)} weighs the block. */
-    private void searchImpl(float[] x, int xb, float[] qw, int qwOff, byte[] L, byte[] laux, float[] weights,
-                            float[] scales, float[] mins, float[] sw, byte[] ls, byte[] lm, byte[] dst, int out) {
-        float sumX2 = 0;
-        for (int i = 0; i < QK; i++) {
-            sumX2 += x[xb + i] * x[xb + i];
-        }
-        float sigma2 = 2 * sumX2 / QK;
-        for (int j = 0; j < N_SUB; j++) {
-            int xs = xb + SUB * j;
-            float sumw = 0;
-            for (int l = 0; l < SUB; l++) {
-                weights[l] = qw[qwOff + SUB * j + l] * (float) Math.sqrt(sigma2 + x[xs + l] * x[xs + l]);
-                sumw += weights[l];
-            }
-            sw[j] = sumw;
-            scales[j] = KQuants.makeQkx3Quants(SUB, params.nmax(), x, xs, weights, L, SUB * j, mins, j, laux,
-                    -0.9f, 0.05f, 36, false);
-        }
-        float dBlock = KQuants.makeQpQuants(N_SUB, 63, scales, ls, sw);
-        float mBlock = KQuants.makeQpQuants(N_SUB, 63, mins, lm, sw);
+    /**
+     * The importance quantizer's scales and mins: {@code make_qp_quants} on the super-block's 8 sub-block
+     * results at {@code scales[off..off+8)}, {@code mins[off..)}, weighted by their weight sums {@code sw[off..)}.
+     */
+    void encodeScalesImpl(float[] scales, float[] mins, float[] sw, int off, byte[] ls, byte[] lm, byte[] dst,
+                          int out) {
+        float dBlock = KQuants.makeQpQuants(N_SUB, 63, scales, off, ls, sw, off);
+        float mBlock = KQuants.makeQpQuants(N_SUB, 63, mins, off, lm, sw, off);
         if (params.capsImportanceLevels()) {
             for (int j = 0; j < N_SUB; j++) {
                 ls[j] = (byte) Math.min(63, ls[j] & 0xFF);
@@ -161,6 +167,21 @@ abstract sealed class ScaleMinK4Codec implements Codec permits Q4_KCodec, Q5_KCo
         KQuants.packScalesK4(ls, lm, dst, out + SCALES);
         LittleEndian.putShort(dst, out + D, Fp16.fromFloat(dBlock));
         LittleEndian.putShort(dst, out + DMIN, Fp16.fromFloat(mBlock));
+    }
+
+    /**
+     * The common tail of both quantizers: the search's levels {@code L[lOff..lOff+256)} refitted to the
+     * stored fp16 scales and mins, then stored.
+     */
+    void requantizeAndPack(float[] x, int xb, byte[] L, int lOff, byte[] dst, int out, Refit refit) {
+        float d = Fp16.toFloat(LittleEndian.getShort(dst, out + D));
+        float dmin = Fp16.toFloat(LittleEndian.getShort(dst, out + DMIN));
+        for (int j = 0; j < N_SUB; j++) {
+            int sc = KQuants.scaleK4(dst, out + SCALES, j);
+            int m = KQuants.minK4(dst, out + SCALES, j);
+            KQuants.requantizeWithMin(refit, SUB, params.nmax(), x, xb + SUB * j, d, sc, dmin, m, L, lOff + SUB * j);
+        }
+        packLevels(L, lOff, dst, out);
     }
 
     @Override

@@ -35,7 +35,7 @@ class KQuantsPackingTest {
             levels[e] = (byte) rnd.nextInt(4);
         }
         byte[] qs = new byte[1 + 64];
-        KQuants.pack2(levels, qs, 1);
+        KQuants.pack2(levels, 0, qs, 1);
         for (int e = 0; e < 256; e++) {
             int h = e / 128;
             int s = e % 128 / 32;
@@ -54,7 +54,7 @@ class KQuantsPackingTest {
         }
         Q5_KCodec codec = new Q5_KCodec();
         byte[] block = new byte[176];
-        codec.packLevels(levels, block, 0);
+        codec.packLevels(levels, 0, block, 0);
         byte[] back = new byte[256];
         codec.unpackLevels(block, 0, back);
         for (int e = 0; e < 256; e++) {
