@@ -1,22 +1,14 @@
 package io.quantsweep.quant.codec;
 
-import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.GgmlType;
-import io.quantsweep.quant.LittleEndian;
-import io.quantsweep.quant.numeric.Fp16;
 
 /**
  * Q5_0: blocks of 32, {@code half d; u8 qh[4]; u8 qs[16]} (22 bytes, 5.5 bpw); {@code x = d·(q − 16)},
  * q in 0..31: the low four bits in {@code qs} as in Q4_0, bit 4 of element {@code j} in bit {@code j}
  * of the little-endian u32 {@code qh}.
- *
- * <p>Without importance this is ggml's {@code quantize_row_q5_0_ref} ({@code d = max/−16}); with it,
- * {@code quantize_row_q5_0_impl}: weights {@code qw·sqrt(σ² + x²)}, σ² the row's mean square, and the
- * scale searched by {@code make_qx_quants(32, 16)}.
+ * Quantized and decoded by {@link Legacy32Codec}'s shared pair.
  */
 public final class Q5_0Codec implements Legacy32Codec {
-    private static final int QK = 32;
-    private static final int BLOCK_BYTES = 22;
     private static final int NMAX = 16;
 
     @Override
@@ -25,29 +17,9 @@ public final class Q5_0Codec implements Legacy32Codec {
     }
 
     @Override
-    public void quantizeRow(float[] x, int xOff, int n, float[] importance, byte[] dst, int dstOff) {
-        byte[] levels = new byte[QK];
-        float[] weight = new float[QK];
-        float sigma2 = importance != null ? KQuants.sumOfSquares(x, xOff, n) / n : 0f;
-        for (int b = 0; b < n / QK; b++) {
-            int xb = xOff + b * QK;
-            int out = dstOff + b * BLOCK_BYTES;
-            float d;
-            if (importance == null) {
-                d = LegacyQuants.symmetricRef(x, xb, NMAX, levels);
-            } else {
-                KQuants.importanceWeights(importance, b * QK, x, xb, QK, sigma2, weight);
-                d = KQuants.makeQxQuants(QK, NMAX, x, xb, levels, 0, weight, 0);
-            }
-            storeBlock(d, 0f, levels, 0, dst, out);
-        }
-    }
-
-    @Override
     public int nmax() {
         return NMAX;
     }
-
     @Override
     public int refLevelCap() {
         return 2 * NMAX - 1;
@@ -59,11 +31,6 @@ public final class Q5_0Codec implements Legacy32Codec {
     }
 
     @Override
-    public void storeScales(float d, float m, byte[] dst, int out) {
-        LittleEndian.putShort(dst, out, Fp16.fromFloat(d));
-    }
-
-    @Override
     public int qsOffset() {
         return 6;
     }
@@ -71,20 +38,5 @@ public final class Q5_0Codec implements Legacy32Codec {
     @Override
     public int qhOffset() {
         return 2;
-    }
-
-    @Override
-    public void dequantizeRow(byte[] src, int srcOff, int n, float[] y, int yOff) {
-        for (int b = 0; b < n / QK; b++) {
-            int in = srcOff + b * BLOCK_BYTES;
-            int yb = yOff + b * QK;
-            float d = Fp16.toFloat(LittleEndian.getShort(src, in));
-            int qh = LittleEndian.getInt(src, in + 2);
-            for (int j = 0; j < 16; j++) {
-                int q = src[in + 6 + j] & 0xFF;
-                y[yb + j] = (((q & 15) | ((qh >>> j) & 1) << 4) - 16) * d;
-                y[yb + j + 16] = (((q >> 4) | ((qh >>> (j + 16)) & 1) << 4) - 16) * d;
-            }
-        }
     }
 }
