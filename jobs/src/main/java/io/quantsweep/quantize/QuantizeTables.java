@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quantsweep.arch.JsonFile;
 import io.quantsweep.plan.PlannedTensor;
 import io.quantsweep.plan.VariantPlan;
+import io.quantsweep.quant.QualityStats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -4,6 +4,7 @@ import io.quantsweep.arch.OutputTensor;
 import io.quantsweep.plan.PlannedTensor;
 import io.quantsweep.plan.VariantPlan;
 import io.quantsweep.quant.GgmlType;
+import io.quantsweep.quant.QualityStats;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

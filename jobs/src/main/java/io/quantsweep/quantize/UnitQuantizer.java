@@ -7,6 +7,7 @@ import io.quantsweep.format.safetensors.SafetensorsCheckpoint;
 import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.Codecs;
 import io.quantsweep.quant.GgmlType;
+import io.quantsweep.quant.QualityStats;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -100,12 +101,11 @@ public final class UnitQuantizer {
 
     /** The codecs trust their input: a NaN or infinity in the checkpoint is refused here, at its row and column. */
     private void requireFinite(WorkUnit u, float[] x, int cols) {
-        for (int i = 0; i < x.length; i++) {
-            if (!Float.isFinite(x[i])) {
-                long row = u.row0() + i / cols;
-                throw new IllegalArgumentException("%s: output tensor '%s' has value %s at row %d, column %d (read from '%s'); weights must be finite"
-                        .formatted(checkpoint.location(), u.tensor().name(), x[i], row, i % cols, sourceOf(u.tensor(), row)));
-            }
+        int i = Codecs.firstNonFinite(x, 0, x.length);
+        if (i >= 0) {
+            long row = u.row0() + i / cols;
+            throw new IllegalArgumentException("%s: output tensor '%s' has value %s at row %d, column %d (read from '%s'); weights must be finite"
+                    .formatted(checkpoint.location(), u.tensor().name(), x[i], row, i % cols, sourceOf(u.tensor(), row)));
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quantsweep.arch.JsonFile;
 import io.quantsweep.quant.GgmlType;
+import io.quantsweep.quant.QualityStats;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.arch.RealModelFiles;
 import io.quantsweep.quant.GgmlType;
+import io.quantsweep.quant.QualityStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -16,10 +16,12 @@ import io.quantsweep.quant.codec.Q5_1Codec;
 import io.quantsweep.quant.codec.Q5_KCodec;
 import io.quantsweep.quant.codec.Q6_KCodec;
 import io.quantsweep.quant.codec.Q8_0Codec;
+import io.quantsweep.quant.codec.VectorScans;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -29,6 +31,7 @@ import java.util.Set;
  */
 public final class Codecs {
     private static final Map<GgmlType, List<Codec>> TABLE = new EnumMap<>(GgmlType.class);
+    private static final boolean VECTOR = CodecImplementations.vectorSkipped().isEmpty();
 
     static {
         register(new F32Codec());
@@ -105,12 +108,10 @@ public final class Codecs {
             throw new IllegalArgumentException("%s: %d values do not make whole rows of %d (%d left over)"
                     .formatted(type, len, cols, len % cols));
         }
-        for (int i = 0; i < len; i++) {
-            float v = x[off + i];
-            if (!Float.isFinite(v)) {
-                throw new IllegalArgumentException("%s: input value %s at row %d, column %d is not finite"
-                        .formatted(type, v, i / cols, i % cols));
-            }
+        int bad = firstNonFinite(x, off, len);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("%s: input value %s at row %d, column %d is not finite"
+                    .formatted(type, x[off + bad], bad / cols, bad % cols));
         }
         if (importance != null) {
             if (importance.length != cols) {
@@ -125,6 +126,18 @@ public final class Codecs {
             }
         }
         return len / cols;
+    }
+
+    /** Index of the first NaN or infinity in {@code x[off..off+n)} counted from {@code off}, or -1. */
+    public static int firstNonFinite(float[] x, int off, int n) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        int i = VECTOR ? VectorScans.finitePrefix(x, off, n) : 0;
+        for (; i < n; i++) {
+            if (!Float.isFinite(x[off + i])) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

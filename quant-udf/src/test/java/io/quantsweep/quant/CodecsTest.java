@@ -55,6 +55,27 @@ class CodecsTest {
     }
 
     @Test
+    void firstNonFiniteFindsTheFirstBadValueAtEveryPositionAndOffset() {
+        float[] bad = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        for (int n : new int[] {0, 1, 3, 15, 16, 17, 64, 67}) {
+            for (int off = 0; off < 3; off++) {
+                float[] x = new float[off + n + 2];
+                Arrays.fill(x, Float.MAX_VALUE);
+                x[off + n] = Float.NaN; // past the range: never reported
+                assertEquals(-1, Codecs.firstNonFinite(x, off, n), n + " values from " + off);
+                for (int at = 0; at < n; at++) {
+                    x[off + at] = bad[at % 3];
+                    if (at + 1 < n) {
+                        x[off + n - 1] = Float.NaN; // a later one does not hide it
+                    }
+                    assertEquals(at, Codecs.firstNonFinite(x, off, n), "value " + at + " of " + n + " from " + off);
+                    Arrays.fill(x, off, off + n, -Float.MAX_VALUE);
+                }
+            }
+        }
+    }
+
+    @Test
     void refusesABadImportanceVector() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> Codecs.quantize(GgmlType.Q8_0, new float[64], 64, new float[32]));

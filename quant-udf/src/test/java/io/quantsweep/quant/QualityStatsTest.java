@@ -1,11 +1,16 @@
-package io.quantsweep.quantize;
+package io.quantsweep.quant;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.quantsweep.quant.codec.CodecImplementations;
+import io.quantsweep.quant.codec.VectorScans;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The figures of known pairs, and merging units gives the whole tensor's sums. */
+/** The figures of known pairs, merging units gives the whole tensor's sums, and the vector scan gives the scalar lanes. */
 class QualityStatsTest {
 
     @Test
@@ -49,5 +54,29 @@ class QualityStatsTest {
         assertEquals(whole.maxAbsError(), merged.maxAbsError());
         assertEquals(whole.sumSqError(), merged.sumSqError(), 1e-12 * whole.sumSqError());
         assertEquals(whole.cosine(), merged.cosine(), 1e-12);
+    }
+
+    @Test
+    void vectorScanGivesExactlyTheScalarLanes() {
+        assumeTrue(CodecImplementations.vectorSkipped().isEmpty(), "the Vector API codecs do not run here");
+        SplittableRandom r = new SplittableRandom(5);
+        for (int n : new int[] {0, 1, 3, 4, 7, 256, 7168, 7171}) {
+            float[] x = new float[n + 1];
+            float[] y = new float[n + 2];
+            for (int i = 0; i < n; i++) {
+                x[i + 1] = (float) (r.nextGaussian() * Math.exp(r.nextGaussian() * 4));
+                y[i + 2] = x[i + 1] + (float) (r.nextGaussian() * 1e-3);
+            }
+            if (n > 0) {
+                y[2 + n / 2] = -y[2 + n / 2] * 3; // one large error somewhere inside
+            }
+            double[] scalar = new double[5 * QualityStats.LANES];
+            QualityStats.addLanes(scalar, x, 1, y, 2, 0, n);
+            double[] vector = new double[5 * QualityStats.LANES];
+            int done = VectorScans.addErrors(vector, x, 1, y, 2, n);
+            assertEquals(n - n % QualityStats.LANES, done, "pairs the vector scan took of " + n);
+            QualityStats.addLanes(vector, x, 1, y, 2, done, n);
+            assertArrayEquals(scalar, vector, "lanes of " + n + " pairs");
+        }
     }
 }
