@@ -423,11 +423,6 @@ final class KQuants {
         }
     }
 
-    /** The 2-bit value of element {@code e} (0..255) of a plane written by {@link #pack2} at {@code qs[off]}. */
-    static int q2(byte[] qs, int off, int e) {
-        return qs[off + 32 * (e >> 7) + (e & 31)] >> 2 * ((e >> 5) & 3) & 3;
-    }
-
     /**
      * ggml's 6-bit scale/min packing of Q4_K and Q5_K ({@code get_scale_min_k4} reads it back): eight
      * scales {@code ls} and mins {@code lm} into {@code dst[off..off+12)}. For j ≥ 4 the low nibbles share

@@ -151,11 +151,19 @@ public final class Q2_KCodec implements Codec {
             int yb = yOff + b * QK;
             float d = Fp16.toFloat(LittleEndian.getShort(src, in + D));
             float dmin = Fp16.toFloat(LittleEndian.getShort(src, in + DMIN));
-            for (int e = 0; e < QK; e++) {
-                int sc = src[in + e / SUB] & 0xFF;
-                float dl = d * (sc & 15);
-                float ml = dmin * (sc >> 4);
-                y[yb + e] = dl * KQuants.q2(src, in + QS, e) - ml;
+            // value e = 128h + 32s + l: bits 2s of qs[32h + l], sub-block e / 16
+            for (int h = 0; h < 2; h++) {
+                for (int s = 0; s < 4; s++) {
+                    for (int half = 0; half < 2; half++) {
+                        int e0 = 128 * h + 32 * s;
+                        int sc = src[in + (e0 + 16 * half) / SUB] & 0xFF;
+                        float dl = d * (sc & 15);
+                        float ml = dmin * (sc >> 4);
+                        for (int l = 16 * half; l < 16 * half + 16; l++) {
+                            y[yb + e0 + l] = dl * (src[in + QS + 32 * h + l] >> 2 * s & 3) - ml;
+                        }
+                    }
+                }
             }
         }
     }

@@ -174,13 +174,19 @@ public final class Q3_KCodec implements Codec {
             int in = srcOff + b * BLOCK_BYTES;
             int yb = yOff + b * QK;
             float d = Fp16.toFloat(LittleEndian.getShort(src, in + D));
-            for (int j = 0; j < N_SUB; j++) {
-                float dl = d * (scale6(src, in, j) - 32);
-                for (int i = 0; i < SUB; i++) {
-                    int e = SUB * j + i;
-                    int low = KQuants.q2(src, in + QS, e);
-                    boolean high = (src[in + e % 32] & (1 << (e / 32))) != 0;
-                    y[yb + e] = dl * (low - (high ? 0 : 4));
+            // walks the layout: value e = 128h + 32s + l has its low bits at 2s of qs[32h + l], its
+            // high bit at 4h + s of hmask[l], and sub-block e / 16
+            for (int h = 0; h < 2; h++) {
+                for (int s = 0; s < 4; s++) {
+                    for (int half = 0; half < 2; half++) {
+                        float dl = d * (scale6(src, in, 8 * h + 2 * s + half) - 32);
+                        int e0 = 128 * h + 32 * s;
+                        for (int l = 16 * half; l < 16 * half + 16; l++) {
+                            int low = src[in + QS + 32 * h + l] >> 2 * s & 3;
+                            int high = src[in + l] >> 4 * h + s & 1;
+                            y[yb + e0 + l] = dl * (low - 4 + 4 * high);
+                        }
+                    }
                 }
             }
         }

@@ -101,13 +101,19 @@ public final class Q6_KCodec implements Codec {
             int in = srcOff + b * BLOCK_BYTES;
             int yb = yOff + b * QK;
             float d = Fp16.toFloat(LittleEndian.getShort(src, in + D));
-            for (int e = 0; e < QK; e++) {
-                int h = e / 128;
-                int s = e % 128 / 32;
-                int l = e % 32;
-                int low = (src[in + 64 * h + 32 * (s % 2) + l] >> (4 * (s / 2))) & 0xF;
-                int high = (src[in + QH + 32 * h + l] >> (2 * s)) & 3;
-                y[yb + e] = d * src[in + SCALES + e / 16] * ((low | high << 4) - 32);
+            // value e = 128h + 32s + l: low nibble s / 2 of ql[64h + 32(s % 2) + l], high bits 2s of qh[32h + l]
+            for (int h = 0; h < 2; h++) {
+                for (int s = 0; s < 4; s++) {
+                    for (int half = 0; half < 2; half++) {
+                        int e0 = 128 * h + 32 * s;
+                        float dl = d * src[in + SCALES + (e0 + 16 * half) / 16];
+                        for (int l = 16 * half; l < 16 * half + 16; l++) {
+                            int low = (src[in + 64 * h + 32 * (s % 2) + l] >> (4 * (s / 2))) & 0xF;
+                            int high = (src[in + QH + 32 * h + l] >> (2 * s)) & 3;
+                            y[yb + e0 + l] = dl * ((low | high << 4) - 32);
+                        }
+                    }
+                }
             }
         }
     }
