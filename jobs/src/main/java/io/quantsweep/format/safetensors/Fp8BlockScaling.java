@@ -59,8 +59,12 @@ public record Fp8BlockScaling(int blockRows, int blockCols) implements Serializa
             int scaleRow = (int) ((r0 + r) / blockRows - firstBlockRow) * scaleCols;
             int src = codesOff + r * cols;
             int out = dstOff + r * cols;
-            for (int j = 0; j < cols; j++) {
-                dst[out + j] = Fp8E4M3.toFloat(codes[src + j]) * scale[scaleRow + j / blockCols];
+            // block by block: a division per value would cost more than the decode itself
+            for (int j0 = 0, b = 0; j0 < cols; j0 += blockCols, b++) {
+                float s = scale[scaleRow + b];
+                for (int j = j0, end = Math.min(cols, j0 + blockCols); j < end; j++) {
+                    dst[out + j] = Fp8E4M3.toFloat(codes[src + j]) * s;
+                }
             }
         }
     }
