@@ -2,6 +2,7 @@ package io.quantsweep.quantize;
 
 import io.quantsweep.io.HadoopFileSystems;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -102,64 +105,117 @@ public final class QuantizeJob {
         if (state == RunManifest.State.FRESH) {
             planned.manifest().write(fs, out);
         }
-        QuantizeTables.writePlan(spark, plan, out);
-        PartStore store = new PartStore(fs, new Path(out, WORK));
+        // the plan table is written while the units run: Spark SQL's first write in a JVM takes seconds of
+        // driver time, which would otherwise hold up every executor
+        try (Background planTable = new Background("quantize-plan-table", () -> QuantizeTables.writePlan(spark, plan, out))) {
+            PartStore store = new PartStore(fs, new Path(out, WORK));
 
-        Set<String> committed = new HashSet<>();
-        for (int v = 0; v < plan.variants().size(); v++) {
-            for (int s = 0; s < plan.variants().get(v).shards().size(); s++) {
-                if (fs.exists(plan.target(out, v, s))) {
-                    committed.add(v + "/" + s);
+            Set<String> committed = new HashSet<>();
+            for (int v = 0; v < plan.variants().size(); v++) {
+                for (int s = 0; s < plan.variants().get(v).shards().size(); s++) {
+                    if (fs.exists(plan.target(out, v, s))) {
+                        committed.add(v + "/" + s);
+                    }
                 }
             }
-        }
-        Map<Integer, UnitRecord> records = new TreeMap<>();
-        int computed = 0;
-        int reused = 0;
-        long peak = 0;
-        List<Integer> todo = plan.units().stream().map(WorkUnit::index).toList();
-        List<String> shards = new ArrayList<>();
-        for (int v = 0; v < plan.variants().size(); v++) {
-            for (int s = 0; s < plan.variants().get(v).shards().size(); s++) {
-                shards.add(v + "/" + s);
-            }
-        }
-        for (int round = 0; !todo.isEmpty(); round++) {
-            if (round == 2) {
-                throw new ShardVerificationException("output files of " + out + " failed verification twice; see the log");
-            }
-            for (UnitRunner.Result r : runUnits(spark, planned, o, todo, committed, log)) {
-                records.put(r.record().unit(), r.record());
-                computed += r.reused() ? 0 : 1;
-                reused += r.reused() ? 1 : 0;
-                peak = Math.max(peak, r.peakBytes());
-            }
-            List<ShardOutcome> outcomes = assemble(jsc, plan, out, store, records, shards, committed, o.assembly());
-            todo = new ArrayList<>();
-            shards = new ArrayList<>();
-            for (ShardOutcome s : outcomes) {
-                if (s.corrupt()) {
-                    log.println("quantize: " + s.status() + "; rebuilding it");
-                    committed.remove(s.variant() + "/" + s.shard());
-                    shards.add(s.variant() + "/" + s.shard());
-                    todo.addAll(plan.partsOf(s.variant(), s.shard()));
-                } else {
-                    committed.add(s.variant() + "/" + s.shard());
+            Map<Integer, UnitRecord> records = new TreeMap<>();
+            int computed = 0;
+            int reused = 0;
+            long peak = 0;
+            List<Integer> todo = plan.units().stream().map(WorkUnit::index).toList();
+            List<String> shards = new ArrayList<>();
+            for (int v = 0; v < plan.variants().size(); v++) {
+                for (int s = 0; s < plan.variants().get(v).shards().size(); s++) {
+                    shards.add(v + "/" + s);
                 }
             }
+            long unitNanos = 0;
+            long assemblyNanos = 0;
+            for (int round = 0; !todo.isEmpty(); round++) {
+                if (round == 2) {
+                    throw new ShardVerificationException("output files of " + out + " failed verification twice; see the log");
+                }
+                long t0 = System.nanoTime();
+                List<UnitRunner.Result> results = runUnits(spark, planned, o, todo, committed, log);
+                long t1 = System.nanoTime();
+                unitNanos += t1 - t0;
+                for (UnitRunner.Result r : results) {
+                    records.put(r.record().unit(), r.record());
+                    computed += r.reused() ? 0 : 1;
+                    reused += r.reused() ? 1 : 0;
+                    peak = Math.max(peak, r.peakBytes());
+                }
+                List<ShardOutcome> outcomes = assemble(jsc, plan, out, store, records, shards, committed, o.assembly());
+                assemblyNanos += System.nanoTime() - t1;
+                todo = new ArrayList<>();
+                shards = new ArrayList<>();
+                for (ShardOutcome s : outcomes) {
+                    if (s.corrupt()) {
+                        log.println("quantize: " + s.status() + "; rebuilding it");
+                        committed.remove(s.variant() + "/" + s.shard());
+                        shards.add(s.variant() + "/" + s.shard());
+                        todo.addAll(plan.partsOf(s.variant(), s.shard()));
+                    } else {
+                        committed.add(s.variant() + "/" + s.shard());
+                    }
+                }
+                log.flush();
+            }
+
+            long statsStart = System.nanoTime();
+            jsc.setJobDescription("quantize: statistics of " + plan.variants().size() + " variant(s) to Parquet");
+            StatsReport report = new StatsReport(plan, records);
+            planTable.await();
+            QuantizeTables.writeStats(spark, report, out);
+            planned.manifest().writeSuccess(fs, out, QuantizeTables.successSummary(plan, out, computed, reused));
+            store.deleteAll();
+            long end = System.nanoTime();
+            log.print(report.table());
+            log.printf(Locale.ROOT, "quantize: done in %.1f s (units %.1f s, assembly %.1f s, statistics and commit %.1f s), "
+                    + "%d units quantized, %d reused from an earlier attempt%n", (end - start) / 1e9, unitNanos / 1e9,
+                    assemblyNanos / 1e9, (end - statsStart) / 1e9, computed, reused);
             log.flush();
+            return new Summary(state, plan.units().size(), computed, reused, files(plan, out), Optional.of(report), peak);
+        }
+    }
+
+    /** Work on a driver thread of its own, alongside the stages. */
+    private static final class Background implements AutoCloseable {
+        private final FutureTask<Void> task;
+
+        Background(String name, Runnable body) {
+            task = new FutureTask<>(body, null);
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            thread.start();
         }
 
-        jsc.setJobDescription("quantize: statistics of " + plan.variants().size() + " variant(s) to Parquet");
-        StatsReport report = new StatsReport(plan, records);
-        QuantizeTables.writeStats(spark, report, out);
-        planned.manifest().writeSuccess(fs, out, QuantizeTables.successSummary(plan, out, computed, reused));
-        store.deleteAll();
-        log.print(report.table());
-        log.printf(Locale.ROOT, "quantize: done in %.1f s, %d units quantized, %d reused from an earlier attempt%n",
-                (System.nanoTime() - start) / 1e9, computed, reused);
-        log.flush();
-        return new Summary(state, plan.units().size(), computed, reused, files(plan, out), Optional.of(report), peak);
+        /** Waits for the work; its failure is thrown here. */
+        void await() throws IOException {
+            try {
+                task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for " + task);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Exception cause) {
+                    throw SparkFailures.unwrap(cause);
+                }
+                throw (Error) e.getCause();
+            }
+        }
+
+        /** A run that fails still waits, so that none of its Spark jobs outlives it; the run's own failure is the one reported. */
+        @Override
+        public void close() {
+            try {
+                task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // reported by await when the run got that far
+            }
+        }
     }
 
     private static List<Path> files(QuantizePlan plan, Path out) {
