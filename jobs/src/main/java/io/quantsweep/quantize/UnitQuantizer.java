@@ -23,9 +23,10 @@ import java.util.function.Function;
  * whole-tensor quantization.
  *
  * <p>Each type's bytes go to a {@link TypeSink} before the next type is quantized, and the
- * dequantized values are compared with the source row by row ({@link QualityStats}), so a unit holds
- * at most its source floats, their rounded copy, one type's bytes and one row: about three times the
- * unit budget, whatever the tensor.
+ * dequantized values are compared with the source row by row ({@link QualityStats}), so a quantizer
+ * holds at most the largest unit's source floats, their rounded copy, one type's bytes and one row:
+ * about three times the unit budget, whatever the tensor. Those arrays are kept from one unit to the
+ * next (a task runs its units one after another), not allocated and zeroed again for each.
  */
 public final class UnitQuantizer {
 
@@ -42,6 +43,10 @@ public final class UnitQuantizer {
     private final SafetensorsCheckpoint checkpoint;
     private final SourcePrecision precision;
     private final Function<GgmlType, Codec> codecs;
+    /** Arrays kept from unit to unit, grown as needed. */
+    private float[] source = new float[0];
+    private float[] rounded = new float[0];
+    private byte[] out = new byte[0];
 
     /**
      * @param codecs the codec that quantizes each type (CPU or GPU: the same bytes); dequantization for
@@ -59,19 +64,22 @@ public final class UnitQuantizer {
         int cols = Math.toIntExact(t.rowLength());
         int rows = Math.toIntExact(u.rows());
         int n = Math.toIntExact(u.elements());
-        float[] source = new float[n];
+        if (source.length < n) {
+            source = new float[n];
+        }
         TensorRows.read(checkpoint, t, u.row0(), u.row1(), source, 0);
-        requireFinite(u, source, cols);
+        requireFinite(u, source, n, cols);
         float[] input = source;
         if (precision.rounds(t)) {
-            input = new float[n];
+            if (rounded.length < n) {
+                rounded = new float[n];
+            }
+            input = rounded;
             SourcePrecision.roundToBf16(source, 0, input, 0, n);
         }
-        long peak = 4L * n * (input == source ? 1 : 2) + 4L * cols;
         long sliceRows = UnitSlicer.sliceRows(t);
         float[] dequantized = new float[cols];
         Map<GgmlType, QualityStats> stats = new LinkedHashMap<>();
-        byte[] out = new byte[0];
         for (GgmlType type : new LinkedHashSet<>(u.types())) {
             int rowBytes = Math.toIntExact(type.bytesFor(cols));
             int length = Math.multiplyExact(rows, rowBytes);
@@ -93,15 +101,15 @@ public final class UnitQuantizer {
                 s.add(source, r * cols, dequantized, 0, cols);
             }
             stats.put(type, s);
-            peak = Math.max(peak, 4L * n * (input == source ? 1 : 2) + 4L * cols + out.length);
             sink.accept(type, out, length);
         }
+        long peak = 4L * source.length + (input == source ? 0 : 4L * rounded.length) + 4L * cols + out.length;
         return new Outcome(stats, peak);
     }
 
     /** The codecs trust their input: a NaN or infinity in the checkpoint is refused here, at its row and column. */
-    private void requireFinite(WorkUnit u, float[] x, int cols) {
-        int i = Codecs.firstNonFinite(x, 0, x.length);
+    private void requireFinite(WorkUnit u, float[] x, int n, int cols) {
+        int i = Codecs.firstNonFinite(x, 0, n);
         if (i >= 0) {
             long row = u.row0() + i / cols;
             throw new IllegalArgumentException("%s: output tensor '%s' has value %s at row %d, column %d (read from '%s'); weights must be finite"
