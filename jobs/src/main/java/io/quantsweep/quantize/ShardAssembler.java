@@ -2,19 +2,25 @@ package io.quantsweep.quantize;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.UUID;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * Assembles, verifies and commits one GGUF file of a {@link ShardJob}.
  *
  * <p>Protocol: a temporary {@code .<file>.<uuid>.tmp} in the job's work directory receives the header
  * and then the parts, by HDFS's {@code concat} on HDFS (the namenode moves the parts' blocks behind the
- * header, no byte is copied, the parts are consumed) or else by a streaming copy; it is synced and closed,
+ * header, no byte is copied, the parts are consumed) or else by a streaming copy (on a local disk from
+ * file to file inside the kernel); it is synced and closed,
  * then read back in full and checked ({@link #verify}: size, header bytes, each part's CRC-32C at its
  * planned offset); only then is it renamed to the target. A failure at any step deletes the temporary
  * file, so a target name never shows an incomplete or unverified file. The caller's unit records keep
@@ -31,7 +37,7 @@ public final class ShardAssembler {
          * the local file system's replaces the target, so it is not used there.
          */
         AUTO,
-        /** Stream every part's bytes into the file (the parts stay). */
+        /** Copy every part's bytes into the file (the parts stay). */
         COPY
     }
 
@@ -90,6 +96,10 @@ public final class ShardAssembler {
     }
 
     private void copy(ShardJob job, Path temporary) throws IOException {
+        if (fs instanceof RawLocalFileSystem local) {
+            copyLocal(local, job, temporary);
+            return;
+        }
         byte[] buf = new byte[BUFFER];
         try (FSDataOutputStream out = fs.create(temporary, true, BUFFER)) {
             out.write(job.header());
@@ -102,12 +112,36 @@ public final class ShardAssembler {
                 } catch (FileNotFoundException e) {
                     throw new FileNotFoundException("part " + p.path() + " of " + job.target() + " is missing");
                 }
-                if (copied != p.bytes()) {
-                    throw new ShardVerificationException("part %s of %s has %d bytes, its unit record says %d"
-                            .formatted(p.path(), job.target(), copied, p.bytes()));
-                }
+                requireSize(job, p, copied);
             }
             out.hsync();
+        }
+    }
+
+    /** {@link #copy} on a local disk: the kernel moves the bytes from file to file ({@link FileChannel#transferTo}). */
+    private static void copyLocal(RawLocalFileSystem local, ShardJob job, Path temporary) throws IOException {
+        try (FileChannel out = FileChannel.open(local.pathToFile(temporary).toPath(), StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            out.write(ByteBuffer.wrap(job.header()));
+            for (ShardJob.PartRef p : job.parts()) {
+                try (FileChannel in = FileChannel.open(local.pathToFile(new Path(p.path())).toPath())) {
+                    long size = in.size();
+                    requireSize(job, p, size);
+                    for (long at = 0; at < size; ) {
+                        at += in.transferTo(at, size - at, out);
+                    }
+                } catch (NoSuchFileException e) {
+                    throw new FileNotFoundException("part " + p.path() + " of " + job.target() + " is missing");
+                }
+            }
+            out.force(true);
+        }
+    }
+
+    private static void requireSize(ShardJob job, ShardJob.PartRef p, long bytes) throws ShardVerificationException {
+        if (bytes != p.bytes()) {
+            throw new ShardVerificationException("part %s of %s has %d bytes, its unit record says %d"
+                    .formatted(p.path(), job.target(), bytes, p.bytes()));
         }
     }
 

@@ -12,17 +12,28 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Files assembled from parts by concat and by copy, verified, committed; damage found and named. */
+/**
+ * Files assembled from parts by concat and by copy, verified, committed; damage found and named. The
+ * copy runs in the kernel on the raw local file system and as a stream on any other, such as Hadoop's
+ * checksummed local one.
+ */
 class ShardAssemblerTest {
     private static final FileSystem FS = RealModelFiles.fs();
+
+    static List<FileSystem> fileSystems() throws IOException {
+        return List.of(FS, FileSystem.newInstanceLocal(new Configuration()));
+    }
 
     @TempDir
     Path dir;
@@ -50,9 +61,15 @@ class ShardAssemblerTest {
     @ParameterizedTest
     @EnumSource(ShardAssembler.Mode.class)
     void assemblesTheHeaderAndThePartsInOrder(ShardAssembler.Mode mode) throws IOException {
+        for (FileSystem fs : fileSystems()) {
+            assemblesTheHeaderAndThePartsInOrder(fs, mode);
+        }
+    }
+
+    private void assemblesTheHeaderAndThePartsInOrder(FileSystem fs, ShardAssembler.Mode mode) throws IOException {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         ShardJob job = job(7, expected);
-        new ShardAssembler(FS).assemble(job, mode);
+        new ShardAssembler(fs).assemble(job, mode);
         Path target = dir.resolve("out/V/m-V.gguf");
         assertArrayEquals(expected.toByteArray(), Files.readAllBytes(target));
         assertEquals(job.fileSize(), Files.size(target));
@@ -78,12 +95,30 @@ class ShardAssemblerTest {
         assertTrue(e.getMessage().contains("the header"), e.getMessage());
     }
 
-    @Test
-    void aMissingPartFailsTheAssemblyAndLeavesNoFile() throws IOException {
+    @ParameterizedTest
+    @MethodSource("fileSystems")
+    void aMissingPartFailsTheAssemblyAndLeavesNoFile(FileSystem fs) throws IOException {
         ShardJob job = job(3, new ByteArrayOutputStream());
         Files.delete(Path.of(java.net.URI.create(job.parts().get(1).path())));
-        IOException e = assertThrows(IOException.class, () -> new ShardAssembler(FS).assemble(job, ShardAssembler.Mode.AUTO));
-        assertTrue(e.getMessage().contains("u000001.part"), e.getMessage());
+        IOException e = assertThrows(IOException.class, () -> new ShardAssembler(fs).assemble(job, ShardAssembler.Mode.AUTO));
+        assertTrue(e.getMessage().contains("u000001.part") && e.getMessage().contains("missing"), e.getMessage());
+        assertNothingLeft();
+    }
+
+    @ParameterizedTest
+    @MethodSource("fileSystems")
+    void aPartOfTheWrongSizeFailsTheAssemblyAndLeavesNoFile(FileSystem fs) throws IOException {
+        ShardJob job = job(3, new ByteArrayOutputStream());
+        Path part = Path.of(java.net.URI.create(job.parts().get(2).path()));
+        Files.write(part, Arrays.copyOf(Files.readAllBytes(part), (int) job.parts().get(2).bytes() - 1));
+        ShardVerificationException e = assertThrows(ShardVerificationException.class,
+                () -> new ShardAssembler(fs).assemble(job, ShardAssembler.Mode.COPY));
+        assertTrue(e.getMessage().contains("u000002.part") && e.getMessage().contains("its unit record says " + job.parts().get(2).bytes()),
+                e.getMessage());
+        assertNothingLeft();
+    }
+
+    private void assertNothingLeft() throws IOException {
         assertFalse(Files.exists(dir.resolve("out/V/m-V.gguf")));
         try (var files = Files.list(dir.resolve("work/parts/v0"))) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
