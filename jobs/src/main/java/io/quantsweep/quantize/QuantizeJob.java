@@ -109,74 +109,87 @@ public final class QuantizeJob {
         // driver time, which would otherwise hold up every executor
         try (Background planTable = new Background("quantize-plan-table", () -> QuantizeTables.writePlan(spark, plan, out))) {
             PartStore store = new PartStore(fs, new Path(out, WORK));
-
-            Set<String> committed = new HashSet<>();
-            for (int v = 0; v < plan.variants().size(); v++) {
-                for (int s = 0; s < plan.variants().get(v).shards().size(); s++) {
-                    if (fs.exists(plan.target(out, v, s))) {
-                        committed.add(v + "/" + s);
-                    }
-                }
-            }
-            Map<Integer, UnitRecord> records = new TreeMap<>();
-            int computed = 0;
-            int reused = 0;
-            long peak = 0;
-            List<Integer> todo = plan.units().stream().map(WorkUnit::index).toList();
-            List<String> shards = new ArrayList<>();
-            for (int v = 0; v < plan.variants().size(); v++) {
-                for (int s = 0; s < plan.variants().get(v).shards().size(); s++) {
-                    shards.add(v + "/" + s);
-                }
-            }
-            long unitNanos = 0;
-            long assemblyNanos = 0;
-            for (int round = 0; !todo.isEmpty(); round++) {
-                if (round == 2) {
-                    throw new ShardVerificationException("output files of " + out + " failed verification twice; see the log");
-                }
-                long t0 = System.nanoTime();
-                List<UnitRunner.Result> results = runUnits(spark, planned, o, todo, committed, log);
-                long t1 = System.nanoTime();
-                unitNanos += t1 - t0;
-                for (UnitRunner.Result r : results) {
-                    records.put(r.record().unit(), r.record());
-                    computed += r.reused() ? 0 : 1;
-                    reused += r.reused() ? 1 : 0;
-                    peak = Math.max(peak, r.peakBytes());
-                }
-                List<ShardOutcome> outcomes = assemble(jsc, plan, out, store, records, shards, committed, o.assembly());
-                assemblyNanos += System.nanoTime() - t1;
-                todo = new ArrayList<>();
-                shards = new ArrayList<>();
-                for (ShardOutcome s : outcomes) {
-                    if (s.corrupt()) {
-                        log.println("quantize: " + s.status() + "; rebuilding it");
-                        committed.remove(s.variant() + "/" + s.shard());
-                        shards.add(s.variant() + "/" + s.shard());
-                        todo.addAll(plan.partsOf(s.variant(), s.shard()));
-                    } else {
-                        committed.add(s.variant() + "/" + s.shard());
-                    }
-                }
-                log.flush();
-            }
-
+            Stages done = runStages(spark, planned, o, store, log);
             long statsStart = System.nanoTime();
             jsc.setJobDescription("quantize: statistics of " + plan.variants().size() + " variant(s) to Parquet");
-            StatsReport report = new StatsReport(plan, records);
+            StatsReport report = new StatsReport(plan, done.records());
             planTable.await();
             QuantizeTables.writeStats(spark, report, out);
-            planned.manifest().writeSuccess(fs, out, QuantizeTables.successSummary(plan, out, computed, reused));
+            planned.manifest().writeSuccess(fs, out, QuantizeTables.successSummary(plan, out, done.computed(), done.reused()));
             store.deleteAll();
             long end = System.nanoTime();
             log.print(report.table());
             log.printf(Locale.ROOT, "quantize: done in %.1f s (units %.1f s, assembly %.1f s, statistics and commit %.1f s), "
-                    + "%d units quantized, %d reused from an earlier attempt%n", (end - start) / 1e9, unitNanos / 1e9,
-                    assemblyNanos / 1e9, (end - statsStart) / 1e9, computed, reused);
+                    + "%d units quantized, %d reused from an earlier attempt%n", (end - start) / 1e9, done.unitNanos() / 1e9,
+                    done.assemblyNanos() / 1e9, (end - statsStart) / 1e9, done.computed(), done.reused());
             log.flush();
-            return new Summary(state, plan.units().size(), computed, reused, files(plan, out), Optional.of(report), peak);
+            return new Summary(state, plan.units().size(), done.computed(), done.reused(), files(plan, out), Optional.of(report),
+                    done.peak());
         }
+    }
+
+    /** What the unit and assembly stages did, over their rounds. */
+    private record Stages(Map<Integer, UnitRecord> records, int computed, int reused, long peak, long unitNanos,
+            long assemblyNanos) {
+    }
+
+    /**
+     * The unit stage, then the assembly stage; a file that fails verification sends its units round
+     * again, once.
+     */
+    private static Stages runStages(SparkSession spark, QuantizePlanner.Planned planned, QuantizeOptions o, PartStore store,
+            PrintWriter log) throws IOException {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        QuantizePlan plan = planned.plan();
+        Path out = planned.output();
+        Set<String> committed = new HashSet<>();
+        List<String> shards = new ArrayList<>();
+        for (int v = 0; v < plan.variants().size(); v++) {
+            for (int s = 0; s < plan.variants().get(v).shards().size(); s++) {
+                shards.add(v + "/" + s);
+                if (store.fileSystem().exists(plan.target(out, v, s))) {
+                    committed.add(v + "/" + s);
+                }
+            }
+        }
+        Map<Integer, UnitRecord> records = new TreeMap<>();
+        int computed = 0;
+        int reused = 0;
+        long peak = 0;
+        long unitNanos = 0;
+        long assemblyNanos = 0;
+        List<Integer> todo = plan.units().stream().map(WorkUnit::index).toList();
+        for (int round = 0; !todo.isEmpty(); round++) {
+            if (round == 2) {
+                throw new ShardVerificationException("output files of " + out + " failed verification twice; see the log");
+            }
+            long t0 = System.nanoTime();
+            List<UnitRunner.Result> results = runUnits(spark, planned, o, todo, committed, log);
+            long t1 = System.nanoTime();
+            unitNanos += t1 - t0;
+            for (UnitRunner.Result r : results) {
+                records.put(r.record().unit(), r.record());
+                computed += r.reused() ? 0 : 1;
+                reused += r.reused() ? 1 : 0;
+                peak = Math.max(peak, r.peakBytes());
+            }
+            List<ShardOutcome> outcomes = assemble(jsc, plan, out, store, records, shards, committed, o.assembly());
+            assemblyNanos += System.nanoTime() - t1;
+            todo = new ArrayList<>();
+            shards = new ArrayList<>();
+            for (ShardOutcome s : outcomes) {
+                if (s.corrupt()) {
+                    log.println("quantize: " + s.status() + "; rebuilding it");
+                    committed.remove(s.variant() + "/" + s.shard());
+                    shards.add(s.variant() + "/" + s.shard());
+                    todo.addAll(plan.partsOf(s.variant(), s.shard()));
+                } else {
+                    committed.add(s.variant() + "/" + s.shard());
+                }
+            }
+            log.flush();
+        }
+        return new Stages(records, computed, reused, peak, unitNanos, assemblyNanos);
     }
 
     /** Work on a driver thread of its own, alongside the stages. */
