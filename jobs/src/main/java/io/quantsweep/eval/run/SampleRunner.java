@@ -26,7 +26,7 @@ import java.util.Map;
  *       the sample's own seed; top-k and min-p off.
  * </ul>
  */
-final class SampleRunner {
+public final class SampleRunner {
     /** Extractor id of kld rows, which are compared, not scored. */
     static final String KLD_EXTRACTOR = "kld";
 
@@ -38,7 +38,8 @@ final class SampleRunner {
                           Integer tokens, String finishReason, int attempts) {
     }
 
-    static SampleRow run(Backend backend, String sweep, String variant, BenchmarkPlan benchmark, WorkItem work,
+    /** Asks {@code backend} for sample {@code sample} of {@code work} and scores the answer. */
+    public static SampleRow run(Backend backend, String sweep, String variant, BenchmarkPlan benchmark, WorkItem work,
             int sample) throws BackendException {
         BenchmarkSpec spec = benchmark.spec();
         String text = work.text(sample);

@@ -133,7 +133,12 @@ final class EmbeddedEngine {
         GgufPreflight.Accepted accepted = GgufPreflight.check(path, build);
         accepted.warnings().forEach((key, warning) -> LOG.warn("{}: {}", path, warning));
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
-        ModelParameters mp = new ModelParameters().setModel(path.toString()).setThreads(threads).setParallel(1);
+        // No warm-up decode: the binding would run it on this (Java) thread and every later decode on its
+        // own worker thread, so libgomp keeps two thread pools; with more of its threads than CPUs it
+        // stops spinning at barriers and sleeps at each of ggml's hundreds per token, which made
+        // generation 4-6x slower at threads = cores (BENCHMARKS.md, evaluation backends).
+        ModelParameters mp = new ModelParameters().setModel(path.toString()).setThreads(threads).setParallel(1)
+                .skipWarmup();
         if (config.contextSize() > 0) {
             mp.setCtxSize(config.contextSize());
         }
