@@ -70,6 +70,9 @@ class QualityStatsTest {
             if (n > 0) {
                 y[2 + n / 2] = -y[2 + n / 2] * 3; // one large error somewhere inside
             }
+            if (n > 256) {
+                y[2 + 101] = Float.NaN; // a NaN error: in the sums, never the largest error
+            }
             double[] scalar = new double[5 * QualityStats.LANES];
             QualityStats.addLanes(scalar, x, 1, y, 2, 0, n);
             double[] vector = new double[5 * QualityStats.LANES];

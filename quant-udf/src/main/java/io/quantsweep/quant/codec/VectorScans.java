@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API versions of the whole-array scans that run over every weight of a model besides the
  * codecs: the finiteness check of the input and the error sums of the quality statistics. Each gives
  * exactly its scalar counterpart's result ({@code Codecs.firstNonFinite}, {@link QualityStats}) and
- * leaves the ragged end to it; the sums' shapes are fixed (four floats widened to four doubles), so
- * they do not depend on the machine's vector size. Load this class only once
+ * leaves the ragged end to it; the sums' shapes are fixed (groups of four floats widened to four
+ * doubles), so they do not depend on the machine's vector size. Load this class only once
  * {@link CodecImplementations#vectorSkipped()} is empty: it needs {@code jdk.incubator.vector}.
  */
 public final class VectorScans {
@@ -41,18 +41,25 @@ public final class VectorScans {
 
     /**
      * Adds the leading pairs of {@code x[xOff..xOff+n)}, {@code y[yOff..)} to {@code lanes} as
-     * {@code QualityStats} defines the sums (element {@code i} to lane {@code i % 4}, in double, in index
+     * {@code QualityStats} defines the sums (element {@code i} to lane {@code i % 8}, in double, in index
      * order within its lane; five groups of {@link QualityStats#LANES}: Σe², Σx², Σy², Σxy and max|e|,
-     * {@code e = y − x}).
+     * {@code e = y − x}). The lanes run as two independent groups of four, so that no addition waits
+     * for the one before it.
      *
      * @return how many pairs were added: a multiple of the lane count; the caller adds the rest
      */
     public static int addErrors(double[] lanes, float[] x, int xOff, float[] y, int yOff, int n) {
+        int half = DOUBLES.length();
         DoubleVector sqError = DoubleVector.fromArray(DOUBLES, lanes, 0);
         DoubleVector sqSource = DoubleVector.fromArray(DOUBLES, lanes, LANES);
         DoubleVector sqDequantized = DoubleVector.fromArray(DOUBLES, lanes, 2 * LANES);
         DoubleVector product = DoubleVector.fromArray(DOUBLES, lanes, 3 * LANES);
         DoubleVector maxError = DoubleVector.fromArray(DOUBLES, lanes, 4 * LANES);
+        DoubleVector sqError2 = DoubleVector.fromArray(DOUBLES, lanes, half);
+        DoubleVector sqSource2 = DoubleVector.fromArray(DOUBLES, lanes, LANES + half);
+        DoubleVector sqDequantized2 = DoubleVector.fromArray(DOUBLES, lanes, 2 * LANES + half);
+        DoubleVector product2 = DoubleVector.fromArray(DOUBLES, lanes, 3 * LANES + half);
+        DoubleVector maxError2 = DoubleVector.fromArray(DOUBLES, lanes, 4 * LANES + half);
         int i = 0;
         for (int end = n - n % LANES; i < end; i += LANES) {
             DoubleVector a = (DoubleVector) FloatVector.fromArray(FLOATS, x, xOff + i).convertShape(VectorOperators.F2D, DOUBLES, 0);
@@ -62,13 +69,28 @@ public final class VectorScans {
             sqSource = sqSource.add(a.mul(a));
             sqDequantized = sqDequantized.add(b.mul(b));
             product = product.add(a.mul(b));
-            maxError = maxError.max(e.abs());
+            DoubleVector ae = e.abs();
+            maxError = maxError.blend(ae, maxError.compare(VectorOperators.LT, ae));
+            DoubleVector a2 = (DoubleVector) FloatVector.fromArray(FLOATS, x, xOff + i + half).convertShape(VectorOperators.F2D, DOUBLES, 0);
+            DoubleVector b2 = (DoubleVector) FloatVector.fromArray(FLOATS, y, yOff + i + half).convertShape(VectorOperators.F2D, DOUBLES, 0);
+            DoubleVector e2 = b2.sub(a2);
+            sqError2 = sqError2.add(e2.mul(e2));
+            sqSource2 = sqSource2.add(a2.mul(a2));
+            sqDequantized2 = sqDequantized2.add(b2.mul(b2));
+            product2 = product2.add(a2.mul(b2));
+            DoubleVector ae2 = e2.abs();
+            maxError2 = maxError2.blend(ae2, maxError2.compare(VectorOperators.LT, ae2));
         }
         sqError.intoArray(lanes, 0);
         sqSource.intoArray(lanes, LANES);
         sqDequantized.intoArray(lanes, 2 * LANES);
         product.intoArray(lanes, 3 * LANES);
         maxError.intoArray(lanes, 4 * LANES);
+        sqError2.intoArray(lanes, half);
+        sqSource2.intoArray(lanes, LANES + half);
+        sqDequantized2.intoArray(lanes, 2 * LANES + half);
+        product2.intoArray(lanes, 3 * LANES + half);
+        maxError2.intoArray(lanes, 4 * LANES + half);
         return i;
     }
 }
