@@ -1,6 +1,7 @@
 package io.quantsweep.quant.codec;
 
 import java.util.Arrays;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -39,6 +40,17 @@ final class KQuantsVector {
     private static final int HALF = 0x00400000;
 
     private KQuantsVector() {
+    }
+
+    /**
+     * {@code y[yOff + l] = d * L[lOff + l] - m} for {@code l < n} ({@code n} a multiple of {@link #LANES}):
+     * the scalar loop's operations, lane by lane.
+     */
+    static void scaleLevels(byte[] L, int lOff, int n, float d, float m, float[] y, int yOff) {
+        for (int i = 0; i < n; i += LANES) {
+            FloatVector levels = (FloatVector) ByteVector.fromArray(B, L, lOff + i).convertShape(VectorOperators.B2F, F, 0);
+            levels.mul(d).sub(m).intoArray(y, yOff + i);
+        }
     }
 
     /**

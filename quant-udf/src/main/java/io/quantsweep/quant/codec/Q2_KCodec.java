@@ -1,6 +1,5 @@
 package io.quantsweep.quant.codec;
 
-import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.LittleEndian;
 import io.quantsweep.quant.numeric.Fp16;
@@ -18,7 +17,7 @@ import io.quantsweep.quant.numeric.Fp16;
  * {@code qw·sqrt(σ² + x²)}, scales and mins quantized by {@code make_qp_quants}); both then refit the
  * levels to the stored fp16 scales.
  */
-public final class Q2_KCodec implements Codec {
+public final class Q2_KCodec implements LevelCodec {
     static final int QK = 256;
     static final int SUB = 16;
     static final int N_SUB = QK / SUB;
@@ -145,25 +144,23 @@ public final class Q2_KCodec implements Codec {
     }
 
     @Override
-    public void dequantizeRow(byte[] src, int srcOff, int n, float[] y, int yOff) {
+    public void dequantizeRow(byte[] src, int srcOff, int n, float[] y, int yOff, LevelScaler levels) {
+        byte[] L = new byte[QK];
         for (int b = 0; b < n / QK; b++) {
             int in = srcOff + b * BLOCK_BYTES;
-            int yb = yOff + b * QK;
-            float d = Fp16.toFloat(LittleEndian.getShort(src, in + D));
-            float dmin = Fp16.toFloat(LittleEndian.getShort(src, in + DMIN));
-            // value e = 128h + 32s + l: bits 2s of qs[32h + l], sub-block e / 16
+            // value e = 128h + 32s + l: bits 2s of qs[32h + l]
             for (int h = 0; h < 2; h++) {
                 for (int s = 0; s < 4; s++) {
-                    for (int half = 0; half < 2; half++) {
-                        int e0 = 128 * h + 32 * s;
-                        int sc = src[in + (e0 + 16 * half) / SUB] & 0xFF;
-                        float dl = d * (sc & 15);
-                        float ml = dmin * (sc >> 4);
-                        for (int l = 16 * half; l < 16 * half + 16; l++) {
-                            y[yb + e0 + l] = dl * (src[in + QS + 32 * h + l] >> 2 * s & 3) - ml;
-                        }
+                    for (int l = 0; l < 32; l++) {
+                        L[128 * h + 32 * s + l] = (byte) (src[in + QS + 32 * h + l] >> 2 * s & 3);
                     }
                 }
+            }
+            float d = Fp16.toFloat(LittleEndian.getShort(src, in + D));
+            float dmin = Fp16.toFloat(LittleEndian.getShort(src, in + DMIN));
+            for (int j = 0; j < N_SUB; j++) {
+                int sc = src[in + j] & 0xFF;
+                levels.scale(L, SUB * j, SUB, d * (sc & 15), dmin * (sc >> 4), y, yOff + b * QK + SUB * j);
             }
         }
     }

@@ -1,6 +1,5 @@
 package io.quantsweep.quant.codec;
 
-import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.LittleEndian;
 import io.quantsweep.quant.numeric.Fp16;
@@ -21,7 +20,7 @@ import java.util.Arrays;
  * {@code make_qx_quants} for the quants and again for the scales). Both then fit the quants to the
  * decoded fp16 scale.
  */
-public final class Q3_KCodec implements Codec {
+public final class Q3_KCodec implements LevelCodec {
     static final int QK = 256;
     static final int SUB = 16;
     static final int N_SUB = QK / SUB;
@@ -169,25 +168,25 @@ public final class Q3_KCodec implements Codec {
     }
 
     @Override
-    public void dequantizeRow(byte[] src, int srcOff, int n, float[] y, int yOff) {
+    public void dequantizeRow(byte[] src, int srcOff, int n, float[] y, int yOff, LevelScaler levels) {
+        byte[] L = new byte[QK];
         for (int b = 0; b < n / QK; b++) {
             int in = srcOff + b * BLOCK_BYTES;
-            int yb = yOff + b * QK;
-            float d = Fp16.toFloat(LittleEndian.getShort(src, in + D));
-            // walks the layout: value e = 128h + 32s + l has its low bits at 2s of qs[32h + l], its
-            // high bit at 4h + s of hmask[l], and sub-block e / 16
+            // value e = 128h + 32s + l: its low bits at 2s of qs[32h + l], its high bit at 4h + s of
+            // hmask[l]; the level is low - 4 when that bit is clear
             for (int h = 0; h < 2; h++) {
                 for (int s = 0; s < 4; s++) {
-                    for (int half = 0; half < 2; half++) {
-                        float dl = d * (scale6(src, in, 8 * h + 2 * s + half) - 32);
-                        int e0 = 128 * h + 32 * s;
-                        for (int l = 16 * half; l < 16 * half + 16; l++) {
-                            int low = src[in + QS + 32 * h + l] >> 2 * s & 3;
-                            int high = src[in + l] >> 4 * h + s & 1;
-                            y[yb + e0 + l] = dl * (low - 4 + 4 * high);
-                        }
+                    for (int l = 0; l < 32; l++) {
+                        int low = src[in + QS + 32 * h + l] >> 2 * s & 3;
+                        int high = src[in + l] >> 4 * h + s & 1;
+                        L[128 * h + 32 * s + l] = (byte) (low - 4 + 4 * high);
                     }
                 }
+            }
+            float d = Fp16.toFloat(LittleEndian.getShort(src, in + D));
+            for (int j = 0; j < N_SUB; j++) {
+                // d · level − 0 is d · level, bit for bit
+                levels.scale(L, SUB * j, SUB, d * (scale6(src, in, j) - 32), 0f, y, yOff + b * QK + SUB * j);
             }
         }
     }

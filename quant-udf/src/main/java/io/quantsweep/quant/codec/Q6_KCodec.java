@@ -1,6 +1,5 @@
 package io.quantsweep.quant.codec;
 
-import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.LittleEndian;
 import io.quantsweep.quant.numeric.Fp16;
@@ -18,7 +17,7 @@ import java.util.Arrays;
  * the two differ only in the weights of {@code make_qx_quants} ({@code x²}, or the raw importance).
  * The quants are then refitted to the decoded fp16 scale.
  */
-public final class Q6_KCodec implements Codec {
+public final class Q6_KCodec implements LevelCodec {
     static final int QK = 256;
     static final int SUB = 16;
     static final int N_SUB = QK / SUB;
@@ -96,24 +95,24 @@ public final class Q6_KCodec implements Codec {
     }
 
     @Override
-    public void dequantizeRow(byte[] src, int srcOff, int n, float[] y, int yOff) {
+    public void dequantizeRow(byte[] src, int srcOff, int n, float[] y, int yOff, LevelScaler levels) {
+        byte[] L = new byte[QK];
         for (int b = 0; b < n / QK; b++) {
             int in = srcOff + b * BLOCK_BYTES;
-            int yb = yOff + b * QK;
-            float d = Fp16.toFloat(LittleEndian.getShort(src, in + D));
             // value e = 128h + 32s + l: low nibble s / 2 of ql[64h + 32(s % 2) + l], high bits 2s of qh[32h + l]
             for (int h = 0; h < 2; h++) {
                 for (int s = 0; s < 4; s++) {
-                    for (int half = 0; half < 2; half++) {
-                        int e0 = 128 * h + 32 * s;
-                        float dl = d * src[in + SCALES + (e0 + 16 * half) / 16];
-                        for (int l = 16 * half; l < 16 * half + 16; l++) {
-                            int low = (src[in + 64 * h + 32 * (s % 2) + l] >> (4 * (s / 2))) & 0xF;
-                            int high = (src[in + QH + 32 * h + l] >> (2 * s)) & 3;
-                            y[yb + e0 + l] = dl * ((low | high << 4) - 32);
-                        }
+                    for (int l = 0; l < 32; l++) {
+                        int low = (src[in + 64 * h + 32 * (s % 2) + l] >> (4 * (s / 2))) & 0xF;
+                        int high = (src[in + QH + 32 * h + l] >> (2 * s)) & 3;
+                        L[128 * h + 32 * s + l] = (byte) ((low | high << 4) - 32);
                     }
                 }
+            }
+            float d = Fp16.toFloat(LittleEndian.getShort(src, in + D));
+            for (int j = 0; j < N_SUB; j++) {
+                // d · level − 0 is d · level, bit for bit
+                levels.scale(L, SUB * j, SUB, d * src[in + SCALES + j], 0f, y, yOff + b * QK + SUB * j);
             }
         }
     }

@@ -1,6 +1,5 @@
 package io.quantsweep.quant.codec;
 
-import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.LittleEndian;
 import io.quantsweep.quant.numeric.Fp16;
 
@@ -16,7 +15,7 @@ import io.quantsweep.quant.numeric.Fp16;
  * {@code qw·sqrt(σ² + x²)}, σ² = 2·mean x² over the super-block, scales and mins quantized by
  * {@code make_qp_quants}. Both then refit the levels to the stored fp16 scales.
  */
-abstract sealed class ScaleMinK4Codec implements Codec permits Q4_KCodec, Q5_KCodec {
+abstract sealed class ScaleMinK4Codec implements LevelCodec permits Q4_KCodec, Q5_KCodec {
     static final int QK = 256;
     static final int SUB = 32;
     static final int N_SUB = QK / SUB;
@@ -185,7 +184,7 @@ abstract sealed class ScaleMinK4Codec implements Codec permits Q4_KCodec, Q5_KCo
     }
 
     @Override
-    public void dequantizeRow(byte[] src, int srcOff, int n, float[] y, int yOff) {
+    public void dequantizeRow(byte[] src, int srcOff, int n, float[] y, int yOff, LevelScaler levels) {
         int blockBytes = type().blockBytes();
         byte[] L = new byte[QK];
         for (int b = 0; b < n / QK; b++) {
@@ -197,9 +196,7 @@ abstract sealed class ScaleMinK4Codec implements Codec permits Q4_KCodec, Q5_KCo
             for (int j = 0; j < N_SUB; j++) {
                 float d1 = d * KQuants.scaleK4(src, in + SCALES, j);
                 float m1 = dmin * KQuants.minK4(src, in + SCALES, j);
-                for (int l = 0; l < SUB; l++) {
-                    y[yb + SUB * j + l] = d1 * L[SUB * j + l] - m1;
-                }
+                levels.scale(L, SUB * j, SUB, d1, m1, y, yb + SUB * j);
             }
         }
     }

@@ -14,12 +14,12 @@ abstract class SubBlockVectorCodec implements Codec {
     static final int QK = 256;
     static final int LANES = KQuantsVector.LANES;
 
-    private final Codec scalar;
+    private final LevelCodec scalar;
     /** Values per sub-block. */
     final int sub;
     final int subPerBlock;
 
-    SubBlockVectorCodec(Codec scalar, int sub) {
+    SubBlockVectorCodec(LevelCodec scalar, int sub) {
         this.scalar = scalar;
         this.sub = sub;
         this.subPerBlock = QK / sub;
@@ -162,6 +162,6 @@ abstract class SubBlockVectorCodec implements Codec {
 
     @Override
     public void dequantizeRow(byte[] src, int srcOff, int n, float[] y, int yOff) {
-        scalar.dequantizeRow(src, srcOff, n, y, yOff);
+        scalar.dequantizeRow(src, srcOff, n, y, yOff, KQuantsVector::scaleLevels);
     }
 }
