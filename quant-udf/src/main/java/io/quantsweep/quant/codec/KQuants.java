@@ -423,6 +423,17 @@ final class KQuants {
         }
     }
 
+    /** Inverse of {@link #pack2}: the 256 levels (0..3) of the plane at {@code qs[off]} into {@code L}. */
+    static void unpack2(byte[] qs, int off, byte[] L) {
+        for (int h = 0; h < 2; h++) {
+            for (int s = 0; s < 4; s++) {
+                for (int l = 0; l < 32; l++) {
+                    L[128 * h + 32 * s + l] = (byte) (qs[off + 32 * h + l] >> 2 * s & 3);
+                }
+            }
+        }
+    }
+
     /**
      * ggml's 6-bit scale/min packing of Q4_K and Q5_K ({@code get_scale_min_k4} reads it back): eight
      * scales {@code ls} and mins {@code lm} into {@code dst[off..off+12)}. For j ≥ 4 the low nibbles share

@@ -148,14 +148,7 @@ public final class Q2_KCodec implements LevelCodec {
         byte[] L = new byte[QK];
         for (int b = 0; b < n / QK; b++) {
             int in = srcOff + b * BLOCK_BYTES;
-            // value e = 128h + 32s + l: bits 2s of qs[32h + l]
-            for (int h = 0; h < 2; h++) {
-                for (int s = 0; s < 4; s++) {
-                    for (int l = 0; l < 32; l++) {
-                        L[128 * h + 32 * s + l] = (byte) (src[in + QS + 32 * h + l] >> 2 * s & 3);
-                    }
-                }
-            }
+            KQuants.unpack2(src, in + QS, L);
             float d = Fp16.toFloat(LittleEndian.getShort(src, in + D));
             float dmin = Fp16.toFloat(LittleEndian.getShort(src, in + DMIN));
             for (int j = 0; j < N_SUB; j++) {

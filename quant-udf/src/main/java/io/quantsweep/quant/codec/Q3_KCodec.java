@@ -172,15 +172,11 @@ public final class Q3_KCodec implements LevelCodec {
         byte[] L = new byte[QK];
         for (int b = 0; b < n / QK; b++) {
             int in = srcOff + b * BLOCK_BYTES;
-            // value e = 128h + 32s + l: its low bits at 2s of qs[32h + l], its high bit at 4h + s of
-            // hmask[l]; the level is low - 4 when that bit is clear
-            for (int h = 0; h < 2; h++) {
-                for (int s = 0; s < 4; s++) {
-                    for (int l = 0; l < 32; l++) {
-                        int low = src[in + QS + 32 * h + l] >> 2 * s & 3;
-                        int high = src[in + l] >> 4 * h + s & 1;
-                        L[128 * h + 32 * s + l] = (byte) (low - 4 + 4 * high);
-                    }
+            KQuants.unpack2(src, in + QS, L);
+            // value 32k + l has its high bit at bit k of hmask[l]; the level is low - 4 when it is clear
+            for (int k = 0; k < 8; k++) {
+                for (int l = 0; l < 32; l++) {
+                    L[32 * k + l] -= (byte) (4 - 4 * (src[in + l] >> k & 1));
                 }
             }
             float d = Fp16.toFloat(LittleEndian.getShort(src, in + D));

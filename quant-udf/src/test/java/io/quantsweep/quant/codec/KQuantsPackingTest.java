@@ -1,5 +1,6 @@
 package io.quantsweep.quant.codec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
@@ -28,7 +29,7 @@ class KQuantsPackingTest {
     }
 
     @Test
-    void pack2PlacesElementEAtBits2sOfByte32hPlusL() {
+    void pack2PlacesElementEAtBits2sOfByte32hPlusLAndUnpack2ReadsItBack() {
         Random rnd = new Random(7);
         byte[] levels = new byte[256];
         for (int e = 0; e < 256; e++) {
@@ -42,6 +43,9 @@ class KQuantsPackingTest {
             int l = e % 32;
             assertEquals(levels[e], (qs[1 + 32 * h + l] >> 2 * s) & 3, "element " + e);
         }
+        byte[] unpacked = new byte[256];
+        KQuants.unpack2(qs, 1, unpacked);
+        assertArrayEquals(levels, unpacked, "unpack2 inverts pack2");
     }
 
     @Test
