@@ -182,10 +182,7 @@ final class CudaKernels {
         try {
             device = alloc(bytes, "the kernels' block size table");
             host = allocHost(bytes, "the kernels' block size table");
-            try (LongPointer pd = new LongPointer(1).put(device); PointerPointer<Pointer> args = new PointerPointer<>(pd)) {
-                check(cuLaunchKernel(info, 1, 1, 1, 1, 1, 1, 0, stream, args, (PointerPointer<?>) null),
-                        "launching quantsweep_block_info");
-            }
+            launch(info, 1, 1, stream, "launching quantsweep_block_info", argument(device));
             copyToHost(host, device, bytes, stream, "the kernels' block size table");
             synchronize(stream, "running quantsweep_block_info");
             IntPointer ints = new IntPointer(host).capacity(3L * n);
@@ -329,20 +326,37 @@ final class CudaKernels {
         long nBlocks = (long) rows * blocksPerRow;
         String what = describe(k, rows, cols);
         if (k.rowSigma() && importance != 0) {
-            try (LongPointer px = new LongPointer(1).put(x); LongPointer ps = new LongPointer(1).put(rowSumSq);
-                 IntPointer pr = new IntPointer(1).put(rows); IntPointer pc = new IntPointer(1).put(cols);
-                 PointerPointer<Pointer> args = new PointerPointer<>(px, ps, pr, pc)) {
-                check(cuLaunchKernel(rowSumSquares, gridFor(rows), 1, 1, THREADS, 1, 1, 0, stream, args,
-                        (PointerPointer<?>) null), "launching row_sum_squares for " + what);
+            launch(rowSumSquares, gridFor(rows), THREADS, stream, "launching row_sum_squares for " + what,
+                    argument(x), argument(rowSumSq), argument(rows), argument(cols));
+        }
+        launch(functions.get(k.type()), gridFor(nBlocks), THREADS, stream, "launching " + what, argument(x),
+                argument(importance), argument(rowSumSq), argument(y), argument(nBlocks), argument(blocksPerRow));
+    }
+
+    /** Enqueues {@code f} on {@code grid} CUDA blocks of {@code threads}; closes the argument values after. */
+    private static void launch(CUfunc_st f, int grid, int threads, CUstream_st stream, String what, Pointer... args) {
+        // Filled element by element: new PointerPointer<>(oneArgument) would be JavaCPP's cast constructor,
+        // which aliases the argument's memory instead of pointing at it (and the kernel reads a wild address).
+        try (PointerPointer<Pointer> params = new PointerPointer<>(args.length)) {
+            for (int i = 0; i < args.length; i++) {
+                params.put(i, args[i]);
+            }
+            check(cuLaunchKernel(f, grid, 1, 1, threads, 1, 1, 0, stream, params, (PointerPointer<?>) null), what);
+        } finally {
+            for (Pointer a : args) {
+                a.close();
             }
         }
-        try (LongPointer px = new LongPointer(1).put(x); LongPointer pi = new LongPointer(1).put(importance);
-             LongPointer ps = new LongPointer(1).put(rowSumSq); LongPointer py = new LongPointer(1).put(y);
-             LongPointer pn = new LongPointer(1).put(nBlocks); IntPointer pb = new IntPointer(1).put(blocksPerRow);
-             PointerPointer<Pointer> args = new PointerPointer<>(px, pi, ps, py, pn, pb)) {
-            check(cuLaunchKernel(functions.get(k.type()), gridFor(nBlocks), 1, 1, THREADS, 1, 1, 0, stream, args,
-                    (PointerPointer<?>) null), "launching " + what);
-        }
+    }
+
+    /** A kernel argument: a device pointer or a {@code long long}, in native memory the launch points at. */
+    private static Pointer argument(long value) {
+        return new LongPointer(1).put(value);
+    }
+
+    /** A kernel argument of type {@code int}. */
+    private static Pointer argument(int value) {
+        return new IntPointer(1).put(value);
     }
 
     /** "quantize_q4_K over 28672 blocks (4096 rows × 7168 columns)": kernel and size for messages. */

@@ -1,6 +1,7 @@
 package io.quantsweep.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,8 @@ import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.Codecs;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.Golden;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -20,14 +23,26 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The kernels on a real GPU: byte-identical to ggml's golden vectors and to the CPU codecs, in one chunk
- * or many, from concurrent callers. Skipped, with the probe's reason, where no usable GPU is present.
+ * The kernels on a GPU: byte-identical to ggml's golden vectors and to the CPU codecs, in one chunk or
+ * many, from concurrent callers; driver errors fail the call. Skipped, with the probe's reason, where no
+ * usable GPU is present. Maven runs it a second time against the CPU emulation of the CUDA driver
+ * ({@code cuda-emulator.sh}, system property {@value #EMULATOR}), which exercises the whole launcher.
  */
 class GpuCodecTest {
+    /** The directory of the emulated driver, set by the cuda-driver-emulator test run. */
+    static final String EMULATOR = "quantsweep.cudaEmulator";
+    /** KERNEL:COLUMNS, launches the emulated driver refuses (CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES). */
+    static final String REFUSE = "QUANTSWEEP_CUDA_EMULATOR_REFUSE";
 
     @BeforeAll
     static void needsAGpu() {
         CudaKernels.Outcome o = CudaKernels.outcome();
+        String emulator = System.getProperty(EMULATOR);
+        if (emulator != null && (Files.exists(Path.of(emulator, "libcuda.so.1")) || System.getenv("CI") != null)) {
+            // built (or, on CI, required: scripts/ci-setup installs g++), so it must load
+            assertNotNull(o.kernels(), () -> "the CUDA driver emulator in " + emulator + " does not run the kernels: "
+                    + o.failure());
+        }
         Assumptions.assumeTrue(o.kernels() != null, () -> "no usable GPU: " + o.failure());
     }
 
@@ -80,6 +95,28 @@ class GpuCodecTest {
         CudaException e = assertThrows(CudaException.class, () -> CudaKernels.get().alloc(1L << 50, "a 1 PiB test buffer"));
         assertTrue(e.getMessage().contains("1125899906842624 bytes") && e.getMessage().contains("a 1 PiB test buffer")
                 && e.getMessage().contains("CUDA_ERROR_OUT_OF_MEMORY"), e.getMessage());
+    }
+
+    @Test
+    void aRefusedLaunchFailsThatCallNamingKernelAndSizeAndTheNextCallWorks() {
+        String refuse = System.getenv(REFUSE);
+        Assumptions.assumeTrue(refuse != null, "only the emulated driver refuses launches on request (" + REFUSE + ")");
+        String kernelName = refuse.substring(0, refuse.indexOf(':'));
+        int cols = Integer.parseInt(refuse.substring(refuse.indexOf(':') + 1));
+        GgmlType type = Devices.gpuTypes().stream().filter(t -> CudaKernels.kernel(t).name().equals(kernelName))
+                .findFirst().orElseThrow();
+        GpuCodec gpu = GpuCodec.of(type);
+        int rows = 3;
+        float[] x = GpuCheck.seededRows(rows, cols, 21);
+        CudaException e = assertThrows(CudaException.class, () -> quantize(gpu, x, rows, cols, null));
+        String expected = "launching " + CudaKernels.describe(CudaKernels.kernel(type), rows, cols);
+        assertTrue(e.getMessage().startsWith(expected) && e.getMessage().contains("CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES"),
+                e.getMessage());
+
+        int otherCols = cols + type.blockSize();
+        float[] y = GpuCheck.seededRows(rows, otherCols, 22);
+        assertArrayEquals(quantize(Codecs.of(type), y, rows, otherCols, null), quantize(gpu, y, rows, otherCols, null),
+                "the call after the failure");
     }
 
     private static byte[] quantize(Codec codec, float[] x, int rows, int cols, float[] importance) {

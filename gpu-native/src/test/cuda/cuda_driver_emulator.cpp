@@ -1,0 +1,491 @@
+// A CPU emulation of the part of the CUDA driver API that io.quantsweep.gpu uses, built as libcuda.so.1,
+// so that the whole Java launcher (probe, context, PTX load, kernel table, lanes, streams, pinned and
+// device buffers, argument packing, errors) runs and is checked on machines without a GPU. The kernels
+// are convert.cu itself compiled for the CPU: the same source as the PTX and the host parity harness.
+//
+// It is strict where the real driver is, so that what passes here has a chance on a GPU:
+// - every call but cuInit/cuDriverGetVersion/cuGetErrorName needs cuInit first, and calls that work in a
+//   context need one current on the calling thread (CUDA_ERROR_NOT_INITIALIZED / INVALID_CONTEXT);
+// - streams run their work asynchronously, in order, on a thread each: reusing a buffer before
+//   cuStreamSynchronize races as on a GPU;
+// - kernel arguments are copied at launch (the driver's contract); copies and kernels must stay inside
+//   allocations (checked against each kernel's own extents), else CUDA_ERROR_ILLEGAL_ADDRESS, sticky;
+// - cuModuleLoadData takes the PTX text and finds only the .entry names it declares.
+// Fault injection: QUANTSWEEP_CUDA_EMULATOR_REFUSE=KERNEL:COLUMNS makes cuLaunchKernel of KERNEL over
+// rows of COLUMNS values return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, a synchronous, non-sticky error.
+//
+// Built by gpu-native/cuda-emulator.sh (also during mvn verify where g++ exists), with a stand-in
+// libcudart.so.13: the JavaCPP binding links against it, and nothing here calls it.
+#include <cstdarg>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+// convert.cu for the CPU: kernels are plain functions, and a launch sets the thread's indices.
+struct EmulatedDim3 {
+    unsigned x = 0, y = 0, z = 0;
+};
+static thread_local EmulatedDim3 blockIdx, blockDim, threadIdx;
+#define __global__
+#define __device__
+#include "convert.cu"
+
+#define API extern "C" __attribute__((visibility("default")))
+
+namespace {
+
+using CUresult = int;
+constexpr CUresult SUCCESS = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, NOT_INITIALIZED = 3,
+                   INVALID_IMAGE = 200, INVALID_CONTEXT = 201, INVALID_HANDLE = 400, NOT_FOUND = 500,
+                   ILLEGAL_ADDRESS = 700, LAUNCH_OUT_OF_RESOURCES = 701;
+
+const char* errorName(CUresult r) {
+    switch (r) {
+        case SUCCESS: return "CUDA_SUCCESS";
+        case INVALID_VALUE: return "CUDA_ERROR_INVALID_VALUE";
+        case OUT_OF_MEMORY: return "CUDA_ERROR_OUT_OF_MEMORY";
+        case NOT_INITIALIZED: return "CUDA_ERROR_NOT_INITIALIZED";
+        case INVALID_IMAGE: return "CUDA_ERROR_INVALID_IMAGE";
+        case INVALID_CONTEXT: return "CUDA_ERROR_INVALID_CONTEXT";
+        case INVALID_HANDLE: return "CUDA_ERROR_INVALID_HANDLE";
+        case NOT_FOUND: return "CUDA_ERROR_NOT_FOUND";
+        case ILLEGAL_ADDRESS: return "CUDA_ERROR_ILLEGAL_ADDRESS";
+        case LAUNCH_OUT_OF_RESOURCES: return "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES";
+        default: return nullptr;
+    }
+}
+
+// "An 80 GiB card": larger requests fail as on an H100, without touching host memory.
+constexpr unsigned long long DEVICE_MEMORY = 80ULL << 30;
+constexpr int DRIVER_VERSION = 13000;
+
+std::mutex mutex;  // guards everything below except the streams' own queues
+bool initialized = false;
+CUresult stickyError = SUCCESS;  // like a real context after an illegal address: every later call fails
+unsigned long long allocatedBytes = 0;
+std::map<uintptr_t, size_t> deviceAllocations;  // base -> bytes
+std::map<uintptr_t, size_t> hostAllocations;
+
+int primaryContext;  // its address is the one context handle
+thread_local void* currentContext = nullptr;
+
+void complain(const char* format, ...) {
+    va_list args;
+    va_start(args, format);
+    fprintf(stderr, "[cuda emulator] ");
+    vfprintf(stderr, format, args);
+    fprintf(stderr, "\n");
+    va_end(args);
+}
+
+// SUCCESS, or why a call that works in the current context cannot run now.
+CUresult ready() {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!initialized) return NOT_INITIALIZED;
+    if (stickyError != SUCCESS) return stickyError;
+    return currentContext == &primaryContext ? SUCCESS : INVALID_CONTEXT;
+}
+
+// Whether [p, p + bytes) lies inside one device allocation.
+bool onDevice(uintptr_t p, size_t bytes) {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = deviceAllocations.upper_bound(p);
+    if (it == deviceAllocations.begin()) return false;
+    --it;
+    return p >= it->first && p + bytes <= it->first + it->second;
+}
+
+// ---- Kernels -------------------------------------------------------------------------------------------
+
+struct Launch {
+    unsigned grid, block;
+    std::vector<unsigned long long> args;  // each argument's bytes, zero-extended
+};
+
+struct KernelDef {
+    std::vector<size_t> argSizes;
+    // Checks the arguments' extents (a message when an access would leave its allocation) and runs.
+    std::function<std::string(const Launch&)> run;
+    // The row length of a quantize launch, for fault injection (0 for others).
+    std::function<long long(const Launch&)> columns;
+};
+
+template <typename F>
+void forEachThread(const Launch& l, F body) {
+    blockDim.x = l.block;
+    for (unsigned b = 0; b < l.grid; b++) {
+        blockIdx.x = b;
+        for (unsigned t = 0; t < l.block; t++) {
+            threadIdx.x = t;
+            body();
+        }
+    }
+}
+
+std::string extent(const char* what, unsigned long long p, unsigned long long bytes) {
+    if (onDevice(p, bytes)) return "";
+    char s[160];
+    snprintf(s, sizeof s, "%s: %llu bytes at 0x%llx are not inside one device allocation", what, bytes, p);
+    return s;
+}
+
+template <typename Codec>
+KernelDef quantizeKernel(void (*kernel)(const float*, const float*, const float*, uint8_t*, long long, int)) {
+    using Block = typename Codec::Block;
+    auto run = [kernel](const Launch& l) -> std::string {
+        auto x = l.args[0], importance = l.args[1], rowSumSq = l.args[2], y = l.args[3];
+        auto nBlocks = (long long) l.args[4];
+        int blocksPerRow = (int) l.args[5];
+        if (blocksPerRow <= 0 || nBlocks % blocksPerRow != 0) return "blocks are not whole rows";
+        if ((unsigned long long) l.grid * l.block < (unsigned long long) nBlocks) return "the grid misses blocks";
+        long long rows = nBlocks / blocksPerRow;
+        std::string bad = extent("x", x, nBlocks * Codec::QK * sizeof(float));
+        if (bad.empty()) bad = extent("y", y, nBlocks * sizeof(Block));
+        if (bad.empty() && importance != 0) bad = extent("importance", importance, blocksPerRow * Codec::QK * sizeof(float));
+        if (bad.empty() && importance != 0 && Codec::ROW_SIGMA) bad = extent("rowSumSq", rowSumSq, rows * sizeof(float));
+        if (!bad.empty()) return bad;
+        forEachThread(l, [&] {
+            kernel((const float*) x, (const float*) importance, (const float*) rowSumSq, (uint8_t*) y, nBlocks, blocksPerRow);
+        });
+        return "";
+    };
+    auto columns = [](const Launch& l) { return (long long) (int) l.args[5] * Codec::QK; };
+    return {{8, 8, 8, 8, 8, 4}, run, columns};
+}
+
+const std::map<std::string, KernelDef>& kernels() {
+    static const std::map<std::string, KernelDef> table = {
+        {"quantize_q4_0", quantizeKernel<Q4_0Codec>(quantize_q4_0)},
+        {"quantize_q4_1", quantizeKernel<Q4_1Codec>(quantize_q4_1)},
+        {"quantize_q5_0", quantizeKernel<Q5_0Codec>(quantize_q5_0)},
+        {"quantize_q5_1", quantizeKernel<Q5_1Codec>(quantize_q5_1)},
+        {"quantize_q8_0", quantizeKernel<Q8_0Codec>(quantize_q8_0)},
+        {"quantize_q2_K", quantizeKernel<Q2_KCodec>(quantize_q2_K)},
+        {"quantize_q3_K", quantizeKernel<Q3_KCodec>(quantize_q3_K)},
+        {"quantize_q4_K", quantizeKernel<Q4_KCodec>(quantize_q4_K)},
+        {"quantize_q5_K", quantizeKernel<Q5_KCodec>(quantize_q5_K)},
+        {"quantize_q6_K", quantizeKernel<Q6_KCodec>(quantize_q6_K)},
+        {"quantize_iq4_nl", quantizeKernel<IQ4_NLCodec>(quantize_iq4_nl)},
+        {"quantize_iq4_xs", quantizeKernel<IQ4_XSCodec>(quantize_iq4_xs)},
+        {"row_sum_squares",
+         {{8, 8, 4, 4},
+          [](const Launch& l) -> std::string {
+              int rows = (int) l.args[2], cols = (int) l.args[3];
+              if ((unsigned long long) l.grid * l.block < (unsigned long long) rows) return "the grid misses rows";
+              std::string bad = extent("x", l.args[0], (unsigned long long) rows * cols * sizeof(float));
+              if (bad.empty()) bad = extent("rowSumSq", l.args[1], rows * sizeof(float));
+              if (!bad.empty()) return bad;
+              forEachThread(l, [&] { row_sum_squares((const float*) l.args[0], (float*) l.args[1], rows, cols); });
+              return "";
+          },
+          [](const Launch&) { return 0LL; }}},
+        {"quantsweep_block_info",
+         {{8},
+          [](const Launch& l) -> std::string {
+              std::string bad = extent("out", l.args[0], 3 * 12 * sizeof(int));
+              if (!bad.empty()) return bad;
+              forEachThread(l, [&] { quantsweep_block_info((int*) l.args[0]); });
+              return "";
+          },
+          [](const Launch&) { return 0LL; }}},
+    };
+    return table;
+}
+
+struct Function {
+    std::string name;
+    const KernelDef* def;
+};
+
+// ---- Streams: one worker thread each, running its operations in order --------------------------------
+
+struct Stream {
+    std::mutex m;
+    std::condition_variable changed;
+    std::deque<std::function<CUresult()>> queue;
+    bool busy = false, stop = false;
+    CUresult error = SUCCESS;
+    std::thread worker{[this] { work(); }};
+
+    void work() {
+        std::unique_lock<std::mutex> lock(m);
+        while (true) {
+            changed.wait(lock, [this] { return stop || !queue.empty(); });
+            if (queue.empty()) return;
+            auto op = std::move(queue.front());
+            queue.pop_front();
+            busy = true;
+            lock.unlock();
+            CUresult r = op();
+            lock.lock();
+            busy = false;
+            if (r != SUCCESS && error == SUCCESS) error = r;
+            changed.notify_all();
+        }
+    }
+
+    void enqueue(std::function<CUresult()> op) {
+        std::lock_guard<std::mutex> lock(m);
+        queue.push_back(std::move(op));
+        changed.notify_all();
+    }
+
+    CUresult synchronize() {
+        std::unique_lock<std::mutex> lock(m);
+        changed.wait(lock, [this] { return queue.empty() && !busy; });
+        return error;
+    }
+
+    ~Stream() {
+        {
+            std::lock_guard<std::mutex> lock(m);
+            stop = true;
+            changed.notify_all();
+        }
+        worker.join();
+    }
+};
+
+CUresult fail(CUresult sticky, const std::string& message) {
+    complain("%s", message.c_str());
+    std::lock_guard<std::mutex> lock(mutex);
+    if (stickyError == SUCCESS) stickyError = sticky;
+    return sticky;
+}
+
+// Which launches to refuse (QUANTSWEEP_CUDA_EMULATOR_REFUSE=KERNEL:COLUMNS), read once.
+struct Refusal {
+    std::string kernel;
+    long long columns = -1;
+};
+
+const Refusal& refusal() {
+    static const Refusal r = [] {
+        Refusal x;
+        const char* spec = getenv("QUANTSWEEP_CUDA_EMULATOR_REFUSE");
+        const char* colon = spec != nullptr ? strchr(spec, ':') : nullptr;
+        if (colon != nullptr) {
+            x.kernel.assign(spec, colon - spec);
+            x.columns = atoll(colon + 1);
+        }
+        return x;
+    }();
+    return r;
+}
+
+CUresult copyAsync(void* stream, void* dst, const void* src, size_t bytes, uintptr_t devicePointer) {
+    CUresult r = ready();
+    if (r != SUCCESS) return r;
+    if (stream == nullptr) return INVALID_HANDLE;  // the launcher always uses streams of its own
+    if (!onDevice(devicePointer, bytes)) {
+        complain("a copy of %zu bytes at device address 0x%llx leaves its allocation", bytes,
+                 (unsigned long long) devicePointer);
+        return INVALID_VALUE;
+    }
+    static_cast<Stream*>(stream)->enqueue([=] {
+        memcpy(dst, src, bytes);
+        return SUCCESS;
+    });
+    return SUCCESS;
+}
+
+}  // namespace
+
+// ---- The driver API ----------------------------------------------------------------------------------
+
+API CUresult cuInit(unsigned int flags) {
+    if (flags != 0) return INVALID_VALUE;
+    std::lock_guard<std::mutex> lock(mutex);
+    initialized = true;
+    return SUCCESS;
+}
+
+API CUresult cuDriverGetVersion(int* version) {
+    if (version == nullptr) return INVALID_VALUE;
+    *version = DRIVER_VERSION;
+    return SUCCESS;
+}
+
+API CUresult cuGetErrorName(CUresult error, const char** name) {
+    if (name == nullptr) return INVALID_VALUE;
+    *name = errorName(error);
+    return *name != nullptr ? SUCCESS : INVALID_VALUE;
+}
+
+API CUresult cuDeviceGetCount(int* count) {
+    if (!initialized) return NOT_INITIALIZED;
+    *count = 1;
+    return SUCCESS;
+}
+
+API CUresult cuDeviceGetAttribute(int* value, int attribute, int device) {
+    if (!initialized) return NOT_INITIALIZED;
+    if (device != 0) return INVALID_VALUE;
+    switch (attribute) {
+        case 75: *value = 9; return SUCCESS;  // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR
+        case 76: *value = 0; return SUCCESS;  // ..._MINOR
+        default: return INVALID_VALUE;
+    }
+}
+
+API CUresult cuDeviceGetName(char* name, int length, int device) {
+    if (!initialized) return NOT_INITIALIZED;
+    if (device != 0 || length <= 0) return INVALID_VALUE;
+    snprintf(name, length, "QuantSweep CUDA driver emulator (CPU)");
+    return SUCCESS;
+}
+
+API CUresult cuDevicePrimaryCtxRetain(void** context, int device) {
+    if (!initialized) return NOT_INITIALIZED;
+    if (device != 0) return INVALID_VALUE;
+    *context = &primaryContext;
+    return SUCCESS;
+}
+
+API CUresult cuCtxSetCurrent(void* context) {
+    if (!initialized) return NOT_INITIALIZED;
+    if (context != nullptr && context != &primaryContext) return INVALID_CONTEXT;
+    currentContext = context;
+    return SUCCESS;
+}
+
+API CUresult cuModuleLoadData(void** module, const void* image) {
+    CUresult r = ready();
+    if (r != SUCCESS) return r;
+    const char* ptx = static_cast<const char*>(image);
+    if (strstr(ptx, ".version ") == nullptr || strstr(ptx, ".target ") == nullptr) return INVALID_IMAGE;
+    *module = new std::string(ptx);
+    return SUCCESS;
+}
+
+API CUresult cuModuleGetFunction(void** function, void* module, const char* name) {
+    CUresult r = ready();
+    if (r != SUCCESS) return r;
+    const std::string& ptx = *static_cast<std::string*>(module);
+    auto def = kernels().find(name);
+    if (ptx.find(std::string(".entry ") + name + "(") == std::string::npos || def == kernels().end()) {
+        return NOT_FOUND;
+    }
+    *function = new Function{name, &def->second};
+    return SUCCESS;
+}
+
+API CUresult cuFuncGetAttribute(int* value, int attribute, void* function) {
+    if (function == nullptr) return INVALID_HANDLE;
+    *value = 0;  // registers, local bytes: nothing was compiled for a GPU
+    return attribute >= 0 ? SUCCESS : INVALID_VALUE;
+}
+
+API CUresult cuStreamCreate(void** stream, unsigned int flags) {
+    CUresult r = ready();
+    if (r != SUCCESS) return r;
+    *stream = new Stream();
+    return SUCCESS;
+}
+
+API CUresult cuStreamSynchronize(void* stream) {
+    CUresult r = ready();
+    if (r != SUCCESS) return r;
+    if (stream == nullptr) return INVALID_HANDLE;
+    return static_cast<Stream*>(stream)->synchronize();
+}
+
+API CUresult cuStreamDestroy_v2(void* stream) {
+    CUresult r = ready();
+    if (r != SUCCESS) return r;
+    delete static_cast<Stream*>(stream);  // as the driver: pending work completes first
+    return SUCCESS;
+}
+
+API CUresult cuMemAlloc_v2(unsigned long long* pointer, size_t bytes) {
+    CUresult r = ready();
+    if (r != SUCCESS) return r;
+    if (bytes == 0) return INVALID_VALUE;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (bytes > DEVICE_MEMORY - allocatedBytes) return OUT_OF_MEMORY;
+    void* p = malloc(bytes);
+    if (p == nullptr) return OUT_OF_MEMORY;
+    deviceAllocations[(uintptr_t) p] = bytes;
+    allocatedBytes += bytes;
+    *pointer = (uintptr_t) p;
+    return SUCCESS;
+}
+
+API CUresult cuMemFree_v2(unsigned long long pointer) {
+    CUresult r = ready();
+    if (r != SUCCESS) return r;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = deviceAllocations.find((uintptr_t) pointer);
+    if (it == deviceAllocations.end()) return INVALID_VALUE;
+    allocatedBytes -= it->second;
+    deviceAllocations.erase(it);
+    free((void*) pointer);
+    return SUCCESS;
+}
+
+API CUresult cuMemAllocHost_v2(void** pointer, size_t bytes) {
+    CUresult r = ready();
+    if (r != SUCCESS) return r;
+    void* p = aligned_alloc(4096, (bytes + 4095) / 4096 * 4096);
+    if (p == nullptr) return OUT_OF_MEMORY;
+    std::lock_guard<std::mutex> lock(mutex);
+    hostAllocations[(uintptr_t) p] = bytes;
+    *pointer = p;
+    return SUCCESS;
+}
+
+API CUresult cuMemFreeHost(void* pointer) {
+    CUresult r = ready();
+    if (r != SUCCESS) return r;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (hostAllocations.erase((uintptr_t) pointer) == 0) return INVALID_VALUE;
+    free(pointer);
+    return SUCCESS;
+}
+
+API CUresult cuMemcpyHtoDAsync_v2(unsigned long long dst, const void* src, size_t bytes, void* stream) {
+    return copyAsync(stream, (void*) dst, src, bytes, (uintptr_t) dst);
+}
+
+API CUresult cuMemcpyDtoHAsync_v2(void* dst, unsigned long long src, size_t bytes, void* stream) {
+    return copyAsync(stream, dst, (const void*) src, bytes, (uintptr_t) src);
+}
+
+API CUresult cuLaunchKernel(void* function, unsigned gridX, unsigned gridY, unsigned gridZ, unsigned blockX,
+                            unsigned blockY, unsigned blockZ, unsigned sharedBytes, void* stream, void** params,
+                            void** extra) {
+    CUresult r = ready();
+    if (r != SUCCESS) return r;
+    if (function == nullptr || stream == nullptr) return INVALID_HANDLE;
+    if (gridX == 0 || blockX == 0 || blockX > 1024 || gridY != 1 || gridZ != 1 || blockY != 1 || blockZ != 1
+        || params == nullptr || extra != nullptr) {
+        return INVALID_VALUE;
+    }
+    const Function& f = *static_cast<Function*>(function);
+    Launch launch{gridX, blockX, {}};
+    for (size_t i = 0; i < f.def->argSizes.size(); i++) {
+        unsigned long long v = 0;
+        memcpy(&v, params[i], f.def->argSizes[i]);
+        launch.args.push_back(v);
+    }
+    const Refusal& refuse = refusal();
+    if (refuse.kernel == f.name && refuse.columns == f.def->columns(launch)) {
+        complain("refusing %s over rows of %lld columns, as QUANTSWEEP_CUDA_EMULATOR_REFUSE asks", f.name.c_str(),
+                 refuse.columns);
+        return LAUNCH_OUT_OF_RESOURCES;
+    }
+    std::string name = f.name;
+    static_cast<Stream*>(stream)->enqueue([name, launch, def = f.def]() -> CUresult {
+        std::string bad = def->run(launch);
+        return bad.empty() ? SUCCESS : fail(ILLEGAL_ADDRESS, name + ": " + bad);
+    });
+    return SUCCESS;
+}
