@@ -10,7 +10,8 @@
 //   cuStreamSynchronize races as on a GPU;
 // - kernel arguments are copied at launch (the driver's contract); copies and kernels must stay inside
 //   allocations (checked against each kernel's own extents), else CUDA_ERROR_ILLEGAL_ADDRESS, sticky;
-// - cuModuleLoadData takes the PTX text and finds only the .entry names it declares.
+// - cuModuleLoadData takes the PTX text; cuModuleGetFunction finds only the .entry names it declares, and
+//   only where their parameters have the sizes this emulator reads from kernelParams.
 // Fault injection: QUANTSWEEP_CUDA_EMULATOR_REFUSE=KERNEL:COLUMNS makes cuLaunchKernel of KERNEL over
 // rows of COLUMNS values return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, a synchronous, non-sticky error.
 //
@@ -297,6 +298,24 @@ CUresult copyAsync(void* stream, void* dst, const void* src, size_t bytes, uintp
     return SUCCESS;
 }
 
+// The sizes of an .entry's parameters as the PTX declares them (".param .u64 name,"), from its "(" to ")":
+// what the launcher's kernelParams must point at, one by one.
+std::vector<size_t> ptxParamSizes(const std::string& ptx, size_t entry) {
+    std::vector<size_t> sizes;
+    size_t end = ptx.find(')', entry);
+    for (size_t at = ptx.find(".param .", entry); at < end; at = ptx.find(".param .", at + 1)) {
+        size_t bits = strtoul(ptx.c_str() + at + strlen(".param .") + 1, nullptr, 10);  // .u64 .b32 .f32 ...
+        sizes.push_back(bits / 8);
+    }
+    return sizes;
+}
+
+std::string join(const std::vector<size_t>& sizes) {
+    std::string s;
+    for (size_t n : sizes) s += (s.empty() ? "" : ",") + std::to_string(n);
+    return s;
+}
+
 }  // namespace
 
 // ---- The driver API ----------------------------------------------------------------------------------
@@ -371,8 +390,15 @@ API CUresult cuModuleGetFunction(void** function, void* module, const char* name
     if (r != SUCCESS) return r;
     const std::string& ptx = *static_cast<std::string*>(module);
     auto def = kernels().find(name);
-    if (ptx.find(std::string(".entry ") + name + "(") == std::string::npos || def == kernels().end()) {
+    size_t entry = ptx.find(std::string(".entry ") + name + "(");
+    if (entry == std::string::npos || def == kernels().end()) {
         return NOT_FOUND;
+    }
+    std::vector<size_t> declared = ptxParamSizes(ptx, entry);
+    if (declared != def->second.argSizes) {
+        complain("%s: the PTX declares parameters of %s bytes, the emulator reads %s", name, join(declared).c_str(),
+                 join(def->second.argSizes).c_str());
+        return INVALID_IMAGE;
     }
     *function = new Function{name, &def->second};
     return SUCCESS;
