@@ -8,8 +8,11 @@
 //   context need one current on the calling thread (CUDA_ERROR_NOT_INITIALIZED / INVALID_CONTEXT);
 // - streams run their work asynchronously, in order, on a thread each: reusing a buffer before
 //   cuStreamSynchronize races as on a GPU;
-// - kernel arguments are copied at launch (the driver's contract); copies and kernels must stay inside
-//   allocations (checked against each kernel's own extents), else CUDA_ERROR_ILLEGAL_ADDRESS, sticky;
+// - kernel arguments are copied at launch (the driver's contract);
+// - a copy that leaves its device allocation is refused (CUDA_ERROR_INVALID_VALUE); a kernel whose
+//   arguments reach outside their allocations (each kernel's own extents) fails with
+//   CUDA_ERROR_ILLEGAL_ADDRESS, sticky, as does one whose grid misses blocks (stricter than a GPU, where
+//   that would leave bytes unwritten);
 // - cuModuleLoadData takes the PTX text; cuModuleGetFunction finds only the .entry names it declares, and
 //   only where their parameters have the sizes this emulator reads from kernelParams.
 // Fault injection: QUANTSWEEP_CUDA_EMULATOR_REFUSE=KERNEL:COLUMNS makes cuLaunchKernel of KERNEL over
