@@ -33,11 +33,11 @@ final class KQuantsVector {
      * {@link KQuants#nearestInt} in every lane is {@code f.add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)},
      * written out in place: C2 may refuse to inline a helper method once a kernel has been inlined into a
      * large caller (NodeCountInliningCutoff), and a vector passed to a method it did not inline is boxed.
-     * The Vector API's own methods are always inlined.
+     * The Vector API's own methods are always inlined. The other Vector API codecs use these constants too.
      */
-    private static final float ROUND = 12582912f;
-    private static final int MANTISSA = 0x007fffff;
-    private static final int HALF = 0x00400000;
+    static final float ROUND = 12582912f;
+    static final int MANTISSA = 0x007fffff;
+    static final int HALF = 0x00400000;
 
     private KQuantsVector() {
     }
@@ -365,26 +365,35 @@ final class KQuantsVector {
 
     /** The levels at {@code −nmax/max} and the least-squares scale they give. */
     private static void qxStart(int n, int nmax, Lanes g) {
-        FloatVector max = FloatVector.fromArray(F, g.max, 0);
-        FloatVector iscale = FloatVector.broadcast(F, (float) -nmax).div(max);
-        FloatVector sumLX = FloatVector.zero(F);
-        FloatVector sumL2 = FloatVector.zero(F);
-        for (int i = 0; i < n; i++) {
-            FloatVector xi = FloatVector.fromArray(F, g.x, i * LANES);
-            FloatVector l = (FloatVector) iscale.mul(xi).add(ROUND).reinterpretAsInts().and(MANTISSA).sub(HALF)
-                    .max(-nmax).min(nmax - 1).convert(VectorOperators.I2F, 0);
-            FloatVector wi = FloatVector.fromArray(F, g.w, i * LANES);
-            sumLX = sumLX.add(wi.mul(xi).mul(l));
-            sumL2 = sumL2.add(wi.mul(l).mul(l));
-        }
+        qxSums(n, nmax, g, -nmax);
+        FloatVector sumLX = FloatVector.fromArray(F, g.sumLX, 0);
+        FloatVector sumL2 = FloatVector.fromArray(F, g.sumL2, 0);
         FloatVector scale = sumLX.div(sumL2).blend(0f, sumL2.eq(0f));
         scale.intoArray(g.bestScale, 0);
         scale.mul(sumLX).intoArray(g.best, 0);
-        iscale.intoArray(g.levelIscale, 0);
+        FloatVector.fromArray(F, g.iscale, 0).intoArray(g.levelIscale, 0);
     }
 
     /** One trial inverse scale {@code numerator/max}, kept where its scale explains more of the values. */
     private static void qxTrial(int n, int nmax, Lanes g, float numerator) {
+        qxSums(n, nmax, g, numerator);
+        FloatVector sumLX = FloatVector.fromArray(F, g.sumLX, 0);
+        FloatVector sumL2 = FloatVector.fromArray(F, g.sumL2, 0);
+        FloatVector best = FloatVector.fromArray(F, g.best, 0);
+        VectorMask<Float> better = sumL2.compare(VectorOperators.GT, 0f)
+                .and(sumLX.mul(sumLX).compare(VectorOperators.GT, best.mul(sumL2)));
+        FloatVector scale = sumLX.div(sumL2);
+        FloatVector.fromArray(F, g.bestScale, 0).blend(scale, better).intoArray(g.bestScale, 0);
+        best.blend(scale.mul(sumLX), better).intoArray(g.best, 0);
+        FloatVector.fromArray(F, g.levelIscale, 0).blend(FloatVector.fromArray(F, g.iscale, 0), better)
+                .intoArray(g.levelIscale, 0);
+    }
+
+    /**
+     * The inverse scale {@code numerator/max} (into {@code g.iscale}) and the weighted sums of its nearest
+     * levels, Σ w·x·l and Σ w·l² (into {@code g.sumLX}, {@code g.sumL2}).
+     */
+    private static void qxSums(int n, int nmax, Lanes g, float numerator) {
         FloatVector iscale = FloatVector.broadcast(F, numerator).div(FloatVector.fromArray(F, g.max, 0));
         FloatVector sumLX = FloatVector.zero(F);
         FloatVector sumL2 = FloatVector.zero(F);
@@ -396,13 +405,9 @@ final class KQuantsVector {
             sumLX = sumLX.add(wi.mul(xi).mul(l));
             sumL2 = sumL2.add(wi.mul(l).mul(l));
         }
-        FloatVector best = FloatVector.fromArray(F, g.best, 0);
-        VectorMask<Float> better = sumL2.compare(VectorOperators.GT, 0f)
-                .and(sumLX.mul(sumLX).compare(VectorOperators.GT, best.mul(sumL2)));
-        FloatVector scale = sumLX.div(sumL2);
-        FloatVector.fromArray(F, g.bestScale, 0).blend(scale, better).intoArray(g.bestScale, 0);
-        best.blend(scale.mul(sumLX), better).intoArray(g.best, 0);
-        FloatVector.fromArray(F, g.levelIscale, 0).blend(iscale, better).intoArray(g.levelIscale, 0);
+        iscale.intoArray(g.iscale, 0);
+        sumLX.intoArray(g.sumLX, 0);
+        sumL2.intoArray(g.sumL2, 0);
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.quantsweep.quant.codec;
 
+import static io.quantsweep.quant.codec.KQuantsVector.HALF;
+import static io.quantsweep.quant.codec.KQuantsVector.MANTISSA;
+import static io.quantsweep.quant.codec.KQuantsVector.ROUND;
+
 import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.LittleEndian;
@@ -27,9 +31,6 @@ final class LegacyVectorCodec implements Codec {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int[] LANE_INDEX = IntStream.range(0, LANES).toArray();
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * LANES));
-    private static final float ROUND = 12582912f;
-    private static final int MANTISSA = 0x007fffff;
-    private static final int HALF = 0x00400000;
 
     private final Legacy32Codec scalar;
 

@@ -25,12 +25,7 @@ final class Q3_KVectorCodec extends SubBlockVectorCodec {
 
     @Override
     void fillLane(KQuantsVector.Lanes g, int k, float[] x, int xOff, int s, float[] importance, Scratch r) {
-        if (importance == null) {
-            g.setValues(k, x, xOff + sub * s);
-        } else {
-            g.set(k, x, xOff + sub * s, importance, sub * s);
-            g.sigma2[k] = Q3_KCodec.importanceSigma2(r.blockSumX2[s / subPerBlock]);
-        }
+        fillValuesOrWeights(g, k, x, xOff, s, importance, r, Q3_KCodec::importanceSigma2);
     }
 
     @Override

@@ -78,6 +78,26 @@ abstract class SubBlockVectorCodec implements Codec {
     /** Fills lane {@code k} of {@code g} with sub-block {@code s} of the row at {@code x[xOff..)}. */
     abstract void fillLane(KQuantsVector.Lanes g, int k, float[] x, int xOff, int s, float[] importance, Scratch r);
 
+    /** A type's σ² of the importance weights, from its super-block's Σx² (ggml's {@code sigma2}). */
+    @FunctionalInterface
+    interface Sigma2 {
+        float of(float sumX2);
+    }
+
+    /**
+     * {@link #fillLane} for the types whose searches take the values alone without importance, and with it
+     * the weights and the super-block's {@code sigma2}.
+     */
+    final void fillValuesOrWeights(KQuantsVector.Lanes g, int k, float[] x, int xOff, int s, float[] importance,
+                                   Scratch r, Sigma2 sigma2) {
+        if (importance == null) {
+            g.setValues(k, x, xOff + sub * s);
+        } else {
+            g.set(k, x, xOff + sub * s, importance, sub * s);
+            g.sigma2[k] = sigma2.of(r.blockSumX2[s / subPerBlock]);
+        }
+    }
+
     /** Searches {@code count} filled groups; sub-block {@code s0 + i}'s scale (and min) go to index {@code s0 + i}. */
     abstract void search(KQuantsVector.Lanes[] groups, int count, float[] importance, Scratch r, int s0);
 
