@@ -31,7 +31,8 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * The acceptance run on a GPU machine behind {@code scripts/gpu-check}: every kernel against ggml's golden
  * vectors (one chunk, and one row per chunk), against the CPU codecs on larger seeded rows from four
- * threads at once, then throughput. The report, Markdown, is rewritten after every step into
+ * threads at once, then throughput, and last whether a GPU executor of the quantize job is still bound by
+ * quantization ({@link ExecutorBalance}). The report, Markdown, is rewritten after every step into
  * {@code OUTDIR/gpu-check.md}, so a run cut short still says how far it got.
  *
  * <p>Usage: {@code GpuCheck OUTDIR GOLDEN_DIR}. Exit status: 0 every byte identical, 1 a difference, 2 no
@@ -49,6 +50,11 @@ public final class GpuCheck {
     private static final int BENCH_ROWS = 4096;
     private static final int BENCH_REPEATS = 3;
     private static final int CPU_BENCH_ROWS = 32;
+    /** The executor's balance: the types, one task per core up to this many (memory: 2 × 59 MB each). */
+    private static final List<GgmlType> BALANCE_TYPES =
+            List.of(GgmlType.Q8_0, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
+    private static final int MAX_TASKS = 32;
+    private static final int UNITS_PER_TASK = 2;
 
     private final Path report;
     private final PrintStream log;
@@ -96,6 +102,7 @@ public final class GpuCheck {
             goldenParity(goldenDir);
             seededParity();
             throughput(outcome.kernels());
+            executorBalance();
         } catch (RuntimeException e) {
             line("");
             line("RESULT: FAIL: stopped by " + causes(e));
@@ -217,6 +224,37 @@ public final class GpuCheck {
                     line("| %s | %s | %.2f | %.2f | %s | %s |".formatted(type, imp ? "yes" : "no", inBytes / kernel / 1e9,
                             inBytes / endToEnd / 1e9, cpu, cuda.resources(type)));
                 }
+            }
+        }
+    }
+
+    private void executorBalance() {
+        int tasks = Math.min(Runtime.getRuntime().availableProcessors(), MAX_TASKS);
+        line("");
+        line("## A GPU executor of the quantize job (%d tasks at once, %d units each of %d × %d FP8 weights, best of %d)"
+                .formatted(tasks, UNITS_PER_TASK, ExecutorBalance.UNIT_ROWS, ExecutorBalance.UNIT_COLS, BENCH_REPEATS));
+        line("");
+        line("Each task decodes a unit's FP8 blocks, checks them finite, rounds them to BF16, quantizes them and "
+                + "dequantizes the result for the quality statistics: the job's calls, without its reads and writes. "
+                + "GB/s of float32 values. The executor is bound by quantization while its tasks spend half their "
+                + "time or more waiting for the GPU (last pass).");
+        line("");
+        line("| type | CPU work alone | GPU quantization alone, with copies | whole units, GPU | tasks' time in quantization "
+                + "| whole units, CPU only | GPU / CPU only | bound by | bytes |");
+        line("|---|---|---|---|---|---|---|---|---|");
+        try (ExecutorBalance balance = new ExecutorBalance(tasks, UNITS_PER_TASK, BENCH_REPEATS, 11)) {
+            for (GgmlType type : BALANCE_TYPES) {
+                if (CudaKernels.kernel(type) == null) {
+                    continue;
+                }
+                ExecutorBalance.Row r = balance.measure(type, GpuCodec.of(type));
+                if (!r.identical()) {
+                    differences++;
+                }
+                line("| %s | %.2f | %.2f | %.2f | %.0f%% | %.2f | %.1f× | %s | %s |".formatted(type, r.cpuWork(),
+                        r.gpuQuantize(), r.withGpu(), 100 * r.quantizeShare(), r.withoutGpu(),
+                        r.withGpu() / r.withoutGpu(), r.boundByQuantization() ? "quantization" : "the CPU work",
+                        r.identical() ? "identical to the CPU codec" : "FAIL: differ from the CPU codec"));
             }
         }
     }

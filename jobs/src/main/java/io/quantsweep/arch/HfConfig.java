@@ -5,7 +5,7 @@ import static io.quantsweep.arch.ModelMappingException.Reason.MISSING_KEY;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quantsweep.format.safetensors.Fp8BlockScaling;
+import io.quantsweep.quant.numeric.Fp8BlockScaling;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

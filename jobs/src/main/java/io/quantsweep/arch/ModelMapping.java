@@ -5,9 +5,9 @@ import static io.quantsweep.arch.ModelMappingException.Reason.TENSOR_MISMATCH;
 import static io.quantsweep.arch.ModelMappingException.Reason.UNEXPECTED_TENSOR;
 
 import io.quantsweep.format.gguf.GgufMetadata;
-import io.quantsweep.format.safetensors.Fp8BlockScaling;
 import io.quantsweep.format.safetensors.SafetensorsCheckpoint;
 import io.quantsweep.format.safetensors.TensorInfo;
+import io.quantsweep.quant.numeric.Fp8BlockScaling;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,7 +1,6 @@
 package io.quantsweep.quantize;
 
 import io.quantsweep.arch.OutputTensor;
-import io.quantsweep.quant.numeric.Bf16;
 import java.util.Locale;
 
 /**
@@ -34,13 +33,6 @@ public enum SourcePrecision {
     /** Whether the values of {@code t} are rounded before quantization. */
     public boolean rounds(OutputTensor t) {
         return this == BF16 && !t.alwaysF32();
-    }
-
-    /** {@code dst[dstOff..dstOff+n)} = {@code src[srcOff..)} rounded to bfloat16 and widened back, ggml's rounding. */
-    static void roundToBf16(float[] src, int srcOff, float[] dst, int dstOff, int n) {
-        for (int i = 0; i < n; i++) {
-            dst[dstOff + i] = Bf16.toFloat(Bf16.fromFloat(src[srcOff + i]));
-        }
     }
 
     /** The lower-case name the command line and the run manifest use. */

@@ -8,6 +8,7 @@ import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.Codecs;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.QualityStats;
+import io.quantsweep.quant.numeric.Bf16;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -75,7 +76,7 @@ public final class UnitQuantizer {
                 rounded = new float[n];
             }
             input = rounded;
-            SourcePrecision.roundToBf16(source, 0, input, 0, n);
+            Bf16.round(source, 0, input, 0, n);
         }
         long sliceRows = UnitSlicer.sliceRows(t);
         float[] dequantized = new float[cols];
@@ -94,13 +95,7 @@ public final class UnitQuantizer {
                 codec.quantizeRows(input, at * cols, (int) (b - a), cols, u.importance(slice), out, at * rowBytes);
                 a = b;
             }
-            Codec cpu = Codecs.of(type);
-            QualityStats s = new QualityStats();
-            for (int r = 0; r < rows; r++) {
-                cpu.dequantizeRow(out, r * rowBytes, cols, dequantized, 0);
-                s.add(source, r * cols, dequantized, 0, cols);
-            }
-            stats.put(type, s);
+            stats.put(type, QualityStats.ofRows(type, out, 0, rows, cols, source, 0, dequantized));
             sink.accept(type, out, length);
         }
         long peak = 4L * source.length + (input == source ? 0 : 4L * rounded.length) + 4L * cols + out.length;

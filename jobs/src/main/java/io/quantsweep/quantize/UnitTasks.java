@@ -1,6 +1,5 @@
 package io.quantsweep.quantize;
 
-import io.quantsweep.format.safetensors.Fp8BlockScaling;
 import io.quantsweep.format.safetensors.SafetensorsCheckpoint;
 import io.quantsweep.gpu.Device;
 import io.quantsweep.gpu.Devices;
@@ -8,6 +7,7 @@ import io.quantsweep.io.HadoopFileSystems;
 import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.Codecs;
 import io.quantsweep.quant.GgmlType;
+import io.quantsweep.quant.numeric.Fp8BlockScaling;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;

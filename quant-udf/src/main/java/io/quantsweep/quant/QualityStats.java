@@ -48,6 +48,23 @@ public final class QualityStats implements Serializable {
         return s;
     }
 
+    /**
+     * The error of {@code rows} rows of {@code cols} values quantized as {@code type} in {@code data[dataOff..)}
+     * against their source {@code x[xOff..)}: each row is dequantized by the CPU codec into {@code row}
+     * (at least {@code cols} long), so any codec's bytes, the GPU's included, are judged the same way.
+     */
+    public static QualityStats ofRows(GgmlType type, byte[] data, int dataOff, int rows, int cols, float[] x, int xOff,
+            float[] row) {
+        Codec cpu = Codecs.of(type);
+        int rowBytes = Math.toIntExact(type.bytesFor(cols));
+        QualityStats s = new QualityStats();
+        for (int r = 0; r < rows; r++) {
+            cpu.dequantizeRow(data, dataOff + r * rowBytes, cols, row, 0);
+            s.add(x, xOff + r * cols, row, 0, cols);
+        }
+        return s;
+    }
+
     /** Adds {@code n} pairs: source {@code x[xOff..)}, dequantized {@code y[yOff..)}. */
     public void add(float[] x, int xOff, float[] y, int yOff, int n) {
         double[] lanes = new double[5 * LANES];

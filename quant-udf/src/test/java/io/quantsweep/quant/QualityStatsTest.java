@@ -2,11 +2,12 @@ package io.quantsweep.quant;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.quantsweep.quant.codec.CodecImplementations;
 import io.quantsweep.quant.codec.VectorScans;
-
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -81,5 +82,26 @@ class QualityStatsTest {
             QualityStats.addLanes(vector, x, 1, y, 2, done, n);
             assertArrayEquals(scalar, vector, "lanes of " + n + " pairs");
         }
+    }
+
+    @Test
+    void ofRowsJudgesQuantizedRowsAgainstTheirSource() {
+        int cols = 512;
+        SplittableRandom r = new SplittableRandom(12);
+        float[] x = new float[3 * cols + 7];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        byte[] data = new byte[5 + Math.toIntExact(GgmlType.Q4_K.bytesFor(2L * cols))];
+        Codecs.of(GgmlType.Q4_K).quantizeRows(x, cols + 7, 2, cols, null, data, 5);
+        float[] y = Codecs.dequantize(GgmlType.Q4_K, Arrays.copyOfRange(data, 5, data.length), 2 * cols);
+        QualityStats expected = new QualityStats();
+        expected.add(x, cols + 7, y, 0, cols);
+        expected.add(x, 2 * cols + 7, y, cols, cols);
+
+        QualityStats s = QualityStats.ofRows(GgmlType.Q4_K, data, 5, 2, cols, x, cols + 7, new float[cols]);
+        assertEquals(expected, s);
+        assertEquals(2 * cols, s.count());
+        assertTrue(s.cosine() > 0.99 && s.rmse() > 0, s::toString);
     }
 }

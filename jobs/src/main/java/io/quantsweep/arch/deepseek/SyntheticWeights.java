@@ -1,9 +1,8 @@
 package io.quantsweep.arch.deepseek;
 
-import io.quantsweep.format.safetensors.Fp8BlockScaling;
 import io.quantsweep.quant.LittleEndian;
 import io.quantsweep.quant.numeric.Bf16;
-import io.quantsweep.quant.numeric.Fp8E4M3;
+import io.quantsweep.quant.numeric.Fp8BlockScaling;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,9 +61,8 @@ final class SyntheticWeights {
 
     /**
      * Writes the FP8 E4M3 codes of a {@code [rows, cols]} weight (when {@code out} is not null) and
-     * returns its {@code weight_scale_inv}: per block, {@code scale = amax / 448} (1 for an all-zero
-     * block) and {@code code = fp8(w / scale)}, as DeepSeek's FP8 cast does, so the checkpoint holds
-     * {@code code * scale}.
+     * returns its {@code weight_scale_inv}, encoded block row by block row as DeepSeek's FP8 cast does
+     * ({@link Fp8BlockScaling#quantizeBlockRow}).
      */
     float[] fp8Weight(String tensor, int rows, int cols, Fp8BlockScaling blocks, OutputStream out) throws IOException {
         int br = blocks.blockRows();
@@ -79,23 +77,7 @@ final class SyntheticWeights {
             for (int r = 0; r < n; r++) {
                 gen.next(values, r * cols);
             }
-            for (int k = 0; k < blockCols; k++) {
-                int c0 = k * bc;
-                int c1 = Math.min(cols, c0 + bc);
-                float amax = 0;
-                for (int r = 0; r < n; r++) {
-                    for (int j = c0; j < c1; j++) {
-                        amax = Math.max(amax, Math.abs(values[r * cols + j]));
-                    }
-                }
-                float scale = amax > 0 ? amax / Fp8E4M3.MAX : 1f;
-                scales[b * blockCols + k] = scale;
-                for (int r = 0; r < n; r++) {
-                    for (int j = c0; j < c1; j++) {
-                        codes[r * cols + j] = Fp8E4M3.fromFloat(values[r * cols + j] / scale);
-                    }
-                }
-            }
+            blocks.quantizeBlockRow(values, 0, n, cols, codes, 0, scales, b * blockCols);
             if (out != null) {
                 out.write(codes, 0, n * cols);
             }

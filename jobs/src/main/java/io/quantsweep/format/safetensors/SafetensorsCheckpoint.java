@@ -5,6 +5,7 @@ import static io.quantsweep.format.safetensors.SafetensorsFormatException.Reason
 import static io.quantsweep.format.safetensors.SafetensorsFormatException.Reason.MISSING_SHARD;
 import static io.quantsweep.format.safetensors.SafetensorsFormatException.Reason.MISSING_TENSOR;
 
+import io.quantsweep.quant.numeric.Fp8BlockScaling;
 import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;

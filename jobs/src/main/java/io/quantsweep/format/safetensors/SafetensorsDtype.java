@@ -3,6 +3,7 @@ package io.quantsweep.format.safetensors;
 import io.quantsweep.quant.LittleEndian;
 import io.quantsweep.quant.numeric.Bf16;
 import io.quantsweep.quant.numeric.Fp16;
+import io.quantsweep.quant.numeric.Fp8BlockScaling;
 import io.quantsweep.quant.numeric.Fp8E4M3;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

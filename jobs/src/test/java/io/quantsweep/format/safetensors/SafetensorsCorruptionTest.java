@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.format.safetensors.SafetensorsFormatException.Reason;
+import io.quantsweep.quant.numeric.Fp8BlockScaling;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -19,4 +19,14 @@ public final class Bf16 {
     public static float toFloat(short h) {
         return Float.intBitsToFloat((h & 0xFFFF) << 16);
     }
+
+    /**
+     * {@code dst[dstOff..dstOff+n)} = {@code src[srcOff..)} rounded to bfloat16 and widened back: the values
+     * a BF16 GGUF holds. {@code dst} may be {@code src}.
+     */
+    public static void round(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] = toFloat(fromFloat(src[srcOff + i]));
+        }
+    }
 }

@@ -1,6 +1,5 @@
-package io.quantsweep.format.safetensors;
+package io.quantsweep.quant.numeric;
 
-import io.quantsweep.quant.numeric.Fp8E4M3;
 import java.io.Serializable;
 import java.util.List;
 
@@ -64,6 +63,36 @@ public record Fp8BlockScaling(int blockRows, int blockCols) implements Serializa
                 float s = scale[scaleRow + b];
                 for (int j = j0, end = Math.min(cols, j0 + blockCols); j < end; j++) {
                     dst[out + j] = Fp8E4M3.toFloat(codes[src + j]) * s;
+                }
+            }
+        }
+    }
+
+    /**
+     * Encodes one block row, the inverse of {@link #dequantizeRows}: {@code rows} (at most
+     * {@link #blockRows}) rows of {@code cols} values from {@code x[xOff..)} become FP8 codes from
+     * {@code codes[codesOff..)} and one scale per block from {@code scale[scaleOff..)}. As DeepSeek's FP8
+     * cast does, a block's scale is its largest magnitude over 448 (1 for an all-zero block) and each code
+     * is {@code fp8(x / scale)}, so {@code code * scale} is the weight.
+     */
+    public void quantizeBlockRow(float[] x, int xOff, int rows, int cols, byte[] codes, int codesOff, float[] scale,
+            int scaleOff) {
+        if (rows > blockRows) {
+            throw new IllegalArgumentException(rows + " rows do not fit one block row of " + blockRows);
+        }
+        for (int c0 = 0, b = 0; c0 < cols; c0 += blockCols, b++) {
+            int c1 = Math.min(cols, c0 + blockCols);
+            float amax = 0;
+            for (int r = 0; r < rows; r++) {
+                for (int j = c0; j < c1; j++) {
+                    amax = Math.max(amax, Math.abs(x[xOff + r * cols + j]));
+                }
+            }
+            float s = amax > 0 ? amax / Fp8E4M3.MAX : 1f;
+            scale[scaleOff + b] = s;
+            for (int r = 0; r < rows; r++) {
+                for (int j = c0; j < c1; j++) {
+                    codes[codesOff + r * cols + j] = Fp8E4M3.fromFloat(x[xOff + r * cols + j] / s);
                 }
             }
         }

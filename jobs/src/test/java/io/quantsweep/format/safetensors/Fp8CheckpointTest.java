@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of 64; 300 columns: 3 block columns, the last of 44), its scale in another shard, against the formula
  * evaluated directly.
  */
-class Fp8BlockScalingTest {
+class Fp8CheckpointTest {
     private static final int ROWS = 576;
     private static final int COLS = 300;
 
@@ -82,13 +82,6 @@ class Fp8BlockScalingTest {
                 assertBitsEqual(Arrays.copyOfRange(expected, (int) s[0] * COLS, (int) s[1] * COLS), got);
             }
         }
-    }
-
-    @Test
-    void scaleShapeCountsPartialBlocks() {
-        assertEquals(List.of(5L, 56L), Fp8BlockScaling.DEEPSEEK_V3.scaleShape(576, 7168));
-        assertEquals(List.of(256L, 4L), Fp8BlockScaling.DEEPSEEK_V3.scaleShape(32768, 512));
-        assertEquals("x.weight_scale_inv", Fp8BlockScaling.scaleName("x.weight"));
     }
 
     /** Bitwise, except that any NaN equals any NaN (codes 0x7F and 0xFF decode to NaN). */
