@@ -3,13 +3,16 @@ package io.quantsweep.quant.codec;
 import io.quantsweep.quant.QualityStats;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API versions of the whole-array scans that run over every weight of a model besides the
- * codecs: the finiteness check of the input and the error sums of the quality statistics. Each gives
- * exactly its scalar counterpart's result ({@code Codecs.firstNonFinite}, {@link QualityStats}) and
+ * codecs: the finiteness check of the input, its rounding to bfloat16, and the error sums of the quality
+ * statistics. Each gives exactly its scalar counterpart's result ({@code Codecs.firstNonFinite},
+ * {@code Bf16.round}, {@link QualityStats}) and
  * leaves the ragged end to it; the sums' shapes are fixed (groups of four floats widened to four
  * doubles), so they do not depend on the machine's vector size. Load this class only once
  * {@link CodecImplementations#vectorSkipped()} is empty: it needs {@code jdk.incubator.vector}.
@@ -35,6 +38,25 @@ public final class VectorScans {
             if (!FloatVector.fromArray(SCAN, x, off + i).abs().compare(VectorOperators.LE, max).allTrue()) {
                 break;
             }
+        }
+        return i;
+    }
+
+    /**
+     * Rounds the leading values of {@code src[srcOff..srcOff+n)} to bfloat16 and widens them back into
+     * {@code dst[dstOff..)}, exactly as {@code Bf16.round} does one by one (round-to-nearest-even on the
+     * bits, NaN made quiet); {@code dst} may be {@code src}.
+     *
+     * @return how many values were rounded: a multiple of the lane count; the caller rounds the rest
+     */
+    public static int roundToBf16(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int end = SCAN.loopBound(n); i < end; i += SCAN.length()) {
+            IntVector u = (IntVector) FloatVector.fromArray(SCAN, src, srcOff + i).viewAsIntegralLanes();
+            // int addition wraps as the reference's uint32_t does
+            IntVector rounded = u.add(u.lanewise(VectorOperators.LSHR, 16).and(1).add(0x7FFF));
+            VectorMask<Integer> nan = u.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000);
+            rounded.blend(u.or(0x00400000), nan).and(0xFFFF0000).viewAsFloatingLanes().intoArray(dst, dstOff + i);
         }
         return i;
     }

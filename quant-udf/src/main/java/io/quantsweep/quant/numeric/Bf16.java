@@ -1,7 +1,13 @@
 package io.quantsweep.quant.numeric;
 
+import io.quantsweep.quant.codec.CodecImplementations;
+import io.quantsweep.quant.codec.VectorScans;
+import java.util.Objects;
+
 /** bfloat16 conversions as ggml does them: round-to-nearest-even, NaN forced quiet, no flush to zero. */
 public final class Bf16 {
+    private static final boolean VECTOR = CodecImplementations.vectorSkipped().isEmpty();
+
     private Bf16() {
     }
 
@@ -25,7 +31,10 @@ public final class Bf16 {
      * a BF16 GGUF holds. {@code dst} may be {@code src}.
      */
     public static void round(float[] src, int srcOff, float[] dst, int dstOff, int n) {
-        for (int i = 0; i < n; i++) {
+        Objects.checkFromIndexSize(srcOff, n, src.length);
+        Objects.checkFromIndexSize(dstOff, n, dst.length);
+        int i = VECTOR ? VectorScans.roundToBf16(src, srcOff, dst, dstOff, n) : 0;
+        for (; i < n; i++) {
             dst[dstOff + i] = toFloat(fromFloat(src[srcOff + i]));
         }
     }
