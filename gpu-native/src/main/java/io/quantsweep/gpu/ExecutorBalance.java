@@ -26,14 +26,18 @@ import java.util.stream.IntStream;
  * job's default unit, FP8 in 128 × 128 blocks), timed four ways: the CPU work alone, the GPU quantization
  * alone (with its copies, from every task at once), the whole unit with the GPU codec, and the whole unit
  * with the CPU codec, as an executor without a GPU runs it. An executor whose tasks spend less than half
- * their time waiting for the GPU is no longer bound by quantization.
+ * their time in the GPU codec's calls (its host copies included) is no longer bound by quantization.
  */
 final class ExecutorBalance implements AutoCloseable {
     static final int UNIT_ROWS = 2048;
     static final int UNIT_COLS = 7168;
     private static final Fp8BlockScaling BLOCKS = Fp8BlockScaling.DEEPSEEK_V3;
 
-    /** A type's figures, in GB/s of float32 values; {@code identical}: the GPU runs gave the CPU codec's bytes. */
+    /**
+     * A type's figures, in GB/s of float32 values; {@code quantizeShare}: the tasks' time in the quantizing
+     * calls (host copies included) over their whole time; {@code identical}: every run gave the bytes of
+     * the CPU codec's reference run.
+     */
     record Row(GgmlType type, double cpuWork, double gpuQuantize, double withGpu, double quantizeShare,
             double withoutGpu, boolean identical) {
 

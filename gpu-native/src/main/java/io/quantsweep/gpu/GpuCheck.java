@@ -237,7 +237,7 @@ public final class GpuCheck {
         line("Each task decodes a unit's FP8 blocks, checks them finite, rounds them to BF16, quantizes them and "
                 + "dequantizes the result for the quality statistics: the job's calls, without its reads and writes. "
                 + "GB/s of float32 values. The executor is bound by quantization while its tasks spend half their "
-                + "time or more waiting for the GPU (last pass).");
+                + "time or more in the GPU codec's calls, host copies included (last pass).");
         line("");
         line("| type | CPU work alone | GPU quantization alone, with copies | whole units, GPU | tasks' time in quantization "
                 + "| whole units, CPU only | GPU / CPU only | bound by | bytes |");

@@ -12,9 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API versions of the whole-array scans that run over every weight of a model besides the
  * codecs: the finiteness check of the input, its rounding to bfloat16, and the error sums of the quality
  * statistics. Each gives exactly its scalar counterpart's result ({@code Codecs.firstNonFinite},
- * {@code Bf16.round}, {@link QualityStats}) and
- * leaves the ragged end to it; the sums' shapes are fixed (groups of four floats widened to four
- * doubles), so they do not depend on the machine's vector size. Load this class only once
+ * {@code Bf16.round}, {@link QualityStats}) and leaves the ragged end to it; the sums' shapes are fixed
+ * (groups of four floats widened to four doubles), so they do not depend on the machine's vector size. Load this class only once
  * {@link CodecImplementations#vectorSkipped()} is empty: it needs {@code jdk.incubator.vector}.
  */
 public final class VectorScans {

@@ -10,9 +10,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Block-scaled FP8 rows against the formula evaluated element by element, for slabs that start and end
- * inside blocks of a weight whose last block row and column are partial (300 × 200 in 128 × 128 blocks).
- * Reading through a checkpoint is tested in jobs ({@code Fp8CheckpointTest}).
+ * Block-scaled FP8: decoded slabs against the formula evaluated element by element, for slabs that start
+ * and end inside blocks of a weight whose last block row and column are partial (300 × 200 in 128 × 128
+ * blocks), and block rows encoded and decoded back. Reading through a checkpoint is tested in jobs
+ * ({@code Fp8CheckpointTest}).
  */
 class Fp8BlockScalingTest {
     private static final int ROWS = 300;
