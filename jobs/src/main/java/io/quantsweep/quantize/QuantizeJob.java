@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -175,6 +176,9 @@ public final class QuantizeJob {
             }
             List<ShardOutcome> outcomes = assemble(jsc, plan, out, store, records, shards, committed, o.assembly());
             assemblyNanos += System.nanoTime() - t1;
+            log.println("quantize: files " + outcomes.stream()
+                    .collect(Collectors.groupingBy(s -> s.corrupt() ? "corrupt" : s.status(), TreeMap::new, Collectors.counting()))
+                    .entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")));
             todo = new ArrayList<>();
             shards = new ArrayList<>();
             for (ShardOutcome s : outcomes) {

@@ -7,12 +7,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.ipc.RemoteException;
 
 /**
  * Assembles, verifies and commits one GGUF file of a {@link ShardJob}.
@@ -29,6 +31,9 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 public final class ShardAssembler {
     private static final int BUFFER = 1 << 20;
     private static final String HDFS = "hdfs";
+    /** What the namenode throws for files it cannot concat, as {@link RemoteException#getClassName()} names them. */
+    private static final Set<String> CONCAT_REFUSALS = Set.of("org.apache.hadoop.HadoopIllegalArgumentException",
+            IllegalArgumentException.class.getName(), UnsupportedOperationException.class.getName());
 
     /** How parts are joined. */
     public enum Mode {
@@ -90,8 +95,13 @@ public final class ShardAssembler {
             fs.concat(temporary, parts);
             return true;
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            // not supported here, or HDFS refuses these files (block size, replication): copy instead
             return false;
+        } catch (RemoteException e) {
+            // the namenode's refusal of these files (block size, replication, layout) arrives wrapped: copy instead
+            if (CONCAT_REFUSALS.contains(e.getClassName())) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -1,0 +1,133 @@
+package io.quantsweep.quantize;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quantsweep.spark.LocalSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The quantize job on a real HDFS (a {@link MiniDFSCluster}: a namenode and a datanode in this JVM): the
+ * checkpoint read from {@code hdfs://}, each file assembled there by HDFS {@code concat} and verified,
+ * the same bytes as a run on the local disk, and a rerun that finds the run complete. And the assembler
+ * alone: concat consumes the parts, and where the namenode refuses to concat them the files are copied.
+ */
+@ExtendWith(LocalSpark.class)
+class QuantizeOnHdfsTest {
+    @TempDir
+    static java.nio.file.Path dir;
+    private static MiniDFSCluster cluster;
+    private static FileSystem hdfs;
+
+    @BeforeAll
+    static void startHdfs() throws IOException {
+        Configuration conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("hdfs").toString());
+        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        hdfs = cluster.getFileSystem();
+    }
+
+    @AfterAll
+    static void stopHdfs() {
+        cluster.shutdown();
+    }
+
+    @Test
+    void jobReadsAndWritesHdfsAndConcatsItsFiles(SparkSession spark) throws IOException {
+        java.nio.file.Path local = TinyModel.checkpoint(dir);
+        Path model = new Path(hdfs.getUri() + "/models/DeepSeek-V3-tiny");
+        hdfs.copyFromLocalFile(new Path(local.toUri()), model);
+        List<String> variants = List.of("Q8_0", "Q4_K_M");
+        // 1 MiB units: 40-odd, each a part per variant, in a file creation or two on the namenode
+        QuantizeOptions onHdfs = QuantizeOptions.of(model.toString(), variants, hdfs.getUri() + "/quants/tiny")
+                .withUnitBytes(1 << 20);
+        StringWriter log = new StringWriter();
+        QuantizeJob.Summary remote = QuantizeJob.run(spark, onHdfs, new PrintWriter(log, true));
+        QuantizeJob.Summary disk = QuantizeJob.run(spark, QuantizeOptions.of(local.toString(), variants,
+                dir.resolve("local").toString()).withUnitBytes(1 << 20), new PrintWriter(new StringWriter(), true));
+
+        assertTrue(remote.units() > 10, "units: " + remote.units());
+        assertTrue(log.toString().contains("quantize: files 2 assembled-concat"), log.toString());
+        assertEquals(variants.size(), remote.files().size());
+        for (int i = 0; i < variants.size(); i++) {
+            Path file = remote.files().get(i);
+            assertEquals("hdfs", file.toUri().getScheme(), file.toString());
+            byte[] expected = Files.readAllBytes(java.nio.file.Path.of(disk.files().get(i).toUri()));
+            assertArrayEquals(expected, read(file), "the HDFS run's " + file.getName());
+        }
+
+        QuantizeJob.Summary again = QuantizeJob.run(spark, onHdfs, new PrintWriter(new StringWriter(), true));
+        assertEquals(RunManifest.State.COMPLETE, again.state());
+        assertEquals(remote.files(), again.files());
+    }
+
+    @Test
+    void concatConsumesThePartsAndARefusedConcatCopiesThem() throws IOException {
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        ShardJob joined = job("joined", expected);
+        assertEquals(ShardAssembler.Mode.AUTO, new ShardAssembler(hdfs).assemble(joined, ShardAssembler.Mode.AUTO));
+        assertArrayEquals(expected.toByteArray(), read(new Path(joined.target())));
+        for (ShardJob.PartRef p : joined.parts()) {
+            assertFalse(hdfs.exists(new Path(p.path())), "concat moved the blocks of " + p.path());
+        }
+
+        // the namenode refuses to concat parts whose block size differs from the target's; same seed, same bytes
+        ShardJob refused = job("refused", new ByteArrayOutputStream());
+        Configuration small = new Configuration(hdfs.getConf());
+        small.setLong("dfs.blocksize", 2 << 20);
+        try (FileSystem smallBlocks = FileSystem.newInstance(hdfs.getUri(), small)) {
+            assertEquals(ShardAssembler.Mode.COPY, new ShardAssembler(smallBlocks).assemble(refused, ShardAssembler.Mode.AUTO));
+        }
+        assertArrayEquals(expected.toByteArray(), read(new Path(refused.target())));
+        for (ShardJob.PartRef p : refused.parts()) {
+            assertTrue(hdfs.exists(new Path(p.path())), "a copy keeps " + p.path());
+        }
+        assertEquals(refused.parts().size(), hdfs.listStatus(new Path(refused.workDirectory())).length,
+                "the parts and no temporary file");
+    }
+
+    /** Five seeded parts on HDFS under {@code /work-NAME}, for {@code /out-NAME/m-V.gguf}. */
+    private static ShardJob job(String name, ByteArrayOutputStream expected) throws IOException {
+        PartStore store = new PartStore(hdfs, new Path(hdfs.getUri() + "/work-" + name));
+        byte[] header = "GGUF-header-of-test".getBytes();
+        expected.write(header);
+        SplittableRandom r = new SplittableRandom(5);
+        List<ShardJob.PartRef> refs = new ArrayList<>();
+        for (int u = 0; u < 5; u++) {
+            byte[] data = new byte[1 + r.nextInt(200_000)];
+            r.nextBytes(data);
+            PartStore.Checksum c = store.writePart(0, u, "test", data, data.length, u % 2, PartStore.WriteHook.NONE);
+            expected.write(data);
+            expected.write(new byte[u % 2]);
+            refs.add(new ShardJob.PartRef(store.part(0, u).toString(), c.bytes(), c.crc32c()));
+        }
+        return new ShardJob("V", 0, hdfs.getUri() + "/out-" + name + "/m-V.gguf", store.partsDirectory(0).toString(),
+                header, refs);
+    }
+
+    private static byte[] read(Path file) throws IOException {
+        try (FSDataInputStream in = hdfs.open(file)) {
+            return in.readAllBytes();
+        }
+    }
+}
