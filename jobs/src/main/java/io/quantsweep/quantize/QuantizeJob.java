@@ -176,9 +176,7 @@ public final class QuantizeJob {
             }
             List<ShardOutcome> outcomes = assemble(jsc, plan, out, store, records, shards, committed, o.assembly());
             assemblyNanos += System.nanoTime() - t1;
-            log.println("quantize: files " + outcomes.stream()
-                    .collect(Collectors.groupingBy(s -> s.corrupt() ? "corrupt" : s.status(), TreeMap::new, Collectors.counting()))
-                    .entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")));
+            log.println("quantize: files " + counts(outcomes));
             todo = new ArrayList<>();
             shards = new ArrayList<>();
             for (ShardOutcome s : outcomes) {
@@ -194,6 +192,13 @@ public final class QuantizeJob {
             log.flush();
         }
         return new Stages(records, computed, reused, peak, unitNanos, assemblyNanos);
+    }
+
+    /** How a round's files were made, e.g. {@code 2 assembled-concat, 1 verified}. */
+    private static String counts(List<ShardOutcome> outcomes) {
+        Map<String, Long> byStatus = outcomes.stream()
+                .collect(Collectors.groupingBy(s -> s.corrupt() ? "corrupt" : s.status(), TreeMap::new, Collectors.counting()));
+        return byStatus.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
     }
 
     /** Work on a driver thread of its own, alongside the stages. */

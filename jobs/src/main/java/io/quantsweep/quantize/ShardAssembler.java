@@ -95,6 +95,7 @@ public final class ShardAssembler {
             fs.concat(temporary, parts);
             return true;
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            // a file system without concat, or the client's own checks
             return false;
         } catch (RemoteException e) {
             // the namenode's refusal of these files (block size, replication, layout) arrives wrapped: copy instead
