@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The quantize job on a real HDFS (a {@link MiniDFSCluster}: a namenode and a datanode in this JVM): the
  * checkpoint read from {@code hdfs://} in blocks the units' ranges straddle, each file assembled there by
  * HDFS {@code concat} and verified, the same bytes as a run on the local disk, and a rerun that finds the
- * run complete. The planner's locality is {@link UnitLocalityOnHdfsTest}'s. And the assembler
- * alone: concat consumes the parts, and where the namenode refuses to concat them the files are copied.
+ * run complete. And the assembler alone: concat consumes the parts, and where the namenode refuses to
+ * concat them the files are copied. The planner's locality is {@link UnitLocalityOnHdfsTest}'s.
  */
 @ExtendWith(LocalSpark.class)
 class QuantizeOnHdfsTest {
@@ -64,7 +64,7 @@ class QuantizeOnHdfsTest {
             copier.copyFromLocalFile(new Path(local.toUri()), model);
         }
         List<String> variants = List.of("Q8_0", "Q4_K_M");
-        // 1 MiB units: 58, each a part per variant, in a file creation or two on the namenode
+        // 1 MiB units: 58 of them, each a part per variant (smaller units cost MiniDFS's file creations time)
         QuantizeOptions onHdfs = QuantizeOptions.of(model.toString(), variants, hdfs.getUri() + "/quants/tiny")
                 .withUnitBytes(1 << 20);
         StringWriter log = new StringWriter();
