@@ -377,16 +377,7 @@ final class KQuantsVector {
     /** One trial inverse scale {@code numerator/max}, kept where its scale explains more of the values. */
     private static void qxTrial(int n, int nmax, Lanes g, float numerator) {
         qxSums(n, nmax, g, numerator);
-        FloatVector sumLX = FloatVector.fromArray(F, g.sumLX, 0);
-        FloatVector sumL2 = FloatVector.fromArray(F, g.sumL2, 0);
-        FloatVector best = FloatVector.fromArray(F, g.best, 0);
-        VectorMask<Float> better = sumL2.compare(VectorOperators.GT, 0f)
-                .and(sumLX.mul(sumLX).compare(VectorOperators.GT, best.mul(sumL2)));
-        FloatVector scale = sumLX.div(sumL2);
-        FloatVector.fromArray(F, g.bestScale, 0).blend(scale, better).intoArray(g.bestScale, 0);
-        best.blend(scale.mul(sumLX), better).intoArray(g.best, 0);
-        FloatVector.fromArray(F, g.levelIscale, 0).blend(FloatVector.fromArray(F, g.iscale, 0), better)
-                .intoArray(g.levelIscale, 0);
+        keepBetterScale(g, true);
     }
 
     /**
@@ -539,7 +530,7 @@ final class KQuantsVector {
         for (int itry = -7; itry <= 7; itry++) {
             FloatVector.broadcast(F, (float) (itry + KQuants.KVALUES_IQ4NL[0])).div(max).intoArray(g.iscale, 0);
             iq4Sums(g);
-            iq4Keep(g);
+            keepBetterScale(g, false);
         }
         FloatVector.fromArray(F, g.bestScale, 0)
                 .blend(0f, FloatVector.fromArray(F, g.amax, 0).lt(KQuants.GROUP_MAX_EPS))
@@ -572,8 +563,12 @@ final class KQuantsVector {
         sumq2.intoArray(g.sumL2, 0);
     }
 
-    /** Keeps the trial's scale {@code Σqx/Σq²} where it explains more: {@code (Σqx)² > best·Σq²}. */
-    private static void iq4Keep(Lanes g) {
+    /**
+     * Keeps the trial's scale {@code Σqx/Σq²} where it explains more: {@code (Σqx)² > best·Σq²}; with
+     * {@code levels}, also the trial's inverse scale, from which make_qx_quants re-derives its levels.
+     * The mask stays inside this method: passed to another, it would be boxed.
+     */
+    private static void keepBetterScale(Lanes g, boolean levels) {
         FloatVector sumqx = FloatVector.fromArray(F, g.sumLX, 0);
         FloatVector sumq2 = FloatVector.fromArray(F, g.sumL2, 0);
         FloatVector best = FloatVector.fromArray(F, g.best, 0);
@@ -582,6 +577,10 @@ final class KQuantsVector {
         FloatVector d = sumqx.div(sumq2);
         FloatVector.fromArray(F, g.bestScale, 0).blend(d, better).intoArray(g.bestScale, 0);
         best.blend(d.mul(sumqx), better).intoArray(g.best, 0);
+        if (levels) {
+            FloatVector.fromArray(F, g.levelIscale, 0).blend(FloatVector.fromArray(F, g.iscale, 0), better)
+                    .intoArray(g.levelIscale, 0);
+        }
     }
 
     /**
