@@ -1,26 +1,21 @@
 package io.quantsweep.plan;
 
-import io.quantsweep.io.AtomicOutput;
+import io.quantsweep.io.AtomicParquet;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 
 /**
  * The per-tensor table of a {@link ModelPlan} as one Parquet file, {@code tensors.parquet}: one row
  * per variant and tensor, in file order, for notebooks ({@code spark.read.parquet}). Written with
- * parquet-avro directly (no Spark session) through {@link AtomicOutput}, so the file appears only
+ * parquet-avro directly (no Spark session) through {@link AtomicParquet}, so the file appears only
  * when complete.
  *
  * <p>Columns: {@code model}, {@code variant}, {@code file_type} (llama_ftype id), {@code position}
@@ -57,19 +52,13 @@ public final class PlanParquet {
     public static Path write(FileSystem fs, Path dir, ModelPlan plan) throws IOException {
         fs.mkdirs(dir);
         Path target = new Path(dir, FILE_NAME);
-        try (AtomicOutput out = AtomicOutput.create(fs, target)) {
-            try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(new StreamFile(out.stream(), target))
-                    .withSchema(SCHEMA)
-                    .withCompressionCodec(CompressionCodecName.SNAPPY)
-                    .build()) {
-                for (VariantPlan v : plan.variants()) {
-                    for (int i = 0; i < v.tensors().size(); i++) {
-                        w.write(row(v, i));
-                    }
-                }
+        List<GenericRecord> rows = new ArrayList<>();
+        for (VariantPlan v : plan.variants()) {
+            for (int i = 0; i < v.tensors().size(); i++) {
+                rows.add(row(v, i));
             }
-            out.commit();
         }
+        AtomicParquet.write(fs, target, SCHEMA, new Configuration(), rows);
         return target;
     }
 
@@ -96,62 +85,5 @@ public final class PlanParquet {
         r.put("file", v.fileNames().get(t.shard()));
         r.put("offset", t.fileOffset());
         return r;
-    }
-
-    /** Parquet's output file over a stream it must not close (the {@link AtomicOutput} commits it). */
-    private record StreamFile(OutputStream out, Path target) implements OutputFile {
-        @Override
-        public PositionOutputStream create(long blockSizeHint) {
-            return new PositionOutputStream() {
-                private long position;
-
-                @Override
-                public long getPos() {
-                    return position;
-                }
-
-                @Override
-                public void write(int b) throws IOException {
-                    out.write(b);
-                    position++;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                    position += len;
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    out.flush();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    out.flush();
-                }
-            };
-        }
-
-        @Override
-        public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-            return create(blockSizeHint);
-        }
-
-        @Override
-        public boolean supportsBlockSize() {
-            return false;
-        }
-
-        @Override
-        public long defaultBlockSize() {
-            return 0;
-        }
-
-        @Override
-        public String getPath() {
-            return target.toString();
-        }
     }
 }

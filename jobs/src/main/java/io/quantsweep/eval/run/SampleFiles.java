@@ -1,7 +1,6 @@
 package io.quantsweep.eval.run;
 
-import io.quantsweep.io.AtomicOutput;
-import io.quantsweep.io.CountingOutputStream;
+import io.quantsweep.io.AtomicParquet;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,15 +17,9 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.avro.AvroReadSupport;
 import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.io.DelegatingPositionOutputStream;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -36,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
  * written by the variant's task as its samples complete and read by Spark as one table partitioned by
  * variant and benchmark (the two key columns live in the folder names, not in the files).
  *
- * <p>Commit protocol: each batch of samples becomes one Parquet file through {@link AtomicOutput}
+ * <p>Commit protocol: each batch of samples becomes one Parquet file through {@link AtomicParquet}
  * (written as {@code .part-….parquet.<uuid>.tmp}, renamed when complete), so a reader sees a batch
  * whole or not at all; Spark skips the hidden temporaries. File names carry the task attempt's id and
  * a sequence number, so no two batches share a name. A task that starts reads the keys of the committed
@@ -163,55 +156,7 @@ public final class SampleFiles {
             throw new IllegalArgumentException("sample file names start with " + PART + ", not " + name);
         }
         fs.mkdirs(dir);
-        try (AtomicOutput out = AtomicOutput.create(fs, new Path(dir, name))) {
-            try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(outputFile(out))
-                    .withSchema(SCHEMA)
-                    .withDataModel(GenericData.get())
-                    .withConf(conf)
-                    .withCompressionCodec(CompressionCodecName.SNAPPY)
-                    .build()) {
-                for (SampleRow r : rows) {
-                    writer.write(record(r));
-                }
-            }
-            out.commit();
-        }
-    }
-
-    /** The Parquet sink over an atomic output; closing it leaves the commit to the caller. */
-    private static OutputFile outputFile(AtomicOutput out) {
-        return new OutputFile() {
-            @Override
-            public PositionOutputStream create(long blockSizeHint) {
-                CountingOutputStream counted = new CountingOutputStream(out.stream());
-                return new DelegatingPositionOutputStream(counted) {
-                    @Override
-                    public long getPos() {
-                        return counted.count();
-                    }
-                };
-            }
-
-            @Override
-            public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-                return create(blockSizeHint);
-            }
-
-            @Override
-            public boolean supportsBlockSize() {
-                return false;
-            }
-
-            @Override
-            public long defaultBlockSize() {
-                return 0;
-            }
-
-            @Override
-            public String getPath() {
-                return out.target().toString();
-            }
-        };
+        AtomicParquet.write(fs, new Path(dir, name), SCHEMA, conf, rows.stream().map(SampleFiles::record).toList());
     }
 
     private static GenericRecord record(SampleRow r) {
