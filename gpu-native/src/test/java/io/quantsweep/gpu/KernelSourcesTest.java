@@ -100,6 +100,61 @@ class KernelSourcesTest {
         }
     }
 
+    /**
+     * What the driver's JIT will do with the PTX on the GPUs a cluster has (A100, L40S, H100/H200, B200),
+     * done here by ptxas, which the emulator never runs: every kernel assembles, keeps its values in
+     * registers and its arrays in its stack frame without spilling, and fits {@link CudaKernels#THREADS}
+     * threads into one multiprocessor's 64 Ki registers (else every launch fails with too many resources).
+     */
+    @Test
+    void committedPtxAssemblesForTheTargetGpusWithoutSpillingAndFitsItsLaunchBlock() throws Exception {
+        Path nvcc = findNvcc();
+        Assumptions.assumeTrue(nvcc != null, "nvcc not found (NVCC, PATH, /usr/local/cuda/bin): no ptxas beside it");
+        Path ptxas = nvcc.resolveSibling("ptxas");
+        Path ptx = Files.createTempFile("quantsweep", ".ptx");
+        try {
+            Files.writeString(ptx, committedPtx());
+            Set<String> kernels = CudaKernels.types().stream().map(t -> CudaKernels.kernel(t).name())
+                    .collect(Collectors.toCollection(TreeSet::new));
+            for (String arch : List.of("sm_80", "sm_89", "sm_90", "sm_100")) {
+                Map<String, int[]> resources = assembled(ptxas, arch, ptx);
+                assertTrue(resources.keySet().containsAll(kernels), arch + ": ptxas compiled " + resources.keySet());
+                for (Map.Entry<String, int[]> e : resources.entrySet()) {
+                    int registers = e.getValue()[0];
+                    int spilled = e.getValue()[1];
+                    String where = e.getKey() + " on " + arch;
+                    assertEquals(0, spilled, where + " spills registers to local memory");
+                    assertTrue(registers > 0 && registers * CudaKernels.THREADS <= 65536,
+                            where + ": " + registers + " registers × " + CudaKernels.THREADS + " threads");
+                }
+            }
+        } finally {
+            Files.deleteIfExists(ptx);
+        }
+    }
+
+    /** {@code ptxas -v}'s report per entry function: registers, and bytes of spill stores plus loads. */
+    private static Map<String, int[]> assembled(Path ptxas, String arch, Path ptx) throws Exception {
+        Pattern entry = Pattern.compile("Compiling entry function '(\\w+)' for '" + arch + "'");
+        Pattern spills = Pattern.compile("(\\d+) bytes spill stores, (\\d+) bytes spill loads");
+        Pattern registers = Pattern.compile("Used (\\d+) registers");
+        Map<String, int[]> resources = new TreeMap<>();
+        int[] current = null;
+        for (String line : run(List.of(ptxas.toString(), "-arch=" + arch, "-v", "-o", "/dev/null", ptx.toString()), null)
+                .split("\n")) {
+            Matcher m;
+            if ((m = entry.matcher(line)).find()) {
+                current = new int[2];
+                resources.put(m.group(1), current);
+            } else if (current != null && (m = spills.matcher(line)).find()) {
+                current[1] = Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2));
+            } else if (current != null && (m = registers.matcher(line)).find()) {
+                current[0] = Integer.parseInt(m.group(1));
+            }
+        }
+        return resources;
+    }
+
     private static Path findNvcc() {
         List<Path> candidates = new ArrayList<>();
         String env = System.getenv("NVCC");
