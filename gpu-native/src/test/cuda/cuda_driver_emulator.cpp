@@ -15,6 +15,9 @@
 //   that would leave bytes unwritten);
 // - cuModuleLoadData takes the PTX text; cuModuleGetFunction finds only the .entry names it declares, and
 //   only where their parameters have the sizes this emulator reads from kernelParams.
+// - QUANTSWEEP_CUDA_EMULATOR_DEVICES=N (1 to 8, default 1) makes N devices, each with its own primary
+//   context, memory, streams, modules and sticky error; a stream, function or allocation of one
+//   device used from another device's context fails (INVALID_HANDLE, INVALID_VALUE, ILLEGAL_ADDRESS).
 // Fault injection: QUANTSWEEP_CUDA_EMULATOR_REFUSE=KERNEL:COLUMNS makes cuLaunchKernel of KERNEL over
 // rows of COLUMNS values return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, a synchronous, non-sticky error.
 //
@@ -71,15 +74,37 @@ const char* errorName(CUresult r) {
 constexpr unsigned long long DEVICE_MEMORY = 80ULL << 30;
 constexpr int DRIVER_VERSION = 13000;
 
+constexpr int MAX_DEVICES = 8;
+
+// How many devices to show (QUANTSWEEP_CUDA_EMULATOR_DEVICES), read once.
+int deviceCount() {
+    static const int n = [] {
+        const char* v = getenv("QUANTSWEEP_CUDA_EMULATOR_DEVICES");
+        int k = v != nullptr ? atoi(v) : 1;
+        return k < 1 ? 1 : k > MAX_DEVICES ? MAX_DEVICES : k;
+    }();
+    return n;
+}
+
+struct DeviceMemory {
+    size_t bytes;
+    int device;
+};
+
 std::mutex mutex;  // guards everything below except the streams' own queues
 bool initialized = false;
-CUresult stickyError = SUCCESS;  // like a real context after an illegal address: every later call fails
-unsigned long long allocatedBytes = 0;
-std::map<uintptr_t, size_t> deviceAllocations;  // base -> bytes
+// Per device, like a real context after an illegal address: every later call in it fails.
+CUresult stickyError[MAX_DEVICES] = {};
+unsigned long long allocatedBytes[MAX_DEVICES] = {};
+std::map<uintptr_t, DeviceMemory> deviceAllocations;  // base -> bytes, owner
 std::map<uintptr_t, size_t> hostAllocations;
 
-int primaryContext;  // its address is the one context handle
-thread_local void* currentContext = nullptr;
+int primaryContexts[MAX_DEVICES];  // the address of element d is device d's context handle
+thread_local int currentDevice = -1;  // the device of the current context, -1 for none
+
+bool validDevice(int device) {
+    return device >= 0 && device < deviceCount();
+}
 
 void complain(const char* format, ...) {
     va_list args;
@@ -94,22 +119,23 @@ void complain(const char* format, ...) {
 CUresult ready() {
     std::lock_guard<std::mutex> lock(mutex);
     if (!initialized) return NOT_INITIALIZED;
-    if (stickyError != SUCCESS) return stickyError;
-    return currentContext == &primaryContext ? SUCCESS : INVALID_CONTEXT;
+    if (currentDevice < 0) return INVALID_CONTEXT;
+    return stickyError[currentDevice];
 }
 
-// Whether [p, p + bytes) lies inside one device allocation.
-bool onDevice(uintptr_t p, size_t bytes) {
+// Whether [p, p + bytes) lies inside one allocation of device's memory.
+bool onDevice(uintptr_t p, size_t bytes, int device) {
     std::lock_guard<std::mutex> lock(mutex);
     auto it = deviceAllocations.upper_bound(p);
     if (it == deviceAllocations.begin()) return false;
     --it;
-    return p >= it->first && p + bytes <= it->first + it->second;
+    return p >= it->first && p + bytes <= it->first + it->second.bytes && it->second.device == device;
 }
 
 // ---- Kernels -------------------------------------------------------------------------------------------
 
 struct Launch {
+    int device;
     unsigned grid, block;
     std::vector<unsigned long long> args;  // each argument's bytes, zero-extended
 };
@@ -134,10 +160,11 @@ void forEachThread(const Launch& l, F body) {
     }
 }
 
-std::string extent(const char* what, unsigned long long p, unsigned long long bytes) {
-    if (onDevice(p, bytes)) return "";
+std::string extent(const Launch& l, const char* what, unsigned long long p, unsigned long long bytes) {
+    if (onDevice(p, bytes, l.device)) return "";
     char s[160];
-    snprintf(s, sizeof s, "%s: %llu bytes at 0x%llx are not inside one device allocation", what, bytes, p);
+    snprintf(s, sizeof s, "%s: %llu bytes at 0x%llx are not inside one allocation of device %d", what, bytes, p,
+             l.device);
     return s;
 }
 
@@ -151,10 +178,10 @@ KernelDef quantizeKernel(void (*kernel)(const float*, const float*, const float*
         if (blocksPerRow <= 0 || nBlocks % blocksPerRow != 0) return "blocks are not whole rows";
         if ((unsigned long long) l.grid * l.block < (unsigned long long) nBlocks) return "the grid misses blocks";
         long long rows = nBlocks / blocksPerRow;
-        std::string bad = extent("x", x, nBlocks * Codec::QK * sizeof(float));
-        if (bad.empty()) bad = extent("y", y, nBlocks * sizeof(Block));
-        if (bad.empty() && importance != 0) bad = extent("importance", importance, blocksPerRow * Codec::QK * sizeof(float));
-        if (bad.empty() && importance != 0 && Codec::ROW_SIGMA) bad = extent("rowSumSq", rowSumSq, rows * sizeof(float));
+        std::string bad = extent(l, "x", x, nBlocks * Codec::QK * sizeof(float));
+        if (bad.empty()) bad = extent(l, "y", y, nBlocks * sizeof(Block));
+        if (bad.empty() && importance != 0) bad = extent(l, "importance", importance, blocksPerRow * Codec::QK * sizeof(float));
+        if (bad.empty() && importance != 0 && Codec::ROW_SIGMA) bad = extent(l, "rowSumSq", rowSumSq, rows * sizeof(float));
         if (!bad.empty()) return bad;
         forEachThread(l, [&] {
             kernel((const float*) x, (const float*) importance, (const float*) rowSumSq, (uint8_t*) y, nBlocks, blocksPerRow);
@@ -184,8 +211,8 @@ const std::map<std::string, KernelDef>& kernels() {
           [](const Launch& l) -> std::string {
               int rows = (int) l.args[2], cols = (int) l.args[3];
               if ((unsigned long long) l.grid * l.block < (unsigned long long) rows) return "the grid misses rows";
-              std::string bad = extent("x", l.args[0], (unsigned long long) rows * cols * sizeof(float));
-              if (bad.empty()) bad = extent("rowSumSq", l.args[1], rows * sizeof(float));
+              std::string bad = extent(l, "x", l.args[0], (unsigned long long) rows * cols * sizeof(float));
+              if (bad.empty()) bad = extent(l, "rowSumSq", l.args[1], rows * sizeof(float));
               if (!bad.empty()) return bad;
               forEachThread(l, [&] { row_sum_squares((const float*) l.args[0], (float*) l.args[1], rows, cols); });
               return "";
@@ -194,7 +221,7 @@ const std::map<std::string, KernelDef>& kernels() {
         {"quantsweep_block_info",
          {{8},
           [](const Launch& l) -> std::string {
-              std::string bad = extent("out", l.args[0], 3 * 12 * sizeof(int));
+              std::string bad = extent(l, "out", l.args[0], 3 * 12 * sizeof(int));
               if (!bad.empty()) return bad;
               forEachThread(l, [&] { quantsweep_block_info((int*) l.args[0]); });
               return "";
@@ -204,20 +231,30 @@ const std::map<std::string, KernelDef>& kernels() {
     return table;
 }
 
+struct Module {
+    std::string ptx;
+    int device;
+};
+
 struct Function {
     std::string name;
     const KernelDef* def;
+    int device;
 };
 
 // ---- Streams: one worker thread each, running its operations in order --------------------------------
 
 struct Stream {
+    const int device;
     std::mutex m;
     std::condition_variable changed;
     std::deque<std::function<CUresult()>> queue;
     bool busy = false, stop = false;
     CUresult error = SUCCESS;
     std::thread worker{[this] { work(); }};
+
+    explicit Stream(int d) : device(d) {
+    }
 
     void work() {
         std::unique_lock<std::mutex> lock(m);
@@ -258,11 +295,16 @@ struct Stream {
     }
 };
 
-CUresult fail(CUresult sticky, const std::string& message) {
-    complain("%s", message.c_str());
+CUresult fail(int device, CUresult sticky, const std::string& message) {
+    complain("device %d: %s", device, message.c_str());
     std::lock_guard<std::mutex> lock(mutex);
-    if (stickyError == SUCCESS) stickyError = sticky;
+    if (stickyError[device] == SUCCESS) stickyError[device] = sticky;
     return sticky;
+}
+
+// A stream the current context may use: its own.
+bool ownStream(void* stream) {
+    return stream != nullptr && static_cast<Stream*>(stream)->device == currentDevice;
 }
 
 // Which launches to refuse (QUANTSWEEP_CUDA_EMULATOR_REFUSE=KERNEL:COLUMNS), read once.
@@ -288,10 +330,10 @@ const Refusal& refusal() {
 CUresult copyAsync(void* stream, void* dst, const void* src, size_t bytes, uintptr_t devicePointer) {
     CUresult r = ready();
     if (r != SUCCESS) return r;
-    if (stream == nullptr) return INVALID_HANDLE;  // the launcher always uses streams of its own
-    if (!onDevice(devicePointer, bytes)) {
-        complain("a copy of %zu bytes at device address 0x%llx leaves its allocation", bytes,
-                 (unsigned long long) devicePointer);
+    if (!ownStream(stream)) return INVALID_HANDLE;  // the launcher always uses streams of its own
+    if (!onDevice(devicePointer, bytes, currentDevice)) {
+        complain("a copy of %zu bytes at device address 0x%llx leaves its allocation on device %d", bytes,
+                 (unsigned long long) devicePointer, currentDevice);
         return INVALID_VALUE;
     }
     static_cast<Stream*>(stream)->enqueue([=] {
@@ -344,13 +386,13 @@ API CUresult cuGetErrorName(CUresult error, const char** name) {
 
 API CUresult cuDeviceGetCount(int* count) {
     if (!initialized) return NOT_INITIALIZED;
-    *count = 1;
+    *count = deviceCount();
     return SUCCESS;
 }
 
 API CUresult cuDeviceGetAttribute(int* value, int attribute, int device) {
     if (!initialized) return NOT_INITIALIZED;
-    if (device != 0) return INVALID_VALUE;
+    if (!validDevice(device)) return INVALID_VALUE;
     switch (attribute) {
         case 75: *value = 9; return SUCCESS;  // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR
         case 76: *value = 0; return SUCCESS;  // ..._MINOR
@@ -360,22 +402,27 @@ API CUresult cuDeviceGetAttribute(int* value, int attribute, int device) {
 
 API CUresult cuDeviceGetName(char* name, int length, int device) {
     if (!initialized) return NOT_INITIALIZED;
-    if (device != 0 || length <= 0) return INVALID_VALUE;
-    snprintf(name, length, "QuantSweep CUDA driver emulator (CPU)");
+    if (!validDevice(device) || length <= 0) return INVALID_VALUE;
+    snprintf(name, length, "QuantSweep CUDA driver emulator (CPU), device %d", device);
     return SUCCESS;
 }
 
 API CUresult cuDevicePrimaryCtxRetain(void** context, int device) {
     if (!initialized) return NOT_INITIALIZED;
-    if (device != 0) return INVALID_VALUE;
-    *context = &primaryContext;
+    if (!validDevice(device)) return INVALID_VALUE;
+    *context = &primaryContexts[device];
     return SUCCESS;
 }
 
 API CUresult cuCtxSetCurrent(void* context) {
     if (!initialized) return NOT_INITIALIZED;
-    if (context != nullptr && context != &primaryContext) return INVALID_CONTEXT;
-    currentContext = context;
+    if (context == nullptr) {
+        currentDevice = -1;
+        return SUCCESS;
+    }
+    long d = static_cast<int*>(context) - primaryContexts;
+    if (d < 0 || d >= deviceCount()) return INVALID_CONTEXT;
+    currentDevice = (int) d;
     return SUCCESS;
 }
 
@@ -384,14 +431,16 @@ API CUresult cuModuleLoadData(void** module, const void* image) {
     if (r != SUCCESS) return r;
     const char* ptx = static_cast<const char*>(image);
     if (strstr(ptx, ".version ") == nullptr || strstr(ptx, ".target ") == nullptr) return INVALID_IMAGE;
-    *module = new std::string(ptx);
+    *module = new Module{ptx, currentDevice};
     return SUCCESS;
 }
 
 API CUresult cuModuleGetFunction(void** function, void* module, const char* name) {
     CUresult r = ready();
     if (r != SUCCESS) return r;
-    const std::string& ptx = *static_cast<std::string*>(module);
+    const Module& m = *static_cast<Module*>(module);
+    if (m.device != currentDevice) return INVALID_HANDLE;
+    const std::string& ptx = m.ptx;
     auto def = kernels().find(name);
     size_t entry = ptx.find(std::string(".entry ") + name + "(");
     if (entry == std::string::npos || def == kernels().end()) {
@@ -403,7 +452,7 @@ API CUresult cuModuleGetFunction(void** function, void* module, const char* name
                  join(def->second.argSizes).c_str());
         return INVALID_IMAGE;
     }
-    *function = new Function{name, &def->second};
+    *function = new Function{name, &def->second, currentDevice};
     return SUCCESS;
 }
 
@@ -416,20 +465,21 @@ API CUresult cuFuncGetAttribute(int* value, int attribute, void* function) {
 API CUresult cuStreamCreate(void** stream, unsigned int flags) {
     CUresult r = ready();
     if (r != SUCCESS) return r;
-    *stream = new Stream();
+    *stream = new Stream(currentDevice);
     return SUCCESS;
 }
 
 API CUresult cuStreamSynchronize(void* stream) {
     CUresult r = ready();
     if (r != SUCCESS) return r;
-    if (stream == nullptr) return INVALID_HANDLE;
+    if (!ownStream(stream)) return INVALID_HANDLE;
     return static_cast<Stream*>(stream)->synchronize();
 }
 
 API CUresult cuStreamDestroy_v2(void* stream) {
     CUresult r = ready();
     if (r != SUCCESS) return r;
+    if (!ownStream(stream)) return INVALID_HANDLE;
     delete static_cast<Stream*>(stream);  // as the driver: pending work completes first
     return SUCCESS;
 }
@@ -439,11 +489,11 @@ API CUresult cuMemAlloc_v2(unsigned long long* pointer, size_t bytes) {
     if (r != SUCCESS) return r;
     if (bytes == 0) return INVALID_VALUE;
     std::lock_guard<std::mutex> lock(mutex);
-    if (bytes > DEVICE_MEMORY - allocatedBytes) return OUT_OF_MEMORY;
+    if (bytes > DEVICE_MEMORY - allocatedBytes[currentDevice]) return OUT_OF_MEMORY;
     void* p = malloc(bytes);
     if (p == nullptr) return OUT_OF_MEMORY;
-    deviceAllocations[(uintptr_t) p] = bytes;
-    allocatedBytes += bytes;
+    deviceAllocations[(uintptr_t) p] = {bytes, currentDevice};
+    allocatedBytes[currentDevice] += bytes;
     *pointer = (uintptr_t) p;
     return SUCCESS;
 }
@@ -453,8 +503,8 @@ API CUresult cuMemFree_v2(unsigned long long pointer) {
     if (r != SUCCESS) return r;
     std::lock_guard<std::mutex> lock(mutex);
     auto it = deviceAllocations.find((uintptr_t) pointer);
-    if (it == deviceAllocations.end()) return INVALID_VALUE;
-    allocatedBytes -= it->second;
+    if (it == deviceAllocations.end() || it->second.device != currentDevice) return INVALID_VALUE;
+    allocatedBytes[currentDevice] -= it->second.bytes;
     deviceAllocations.erase(it);
     free((void*) pointer);
     return SUCCESS;
@@ -493,13 +543,15 @@ API CUresult cuLaunchKernel(void* function, unsigned gridX, unsigned gridY, unsi
                             void** extra) {
     CUresult r = ready();
     if (r != SUCCESS) return r;
-    if (function == nullptr || stream == nullptr) return INVALID_HANDLE;
+    if (function == nullptr || !ownStream(stream) || static_cast<Function*>(function)->device != currentDevice) {
+        return INVALID_HANDLE;
+    }
     if (gridX == 0 || blockX == 0 || blockX > 1024 || gridY != 1 || gridZ != 1 || blockY != 1 || blockZ != 1
         || params == nullptr || extra != nullptr) {
         return INVALID_VALUE;
     }
     const Function& f = *static_cast<Function*>(function);
-    Launch launch{gridX, blockX, {}};
+    Launch launch{currentDevice, gridX, blockX, {}};
     for (size_t i = 0; i < f.def->argSizes.size(); i++) {
         unsigned long long v = 0;
         memcpy(&v, params[i], f.def->argSizes[i]);
@@ -514,7 +566,7 @@ API CUresult cuLaunchKernel(void* function, unsigned gridX, unsigned gridY, unsi
     std::string name = f.name;
     static_cast<Stream*>(stream)->enqueue([name, launch, def = f.def]() -> CUresult {
         std::string bad = def->run(launch);
-        return bad.empty() ? SUCCESS : fail(ILLEGAL_ADDRESS, name + ": " + bad);
+        return bad.empty() ? SUCCESS : fail(launch.device, ILLEGAL_ADDRESS, name + ": " + bad);
     });
     return SUCCESS;
 }

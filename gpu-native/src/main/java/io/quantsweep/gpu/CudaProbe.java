@@ -11,45 +11,61 @@ import static org.bytedeco.cuda.global.cudart.cuInit;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.Loader;
 
 /**
- * Whether this JVM can run the kernels: the CUDA driver loads, has a device, and the device and driver
- * are new enough for the shipped PTX. Probed once per JVM and cached, because a failed load cannot be
- * retried (JavaCPP throws {@code UnsatisfiedLinkError} the first time and {@code NoClassDefFoundError}
- * for {@code org.bytedeco.cuda.global.cudart} ever after); the outcome is logged in one line.
+ * Whether this JVM can run the kernels on a CUDA device: the driver loads, has that device, and the device
+ * and driver are new enough for the shipped PTX. The driver is probed once per JVM, because a failed load
+ * cannot be retried (JavaCPP throws {@code UnsatisfiedLinkError} the first time and
+ * {@code NoClassDefFoundError} for {@code org.bytedeco.cuda.global.cudart} ever after); each device once
+ * after it. Every answer is cached and logged in one line.
  */
 public final class CudaProbe {
     /** Compute capability the PTX is built for ({@code -arch=compute_80}). */
     static final int MIN_COMPUTE = 80;
     /** {@code cuDriverGetVersion} of the first driver (R580) that loads CUDA 13.0 PTX (ISA 9.0). */
     static final int MIN_DRIVER = 13000;
-    /** The device the kernels run on; {@code CUDA_VISIBLE_DEVICES} chooses which physical one that is. */
-    static final int DEVICE = 0;
+    /**
+     * The device ordinal used when nothing chooses another (a Spark task without an assigned GPU, the
+     * GPU check); {@code CUDA_VISIBLE_DEVICES} chooses which physical device that is.
+     */
+    public static final int DEFAULT_DEVICE = 0;
 
     private static final System.Logger LOG = System.getLogger(CudaProbe.class.getName());
 
     /**
-     * The probe's answer.
+     * The probe's answer for one device.
      *
-     * @param available whether the kernels can be loaded on device {@link #DEVICE}
+     * @param available whether the kernels can be loaded on the device
      * @param reason the device and driver when available, else why not
      */
     public record Status(boolean available, String reason) {
     }
 
-    private static final class Holder {
-        static final Status STATUS = probeAndLog();
+    /** The driver as loaded: {@code failure} is null when it loaded and has devices. */
+    private record Driver(String failure, int devices, int version) {
     }
 
+    private static final class Holder {
+        static final Driver DRIVER = loadDriver();
+    }
+
+    private static final Map<Integer, Status> DEVICES = new ConcurrentHashMap<>();
     private static volatile boolean probed;
 
     private CudaProbe() {
     }
 
-    /** The cached answer; the first call probes (a few hundred milliseconds without a driver). */
+    /** The cached answer for {@link #DEFAULT_DEVICE}. */
     public static Status status() {
-        return Holder.STATUS;
+        return status(DEFAULT_DEVICE);
+    }
+
+    /** The cached answer for device ordinal {@code device}; the first call probes (a few hundred ms without a driver). */
+    public static Status status(int device) {
+        return DEVICES.computeIfAbsent(device, CudaProbe::probeAndLog);
     }
 
     /** Whether this JVM has probed (so touched CUDA) yet. */
@@ -57,44 +73,57 @@ public final class CudaProbe {
         return probed;
     }
 
-    private static Status probeAndLog() {
-        probed = true;
-        Status s = probe();
+    private static Status probeAndLog(int device) {
+        Status s = probe(device);
         if (s.available()) {
             LOG.log(Level.INFO, "CUDA available: " + s.reason());
         } else {
-            LOG.log(Level.INFO, "CUDA unavailable, the CPU codecs will be used: " + s.reason());
+            LOG.log(Level.INFO, "CUDA unavailable on device " + device + ", the CPU codecs will be used: " + s.reason());
         }
         return s;
     }
 
-    private static Status probe() {
+    private static Driver loadDriver() {
+        probed = true;
         try {
             Loader.load(org.bytedeco.cuda.global.cudart.class);
         } catch (Throwable t) {
             // UnsatisfiedLinkError (no libcuda.so.1 / libcudart.so.13) or NoClassDefFoundError
-            return new Status(false, "CUDA driver libraries do not load: " + rootCause(t));
+            return new Driver("CUDA driver libraries do not load: " + rootCause(t), 0, 0);
         }
         int rc = cuInit(0);
         if (rc != CUDA_SUCCESS) {
-            return new Status(false, "cuInit returned " + rc + (rc == 100 ? " (CUDA_ERROR_NO_DEVICE): no CUDA device" : ""));
+            return new Driver("cuInit returned " + rc + (rc == 100 ? " (CUDA_ERROR_NO_DEVICE): no CUDA device" : ""), 0, 0);
         }
         int[] value = {0};
         if (cuDeviceGetCount(value) != CUDA_SUCCESS || value[0] == 0) {
-            return new Status(false, "no CUDA device");
+            return new Driver("no CUDA device", 0, 0);
         }
         int devices = value[0];
         cuDriverGetVersion(value);
-        int driver = value[0];
-        cuDeviceGetAttribute(value, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, DEVICE);
+        return new Driver(null, devices, value[0]);
+    }
+
+    private static Status probe(int device) {
+        Driver driver = Holder.DRIVER;
+        if (driver.failure() != null) {
+            return new Status(false, driver.failure());
+        }
+        if (device < 0 || device >= driver.devices()) {
+            return new Status(false, "no CUDA device %d: the driver shows %d (CUDA_VISIBLE_DEVICES=%s)".formatted(
+                    device, driver.devices(), System.getenv().getOrDefault("CUDA_VISIBLE_DEVICES", "unset")));
+        }
+        int[] value = {0};
+        cuDeviceGetAttribute(value, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
         int major = value[0];
-        cuDeviceGetAttribute(value, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, DEVICE);
+        cuDeviceGetAttribute(value, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
         int compute = major * 10 + value[0];
         byte[] name = new byte[256];
-        cuDeviceGetName(name, name.length, DEVICE);
-        String description = "%s (compute %d.%d), %d device(s), driver CUDA %d.%d".formatted(cString(name),
-                compute / 10, compute % 10, devices, driver / 1000, driver % 1000 / 10);
-        if (driver < MIN_DRIVER) {
+        cuDeviceGetName(name, name.length, device);
+        String description = "%s (compute %d.%d), device %d of %d, driver CUDA %d.%d".formatted(cString(name),
+                compute / 10, compute % 10, device, driver.devices(), driver.version() / 1000,
+                driver.version() % 1000 / 10);
+        if (driver.version() < MIN_DRIVER) {
             return new Status(false, description + ": the kernels' PTX (CUDA 13.0) needs a driver >= 580");
         }
         if (compute < MIN_COMPUTE) {
@@ -102,7 +131,6 @@ public final class CudaProbe {
         }
         return new Status(true, description);
     }
-
     /** The innermost cause, which names the missing library ("libcuda.so.1: cannot open shared object file"). */
     private static String rootCause(Throwable t) {
         Throwable root = t;

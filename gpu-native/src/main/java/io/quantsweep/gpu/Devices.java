@@ -33,18 +33,23 @@ public final class Devices {
         return codec(type, configured());
     }
 
+    /** The codec of {@code type} on {@code device}, with {@link CudaProbe#DEFAULT_DEVICE} as the GPU. */
+    public static Codec codec(GgmlType type, Device device) {
+        return codec(type, device, CudaProbe.DEFAULT_DEVICE);
+    }
+
     /**
-     * The codec of {@code type} on {@code device}.
+     * The codec of {@code type} on {@code device}, where a GPU is CUDA device ordinal {@code gpu}.
      *
-     * @throws GpuUnavailableException for {@link Device#GPU} when this JVM cannot run the kernels
+     * @throws GpuUnavailableException for {@link Device#GPU} when this JVM cannot run the kernels on {@code gpu}
      * @throws IllegalArgumentException for a type without a codec on the chosen device
      */
-    public static Codec codec(GgmlType type, Device device) {
+    public static Codec codec(GgmlType type, Device device, int gpu) {
         return switch (device) {
             case CPU -> Codecs.of(type);
-            case GPU -> GpuCodec.of(type);
-            case AUTO -> CudaKernels.kernel(type) != null && CudaKernels.outcome().kernels() != null
-                    ? GpuCodec.of(type) : Codecs.of(type);
+            case GPU -> GpuCodec.of(type, gpu);
+            case AUTO -> CudaKernels.kernel(type) != null && CudaKernels.outcome(gpu).kernels() != null
+                    ? GpuCodec.of(type, gpu) : Codecs.of(type);
         };
     }
 }

@@ -140,8 +140,9 @@ public final class GpuCheck {
             int rows = x.length / cols;
             byte[] ggml = bytes(f);
             float[] weights = m.group(3) != null ? importance : null;
-            String whole = compare(ggml, quantize(new GpuCodec(type, GpuCodec.DEFAULT_CHUNK_FLOATS), x, rows, cols, weights), type, cols);
-            String perRow = compare(ggml, quantize(new GpuCodec(type, cols), x, rows, cols, weights), type, cols);
+            String whole = compare(ggml, quantize(GpuCodec.of(type), x, rows, cols, weights), type, cols);
+            GpuCodec rowChunks = new GpuCodec(type, CudaProbe.DEFAULT_DEVICE, cols);
+            String perRow = compare(ggml, quantize(rowChunks, x, rows, cols, weights), type, cols);
             line("| " + f.getFileName() + " | " + whole + " | " + perRow + " |");
             checked++;
         }
@@ -167,7 +168,7 @@ public final class GpuCheck {
                     boolean cpu = Codecs.supported().contains(type);
                     byte[] reference = cpu ? cpuQuantize(Codecs.of(type), x, PARITY_ROWS, weights)
                             : quantize(GpuCodec.of(type), x, PARITY_ROWS, COLS, weights);
-                    GpuCodec chunked = new GpuCodec(type, PARITY_CHUNK_ROWS * COLS);
+                    GpuCodec chunked = new GpuCodec(type, CudaProbe.DEFAULT_DEVICE, PARITY_CHUNK_ROWS * COLS);
                     List<Future<byte[]>> runs = new ArrayList<>();
                     for (int t = 0; t < THREADS; t++) {
                         runs.add(pool.submit(() -> quantize(chunked, x, PARITY_ROWS, COLS, weights)));

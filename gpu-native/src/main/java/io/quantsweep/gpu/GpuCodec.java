@@ -11,8 +11,8 @@ import io.quantsweep.quant.GgmlType;
  *
  * <p>{@link #quantizeRows} cuts the batch into chunks of about {@code chunkFloats} values and runs them
  * through a {@link Lane} of pinned and device buffers, overlapping one chunk's copies with the other's
- * kernel. Safe for concurrent callers: each borrows a lane of its own; all share this JVM's one CUDA
- * context. A driver error (out of memory, a failed launch) throws {@link CudaException} naming the kernel
+ * kernel. Safe for concurrent callers: each borrows a lane of its own; all share the device's one CUDA
+ * context in this JVM. A driver error (out of memory, a failed launch) throws {@link CudaException} naming the kernel
  * and size, and nothing is returned for that call.
  */
 public final class GpuCodec implements Codec {
@@ -23,24 +23,29 @@ public final class GpuCodec implements Codec {
     private final CudaKernels.Kernel kernel;
     private final int chunkFloats;
 
-    GpuCodec(GgmlType type, int chunkFloats) {
+    GpuCodec(GgmlType type, int device, int chunkFloats) {
         CudaKernels.Kernel k = CudaKernels.kernel(type);
         if (k == null) {
             throw new IllegalArgumentException("no GPU kernel for ggml type " + type + "; kernels: " + CudaKernels.types());
         }
-        this.cuda = CudaKernels.get();
+        this.cuda = CudaKernels.get(device);
         this.kernel = k;
         this.chunkFloats = chunkFloats;
     }
 
+    /** The GPU codec of {@code type} on {@link CudaProbe#DEFAULT_DEVICE}. */
+    public static GpuCodec of(GgmlType type) {
+        return of(type, CudaProbe.DEFAULT_DEVICE);
+    }
+
     /**
-     * The GPU codec of {@code type}.
+     * The GPU codec of {@code type} on CUDA device ordinal {@code device}.
      *
-     * @throws GpuUnavailableException if this JVM cannot run the kernels (the message says why)
+     * @throws GpuUnavailableException if this JVM cannot run the kernels there (the message says why)
      * @throws IllegalArgumentException if {@code type} has no kernel
      */
-    public static GpuCodec of(GgmlType type) {
-        return new GpuCodec(type, DEFAULT_CHUNK_FLOATS);
+    public static GpuCodec of(GgmlType type, int device) {
+        return new GpuCodec(type, device, DEFAULT_CHUNK_FLOATS);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package io.quantsweep.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,7 +60,7 @@ class GpuCodecTest {
         float[] importance = e.imatrix() ? Golden.importance(e.caseName()) : null;
         byte[] ggml = Golden.bytes(e.file());
         assertArrayEquals(ggml, quantize(GpuCodec.of(e.ggmlType()), x, e.rows(), e.cols(), importance), "one chunk");
-        assertArrayEquals(ggml, quantize(new GpuCodec(e.ggmlType(), e.cols()), x, e.rows(), e.cols(), importance),
+        assertArrayEquals(ggml, quantize(new GpuCodec(e.ggmlType(), CudaProbe.DEFAULT_DEVICE, e.cols()), x, e.rows(), e.cols(), importance),
                 "one row per chunk");
     }
 
@@ -75,7 +78,7 @@ class GpuCodecTest {
                 }
                 for (float[] weights : new float[][] {null, importance}) {
                     byte[] cpu = quantize(Codecs.of(type), x, rows, cols, weights);
-                    GpuCodec gpu = new GpuCodec(type, 16 * cols);
+                    GpuCodec gpu = new GpuCodec(type, CudaProbe.DEFAULT_DEVICE, 16 * cols);
                     List<Future<byte[]>> runs = new ArrayList<>();
                     for (int t = 0; t < 4; t++) {
                         runs.add(pool.submit(() -> quantize(gpu, x, rows, cols, weights)));
@@ -91,8 +94,44 @@ class GpuCodecTest {
     }
 
     @Test
+    void twoDevicesQuantizeAtOnceEachInItsOwnContextWithTheCpuCodecsBytes() throws Exception {
+        // the emulated driver shows two devices (QUANTSWEEP_CUDA_EMULATOR_DEVICES=2), and keeps each
+        // device's streams, kernels and memory to its own context, as a GPU does
+        Assumptions.assumeTrue(CudaProbe.status(1).available(), () -> "no second device: " + CudaProbe.status(1).reason());
+        assertNotSame(CudaKernels.get(0), CudaKernels.get(1));
+        assertEquals(1, CudaKernels.get(1).device());
+        int rows = 64;
+        int cols = 4096;
+        float[] x = GpuCheck.seededRows(rows, cols, 31);
+        float[] importance = GpuCheck.seededImportance(cols, 32);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (GgmlType type : List.of(GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q4_0)) {
+                byte[] cpu = quantize(Codecs.of(type), x, rows, cols, importance);
+                List<Future<byte[]>> runs = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    GpuCodec gpu = new GpuCodec(type, t % 2, 8 * cols);
+                    runs.add(pool.submit(() -> quantize(gpu, x, rows, cols, importance)));
+                }
+                for (int t = 0; t < runs.size(); t++) {
+                    assertArrayEquals(cpu, runs.get(t).get(), type + " on device " + t % 2);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aDeviceTheDriverDoesNotShowIsRefusedNamingIt() {
+        GpuUnavailableException e = assertThrows(GpuUnavailableException.class, () -> GpuCodec.of(GgmlType.Q4_K, 1000));
+        assertTrue(e.getMessage().contains("no CUDA device 1000: the driver shows "), e.getMessage());
+        assertSame(Codecs.of(GgmlType.Q4_K), Devices.codec(GgmlType.Q4_K, Device.AUTO, 1000));
+    }
+
+    @Test
     void aDriverErrorNamesWhatFailed() {
-        CudaException e = assertThrows(CudaException.class, () -> CudaKernels.get().alloc(1L << 50, "a 1 PiB test buffer"));
+        CudaException e = assertThrows(CudaException.class, () -> CudaKernels.get(CudaProbe.DEFAULT_DEVICE).alloc(1L << 50, "a 1 PiB test buffer"));
         assertTrue(e.getMessage().contains("1125899906842624 bytes") && e.getMessage().contains("a 1 PiB test buffer")
                 && e.getMessage().contains("CUDA_ERROR_OUT_OF_MEMORY"), e.getMessage());
     }

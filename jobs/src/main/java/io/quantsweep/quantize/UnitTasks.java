@@ -1,6 +1,7 @@
 package io.quantsweep.quantize;
 
 import io.quantsweep.format.safetensors.SafetensorsCheckpoint;
+import io.quantsweep.gpu.CudaProbe;
 import io.quantsweep.gpu.Device;
 import io.quantsweep.gpu.Devices;
 import io.quantsweep.io.HadoopFileSystems;
@@ -101,7 +102,8 @@ final class UnitTasks {
         PartStore.WriteHook hook = s.fault().hook(attemptNumber);
         List<UnitRunner.Result> results = new ArrayList<>(bundle.units().size());
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(modelFs, modelDir, s.scaling())) {
-            UnitQuantizer quantizer = new UnitQuantizer(checkpoint, s.precision(), type -> codec(type, s.device()));
+            int gpu = task == null ? CudaProbe.DEFAULT_DEVICE : TaskGpu.ordinal(task.resourcesJMap());
+            UnitQuantizer quantizer = new UnitQuantizer(checkpoint, s.precision(), type -> codec(type, s.device(), gpu));
             UnitRunner runner = new UnitRunner(store, quantizer, s.variants(), attempt, hook);
             for (WorkUnit u : bundle.units()) {
                 boolean[] needed = new boolean[s.variants().size()];
@@ -118,11 +120,14 @@ final class UnitTasks {
         return results;
     }
 
-    /** The codec of {@code type} on {@code device}: the GPU's where it has a kernel (or auto finds none usable), else the CPU's. */
-    static Codec codec(GgmlType type, Device device) {
+    /**
+     * The codec of {@code type} on {@code device}, with CUDA device {@code gpu} as the GPU: the GPU's where
+     * it has a kernel (or auto finds none usable), else the CPU's.
+     */
+    static Codec codec(GgmlType type, Device device, int gpu) {
         if (device == Device.GPU && !Devices.gpuTypes().contains(type)) {
             return Codecs.of(type);
         }
-        return Devices.codec(type, device);
+        return Devices.codec(type, device, gpu);
     }
 }
