@@ -18,6 +18,8 @@
 // - QUANTSWEEP_CUDA_EMULATOR_DEVICES=N (1 to 8, default 1) makes N devices, each with its own primary
 //   context, memory, streams, modules and sticky error; a stream, function or allocation of one
 //   device used from another device's context fails (INVALID_HANDLE, INVALID_VALUE, ILLEGAL_ADDRESS).
+// - QUANTSWEEP_CUDA_EMULATOR_LOG=FILE appends "pid P device D KERNEL" for every launch it accepts, so a
+//   test can see which process ran its kernels on which device.
 // Fault injection: QUANTSWEEP_CUDA_EMULATOR_REFUSE=KERNEL:COLUMNS makes cuLaunchKernel of KERNEL over
 // rows of COLUMNS values return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, a synchronous, non-sticky error.
 //
@@ -34,6 +36,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 // convert.cu for the CPU: kernels are plain functions, and a launch sets the thread's indices.
@@ -327,6 +330,19 @@ const Refusal& refusal() {
     return r;
 }
 
+// Appends a launch to QUANTSWEEP_CUDA_EMULATOR_LOG, when it is set.
+void logLaunch(int device, const std::string& kernel) {
+    static FILE* log = [] {
+        const char* path = getenv("QUANTSWEEP_CUDA_EMULATOR_LOG");
+        return path != nullptr ? fopen(path, "a") : nullptr;
+    }();
+    if (log != nullptr) {
+        std::lock_guard<std::mutex> lock(mutex);
+        fprintf(log, "pid %d device %d %s\n", (int) getpid(), device, kernel.c_str());
+        fflush(log);
+    }
+}
+
 CUresult copyAsync(void* stream, void* dst, const void* src, size_t bytes, uintptr_t devicePointer) {
     CUresult r = ready();
     if (r != SUCCESS) return r;
@@ -564,6 +580,7 @@ API CUresult cuLaunchKernel(void* function, unsigned gridX, unsigned gridY, unsi
         return LAUNCH_OUT_OF_RESOURCES;
     }
     std::string name = f.name;
+    logLaunch(currentDevice, name);
     static_cast<Stream*>(stream)->enqueue([name, launch, def = f.def]() -> CUresult {
         std::string bad = def->run(launch);
         return bad.empty() ? SUCCESS : fail(launch.device, ILLEGAL_ADDRESS, name + ": " + bad);
