@@ -436,10 +436,13 @@ API CUresult cuCtxSetCurrent(void* context) {
         currentDevice = -1;
         return SUCCESS;
     }
-    long d = static_cast<int*>(context) - primaryContexts;
-    if (d < 0 || d >= deviceCount()) return INVALID_CONTEXT;
-    currentDevice = (int) d;
-    return SUCCESS;
+    for (int d = 0; d < deviceCount(); d++) {
+        if (context == &primaryContexts[d]) {
+            currentDevice = d;
+            return SUCCESS;
+        }
+    }
+    return INVALID_CONTEXT;
 }
 
 API CUresult cuModuleLoadData(void** module, const void* image) {

@@ -125,7 +125,7 @@ final class CudaKernels {
         return OUTCOMES.computeIfAbsent(device, CudaKernels::load);
     }
 
-    /** The kernels on {@code device}; throws {@link GpuUnavailableException} with the reason when they cannot be used. */
+    /** The kernels on {@code device}; throws {@link GpuUnavailableException} with the reason where they cannot run. */
     static CudaKernels get(int device) {
         Outcome o = outcome(device);
         if (o.kernels() == null) {

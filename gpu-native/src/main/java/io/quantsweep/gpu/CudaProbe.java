@@ -63,7 +63,10 @@ public final class CudaProbe {
         return status(DEFAULT_DEVICE);
     }
 
-    /** The cached answer for device ordinal {@code device}; the first call probes (a few hundred ms without a driver). */
+    /**
+     * The cached answer for device ordinal {@code device}; the first call probes (a few hundred milliseconds
+     * without a driver).
+     */
     public static Status status(int device) {
         return DEVICES.computeIfAbsent(device, CudaProbe::probeAndLog);
     }
@@ -78,7 +81,8 @@ public final class CudaProbe {
         if (s.available()) {
             LOG.log(Level.INFO, "CUDA available: " + s.reason());
         } else {
-            LOG.log(Level.INFO, "CUDA unavailable on device " + device + ", the CPU codecs will be used: " + s.reason());
+            LOG.log(Level.INFO, "CUDA unavailable on device %d, the CPU codecs will be used: %s".formatted(device,
+                    s.reason()));
         }
         return s;
     }
@@ -93,7 +97,8 @@ public final class CudaProbe {
         }
         int rc = cuInit(0);
         if (rc != CUDA_SUCCESS) {
-            return new Driver("cuInit returned " + rc + (rc == 100 ? " (CUDA_ERROR_NO_DEVICE): no CUDA device" : ""), 0, 0);
+            String why = rc == 100 ? " (CUDA_ERROR_NO_DEVICE): no CUDA device" : "";
+            return new Driver("cuInit returned " + rc + why, 0, 0);
         }
         int[] value = {0};
         if (cuDeviceGetCount(value) != CUDA_SUCCESS || value[0] == 0) {
@@ -131,6 +136,7 @@ public final class CudaProbe {
         }
         return new Status(true, description);
     }
+
     /** The innermost cause, which names the missing library ("libcuda.so.1: cannot open shared object file"). */
     private static String rootCause(Throwable t) {
         Throwable root = t;

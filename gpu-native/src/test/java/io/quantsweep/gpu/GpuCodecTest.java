@@ -97,7 +97,8 @@ class GpuCodecTest {
     void twoDevicesQuantizeAtOnceEachInItsOwnContextWithTheCpuCodecsBytes() throws Exception {
         // the emulated driver shows two devices (QUANTSWEEP_CUDA_EMULATOR_DEVICES=2), and keeps each
         // device's streams, kernels and memory to its own context, as a GPU does
-        Assumptions.assumeTrue(CudaProbe.status(1).available(), () -> "no second device: " + CudaProbe.status(1).reason());
+        CudaProbe.Status second = CudaProbe.status(1);
+        Assumptions.assumeTrue(second.available(), () -> "no second device: " + second.reason());
         assertNotSame(CudaKernels.get(0), CudaKernels.get(1));
         assertEquals(1, CudaKernels.get(1).device());
         int rows = 64;
