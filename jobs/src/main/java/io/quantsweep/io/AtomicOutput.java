@@ -10,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
 
 /**
  * A file that becomes visible under its name only when complete, on any Hadoop file system
@@ -17,11 +18,11 @@ import org.apache.hadoop.fs.Path;
  *
  * <p>Protocol: {@link #create} opens {@code .<name>.<uuid>.tmp} in the target's directory (same file
  * system, so the rename is atomic where the file system's rename is); the caller writes to
- * {@link #stream()}; {@link #commit()} syncs, closes and renames over the target, replacing an older
- * file. {@link #close()} without a commit deletes the temporary file, so a failed or abandoned write
- * leaves neither a partial target nor a stray temporary; a crash can leave a stray {@code .tmp}, never
- * a truncated target. Local paths use Hadoop's raw local file system, so no {@code .crc} side files
- * appear next to the outputs.
+ * {@link #stream()}; {@link #commit()} syncs (where the store can), closes and renames over the target,
+ * replacing an older file. {@link #close()} without a commit deletes the temporary file, so a failed or
+ * abandoned write leaves neither a partial target nor a stray temporary; a crash can leave a stray
+ * {@code .tmp}, never a truncated target. Local paths use Hadoop's raw local file system, so no
+ * {@code .crc} side files appear next to the outputs.
  */
 public final class AtomicOutput implements Closeable {
     /** What to write. */
@@ -105,8 +106,11 @@ public final class AtomicOutput implements Closeable {
     /** Makes the complete file visible under the target name. */
     public void commit() throws IOException {
         requireOpen();
-        // without the sync a crash after the rename could expose a complete name over lost data
-        stream.hsync();
+        // without the sync a crash after the rename could expose a complete name over lost data; object
+        // stores (s3a) store nothing before close and refuse hsync, and there the close publishes the data
+        if (stream.hasCapability(StreamCapabilities.HSYNC)) {
+            stream.hsync();
+        }
         closed = true;
         stream.close();
         if (fs.exists(target) && !fs.delete(target, false)) {
