@@ -102,7 +102,8 @@ final class UnitTasks {
         PartStore.WriteHook hook = s.fault().hook(attemptNumber);
         List<UnitRunner.Result> results = new ArrayList<>(bundle.units().size());
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(modelFs, modelDir, s.scaling())) {
-            int gpu = task == null ? CudaProbe.DEFAULT_DEVICE : TaskGpu.ordinal(task.resourcesJMap());
+            int gpu = task == null || s.device() == Device.CPU ? CudaProbe.DEFAULT_DEVICE
+                    : TaskGpu.ordinal(task.resourcesJMap());
             UnitQuantizer quantizer = new UnitQuantizer(checkpoint, s.precision(), type -> codec(type, s.device(), gpu));
             UnitRunner runner = new UnitRunner(store, quantizer, s.variants(), attempt, hook);
             for (WorkUnit u : bundle.units()) {
