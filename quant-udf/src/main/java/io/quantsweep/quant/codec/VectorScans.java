@@ -1,18 +1,21 @@
 package io.quantsweep.quant.codec;
 
 import io.quantsweep.quant.QualityStats;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API versions of the whole-array scans that run over every weight of a model besides the
- * codecs: the finiteness check of the input, its rounding to bfloat16, and the error sums of the quality
- * statistics. Each gives exactly its scalar counterpart's result ({@code Codecs.firstNonFinite},
- * {@code Bf16.round}, {@link QualityStats}) and leaves the ragged end to it; the sums' shapes are fixed
+ * codecs: the decoding of block-scaled FP8, the finiteness check of the input, its rounding to bfloat16,
+ * and the error sums of the quality statistics. Each gives exactly its scalar counterpart's result
+ * ({@code Fp8BlockScaling.dequantizeRows}, {@code Codecs.firstNonFinite}, {@code Bf16.round},
+ * {@link QualityStats}) and leaves the ragged end to it; the sums' shapes are fixed
  * (groups of four floats widened to four doubles), so they do not depend on the machine's vector size. Load this class only once
  * {@link CodecImplementations#vectorSkipped()} is empty: it needs {@code jdk.incubator.vector}.
  */
@@ -20,9 +23,37 @@ public final class VectorScans {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_128;
     private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_256;
     private static final VectorSpecies<Float> SCAN = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> SCAN_INTS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Byte> SCAN_BYTES = VectorSpecies.of(byte.class,
+            VectorShape.forBitSize(SCAN.length() * Byte.SIZE));
     private static final int LANES = QualityStats.LANES;
 
     private VectorScans() {
+    }
+
+    /**
+     * Decodes the leading FP8 E4M3 codes of {@code codes[codesOff..codesOff+n)} times {@code scale} into
+     * {@code dst[dstOff..)}, exactly as {@code Fp8E4M3.toFloat(code) * scale} one by one. A code's
+     * exponent and mantissa bits, placed at the top of a binary32 mantissa and exponent field, make a
+     * float 2^120 times too small (a subnormal one where the code is subnormal), so one exact
+     * multiplication by 2^120 decodes every finite code; {@code S.1111.111} becomes the quiet NaN the
+     * table holds.
+     *
+     * @return how many codes were decoded: a multiple of the lane count; the caller decodes the rest
+     */
+    public static int decodeFp8E4M3(byte[] codes, int codesOff, float scale, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int end = SCAN.loopBound(n); i < end; i += SCAN.length()) {
+            IntVector code = (IntVector) ByteVector.fromArray(SCAN_BYTES, codes, codesOff + i)
+                    .convertShape(VectorOperators.B2I, SCAN_INTS, 0);
+            IntVector magnitude = code.and(0x7F);
+            IntVector bits = ((IntVector) magnitude.lanewise(VectorOperators.LSHL, 20).viewAsFloatingLanes()
+                    .mul(0x1.0p120f).viewAsIntegralLanes())
+                    .blend(0x7FC00000, magnitude.compare(VectorOperators.EQ, 0x7F))
+                    .or(code.and(0x80).lanewise(VectorOperators.LSHL, 24));
+            ((FloatVector) bits.viewAsFloatingLanes()).mul(scale).intoArray(dst, dstOff + i);
+        }
+        return i;
     }
 
     /**

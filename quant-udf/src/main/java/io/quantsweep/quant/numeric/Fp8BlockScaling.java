@@ -1,5 +1,7 @@
 package io.quantsweep.quant.numeric;
 
+import io.quantsweep.quant.codec.CodecImplementations;
+import io.quantsweep.quant.codec.VectorScans;
 import java.io.Serializable;
 import java.util.List;
 
@@ -18,6 +20,8 @@ import java.util.List;
  * last covering 64 rows.
  */
 public record Fp8BlockScaling(int blockRows, int blockCols) implements Serializable {
+    private static final boolean VECTOR = CodecImplementations.vectorSkipped().isEmpty();
+
     /** DeepSeek-V3/R1's {@code weight_block_size: [128, 128]}. */
     public static final Fp8BlockScaling DEEPSEEK_V3 = new Fp8BlockScaling(128, 128);
     /** Appended to a weight's name to name its scale tensor ({@code ….weight} → {@code ….weight_scale_inv}). */
@@ -61,7 +65,9 @@ public record Fp8BlockScaling(int blockRows, int blockCols) implements Serializa
             // block by block: a division per value would cost more than the decode itself
             for (int j0 = 0, b = 0; j0 < cols; j0 += blockCols, b++) {
                 float s = scale[scaleRow + b];
-                for (int j = j0, end = Math.min(cols, j0 + blockCols); j < end; j++) {
+                int end = Math.min(cols, j0 + blockCols);
+                int j = j0 + (VECTOR ? VectorScans.decodeFp8E4M3(codes, src + j0, s, dst, out + j0, end - j0) : 0);
+                for (; j < end; j++) {
                     dst[out + j] = Fp8E4M3.toFloat(codes[src + j]) * s;
                 }
             }

@@ -48,6 +48,27 @@ class Fp8BlockScalingTest {
     }
 
     @Test
+    void everyCodeTimesScalesOfEveryKindIsTheFormulaBitForBit() {
+        // one block over the whole row, so the Vector API path runs over all of it up to a ragged end;
+        // each code at several positions of a vector (NaN codes, subnormal codes, both zeros included)
+        Fp8BlockScaling wide = new Fp8BlockScaling(1, 4096);
+        int cols = 3 * 256 + 5;
+        byte[] codes = new byte[cols];
+        for (int j = 0; j < cols; j++) {
+            codes[j] = (byte) (j * 5 + j / 256);
+        }
+        for (float s : new float[] {1f, 0x1.0p-20f, 3.7e-5f, 1e30f, Float.MIN_VALUE, -2.5f, 0f, -0f}) {
+            float[] got = new float[cols];
+            wide.dequantizeRows(codes, 0, 0, 1, cols, new float[] {s}, 1, got, 0);
+            for (int j = 0; j < cols; j++) {
+                float expected = Fp8E4M3.toFloat(codes[j]) * s;
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got[j]),
+                        "code 0x%02x times %s".formatted(codes[j] & 0xFF, s));
+            }
+        }
+    }
+
+    @Test
     void blockRowsEncodeToTheirLargestMagnitudeAndDecodeBack() {
         Random random = new Random(201);
         int rows = 100;
