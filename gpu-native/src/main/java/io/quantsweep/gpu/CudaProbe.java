@@ -71,6 +71,11 @@ public final class CudaProbe {
         return DEVICES.computeIfAbsent(device, CudaProbe::probeAndLog);
     }
 
+    /** How many devices the driver shows this process: 0 without a driver or device. */
+    public static int deviceCount() {
+        return Holder.DRIVER.devices();
+    }
+
     /** Whether this JVM has probed (so touched CUDA) yet. */
     static boolean probed() {
         return probed;

@@ -5,10 +5,11 @@ import java.util.Map;
 import org.apache.spark.resource.ResourceInformation;
 
 /**
- * The CUDA device a task quantizes on: the GPU that Spark's resource scheduling assigned it
- * ({@code spark.executor.resource.gpu.amount}, {@code spark.task.resource.gpu.amount}), so that executors
- * sharing a machine each use their own. Without an assignment (local mode, or a cluster that isolates
- * GPUs per container) it is {@link CudaProbe#DEFAULT_DEVICE}.
+ * The CUDA device a task quantizes on. Where Spark's resource scheduling assigned the task a GPU
+ * ({@code spark.executor.resource.gpu.amount}, {@code spark.task.resource.gpu.amount}), that one, so that
+ * executors sharing a machine each use their own. Without an assignment (local mode, or a cluster
+ * without GPU scheduling), tasks spread over the devices the process sees by partition, so that local
+ * mode on a machine with eight GPUs quantizes on all eight ({@code CUDA_VISIBLE_DEVICES} limits them).
  *
  * <p>Spark's addresses are whatever the discovery script prints; the stock {@code getGpusResources.sh}
  * prints nvidia-smi's indexes, which are CUDA's device ordinals when the executors run with
@@ -24,14 +25,15 @@ final class TaskGpu {
 
     /**
      * The device ordinal of a task with {@code resources} ({@code TaskContext.resourcesJMap()}): the first
-     * GPU address it was assigned.
+     * GPU address it was assigned; without one, its partition plus its attempt (a retry moves to the next
+     * device) modulo the {@code visible} devices, or {@link CudaProbe#DEFAULT_DEVICE} when there are none.
      *
-     * @throws IllegalArgumentException when that address is not a device ordinal (a UUID, say)
+     * @throws IllegalArgumentException when an assigned address is not a device ordinal (a UUID, say)
      */
-    static int ordinal(Map<String, ResourceInformation> resources) {
+    static int ordinal(Map<String, ResourceInformation> resources, int partition, int attempt, int visible) {
         ResourceInformation gpu = resources.get(RESOURCE);
         if (gpu == null || gpu.addresses().length == 0) {
-            return CudaProbe.DEFAULT_DEVICE;
+            return visible > 0 ? (partition + attempt) % visible : CudaProbe.DEFAULT_DEVICE;
         }
         String address = gpu.addresses()[0];
         if (!address.matches("\\d{1,4}")) {

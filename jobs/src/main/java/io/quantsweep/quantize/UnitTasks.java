@@ -103,7 +103,8 @@ final class UnitTasks {
         List<UnitRunner.Result> results = new ArrayList<>(bundle.units().size());
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(modelFs, modelDir, s.scaling())) {
             int gpu = task == null || s.device() == Device.CPU ? CudaProbe.DEFAULT_DEVICE
-                    : TaskGpu.ordinal(task.resourcesJMap());
+                    : TaskGpu.ordinal(task.resourcesJMap(), task.partitionId(), attemptNumber,
+                            CudaProbe.deviceCount());
             UnitQuantizer quantizer = new UnitQuantizer(checkpoint, s.precision(), type -> codec(type, s.device(), gpu));
             UnitRunner runner = new UnitRunner(store, quantizer, s.variants(), attempt, hook);
             for (WorkUnit u : bundle.units()) {

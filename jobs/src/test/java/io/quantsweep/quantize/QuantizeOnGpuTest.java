@@ -18,6 +18,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Assumptions;
@@ -29,12 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
  * The quantize job with {@code --device gpu} writes the bytes of the CPU run, with importance and
  * without, from two concurrent tasks sharing the JVM's GPU. Runs where this JVM can run the kernels: on
  * a GPU machine, and in Maven's {@code cuda-driver-emulator} run against gpu-native's CPU emulation of the
- * CUDA driver; skipped with the reason elsewhere.
+ * CUDA driver; skipped with the reason elsewhere. The emulator shows two devices there and logs its
+ * launches ({@value #LAUNCH_LOG}): local mode's tasks, assigned no GPU by Spark, use both.
  */
 @ExtendWith(LocalSpark.class)
 class QuantizeOnGpuTest {
     /** The directory of the emulated driver, set by the cuda-driver-emulator test run. */
     static final String EMULATOR = "quantsweep.cudaEmulator";
+    /** Where the emulated driver appends "pid P device D KERNEL" per launch. */
+    static final String LAUNCH_LOG = "QUANTSWEEP_CUDA_EMULATOR_LOG";
 
     @TempDir
     static Path dir;
@@ -56,6 +62,14 @@ class QuantizeOnGpuTest {
         for (Path f : files) {
             Path g = dir.resolve("gpu").resolve(dir.resolve("cpu").relativize(f));
             assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(g), "the GPU run's " + g.getFileName());
+        }
+        String log = System.getenv(LAUNCH_LOG);
+        if (log != null) {
+            String pid = "pid " + ProcessHandle.current().pid() + " ";
+            Set<String> devices = Files.readAllLines(Path.of(log)).stream()
+                    .filter(l -> l.startsWith(pid) && l.contains(" quantize_")).map(l -> l.split(" ")[3])
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(Set.of("0", "1"), devices, "the devices local mode's tasks quantized on");
         }
     }
 
