@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -28,6 +29,7 @@ import org.apache.spark.resource.ResourceRequest;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,6 +59,7 @@ class QuantizeOnGpuExecutorsTest {
     }
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // executors that never register would leave the job waiting
     void eachExecutorQuantizesOnItsOwnGpuAndTheFilesEqualTheCpuRuns() throws IOException {
         String emulator = System.getProperty(QuantizeOnGpuTest.EMULATOR);
         String sparkHome = System.getenv("SPARK_HOME");
