@@ -107,7 +107,8 @@ public final class AtomicOutput implements Closeable {
     public void commit() throws IOException {
         requireOpen();
         // without the sync a crash after the rename could expose a complete name over lost data; object
-        // stores (s3a) store nothing before close and refuse hsync, and there the close publishes the data
+        // stores (s3a) store nothing before close, do not offer hsync (S3A warns of every call, or refuses
+        // it with fs.s3a.downgrade.syncable.exceptions=false), and there the close publishes the data
         if (stream.hasCapability(StreamCapabilities.HSYNC)) {
             stream.hsync();
         }

@@ -68,7 +68,7 @@ class AtomicOutputTest {
 
     /**
      * The local file system, except that its output streams refuse {@code hsync} and do not offer it, as
-     * S3A's do ({@code fs.s3a.downgrade.syncable.exceptions} unset, as outside a Spark job).
+     * S3A's do with {@code fs.s3a.downgrade.syncable.exceptions=false}.
      */
     private static final class WithoutHsync extends FilterFileSystem {
         WithoutHsync() {
