@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quantsweep.spark.LocalSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -63,28 +60,9 @@ class QuantizeOnHdfsTest {
         try (FileSystem copier = FileSystem.newInstance(hdfs.getUri(), smallBlocks)) {
             copier.copyFromLocalFile(new Path(local.toUri()), model);
         }
-        List<String> variants = List.of("Q8_0", "Q4_K_M");
         // 1 MiB units: 58 of them, each a part per variant (smaller units cost MiniDFS's file creations time)
-        QuantizeOptions onHdfs = QuantizeOptions.of(model.toString(), variants, hdfs.getUri() + "/quants/tiny")
-                .withUnitBytes(1 << 20);
-        StringWriter log = new StringWriter();
-        QuantizeJob.Summary remote = QuantizeJob.run(spark, onHdfs, new PrintWriter(log, true));
-        QuantizeJob.Summary disk = QuantizeJob.run(spark, QuantizeOptions.of(local.toString(), variants,
-                dir.resolve("local").toString()).withUnitBytes(1 << 20), new PrintWriter(new StringWriter(), true));
-
-        assertTrue(remote.units() > 10, "units: " + remote.units());
-        assertTrue(log.toString().contains("quantize: files 2 assembled-concat"), log.toString());
-        assertEquals(variants.size(), remote.files().size());
-        for (int i = 0; i < variants.size(); i++) {
-            Path file = remote.files().get(i);
-            assertEquals("hdfs", file.toUri().getScheme(), file.toString());
-            byte[] expected = Files.readAllBytes(java.nio.file.Path.of(disk.files().get(i).toUri()));
-            assertArrayEquals(expected, read(file), "the HDFS run's " + file.getName());
-        }
-
-        QuantizeJob.Summary again = QuantizeJob.run(spark, onHdfs, new PrintWriter(new StringWriter(), true));
-        assertEquals(RunManifest.State.COMPLETE, again.state());
-        assertEquals(remote.files(), again.files());
+        RemoteRuns.matchTheLocalDisk(spark, hdfs, model, hdfs.getUri() + "/quants/tiny", local, dir.resolve("local"),
+                "concat");
     }
 
     @Test
