@@ -66,7 +66,9 @@ public final class QuantizeCommand implements Callable<Integer> {
     }
 
     @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu",
-            description = "where executors quantize: auto (a GPU when present, else the CPU), cpu, or gpu (fail without one); same bytes everywhere")
+            description = {"where executors quantize: auto (a GPU when present, else the CPU), cpu, or gpu (fail without one); "
+                    + "same bytes everywhere. A task uses the GPU Spark assigned it; without one (local mode) tasks "
+                    + "spread over the GPUs CUDA_VISIBLE_DEVICES shows"})
     String device;
 
     @Option(names = "--source-precision", defaultValue = "bf16", paramLabel = "f32|bf16",
