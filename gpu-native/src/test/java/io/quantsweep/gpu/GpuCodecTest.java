@@ -60,8 +60,8 @@ class GpuCodecTest {
         float[] importance = e.imatrix() ? Golden.importance(e.caseName()) : null;
         byte[] ggml = Golden.bytes(e.file());
         assertArrayEquals(ggml, quantize(GpuCodec.of(e.ggmlType()), x, e.rows(), e.cols(), importance), "one chunk");
-        assertArrayEquals(ggml, quantize(new GpuCodec(e.ggmlType(), CudaProbe.DEFAULT_DEVICE, e.cols()), x, e.rows(), e.cols(), importance),
-                "one row per chunk");
+        GpuCodec rowChunks = new GpuCodec(e.ggmlType(), CudaProbe.DEFAULT_DEVICE, e.cols());
+        assertArrayEquals(ggml, quantize(rowChunks, x, e.rows(), e.cols(), importance), "one row per chunk");
     }
 
     @Test
@@ -132,7 +132,8 @@ class GpuCodecTest {
 
     @Test
     void aDriverErrorNamesWhatFailed() {
-        CudaException e = assertThrows(CudaException.class, () -> CudaKernels.get(CudaProbe.DEFAULT_DEVICE).alloc(1L << 50, "a 1 PiB test buffer"));
+        CudaKernels cuda = CudaKernels.get(CudaProbe.DEFAULT_DEVICE);
+        CudaException e = assertThrows(CudaException.class, () -> cuda.alloc(1L << 50, "a 1 PiB test buffer"));
         assertTrue(e.getMessage().contains("1125899906842624 bytes") && e.getMessage().contains("a 1 PiB test buffer")
                 && e.getMessage().contains("CUDA_ERROR_OUT_OF_MEMORY"), e.getMessage());
     }

@@ -117,15 +117,14 @@ class KernelSourcesTest {
             Set<String> kernels = CudaKernels.types().stream().map(t -> CudaKernels.kernel(t).name())
                     .collect(Collectors.toCollection(TreeSet::new));
             for (String arch : List.of("sm_80", "sm_89", "sm_90", "sm_100")) {
-                Map<String, int[]> resources = assembled(ptxas, arch, ptx);
+                Map<String, Assembled> resources = assembled(ptxas, arch, ptx);
                 assertTrue(resources.keySet().containsAll(kernels), arch + ": ptxas compiled " + resources.keySet());
-                for (Map.Entry<String, int[]> e : resources.entrySet()) {
-                    int registers = e.getValue()[0];
-                    int spilled = e.getValue()[1];
+                for (Map.Entry<String, Assembled> e : resources.entrySet()) {
+                    Assembled a = e.getValue();
                     String where = e.getKey() + " on " + arch;
-                    assertEquals(0, spilled, where + " spills registers to local memory");
-                    assertTrue(registers > 0 && registers * CudaKernels.THREADS <= 65536,
-                            where + ": " + registers + " registers × " + CudaKernels.THREADS + " threads");
+                    assertEquals(0, a.spilledBytes(), where + " spills registers to local memory");
+                    assertTrue(a.registers() > 0 && a.registers() * CudaKernels.THREADS <= 65536,
+                            where + ": " + a.registers() + " registers × " + CudaKernels.THREADS + " threads");
                 }
             }
         } finally {
@@ -133,23 +132,31 @@ class KernelSourcesTest {
         }
     }
 
-    /** {@code ptxas -v}'s report per entry function: registers, and bytes of spill stores plus loads. */
-    private static Map<String, int[]> assembled(Path ptxas, String arch, Path ptx) throws Exception {
+    /** What ptxas made of one kernel: registers per thread, and bytes of spill stores plus loads. */
+    private record Assembled(int registers, int spilledBytes) {
+    }
+
+    /**
+     * {@code ptxas -v}'s report by entry function. Each function's lines come in order: its name, its
+     * stack frame and spills, then its registers.
+     */
+    private static Map<String, Assembled> assembled(Path ptxas, String arch, Path ptx) throws Exception {
         Pattern entry = Pattern.compile("Compiling entry function '(\\w+)' for '" + arch + "'");
         Pattern spills = Pattern.compile("(\\d+) bytes spill stores, (\\d+) bytes spill loads");
         Pattern registers = Pattern.compile("Used (\\d+) registers");
-        Map<String, int[]> resources = new TreeMap<>();
-        int[] current = null;
+        Map<String, Assembled> resources = new TreeMap<>();
+        String kernel = null;
+        int spilled = 0;
         for (String line : run(List.of(ptxas.toString(), "-arch=" + arch, "-v", "-o", "/dev/null", ptx.toString()), null)
                 .split("\n")) {
             Matcher m;
             if ((m = entry.matcher(line)).find()) {
-                current = new int[2];
-                resources.put(m.group(1), current);
-            } else if (current != null && (m = spills.matcher(line)).find()) {
-                current[1] = Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2));
-            } else if (current != null && (m = registers.matcher(line)).find()) {
-                current[0] = Integer.parseInt(m.group(1));
+                kernel = m.group(1);
+                spilled = 0;
+            } else if (kernel != null && (m = spills.matcher(line)).find()) {
+                spilled = Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2));
+            } else if (kernel != null && (m = registers.matcher(line)).find()) {
+                resources.put(kernel, new Assembled(Integer.parseInt(m.group(1)), spilled));
             }
         }
         return resources;
