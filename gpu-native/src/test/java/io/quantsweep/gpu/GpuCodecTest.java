@@ -15,6 +15,7 @@ import io.quantsweep.quant.Golden;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,26 +71,15 @@ class GpuCodecTest {
         int cols = 7168;
         float[] x = GpuCheck.seededRows(rows, cols, 11);
         float[] importance = GpuCheck.seededImportance(cols, 12);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            for (GgmlType type : Devices.gpuTypes()) {
-                if (!Codecs.supported().contains(type)) {
-                    continue;
-                }
-                for (float[] weights : new float[][] {null, importance}) {
-                    byte[] cpu = quantize(Codecs.of(type), x, rows, cols, weights);
-                    GpuCodec gpu = new GpuCodec(type, CudaProbe.DEFAULT_DEVICE, 16 * cols);
-                    List<Future<byte[]>> runs = new ArrayList<>();
-                    for (int t = 0; t < 4; t++) {
-                        runs.add(pool.submit(() -> quantize(gpu, x, rows, cols, weights)));
-                    }
-                    for (Future<byte[]> run : runs) {
-                        assertArrayEquals(cpu, run.get(), type + (weights != null ? " with importance" : ""));
-                    }
-                }
+        for (GgmlType type : Devices.gpuTypes()) {
+            if (!Codecs.supported().contains(type)) {
+                continue;
             }
-        } finally {
-            pool.shutdownNow();
+            for (float[] weights : new float[][] {null, importance}) {
+                GpuCodec gpu = new GpuCodec(type, CudaProbe.DEFAULT_DEVICE, 16 * cols);
+                assertConcurrentCallsGiveTheCpuCodecsBytes(Collections.nCopies(4, gpu), x, rows, cols, weights,
+                        type + (weights != null ? " with importance" : ""));
+            }
         }
     }
 
@@ -105,18 +95,26 @@ class GpuCodecTest {
         int cols = 4096;
         float[] x = GpuCheck.seededRows(rows, cols, 31);
         float[] importance = GpuCheck.seededImportance(cols, 32);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        for (GgmlType type : List.of(GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q4_0)) {
+            List<GpuCodec> devices01 = List.of(new GpuCodec(type, 0, 8 * cols), new GpuCodec(type, 1, 8 * cols),
+                    new GpuCodec(type, 0, 8 * cols), new GpuCodec(type, 1, 8 * cols));
+            assertConcurrentCallsGiveTheCpuCodecsBytes(devices01, x, rows, cols, importance,
+                    type + " on devices 0, 1, 0, 1");
+        }
+    }
+
+    /** Calls each codec on a thread of its own, all at once; every call must give the CPU codec's bytes. */
+    private static void assertConcurrentCallsGiveTheCpuCodecsBytes(List<GpuCodec> codecs, float[] x, int rows,
+            int cols, float[] importance, String what) throws Exception {
+        byte[] cpu = quantize(Codecs.of(codecs.get(0).type()), x, rows, cols, importance);
+        ExecutorService pool = Executors.newFixedThreadPool(codecs.size());
         try {
-            for (GgmlType type : List.of(GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q4_0)) {
-                byte[] cpu = quantize(Codecs.of(type), x, rows, cols, importance);
-                List<Future<byte[]>> runs = new ArrayList<>();
-                for (int t = 0; t < 4; t++) {
-                    GpuCodec gpu = new GpuCodec(type, t % 2, 8 * cols);
-                    runs.add(pool.submit(() -> quantize(gpu, x, rows, cols, importance)));
-                }
-                for (int t = 0; t < runs.size(); t++) {
-                    assertArrayEquals(cpu, runs.get(t).get(), type + " on device " + t % 2);
-                }
+            List<Future<byte[]>> runs = new ArrayList<>();
+            for (GpuCodec codec : codecs) {
+                runs.add(pool.submit(() -> quantize(codec, x, rows, cols, importance)));
+            }
+            for (int i = 0; i < runs.size(); i++) {
+                assertArrayEquals(cpu, runs.get(i).get(), what + ", call " + i);
             }
         } finally {
             pool.shutdownNow();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.quantsweep.gpu.Device;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -109,14 +106,7 @@ class QuantizeOnGpuExecutorsTest {
             Path g = dir.resolve("gpu").resolve(dir.resolve("cpu").relativize(f));
             assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(g), "the GPU run's " + g.getFileName());
         }
-        // "pid P device D KERNEL": which executor process launched the quantize kernels on which device
-        Map<String, Set<String>> devicesByExecutor = new TreeMap<>();
-        for (String line : Files.readAllLines(launches)) {
-            String[] w = line.split(" ");
-            if (w[4].startsWith("quantize_")) {
-                devicesByExecutor.computeIfAbsent(w[1], k -> new TreeSet<>()).add(w[3]);
-            }
-        }
+        Map<String, Set<String>> devicesByExecutor = QuantizeOnGpuTest.quantizingDevices(launches);
         assertEquals(2, devicesByExecutor.size(), "executors that launched kernels: " + devicesByExecutor);
         assertTrue(devicesByExecutor.values().stream().allMatch(d -> d.size() == 1), devicesByExecutor.toString());
         assertEquals(Set.of("0", "1"), devicesByExecutor.values().stream().flatMap(Set::stream)

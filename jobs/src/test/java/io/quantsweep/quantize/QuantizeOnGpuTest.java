@@ -18,9 +18,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Assumptions;
@@ -65,12 +66,21 @@ class QuantizeOnGpuTest {
         }
         String log = System.getenv(LAUNCH_LOG);
         if (log != null) {
-            String pid = "pid " + ProcessHandle.current().pid() + " ";
-            Set<String> devices = Files.readAllLines(Path.of(log)).stream()
-                    .filter(l -> l.startsWith(pid) && l.contains(" quantize_")).map(l -> l.split(" ")[3])
-                    .collect(Collectors.toCollection(TreeSet::new));
-            assertEquals(Set.of("0", "1"), devices, "the devices local mode's tasks quantized on");
+            assertEquals(Set.of("0", "1"), quantizingDevices(Path.of(log)).get(ProcessHandle.current().pid() + ""),
+                    "the devices local mode's tasks quantized on");
         }
+    }
+
+    /** The emulated driver's launch log ("pid P device D KERNEL"): the devices each process quantized on. */
+    static Map<String, Set<String>> quantizingDevices(Path launchLog) throws IOException {
+        Map<String, Set<String>> devices = new TreeMap<>();
+        for (String line : Files.readAllLines(launchLog)) {
+            String[] w = line.split(" ");
+            if (w[4].startsWith("quantize_")) {
+                devices.computeIfAbsent(w[1], k -> new TreeSet<>()).add(w[3]);
+            }
+        }
+        return devices;
     }
 
     private static void needsAGpu() {
