@@ -31,172 +31,120 @@ static QS_HD void quantizeBlock(const float* x, const float*, float, Block* y) {
 }
 };
 
-// Q4_0 and Q5_0: x = d·(q − 8) / d·(q − 16); the _ref divides the first max-abs element by −8 / −16.
-struct Q4_0Codec {
-static constexpr int TYPE_ID = 2, QK = 32;
-static constexpr bool ROW_SIGMA = true;
-using Block = block_q4_0;
+// The Java class io.quantsweep.quant.codec.LegacyQuants: the legacy types' reference searches and
+// their packing (IQ4 packs its nibbles as Q4_0 does).
+namespace LegacyQuants {
 
-static QS_HD void quantizeBlock(const float* x, const float* qw, float sigma2, Block* y) {
-    if (qw == nullptr) {
-        float amax;
-        float max;
-        KQuants::firstMaxAbs(QK, x, &amax, &max);
-        float d = max / -8;
-        float id = d != 0.0f ? 1.0f / d : 0.0f;
-        y->d = Fp16::fromFloat(d);
-        for (int j = 0; j < 16; j++) {
-            int q0 = KQuants::min(15, (int8_t) (x[j] * id + 8.5f));
-            int q1 = KQuants::min(15, (int8_t) (x[j + 16] * id + 8.5f));
-            y->qs[j] = (uint8_t) (q0 | q1 << 4);
-        }
-        return;
+// quantize_row_q4_0_ref (nmax 8) and quantize_row_q5_0_ref (nmax 16): d = max / -nmax of the first
+// max-abs element, levels min(2·nmax - 1, trunc(x/d + nmax + 0.5)).
+QS_HD float symmetricRef(const float* x, int nmax, int* q) {
+    float amax;
+    float max;
+    KQuants::firstMaxAbs(32, x, &amax, &max);
+    float d = max / -nmax;
+    float id = d != 0.0f ? 1.0f / d : 0.0f;
+    float offset = nmax + 0.5f;
+    for (int j = 0; j < 32; j++) {
+        q[j] = KQuants::min(2 * nmax - 1, (int) (x[j] * id + offset));
     }
-    float w[QK];
-    int8_t quants[QK];
-    KQuants::importanceWeights(QK, x, qw, sigma2, w);
-    y->d = Fp16::fromFloat(KQuants::makeQxQuants(QK, 8, x, quants, w));
+    return d;
+}
+
+// quantize_row_q4_1_ref (nmax 15, levels capped at 15) and quantize_row_q5_1_ref (nmax 31, levels only
+// narrowed to u8: cap 255): d = (max - min)/nmax, levels min(cap, trunc((x - min)/d + 0.5)).
+QS_HD float asymmetricRef(const float* x, int nmax, int cap, int* q, float* theMin) {
+    float min = 3.402823466e+38f;
+    float max = -3.402823466e+38f;
+    for (int j = 0; j < 32; j++) {
+        if (x[j] < min) {
+            min = x[j];
+        }
+        if (x[j] > max) {
+            max = x[j];
+        }
+    }
+    float d = (max - min) / nmax;
+    float id = d != 0.0f ? 1.0f / d : 0.0f;
+    for (int j = 0; j < 32; j++) {
+        q[j] = KQuants::min(cap, (int) ((x[j] - min) * id + 0.5f));
+    }
+    *theMin = min;
+    return d;
+}
+
+// Byte j of qs[16] holds level j low and level j+16 high.
+template <typename Level>
+QS_HD void packNibbles32(const Level* q, uint8_t* qs) {
     for (int j = 0; j < 16; j++) {
-        y->qs[j] = (uint8_t) (quants[j] | quants[j + 16] << 4);
+        qs[j] = (uint8_t) ((q[j] & 0x0F) | (q[j + 16] & 0x0F) << 4);
     }
 }
-};
 
-struct Q5_0Codec {
-static constexpr int TYPE_ID = 6, QK = 32;
-static constexpr bool ROW_SIGMA = true;
-using Block = block_q5_0;
-
-// Low nibbles in qs (element j low, j+16 high), fifth bits in the little-endian u32 qh.
-static QS_HD void pack(const int* q, Block* y) {
-    uint32_t qh = 0;
-    for (int j = 0; j < 16; j++) {
-        y->qs[j] = (uint8_t) ((q[j] & 0x0F) | (q[j + 16] & 0x0F) << 4);
-        qh |= (uint32_t) ((q[j] & 0x10) >> 4) << j;
-        qh |= (uint32_t) ((q[j + 16] & 0x10) >> 4) << (j + 16);
+// Low nibbles as packNibbles32, fifth bits in the little-endian u32 qh (bit j: level j's bit 4).
+QS_HD void packQ5(const int* q, uint8_t* qh, uint8_t* qs) {
+    packNibbles32(q, qs);
+    uint32_t bits = 0;
+    for (int j = 0; j < 32; j++) {
+        bits |= (uint32_t) ((q[j] & 0x10) >> 4) << j;
     }
     for (int b = 0; b < 4; b++) {
-        y->qh[b] = (uint8_t) (qh >> (8 * b));
+        qh[b] = (uint8_t) (bits >> (8 * b));
     }
 }
+}  // namespace LegacyQuants
 
-static QS_HD void quantizeBlock(const float* x, const float* qw, float sigma2, Block* y) {
-    int q[QK];
-    if (qw == nullptr) {
-        float amax;
-        float max;
-        KQuants::firstMaxAbs(QK, x, &amax, &max);
-        float d = max / -16;
-        float id = d != 0.0f ? 1.0f / d : 0.0f;
-        y->d = Fp16::fromFloat(d);
-        for (int j = 0; j < QK; j++) {
-            q[j] = KQuants::min(31, (int8_t) (x[j] * id + 16.5f));
-        }
-    } else {
-        float w[QK];
-        int8_t quants[QK];
-        KQuants::importanceWeights(QK, x, qw, sigma2, w);
-        y->d = Fp16::fromFloat(KQuants::makeQxQuants(QK, 16, x, quants, w));
-        for (int j = 0; j < QK; j++) {
-            q[j] = quants[j];
-        }
-    }
-    pack(q, y);
-}
-};
-
-// Q4_1 and Q5_1: x = d·q + m; the _ref spans [min, max], the importance path fits make_qkx3_quants.
-struct Q4_1Codec {
-static constexpr int TYPE_ID = 3, QK = 32;
+// The Java interface Legacy32Codec: one quantizer for Q4_0, Q5_0 (x = d·(q - nmax), the scale searched
+// by make_qx_quants) and Q4_1, Q5_1 (x = d·q + m, fitted by make_qkx3_quants), driven by what each
+// type declares. Importance weights are qw·sqrt(σ² + x²), σ² the row's mean square.
+template <int ID, typename BlockType, int NMAX, bool WITH_MIN, int REF_CAP>
+struct Legacy32Codec {
+static constexpr int TYPE_ID = ID, QK = 32;
 static constexpr bool ROW_SIGMA = true;
-using Block = block_q4_1;
+using Block = BlockType;
 
 static QS_HD void quantizeBlock(const float* x, const float* qw, float sigma2, Block* y) {
     int q[QK];
-    if (qw == nullptr) {
-        float min = 3.402823466e+38f;
-        float max = -3.402823466e+38f;
-        for (int j = 0; j < QK; j++) {
-            if (x[j] < min) {
-                min = x[j];
-            }
-            if (x[j] > max) {
-                max = x[j];
-            }
-        }
-        float d = (max - min) / 15;
-        float id = d != 0.0f ? 1.0f / d : 0.0f;
-        y->d = Fp16::fromFloat(d);
-        y->m = Fp16::fromFloat(min);
-        for (int j = 0; j < QK; j++) {
-            q[j] = KQuants::min(15, (int8_t) ((x[j] - min) * id + 0.5f));
-        }
+    float d;
+    float m = 0.0f;
+    if (qw == nullptr && WITH_MIN) {
+        d = LegacyQuants::asymmetricRef(x, NMAX, REF_CAP, q, &m);
+    } else if (qw == nullptr) {
+        d = LegacyQuants::symmetricRef(x, NMAX, q);
     } else {
         float w[QK];
-        uint8_t quants[QK];
-        float min;
         KQuants::importanceWeights(QK, x, qw, sigma2, w);
-        float d = KQuants::makeQkx2Quants(QK, 15, x, w, quants, &min, -0.9f, 0.05f, 36, false);
-        y->d = Fp16::fromFloat(d);
-        y->m = Fp16::fromFloat(-min);
-        for (int j = 0; j < QK; j++) {
-            q[j] = quants[j];
+        if (WITH_MIN) {
+            uint8_t levels[QK];
+            d = KQuants::makeQkx2Quants(QK, NMAX, x, w, levels, &m, -0.9f, 0.05f, 36, false);
+            m = -m;
+            for (int j = 0; j < QK; j++) {
+                q[j] = levels[j];
+            }
+        } else {
+            int8_t levels[QK];
+            d = KQuants::makeQxQuants(QK, NMAX, x, levels, w);
+            for (int j = 0; j < QK; j++) {
+                q[j] = levels[j];
+            }
         }
     }
-    for (int j = 0; j < 16; j++) {
-        y->qs[j] = (uint8_t) (q[j] | q[j + 16] << 4);
+    y->d = Fp16::fromFloat(d);
+    if constexpr (WITH_MIN) {
+        y->m = Fp16::fromFloat(m);
+    }
+    // Levels above 15 take a fifth bit.
+    if constexpr ((WITH_MIN ? NMAX : 2 * NMAX - 1) > 15) {
+        LegacyQuants::packQ5(q, y->qh, y->qs);
+    } else {
+        LegacyQuants::packNibbles32(q, y->qs);
     }
 }
 };
 
-struct Q5_1Codec {
-static constexpr int TYPE_ID = 7, QK = 32;
-static constexpr bool ROW_SIGMA = true;
-using Block = block_q5_1;
-
-static QS_HD void quantizeBlock(const float* x, const float* qw, float sigma2, Block* y) {
-    int q[QK];
-    if (qw == nullptr) {
-        float min = 3.402823466e+38f;
-        float max = -3.402823466e+38f;
-        for (int j = 0; j < QK; j++) {
-            if (x[j] < min) {
-                min = x[j];
-            }
-            if (x[j] > max) {
-                max = x[j];
-            }
-        }
-        float d = (max - min) / 31;
-        float id = d != 0.0f ? 1.0f / d : 0.0f;
-        y->d = Fp16::fromFloat(d);
-        y->m = Fp16::fromFloat(min);
-        for (int j = 0; j < QK; j++) {
-            q[j] = (uint8_t) ((x[j] - min) * id + 0.5f);  // no clamp in ggml
-        }
-    } else {
-        float w[QK];
-        uint8_t quants[QK];
-        float min;
-        KQuants::importanceWeights(QK, x, qw, sigma2, w);
-        float d = KQuants::makeQkx2Quants(QK, 31, x, w, quants, &min, -0.9f, 0.05f, 36, false);
-        y->d = Fp16::fromFloat(d);
-        y->m = Fp16::fromFloat(-min);
-        for (int j = 0; j < QK; j++) {
-            q[j] = quants[j];
-        }
-    }
-    uint32_t qh = 0;
-    for (int j = 0; j < 16; j++) {
-        y->qs[j] = (uint8_t) ((q[j] & 0x0F) | (q[j + 16] & 0x0F) << 4);
-        qh |= (uint32_t) ((q[j] & 0x10) >> 4) << j;
-        qh |= (uint32_t) ((q[j + 16] & 0x10) >> 4) << (j + 16);
-    }
-    for (int b = 0; b < 4; b++) {
-        y->qh[b] = (uint8_t) (qh >> (8 * b));
-    }
-}
-};
+struct Q4_0Codec : Legacy32Codec<2, block_q4_0, 8, false, 15> {};
+struct Q4_1Codec : Legacy32Codec<3, block_q4_1, 15, true, 15> {};
+struct Q5_0Codec : Legacy32Codec<6, block_q5_0, 16, false, 31> {};
+struct Q5_1Codec : Legacy32Codec<7, block_q5_1, 31, true, 255> {};
 
 // ---- IQ4_NL and IQ4_XS: the non-linear 16-value grid kvalues_iq4nl -----------------------------
 
@@ -302,9 +250,7 @@ QS_HD void iq4NlImpl(int sb, const float* x, const float* qw, uint16_t* dh, uint
         }
     }
     for (int i = 0; i < sb / 32; i++) {
-        for (int j = 0; j < 16; j++) {
-            q4[16 * i + j] = (uint8_t) (quants[32 * i + j] | quants[32 * i + 16 + j] << 4);
-        }
+        LegacyQuants::packNibbles32(quants + 32 * i, q4 + 16 * i);
     }
 }
 }  // namespace IQ4Quants
