@@ -1,6 +1,7 @@
 package io.quantsweep.io;
 
 import java.io.IOException;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -22,19 +23,37 @@ public final class AtomicParquet {
     private AtomicParquet() {
     }
 
+    /** What fills a file: writes its records to the writer it is given. */
+    @FunctionalInterface
+    public interface Records {
+        void writeTo(ParquetWriter<GenericRecord> writer) throws IOException;
+    }
+
     /** Writes {@code records} to {@code target} (its directory must exist), replacing an older file. */
     public static void write(FileSystem fs, Path target, Schema schema, Configuration conf,
                              Iterable<? extends GenericRecord> records) throws IOException {
+        write(fs, target, schema, conf, Map.of(), writer -> {
+            for (GenericRecord r : records) {
+                writer.write(r);
+            }
+        });
+    }
+
+    /**
+     * Writes what {@code records} gives to {@code target} (its directory must exist), replacing an older
+     * file, with {@code footer} added to the file's key-value metadata.
+     */
+    public static void write(FileSystem fs, Path target, Schema schema, Configuration conf, Map<String, String> footer,
+                             Records records) throws IOException {
         try (AtomicOutput out = AtomicOutput.create(fs, target)) {
             try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(new Sink(out))
                     .withSchema(schema)
                     .withDataModel(GenericData.get())
                     .withConf(conf)
                     .withCompressionCodec(CompressionCodecName.SNAPPY)
+                    .withExtraMetaData(footer)
                     .build()) {
-                for (GenericRecord r : records) {
-                    writer.write(r);
-                }
+                records.writeTo(writer);
             }
             out.commit();
         }

@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroReadSupport;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.types.DataTypes;
@@ -36,10 +37,22 @@ import org.apache.spark.sql.types.StructType;
  * files of its variant ({@link #existing}) and sends only the samples that are missing, so a rerun
  * resumes and never writes a key twice, as long as one task at a time works on a variant (the job
  * refuses to run with speculative execution).
+ *
+ * <p>When a variant's task ends well, each benchmark's batches are merged into one file
+ * ({@link #compact}), so a finished sweep leaves one file per variant and benchmark, not thousands of
+ * small ones. The merged file names the batches it holds in its footer and is committed before they
+ * are deleted; a task killed in between leaves those batches behind, and the next task of the variant
+ * deletes them before it reads anything ({@link #deleteLeftovers}).
  */
 public final class SampleFiles {
     /** Prefix of committed sample files. */
     static final String PART = "part-";
+
+    /** Suffix of a file that {@link #compact} merged from others. */
+    static final String COMPACTED = "-compacted.parquet";
+
+    /** Footer key of a merged file: the names of the files it holds, comma-separated. */
+    static final String MERGED_FROM = "quantsweep.merged-from";
 
     /** The Parquet (Avro) schema of a sample file. */
     static final Schema SCHEMA = SchemaBuilder.record("Sample").namespace("io.quantsweep.eval").fields()
@@ -208,13 +221,8 @@ public final class SampleFiles {
                 continue;
             }
             String benchmark = name.substring("benchmark=".length());
-            for (FileStatus f : list(fs, dir.getPath())) {
-                if (!f.isFile() || !f.getPath().getName().startsWith(PART)) {
-                    continue;
-                }
-                try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
-                        HadoopInputFile.fromStatus(f, projected)).withDataModel(GenericData.get()).withConf(projected)
-                        .build()) {
+            for (FileStatus f : committed(fs, dir.getPath())) {
+                try (ParquetReader<GenericRecord> reader = open(f, projected)) {
                     for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
                         SampleKey key = new SampleKey(benchmark, g.get("item_id").toString(), (Integer) g.get("sample"));
                         Settings s = new Settings(g.get("prompt_hash").toString(), g.get("scoring").toString(),
@@ -233,10 +241,39 @@ public final class SampleFiles {
     }
 
     /**
-     * Deletes the temporary files that killed tasks of {@code variant} left behind (names starting with
-     * {@code .}); only safe while no other task works on the variant.
+     * Merges the committed files of the benchmark folder {@code dir} into one, {@code part-<attempt>}
+     * {@value #COMPACTED}, when it holds two or more. Returns how many files were merged (0: none).
      */
-    static int deleteTemporaries(FileSystem fs, Path samples, String variant) throws IOException {
+    static int compact(FileSystem fs, Configuration conf, Path dir, String attempt) throws IOException {
+        List<FileStatus> parts = committed(fs, dir);
+        if (parts.size() < 2) {
+            return 0;
+        }
+        String names = String.join(",", parts.stream().map(f -> f.getPath().getName()).toList());
+        Configuration read = new Configuration(conf);
+        AvroReadSupport.setAvroReadSchema(read, SCHEMA);
+        AtomicParquet.write(fs, new Path(dir, PART + attempt + COMPACTED), SCHEMA, conf, Map.of(MERGED_FROM, names),
+                writer -> {
+                    for (FileStatus f : parts) {
+                        try (ParquetReader<GenericRecord> reader = open(f, read)) {
+                            for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
+                                writer.write(g);
+                            }
+                        }
+                    }
+                });
+        for (FileStatus f : parts) {
+            fs.delete(f.getPath(), false);
+        }
+        return parts.size();
+    }
+
+    /**
+     * Deletes what killed tasks of {@code variant} left behind: temporary files (names starting with
+     * {@code .}) and files that a committed merge holds already. Returns how many it deleted; only safe
+     * while no other task works on the variant.
+     */
+    static int deleteLeftovers(FileSystem fs, Configuration conf, Path samples, String variant) throws IOException {
         int deleted = 0;
         for (FileStatus dir : list(fs, variantDir(samples, variant))) {
             if (!dir.isDirectory()) {
@@ -248,8 +285,32 @@ public final class SampleFiles {
                     deleted++;
                 }
             }
+            for (FileStatus f : committed(fs, dir.getPath())) {
+                if (!f.getPath().getName().endsWith(COMPACTED)) {
+                    continue;
+                }
+                String merged;
+                try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromStatus(f, conf))) {
+                    merged = footer.getFileMetaData().getKeyValueMetaData().getOrDefault(MERGED_FROM, "");
+                }
+                for (String name : merged.split(",")) {
+                    if (!name.isEmpty() && fs.delete(new Path(dir.getPath(), name), false)) {
+                        deleted++;
+                    }
+                }
+            }
         }
         return deleted;
+    }
+
+    /** The committed sample files of a benchmark folder, by name. */
+    private static List<FileStatus> committed(FileSystem fs, Path dir) throws IOException {
+        return list(fs, dir).stream().filter(f -> f.isFile() && f.getPath().getName().startsWith(PART)).toList();
+    }
+
+    private static ParquetReader<GenericRecord> open(FileStatus f, Configuration conf) throws IOException {
+        return AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromStatus(f, conf))
+                .withDataModel(GenericData.get()).withConf(conf).build();
     }
 
     private static List<FileStatus> list(FileSystem fs, Path dir) throws IOException {

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The task of one variant, on an executor: finds the samples its output lacks, opens the variant's
  * backends (loading an in-process model once for the JVM), sends the missing samples on
  * {@link VariantPlan#threads()} threads, and writes each benchmark's finished samples in batches of
- * the sweep's batch size, its last ones as soon as they are done ({@link SampleFiles}).
+ * the sweep's batch size, its last ones as soon as they are done; when all are done, it merges each
+ * benchmark's files into one ({@link SampleFiles}).
  *
  * <p>When a sample fails for good, no further sample is started; the ones in flight finish, every
  * finished sample is written, and the task fails with the first failure. A variant whose samples are
@@ -86,7 +87,7 @@ final class VariantRun {
 
     private VariantOutcome run() throws IOException {
         String name = variant.name();
-        int temporaries = SampleFiles.deleteTemporaries(fs, samples, name);
+        int leftovers = SampleFiles.deleteLeftovers(fs, conf, samples, name);
         Map<SampleKey, SampleFiles.Committed> existing = SampleFiles.existing(fs, conf, samples, name);
         List<Task> pending = new ArrayList<>();
         long planned = 0;
@@ -104,12 +105,19 @@ final class VariantRun {
                 }
             }
         }
-        LOG.info("sweep {} variant {}: {} of {} samples to ask ({} already written, {} temporaries removed)",
-                plan.sweep().name(), name, pending.size(), planned, planned - pending.size(), temporaries);
+        LOG.info("sweep {} variant {}: {} of {} samples to ask ({} already written, {} leftovers of killed runs removed)",
+                plan.sweep().name(), name, pending.size(), planned, planned - pending.size(), leftovers);
         if (!pending.isEmpty()) {
             ask(pending);
         }
-        return new VariantOutcome(name, planned, planned - pending.size(), written, files, temporaries);
+        for (BenchmarkPlan b : plan.benchmarks()) {
+            int merged = SampleFiles.compact(fs, conf, SampleFiles.benchmarkDir(samples, name, b.spec().name()), attempt);
+            if (merged > 0) {
+                LOG.info("sweep {} variant {} benchmark {}: merged {} sample files into one", plan.sweep().name(), name,
+                        b.spec().name(), merged);
+            }
+        }
+        return new VariantOutcome(name, planned, planned - pending.size(), written, files, leftovers);
     }
 
     private void requireSameSettings(SampleKey key, SampleFiles.Committed done, BenchmarkPlan b, WorkItem w, int s) {

@@ -12,9 +12,9 @@ import java.util.Objects;
  * @param retries                further tries of a failed request
  * @param retryBackoff           base wait before the first retry (doubling, with jitter, up to 30 s)
  * @param maxMalformedShare      the share of malformed benchmark rows above which loading fails
- * @param batchSize              samples per result file: a run that is killed loses, per variant, the
- *                               requests in flight and fewer than this many finished samples of each
- *                               benchmark it was working on
+ * @param batchSize              samples per batch file (a variant's are merged when it completes): a run
+ *                               that is killed loses, per variant, the requests in flight and fewer than
+ *                               this many finished samples of each benchmark it was working on
  */
 public record ExecutionSpec(int concurrencyPerEndpoint, Duration timeout, int retries, Duration retryBackoff,
         double maxMalformedShare, int batchSize) implements Serializable {

@@ -79,7 +79,7 @@ import org.yaml.snakeyaml.nodes.Node;
  *   retries: 2                        # default 2
  *   retry-backoff-ms: 500             # default 500: first retry's base wait, doubling up to 30 s
  *   max-malformed-share: 0.01         # default 0.01
- *   batch-size: 16                    # default 16: samples per result file (what a killed run can lose)
+ *   batch-size: 16                    # default 16: samples per batch file (what a killed run can lose)
  * </pre>
  */
 public final class SweepFile {

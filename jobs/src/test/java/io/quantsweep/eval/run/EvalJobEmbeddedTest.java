@@ -78,6 +78,7 @@ class EvalJobEmbeddedTest {
         for (VariantOutcome o : first.variants()) {
             assertEquals(new VariantOutcome(o.variant(), 60, 0, 60, 8, 0), o);
         }
+        SampleFilesTest.assertOneFilePerBenchmark(Path.of(out, "samples"));
 
         Dataset<Row> samples = spark.read().parquet(out + "/samples");
         assertEquals(120, samples.count());

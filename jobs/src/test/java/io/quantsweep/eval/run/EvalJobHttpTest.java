@@ -297,6 +297,7 @@ class EvalJobHttpTest {
             VariantOutcome cand = again.variants().get(1);
             assertEquals(new VariantOutcome("cand", PER_VARIANT, 9, PER_VARIANT - 9, cand.files(), 0), cand);
             assertOneRowPerKey(samples(spark, resumed), 2L * PER_VARIANT);
+            SampleFilesTest.assertOneFilePerBenchmark(Path.of(resumed, "samples"));
             assertEquals(reference.summary(), again.summary());
             assertEquals(reference.kld(), again.kld());
         }

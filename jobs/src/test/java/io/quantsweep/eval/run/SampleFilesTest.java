@@ -9,11 +9,16 @@ import io.quantsweep.io.AtomicOutput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +65,7 @@ class SampleFilesTest {
         write("mmlu", "part-a-00000.parquet", row("mmlu", "q1", 0, "h1"));
         Path stray = Files.writeString(dir.resolve("samples/variant=v/benchmark=mmlu/.part-b-00000.parquet.x.tmp"), "cut");
         assertEquals(1, SampleFiles.existing(FS, CONF, samples(), "v").size());
-        assertEquals(1, SampleFiles.deleteTemporaries(FS, samples(), "v"));
+        assertEquals(1, SampleFiles.deleteLeftovers(FS, CONF, samples(), "v"));
         assertFalse(Files.exists(stray));
         assertEquals(1, SampleFiles.existing(FS, CONF, samples(), "v").size());
     }
@@ -73,5 +78,96 @@ class SampleFilesTest {
         assertTrue(e.getMessage().contains("mmlu/q1#0") && e.getMessage().contains("part-a-00000.parquet")
                 && e.getMessage().contains("part-b-00000.parquet"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> write("mmlu", "q.parquet", row("mmlu", "q9", 0, "h")));
+    }
+
+    @Test
+    void aBenchmarksBatchesAreMergedIntoOneFileWithEveryRecordAsItWas() throws IOException {
+        write("mmlu", "part-a-00000.parquet", row("mmlu", "q1", 0, "h1"), row("mmlu", "q2", 0, "h2"));
+        write("mmlu", "part-a-00001.parquet", row("mmlu", "q3", 0, "h3"));
+        write("mmlu", "part-b-00000.parquet", row("mmlu", "q4", 1, "h4"));
+        write("gsm8k", "part-a-00002.parquet", row("gsm8k", "q1", 0, "h5"));
+        List<String> before = records("mmlu");
+
+        assertEquals(3, SampleFiles.compact(FS, CONF, SampleFiles.benchmarkDir(samples(), "v", "mmlu"), "c"));
+        assertEquals(Map.of("benchmark=mmlu", List.of("part-c-compacted.parquet"),
+                "benchmark=gsm8k", List.of("part-a-00002.parquet")), files(dir.resolve("samples/variant=v")));
+        assertEquals(before, records("mmlu"));
+        Map<SampleKey, SampleFiles.Committed> found = SampleFiles.existing(FS, CONF, samples(), "v");
+        assertEquals(5, found.size());
+        assertEquals(SampleFiles.Settings.of(row("mmlu", "q4", 1, "h4")), found.get(new SampleKey("mmlu", "q4", 1)).settings());
+        assertEquals(0, SampleFiles.compact(FS, CONF, SampleFiles.benchmarkDir(samples(), "v", "mmlu"), "d"),
+                "one file is left as it is");
+        assertEquals(0, SampleFiles.compact(FS, CONF, SampleFiles.benchmarkDir(samples(), "v", "gsm8k"), "d"));
+        assertEquals(0, SampleFiles.deleteLeftovers(FS, CONF, samples(), "v"));
+    }
+
+    @Test
+    void batchesLeftBehindByAKilledMergeAreDeletedBeforeTheNextRunReads() throws IOException {
+        write("mmlu", "part-a-00000.parquet", row("mmlu", "q1", 0, "h1"));
+        write("mmlu", "part-a-00001.parquet", row("mmlu", "q2", 0, "h2"));
+        Path folder = dir.resolve("samples/variant=v/benchmark=mmlu");
+        Path kept = Files.createDirectories(dir.resolve("kept"));
+        for (String name : List.of("part-a-00000.parquet", "part-a-00001.parquet")) {
+            Files.copy(folder.resolve(name), kept.resolve(name));
+        }
+        SampleFiles.compact(FS, CONF, SampleFiles.benchmarkDir(samples(), "v", "mmlu"), "c");
+        // killed after the merge was committed, before its batches were deleted
+        for (String name : List.of("part-a-00000.parquet", "part-a-00001.parquet")) {
+            Files.copy(kept.resolve(name), folder.resolve(name));
+        }
+        IOException twice = assertThrows(IOException.class, () -> SampleFiles.existing(FS, CONF, samples(), "v"));
+        assertTrue(twice.getMessage().contains("part-c-compacted.parquet"), twice.getMessage());
+
+        assertEquals(2, SampleFiles.deleteLeftovers(FS, CONF, samples(), "v"));
+        assertEquals(Map.of("benchmark=mmlu", List.of("part-c-compacted.parquet")), files(dir.resolve("samples/variant=v")));
+        assertEquals(2, SampleFiles.existing(FS, CONF, samples(), "v").size());
+
+        // a later merge takes in the earlier one, and its leftovers are found the same way
+        write("mmlu", "part-d-00000.parquet", row("mmlu", "q3", 0, "h3"));
+        Files.copy(folder.resolve("part-c-compacted.parquet"), kept.resolve("part-c-compacted.parquet"));
+        assertEquals(2, SampleFiles.compact(FS, CONF, SampleFiles.benchmarkDir(samples(), "v", "mmlu"), "e"));
+        Files.copy(kept.resolve("part-c-compacted.parquet"), folder.resolve("part-c-compacted.parquet"));
+        assertEquals(1, SampleFiles.deleteLeftovers(FS, CONF, samples(), "v"));
+        assertEquals(3, SampleFiles.existing(FS, CONF, samples(), "v").size());
+    }
+
+    /** The files of each folder below {@code variantDir}, by name, hidden ones included. */
+    static Map<String, List<String>> files(Path variantDir) throws IOException {
+        Map<String, List<String>> out = new TreeMap<>();
+        try (var dirs = Files.list(variantDir)) {
+            for (Path d : dirs.toList()) {
+                try (var names = Files.list(d)) {
+                    out.put(d.getFileName().toString(), names.map(p -> p.getFileName().toString()).sorted().toList());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Asserts that each benchmark folder of each variant below {@code samples} holds one file, and nothing else. */
+    static void assertOneFilePerBenchmark(Path samples) throws IOException {
+        try (var variants = Files.list(samples)) {
+            for (Path v : variants.filter(Files::isDirectory).toList()) {
+                for (Map.Entry<String, List<String>> e : files(v).entrySet()) {
+                    assertEquals(1, e.getValue().size(), v.getFileName() + "/" + e.getKey() + ": " + e.getValue());
+                }
+            }
+        }
+    }
+
+    /** Every record of a benchmark's files, in file order, as text. */
+    private List<String> records(String benchmark) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (var names = Files.list(dir.resolve("samples/variant=v/benchmark=" + benchmark))) {
+            for (Path p : names.sorted().toList()) {
+                try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
+                        HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(p.toUri()), CONF)).build()) {
+                    for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
+                        out.add(g.toString());
+                    }
+                }
+            }
+        }
+        return out;
     }
 }
