@@ -5,8 +5,10 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -285,8 +287,10 @@ public final class SampleFiles {
                     deleted++;
                 }
             }
+            // a merge may hold an earlier merge, which then goes before its own footer is read
+            Set<String> gone = new HashSet<>();
             for (FileStatus f : committed(fs, dir.getPath())) {
-                if (!f.getPath().getName().endsWith(COMPACTED)) {
+                if (!f.getPath().getName().endsWith(COMPACTED) || gone.contains(f.getPath().getName())) {
                     continue;
                 }
                 String merged;
@@ -294,7 +298,7 @@ public final class SampleFiles {
                     merged = footer.getFileMetaData().getKeyValueMetaData().getOrDefault(MERGED_FROM, "");
                 }
                 for (String name : merged.split(",")) {
-                    if (!name.isEmpty() && fs.delete(new Path(dir.getPath(), name), false)) {
+                    if (!name.isEmpty() && gone.add(name) && fs.delete(new Path(dir.getPath(), name), false)) {
                         deleted++;
                     }
                 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +50,7 @@ final class VariantRun {
     private record Done(SampleRow row) implements Event {
     }
 
-    private record Failed(Task task, Exception error) implements Event {
+    private record Failed(Task task, Throwable error) implements Event {
     }
 
     private record Exited() implements Event {
@@ -137,26 +138,27 @@ final class VariantRun {
         BooleanSupplier killed = () -> task != null && task.isInterrupted();
         List<Backend> backends = open();
         int threads = variant.threads();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "sweep-" + variant.name());
-            t.setDaemon(true);
-            return t;
-        });
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
-        int g = 0;
-        for (VariantPlan.Group group : variant.groups()) {
-            Backend backend = backends.get(g++);
-            for (int i = 0; i < group.threads(); i++) {
-                pool.execute(() -> work(backend, pending, next, stop, killed, events));
-            }
-        }
         Map<String, List<SampleRow>> batches = new LinkedHashMap<>();
         Map<String, Integer> unfinished = new HashMap<>();
         pending.forEach(t -> unfinished.merge(t.benchmark().spec().name(), 1, Integer::sum));
         Failed failure = null;
+        ExecutorService pool = null;
         try {
+            pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "sweep-" + variant.name());
+                t.setDaemon(true);
+                return t;
+            });
+            int g = 0;
+            for (VariantPlan.Group group : variant.groups()) {
+                Backend backend = backends.get(g++);
+                for (int i = 0; i < group.threads(); i++) {
+                    pool.execute(() -> work(backend, pending, next, stop, killed, events));
+                }
+            }
             for (int exited = 0; exited < threads; ) {
                 Event e = events.take();
                 if (e instanceof Done d) {
@@ -175,13 +177,16 @@ final class VariantRun {
             }
             flush(batches);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // written first: with the flag set again, a file system's client may refuse to write
             flush(batches);
+            Thread.currentThread().interrupt();
             throw new SweepFailedException("sweep %s: variant %s was interrupted; the %d samples finished before are written"
                     .formatted(plan.sweep().name(), variant.name(), written), e);
         } finally {
             stop.set(true);
-            pool.shutdownNow();
+            if (pool != null) {
+                pool.shutdownNow();
+            }
             backends.forEach(Backend::close);
         }
         if (failure != null) {
@@ -189,7 +194,12 @@ final class VariantRun {
             throw new SweepFailedException(("sweep %s: variant %s: benchmark %s item %s sample %d failed: %s; the %d "
                     + "samples finished before are written, run the sweep again to resume").formatted(plan.sweep().name(),
                     variant.name(), t.benchmark().spec().name(), t.work().item().id(), t.sample(),
-                    failure.error().getMessage(), written), failure.error());
+                    Objects.requireNonNullElse(failure.error().getMessage(), failure.error().toString()), written),
+                    failure.error());
+        }
+        if (unfinished.values().stream().anyMatch(left -> left > 0)) {
+            throw new SweepFailedException(("sweep %s: variant %s was stopped (its task was killed); the %d samples "
+                    + "finished before are written").formatted(plan.sweep().name(), variant.name(), written), null);
         }
     }
 
@@ -203,7 +213,8 @@ final class VariantRun {
                 try {
                     events.add(new Done(SampleRunner.run(backend, plan.sweep().name(), variant.name(), t.benchmark(),
                             t.work(), t.sample())));
-                } catch (BackendException | RuntimeException e) {
+                } catch (Throwable e) {
+                    // an Error too: a worker that ended without a word would leave its samples unasked
                     stop.set(true);
                     events.add(new Failed(t, e));
                 }
@@ -225,7 +236,7 @@ final class VariantRun {
                     throw new BackendException(BackendException.Reason.BAD_CONFIG, "one variant's endpoints run %s and %s"
                             .formatted(first.describe(), b.serverInfo().describe()));
                 }
-            } catch (BackendException e) {
+            } catch (BackendException | RuntimeException e) {
                 backends.forEach(Backend::close);
                 throw new SweepFailedException("sweep %s: variant %s: cannot open %s: %s".formatted(plan.sweep().name(),
                         variant.name(), group.config().describe(), e.getMessage()), e);

@@ -21,6 +21,8 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Batches become whole Parquet files; a task reads back what was committed, and only that. */
 class SampleFilesTest {
@@ -101,34 +103,41 @@ class SampleFilesTest {
         assertEquals(0, SampleFiles.deleteLeftovers(FS, CONF, samples(), "v"));
     }
 
-    @Test
-    void batchesLeftBehindByAKilledMergeAreDeletedBeforeTheNextRunReads() throws IOException {
+    /** Merges by attempts {@code first} then {@code second}: the second's name sorts after the first's, or before. */
+    @ParameterizedTest
+    @CsvSource({"c,e", "x,b"})
+    void filesLeftBehindByAKilledMergeAreDeletedBeforeTheNextRunReads(String first, String second) throws IOException {
         write("mmlu", "part-a-00000.parquet", row("mmlu", "q1", 0, "h1"));
         write("mmlu", "part-a-00001.parquet", row("mmlu", "q2", 0, "h2"));
         Path folder = dir.resolve("samples/variant=v/benchmark=mmlu");
-        Path kept = Files.createDirectories(dir.resolve("kept"));
-        for (String name : List.of("part-a-00000.parquet", "part-a-00001.parquet")) {
-            Files.copy(folder.resolve(name), kept.resolve(name));
-        }
-        SampleFiles.compact(FS, CONF, SampleFiles.benchmarkDir(samples(), "v", "mmlu"), "c");
-        // killed after the merge was committed, before its batches were deleted
-        for (String name : List.of("part-a-00000.parquet", "part-a-00001.parquet")) {
-            Files.copy(kept.resolve(name), folder.resolve(name));
-        }
+        String firstMerge = "part-" + first + "-compacted.parquet";
+        killedMerge(folder, first, "part-a-00000.parquet", "part-a-00001.parquet");
         IOException twice = assertThrows(IOException.class, () -> SampleFiles.existing(FS, CONF, samples(), "v"));
-        assertTrue(twice.getMessage().contains("part-c-compacted.parquet"), twice.getMessage());
+        assertTrue(twice.getMessage().contains(firstMerge), twice.getMessage());
 
         assertEquals(2, SampleFiles.deleteLeftovers(FS, CONF, samples(), "v"));
-        assertEquals(Map.of("benchmark=mmlu", List.of("part-c-compacted.parquet")), files(dir.resolve("samples/variant=v")));
+        assertEquals(Map.of("benchmark=mmlu", List.of(firstMerge)), files(dir.resolve("samples/variant=v")));
         assertEquals(2, SampleFiles.existing(FS, CONF, samples(), "v").size());
 
         // a later merge takes in the earlier one, and its leftovers are found the same way
         write("mmlu", "part-d-00000.parquet", row("mmlu", "q3", 0, "h3"));
-        Files.copy(folder.resolve("part-c-compacted.parquet"), kept.resolve("part-c-compacted.parquet"));
-        assertEquals(2, SampleFiles.compact(FS, CONF, SampleFiles.benchmarkDir(samples(), "v", "mmlu"), "e"));
-        Files.copy(kept.resolve("part-c-compacted.parquet"), folder.resolve("part-c-compacted.parquet"));
-        assertEquals(1, SampleFiles.deleteLeftovers(FS, CONF, samples(), "v"));
+        killedMerge(folder, second, firstMerge, "part-d-00000.parquet");
+        assertEquals(2, SampleFiles.deleteLeftovers(FS, CONF, samples(), "v"));
+        assertEquals(Map.of("benchmark=mmlu", List.of("part-" + second + "-compacted.parquet")),
+                files(dir.resolve("samples/variant=v")));
         assertEquals(3, SampleFiles.existing(FS, CONF, samples(), "v").size());
+    }
+
+    /** Merges {@code folder} as {@code attempt}, then puts back {@code sources}: killed before it deleted them. */
+    private static void killedMerge(Path folder, String attempt, String... sources) throws IOException {
+        Map<String, byte[]> kept = new TreeMap<>();
+        for (String name : sources) {
+            kept.put(name, Files.readAllBytes(folder.resolve(name)));
+        }
+        assertEquals(sources.length, SampleFiles.compact(FS, CONF, new org.apache.hadoop.fs.Path(folder.toUri()), attempt));
+        for (Map.Entry<String, byte[]> e : kept.entrySet()) {
+            Files.write(folder.resolve(e.getKey()), e.getValue());
+        }
     }
 
     /** The files of each folder below {@code variantDir}, by name, hidden ones included. */
