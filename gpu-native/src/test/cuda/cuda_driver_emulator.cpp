@@ -22,6 +22,8 @@
 //   test can see which process ran its kernels on which device.
 // Fault injection: QUANTSWEEP_CUDA_EMULATOR_REFUSE=KERNEL:COLUMNS makes cuLaunchKernel of KERNEL over
 // rows of COLUMNS values return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, a synchronous, non-sticky error.
+// QUANTSWEEP_CUDA_EMULATOR_FAULT=KERNEL:COLUMNS makes such a launch fault as it runs, as a kernel that
+// reads a wild address on a GPU: CUDA_ERROR_ILLEGAL_ADDRESS at the next synchronization, sticky.
 //
 // Built by gpu-native/cuda-emulator.sh (also during mvn verify where g++ exists), with a stand-in
 // libcudart.so.13: the JavaCPP binding links against it, and nothing here calls it.
@@ -103,6 +105,7 @@ std::map<uintptr_t, DeviceMemory> deviceAllocations;  // base -> bytes, owner
 std::map<uintptr_t, size_t> hostAllocations;
 
 int primaryContexts[MAX_DEVICES];  // the address of element d is device d's context handle
+int primaryRetains[MAX_DEVICES] = {};
 thread_local int currentDevice = -1;  // the device of the current context, -1 for none
 
 bool validDevice(int device) {
@@ -310,24 +313,29 @@ bool ownStream(void* stream) {
     return stream != nullptr && static_cast<Stream*>(stream)->device == currentDevice;
 }
 
-// Which launches to refuse (QUANTSWEEP_CUDA_EMULATOR_REFUSE=KERNEL:COLUMNS), read once.
-struct Refusal {
+// The launches a fault-injection variable (KERNEL:COLUMNS) names.
+struct LaunchMatch {
     std::string kernel;
     long long columns = -1;
-};
 
-const Refusal& refusal() {
-    static const Refusal r = [] {
-        Refusal x;
-        const char* spec = getenv("QUANTSWEEP_CUDA_EMULATOR_REFUSE");
+    explicit LaunchMatch(const char* variable) {
+        const char* spec = getenv(variable);
         const char* colon = spec != nullptr ? strchr(spec, ':') : nullptr;
         if (colon != nullptr) {
-            x.kernel.assign(spec, colon - spec);
-            x.columns = atoll(colon + 1);
+            kernel.assign(spec, colon - spec);
+            columns = atoll(colon + 1);
         }
-        return x;
-    }();
-    return r;
+    }
+};
+
+const LaunchMatch& refusal() {
+    static const LaunchMatch m("QUANTSWEEP_CUDA_EMULATOR_REFUSE");
+    return m;
+}
+
+const LaunchMatch& fault() {
+    static const LaunchMatch m("QUANTSWEEP_CUDA_EMULATOR_FAULT");
+    return m;
 }
 
 // Appends a launch to QUANTSWEEP_CUDA_EMULATOR_LOG, when it is set.
@@ -426,7 +434,18 @@ API CUresult cuDeviceGetName(char* name, int length, int device) {
 API CUresult cuDevicePrimaryCtxRetain(void** context, int device) {
     if (!initialized) return NOT_INITIALIZED;
     if (!validDevice(device)) return INVALID_VALUE;
+    std::lock_guard<std::mutex> lock(mutex);
+    primaryRetains[device]++;
     *context = &primaryContexts[device];
+    return SUCCESS;
+}
+
+API CUresult cuDevicePrimaryCtxRelease_v2(int device) {
+    if (!initialized) return NOT_INITIALIZED;
+    if (!validDevice(device)) return INVALID_VALUE;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (primaryRetains[device] == 0) return INVALID_CONTEXT;
+    primaryRetains[device]--;
     return SUCCESS;
 }
 
@@ -451,6 +470,13 @@ API CUresult cuModuleLoadData(void** module, const void* image) {
     const char* ptx = static_cast<const char*>(image);
     if (strstr(ptx, ".version ") == nullptr || strstr(ptx, ".target ") == nullptr) return INVALID_IMAGE;
     *module = new Module{ptx, currentDevice};
+    return SUCCESS;
+}
+
+API CUresult cuModuleUnload(void* module) {
+    if (!initialized) return NOT_INITIALIZED;
+    if (module == nullptr) return INVALID_HANDLE;
+    delete static_cast<Module*>(module);
     return SUCCESS;
 }
 
@@ -576,16 +602,17 @@ API CUresult cuLaunchKernel(void* function, unsigned gridX, unsigned gridY, unsi
         memcpy(&v, params[i], f.def->argSizes[i]);
         launch.args.push_back(v);
     }
-    const Refusal& refuse = refusal();
-    if (refuse.kernel == f.name && refuse.columns == f.def->columns(launch)) {
+    long long columns = f.def->columns(launch);
+    if (refusal().kernel == f.name && refusal().columns == columns) {
         complain("refusing %s over rows of %lld columns, as QUANTSWEEP_CUDA_EMULATOR_REFUSE asks", f.name.c_str(),
-                 refuse.columns);
+                 columns);
         return LAUNCH_OUT_OF_RESOURCES;
     }
+    bool faults = fault().kernel == f.name && fault().columns == columns;
     std::string name = f.name;
     logLaunch(currentDevice, name);
-    static_cast<Stream*>(stream)->enqueue([name, launch, def = f.def]() -> CUresult {
-        std::string bad = def->run(launch);
+    static_cast<Stream*>(stream)->enqueue([name, launch, faults, def = f.def]() -> CUresult {
+        std::string bad = faults ? "faulting, as QUANTSWEEP_CUDA_EMULATOR_FAULT asks" : def->run(launch);
         return bad.empty() ? SUCCESS : fail(launch.device, ILLEGAL_ADDRESS, name + ": " + bad);
     });
     return SUCCESS;

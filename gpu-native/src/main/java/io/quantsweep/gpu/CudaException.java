@@ -14,6 +14,12 @@ public final class CudaException extends RuntimeException {
         this.code = code;
     }
 
+    /** {@code echo}, a failure that only follows from {@code first}, named after both. */
+    CudaException(CudaException echo, CudaException first) {
+        super("%s; the context had been lost before: %s".formatted(echo.getMessage(), first.getMessage()), echo);
+        this.code = echo.code;
+    }
+
     /** The driver's {@code CUresult}. */
     public int code() {
         return code;

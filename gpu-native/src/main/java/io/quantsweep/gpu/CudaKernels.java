@@ -1,10 +1,15 @@
 package io.quantsweep.gpu;
 
+import static org.bytedeco.cuda.global.cudart.CUDA_ERROR_HARDWARE_STACK_ERROR;
+import static org.bytedeco.cuda.global.cudart.CUDA_ERROR_ILLEGAL_ADDRESS;
+import static org.bytedeco.cuda.global.cudart.CUDA_ERROR_LAUNCH_FAILED;
+import static org.bytedeco.cuda.global.cudart.CUDA_ERROR_LAUNCH_TIMEOUT;
 import static org.bytedeco.cuda.global.cudart.CUDA_SUCCESS;
 import static org.bytedeco.cuda.global.cudart.CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES;
 import static org.bytedeco.cuda.global.cudart.CU_FUNC_ATTRIBUTE_NUM_REGS;
 import static org.bytedeco.cuda.global.cudart.CU_STREAM_NON_BLOCKING;
 import static org.bytedeco.cuda.global.cudart.cuCtxSetCurrent;
+import static org.bytedeco.cuda.global.cudart.cuDevicePrimaryCtxRelease;
 import static org.bytedeco.cuda.global.cudart.cuDevicePrimaryCtxRetain;
 import static org.bytedeco.cuda.global.cudart.cuFuncGetAttribute;
 import static org.bytedeco.cuda.global.cudart.cuGetErrorName;
@@ -17,6 +22,7 @@ import static org.bytedeco.cuda.global.cudart.cuMemcpyDtoHAsync;
 import static org.bytedeco.cuda.global.cudart.cuMemcpyHtoDAsync;
 import static org.bytedeco.cuda.global.cudart.cuModuleGetFunction;
 import static org.bytedeco.cuda.global.cudart.cuModuleLoadData;
+import static org.bytedeco.cuda.global.cudart.cuModuleUnload;
 import static org.bytedeco.cuda.global.cudart.cuStreamCreate;
 import static org.bytedeco.cuda.global.cudart.cuStreamDestroy;
 import static org.bytedeco.cuda.global.cudart.cuStreamSynchronize;
@@ -34,6 +40,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bytedeco.cuda.cudart.CUctx_st;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUmod_st;
@@ -94,6 +101,7 @@ final class CudaKernels {
     private final CUfunc_st rowSumSquares;
     private final long loadMillis;
     private final Semaphore lanePermits = new Semaphore(MAX_LANES);
+    private final AtomicReference<CudaException> lost = new AtomicReference<>();
     private final ConcurrentLinkedQueue<Lane> idleLanes = new ConcurrentLinkedQueue<>();
 
     private CudaKernels(int device, CUctx_st context, Map<GgmlType, CUfunc_st> functions, CUfunc_st rowSumSquares,
@@ -147,17 +155,21 @@ final class CudaKernels {
         if (!status.available()) {
             return new Outcome(null, status.reason(), null);
         }
+        CUctx_st ctx = null;
+        CUmod_st module = null;
         try {
             long start = System.nanoTime();
-            CUctx_st ctx = new CUctx_st();
-            check(cuDevicePrimaryCtxRetain(ctx, device), "retaining the primary context of device " + device);
+            CUctx_st retained = new CUctx_st();
+            check(cuDevicePrimaryCtxRetain(retained, device), "retaining the primary context of device " + device);
+            ctx = retained;
             check(cuCtxSetCurrent(ctx), "making the primary context of device " + device + " current");
-            CUmod_st module = new CUmod_st();
             byte[] ptx = ptx();
             try (BytePointer image = new BytePointer(ptx.length + 1L)) {
                 image.put(ptx, 0, ptx.length).put(ptx.length, (byte) 0);
-                check(cuModuleLoadData(module, image), "loading the kernels' PTX (" + ptx.length
+                CUmod_st loaded = new CUmod_st();
+                check(cuModuleLoadData(loaded, image), "loading the kernels' PTX (" + ptx.length
                         + " bytes, CUDA 13.0 ISA 9.0: needs driver >= 580) with cuModuleLoadData");
+                module = loaded;
             }
             Map<GgmlType, CUfunc_st> functions = new EnumMap<>(GgmlType.class);
             for (Kernel k : TABLE.values()) {
@@ -170,6 +182,13 @@ final class CudaKernels {
                     kernels.loadMillis));
             return new Outcome(kernels, null, null);
         } catch (RuntimeException e) {
+            // the device memory a context holds is not this executor's alone to keep while it runs on the CPU
+            if (module != null) {
+                cuModuleUnload(module);
+            }
+            if (ctx != null) {
+                cuDevicePrimaryCtxRelease(device);
+            }
             String failure = "the CUDA kernels do not load on device " + device + ": " + e.getMessage();
             LOG.log(Level.WARNING, failure);
             return new Outcome(null, failure, e);
@@ -238,6 +257,33 @@ final class CudaKernels {
             String errorName = cuGetErrorName(rc, name) == CUDA_SUCCESS && !name.isNull() ? name.getString() : "unknown";
             throw new CudaException(what, rc, errorName);
         }
+    }
+
+    /**
+     * Whether the driver's {@code code} means the context is lost: after an illegal address, a launch
+     * timeout, a kernel's hardware exception or a failed launch, every later call in it fails the same way
+     * until the process ends.
+     */
+    static boolean losesContext(int code) {
+        return code == CUDA_ERROR_ILLEGAL_ADDRESS || code == CUDA_ERROR_LAUNCH_TIMEOUT
+                || (code >= CUDA_ERROR_HARDWARE_STACK_ERROR && code <= CUDA_ERROR_LAUNCH_FAILED);
+    }
+
+    /**
+     * What a call that failed with {@code e} throws. The first error that loses the context retires these
+     * kernels: the device's outcome becomes that failure, so this JVM's later codecs for the device are
+     * the CPU's ({@code auto}) or a refusal naming it ({@code gpu}) instead of a device whose every call
+     * fails. The failures that follow it are named after it, since they are only its echo.
+     */
+    CudaException failed(CudaException e) {
+        if (losesContext(e.code()) && lost.compareAndSet(null, e)) {
+            String failure = "the CUDA context of device %d is lost: %s".formatted(device, e.getMessage());
+            LOG.log(Level.WARNING, failure + "; this JVM quantizes there no more");
+            OUTCOMES.put(device, new Outcome(null, failure, e));
+            return e;
+        }
+        CudaException first = lost.get();
+        return first == null || first == e ? e : new CudaException(e, first);
     }
 
     /** Milliseconds spent creating the context and loading (JIT-compiling) the PTX. */

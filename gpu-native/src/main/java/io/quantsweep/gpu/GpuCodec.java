@@ -3,6 +3,7 @@ package io.quantsweep.gpu;
 import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.Codecs;
 import io.quantsweep.quant.GgmlType;
+import java.util.Objects;
 
 /**
  * A {@link Codec} that quantizes on the GPU with the CUDA kernels of {@code src/main/cuda}, one thread per
@@ -63,6 +64,12 @@ public final class GpuCodec implements Codec {
         if (rows == 0) {
             return;
         }
+        // the copies into and out of pinned memory check no bounds, as the CPU codecs' array accesses do
+        Objects.checkFromIndexSize(xOff, (long) rows * cols, x.length);
+        Objects.checkFromIndexSize(dstOff, rows * type().bytesFor(cols), dst.length);
+        if (importance != null) {
+            Objects.checkFromIndexSize(0, cols, importance.length);
+        }
         int chunkRows = Math.max(1, chunkFloats / cols);
         Lane lane = cuda.borrowLane();
         boolean ok = false;
@@ -70,6 +77,8 @@ public final class GpuCodec implements Codec {
             cuda.makeCurrent();
             lane.quantizeRows(kernel, x, xOff, rows, cols, importance, dst, dstOff, chunkRows);
             ok = true;
+        } catch (CudaException e) {
+            throw cuda.failed(e);
         } finally {
             if (ok) {
                 cuda.returnLane(lane);

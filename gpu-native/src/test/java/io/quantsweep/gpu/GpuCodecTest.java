@@ -158,6 +158,23 @@ class GpuCodecTest {
                 "the call after the failure");
     }
 
+    @Test
+    void aBatchReachingPastItsArraysIsRefusedBeforeAnyCopyAsTheCpuCodecsRefuseIt() {
+        GpuCodec gpu = GpuCodec.of(GgmlType.Q4_K);
+        int rows = 2;
+        int cols = 512;
+        float[] x = GpuCheck.seededRows(rows, cols, 51);
+        byte[] out = new byte[Math.toIntExact(GgmlType.Q4_K.bytesFor((long) rows * cols))];
+        assertThrows(IndexOutOfBoundsException.class, () -> gpu.quantizeRows(x, 1, rows, cols, null, out, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> gpu.quantizeRows(x, 0, rows, cols, null, out, 1));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> gpu.quantizeRows(x, 0, rows, cols, new float[cols - 1], out, 0));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> Codecs.of(GgmlType.Q4_K).quantizeRows(x, 1, rows, cols, null, out, 0));
+        assertArrayEquals(quantize(Codecs.of(GgmlType.Q4_K), x, rows, cols, null), quantize(gpu, x, rows, cols, null),
+                "the call after the refusals");
+    }
+
     private static byte[] quantize(Codec codec, float[] x, int rows, int cols, float[] importance) {
         byte[] out = new byte[Math.toIntExact(codec.type().bytesFor((long) rows * cols))];
         codec.quantizeRows(x, 0, rows, cols, importance, out, 0);
