@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quantsweep.io.StrictUtf8;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -45,11 +47,11 @@ public final class JsonFile {
     public static ObjectNode parse(String source, byte[] bytes) {
         JsonNode root;
         try {
-            root = JSON.readTree(bytes);
+            root = JSON.readTree(StrictUtf8.decode(bytes));
+        } catch (CharacterCodingException e) {
+            throw new ModelMappingException(MALFORMED_FILE, source + ": not UTF-8", e);
         } catch (JsonProcessingException e) {
             throw new ModelMappingException(MALFORMED_FILE, source + ": not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new ModelMappingException(MALFORMED_FILE, source + ": not readable JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new ModelMappingException(MALFORMED_FILE, source + ": not a JSON object");

@@ -16,10 +16,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.quantsweep.format.safetensors.SafetensorsFormatException.Reason;
+import io.quantsweep.io.StrictUtf8;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -174,11 +176,11 @@ public final class SafetensorsFile implements Closeable {
     private void parseHeader(byte[] header, long dataLength) throws SafetensorsFormatException {
         JsonNode root;
         try {
-            root = JSON.readTree(header);
+            root = JSON.readTree(StrictUtf8.decode(header));
+        } catch (CharacterCodingException e) {
+            throw fail(MALFORMED_HEADER, "header is not UTF-8", e);
         } catch (JsonProcessingException e) {
             throw fail(MALFORMED_HEADER, "header is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw fail(MALFORMED_HEADER, "header is not readable JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw fail(MALFORMED_HEADER, "header is not a JSON object");

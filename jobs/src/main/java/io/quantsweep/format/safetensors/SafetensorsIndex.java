@@ -5,7 +5,9 @@ import static io.quantsweep.format.safetensors.SafetensorsFormatException.Reason
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quantsweep.io.StrictUtf8;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -73,7 +75,9 @@ public record SafetensorsIndex(Map<String, Object> metadata, Map<String, String>
         }
         JsonNode root;
         try {
-            root = SafetensorsFile.JSON.readTree(bytes);
+            root = SafetensorsFile.JSON.readTree(StrictUtf8.decode(bytes));
+        } catch (CharacterCodingException e) {
+            throw new SafetensorsFormatException(MALFORMED_INDEX, path + ": not UTF-8", e);
         } catch (JsonProcessingException e) {
             throw new SafetensorsFormatException(MALFORMED_INDEX, path + ": not valid JSON: " + e.getOriginalMessage(), e);
         }

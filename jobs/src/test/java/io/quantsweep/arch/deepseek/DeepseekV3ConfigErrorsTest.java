@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quantsweep.arch.Architectures;
 import io.quantsweep.arch.HfConfig;
+import io.quantsweep.arch.JsonFile;
 import io.quantsweep.arch.MlaLayout;
 import io.quantsweep.arch.ModelMappingException;
 import io.quantsweep.arch.ModelMappingException.Reason;
 import io.quantsweep.arch.RealModelFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,6 +71,19 @@ class DeepseekV3ConfigErrorsTest {
         assertBad(j -> j.put("hidden_size", "7168"), "hidden_size");
         assertBad(j -> ((ObjectNode) j.get("rope_scaling")).put("type", "linear"), "rope_scaling.type");
         assertBad(j -> ((ObjectNode) j.get("quantization_config")).put("quant_method", "gptq"), "quantization_config.quant_method");
+    }
+
+    @Test
+    void aConfigThatIsNotUtf8IsAMalformedFile() {
+        // a JSON parser given bytes would take UTF-16 for what it is, and read this config
+        byte[] utf16 = "{\"architectures\": [\"DeepseekV3ForCausalLM\"]}".getBytes(StandardCharsets.UTF_16LE);
+        ModelMappingException e = assertThrows(ModelMappingException.class, () -> JsonFile.parse("config.json", utf16));
+        assertEquals(Reason.MALFORMED_FILE, e.reason());
+        assertTrue(e.getMessage().startsWith("config.json: "), e.getMessage());
+        byte[] latin1 = "{\"model_type\": \"déepseek\"}".getBytes(StandardCharsets.ISO_8859_1);
+        ModelMappingException l = assertThrows(ModelMappingException.class, () -> JsonFile.parse("config.json", latin1));
+        assertEquals(Reason.MALFORMED_FILE, l.reason());
+        assertEquals("config.json: not UTF-8", l.getMessage().substring(0, "config.json: not UTF-8".length()), l.getMessage());
     }
 
     @Test

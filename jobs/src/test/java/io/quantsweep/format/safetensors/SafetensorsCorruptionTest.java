@@ -10,6 +10,7 @@ import io.quantsweep.format.safetensors.SafetensorsFormatException.Reason;
 import io.quantsweep.quant.numeric.Fp8BlockScaling;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +39,11 @@ class SafetensorsCorruptionTest {
         HEADER_ABOVE_CAP(Reason.HEADER_TOO_LARGE,
                 d -> LocalFiles.raw(d.resolve("model.safetensors"), 200_000_000L, new byte[10], 0)),
         NOT_JSON(Reason.MALFORMED_HEADER, d -> single(d, "{\"a\":" + F32_2 + "[0,8]}", 8)),
+        // valid JSON in UTF-16, which a JSON parser left to guess the encoding would read
+        HEADER_NOT_UTF8(Reason.MALFORMED_HEADER, d -> {
+            byte[] header = ("{\"a\":" + F32_2 + "[0,8]}}").getBytes(StandardCharsets.UTF_16LE);
+            LocalFiles.raw(d.resolve("model.safetensors"), header.length, header, 8);
+        }),
         DTYPE_UNKNOWN(Reason.UNKNOWN_DTYPE, d -> single(d, "{\"a\":{\"dtype\":\"Q4\",\"shape\":[2],\"data_offsets\":[0,2]}}", 2)),
         OFFSET_PAST_DATA(OFFSET_OUT_OF_RANGE, d -> single(d, "{\"a\":" + F32_2 + "[0,8]}}", 4)),
         TENSORS_OVERLAP(Reason.OFFSETS_OVERLAP, d -> single(d, "{\"a\":" + F32_2 + "[0,8]},\"b\":" + F32_2 + "[4,12]}}", 12)),
@@ -47,6 +53,12 @@ class SafetensorsCorruptionTest {
                 d -> single(d, "{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8)),
         INDEX_NOT_AN_OBJECT_MAP(Reason.MALFORMED_INDEX,
                 d -> Files.writeString(d.resolve(INDEX), "{\"weight_map\":[\"a\"]}")),
+        INDEX_NOT_UTF8(Reason.MALFORMED_INDEX,
+                d -> Files.write(d.resolve(INDEX), new byte[] {0x7B, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF})),
+        SHARD_OUTSIDE_THE_FOLDER(Reason.MALFORMED_INDEX, d -> {
+            single(d, "{\"a\":" + F32_2 + "[0,8]}}", 8);
+            Files.writeString(d.resolve(INDEX), "{\"weight_map\":{\"a\":\"../model.safetensors\"}}");
+        }),
         SHARD_ABSENT(Reason.MISSING_SHARD, d -> {
             single(d, "{\"a\":" + F32_2 + "[0,8]}}", 8);
             Files.move(d.resolve("model.safetensors"), d.resolve("one.safetensors"));
