@@ -104,7 +104,12 @@ public final class PartStore {
             }
             renamed = fs.rename(temporary, target);
             if (!renamed && !matches(target, sum)) {
-                throw new IOException("cannot rename " + temporary + " to " + target);
+                // a part that failed its check holds the name, and HDFS and S3A do not rename over a file
+                fs.delete(target, false);
+                renamed = fs.rename(temporary, target);
+                if (!renamed && !matches(target, sum)) {
+                    throw new IOException("cannot rename " + temporary + " to " + target);
+                }
             }
         } finally {
             if (!renamed) {

@@ -90,6 +90,17 @@ class QuantizeOnHdfsTest {
                 "the parts and no temporary file");
     }
 
+    @Test
+    void aPartThatFailedItsCheckIsReplacedThoughHdfsDoesNotRenameOverAFile() throws IOException {
+        PartStore store = new PartStore(hdfs, new Path(hdfs.getUri() + "/work-replaced"));
+        byte[] good = "the unit's quantized bytes".getBytes();
+        byte[] bad = "a part cut short".getBytes();
+        store.writePart(0, 0, "killed", bad, bad.length, 0, PartStore.WriteHook.NONE);
+        PartStore.Checksum sum = store.writePart(0, 0, "rerun", good, good.length, 3, PartStore.WriteHook.NONE);
+        assertTrue(store.verifyPart(0, 0, sum));
+        assertEquals(1, hdfs.listStatus(store.partsDirectory(0)).length, "the part and no temporary file");
+    }
+
     /** Five seeded parts on HDFS under {@code /work-NAME}, for {@code /out-NAME/m-V.gguf}. */
     private static ShardJob job(String name, ByteArrayOutputStream expected) throws IOException {
         PartStore store = new PartStore(hdfs, new Path(hdfs.getUri() + "/work-" + name));
