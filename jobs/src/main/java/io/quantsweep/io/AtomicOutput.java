@@ -103,15 +103,23 @@ public final class AtomicOutput implements Closeable {
         return stream;
     }
 
-    /** Makes the complete file visible under the target name. */
-    public void commit() throws IOException {
-        requireOpen();
-        // without the sync a crash after the rename could expose a complete name over lost data; object
-        // stores (s3a) store nothing before close, do not offer hsync (S3A warns of every call, or refuses
-        // it with fs.s3a.downgrade.syncable.exceptions=false), and there the close publishes the data
+    /**
+     * Makes what {@code stream} wrote durable before its file is renamed into place: without it a crash
+     * after the rename could expose a complete name over lost data. Object stores (s3a) store nothing
+     * before the close, which publishes the data; they do not offer hsync (S3A warns of every call, or
+     * refuses it with {@code fs.s3a.downgrade.syncable.exceptions=false}), so it is asked for only where
+     * the stream offers it.
+     */
+    public static void sync(FSDataOutputStream stream) throws IOException {
         if (stream.hasCapability(StreamCapabilities.HSYNC)) {
             stream.hsync();
         }
+    }
+
+    /** Makes the complete file visible under the target name. */
+    public void commit() throws IOException {
+        requireOpen();
+        sync(stream);
         closed = true;
         stream.close();
         if (fs.exists(target) && !fs.delete(target, false)) {

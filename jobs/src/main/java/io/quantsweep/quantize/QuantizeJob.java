@@ -12,7 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
@@ -99,7 +101,10 @@ public final class QuantizeJob {
                 plan.units().size(), plan.sourceBytes() / 1e9, out, state.name().toLowerCase(Locale.ROOT));
         log.flush();
         if (state == RunManifest.State.COMPLETE) {
-            log.println("quantize: the run in " + out + " is complete; nothing to do");
+            // a run killed after its _SUCCESS, while it deleted its parts, left them behind
+            boolean leftover = fs.delete(new Path(out, WORK), true);
+            log.println("quantize: the run in " + out + " is complete; nothing to do"
+                    + (leftover ? " but delete the " + WORK + " folder a killed run left" : ""));
             log.flush();
             return new Summary(state, plan.units().size(), 0, 0, files(plan, out), Optional.empty(), 0);
         }
@@ -177,18 +182,20 @@ public final class QuantizeJob {
             List<ShardOutcome> outcomes = assemble(jsc, plan, out, store, records, shards, committed, o.assembly());
             assemblyNanos += System.nanoTime() - t1;
             log.println("quantize: files " + counts(outcomes));
-            todo = new ArrayList<>();
+            // a unit has a part in a shard of every variant, and two of them may be corrupt
+            SortedSet<Integer> again = new TreeSet<>();
             shards = new ArrayList<>();
             for (ShardOutcome s : outcomes) {
                 if (s.corrupt()) {
                     log.println("quantize: " + s.status() + "; rebuilding it");
                     committed.remove(s.variant() + "/" + s.shard());
                     shards.add(s.variant() + "/" + s.shard());
-                    todo.addAll(plan.partsOf(s.variant(), s.shard()));
+                    again.addAll(plan.partsOf(s.variant(), s.shard()));
                 } else {
                     committed.add(s.variant() + "/" + s.shard());
                 }
             }
+            todo = List.copyOf(again);
             log.flush();
         }
         return new Stages(records, computed, reused, peak, unitNanos, assemblyNanos);

@@ -62,7 +62,8 @@ public record RunManifest(Map<String, String> parameters, String fingerprint) {
         if (!status.isDirectory()) {
             throw new RunConflictException(RunConflictException.Reason.NOT_A_DIRECTORY, out + " is a file, not an output directory");
         }
-        FileStatus[] entries = fs.listStatus(out);
+        // a run killed while it wrote its manifest left only the manifest's temporary file
+        FileStatus[] entries = fs.listStatus(out, p -> !isManifestTemporary(p));
         if (entries.length == 0) {
             return State.FRESH;
         }
@@ -103,9 +104,17 @@ public record RunManifest(Map<String, String> parameters, String fingerprint) {
         return keys;
     }
 
-    /** Writes the manifest into {@code out} (created if needed), atomically. */
+    /** The temporary file of a manifest that was being written (what {@link AtomicOutput} names it). */
+    private static boolean isManifestTemporary(Path p) {
+        return p.getName().startsWith("." + FILE + ".") && p.getName().endsWith(".tmp");
+    }
+
+    /** Writes the manifest into {@code out} (created if needed), atomically, deleting a killed run's temporaries of it. */
     public void write(FileSystem fs, Path out) throws IOException {
         fs.mkdirs(out);
+        for (FileStatus stale : fs.listStatus(out, RunManifest::isManifestTemporary)) {
+            fs.delete(stale.getPath(), false);
+        }
         byte[] json = toJson(JsonFile.JSON.createObjectNode());
         AtomicOutput.write(fs, new Path(out, FILE), o -> o.write(json));
     }

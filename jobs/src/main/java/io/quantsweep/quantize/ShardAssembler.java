@@ -1,5 +1,6 @@
 package io.quantsweep.quantize;
 
+import io.quantsweep.io.AtomicOutput;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -88,7 +89,7 @@ public final class ShardAssembler {
         }
         try (FSDataOutputStream out = fs.create(temporary, true, BUFFER)) {
             out.write(job.header());
-            out.hsync();
+            AtomicOutput.sync(out);
         }
         Path[] parts = job.parts().stream().map(p -> new Path(p.path())).toArray(Path[]::new);
         try {
@@ -125,7 +126,7 @@ public final class ShardAssembler {
                 }
                 requireSize(job, p, copied);
             }
-            out.hsync();
+            AtomicOutput.sync(out);
         }
     }
 

@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quantsweep.spark.LocalSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -101,23 +98,8 @@ class QuantizeOnHdfsTest {
         assertEquals(1, hdfs.listStatus(store.partsDirectory(0)).length, "the part and no temporary file");
     }
 
-    /** Five seeded parts on HDFS under {@code /work-NAME}, for {@code /out-NAME/m-V.gguf}. */
     private static ShardJob job(String name, ByteArrayOutputStream expected) throws IOException {
-        PartStore store = new PartStore(hdfs, new Path(hdfs.getUri() + "/work-" + name));
-        byte[] header = "GGUF-header-of-test".getBytes();
-        expected.write(header);
-        SplittableRandom r = new SplittableRandom(5);
-        List<ShardJob.PartRef> refs = new ArrayList<>();
-        for (int u = 0; u < 5; u++) {
-            byte[] data = new byte[1 + r.nextInt(200_000)];
-            r.nextBytes(data);
-            PartStore.Checksum c = store.writePart(0, u, "test", data, data.length, u % 2, PartStore.WriteHook.NONE);
-            expected.write(data);
-            expected.write(new byte[u % 2]);
-            refs.add(new ShardJob.PartRef(store.part(0, u).toString(), c.bytes(), c.crc32c()));
-        }
-        return new ShardJob("V", 0, hdfs.getUri() + "/out-" + name + "/m-V.gguf", store.partsDirectory(0).toString(),
-                header, refs);
+        return RemoteRuns.seededShard(hdfs, hdfs.getUri().toString(), name, expected);
     }
 
     private static byte[] read(Path file) throws IOException {

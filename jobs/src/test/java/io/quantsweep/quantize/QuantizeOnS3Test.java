@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.quantsweep.io.AtomicOutput;
 import io.quantsweep.spark.LocalSpark;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
@@ -90,7 +91,7 @@ class QuantizeOnS3Test {
     }
 
     @Test
-    void anAtomicOutputCommitsWhereS3aRefusesHsync() throws IOException {
+    void filesAreCommittedAndAssembledWhereS3aRefusesHsync() throws IOException {
         Configuration strict = s3a(new Configuration());
         strict.setBoolean("fs.s3a.downgrade.syncable.exceptions", false);
         try (FileSystem s3 = FileSystem.newInstance(URI.create("s3a://" + BUCKET + "/"), strict)) {
@@ -102,6 +103,13 @@ class QuantizeOnS3Test {
             }
             assertEquals(1, s3.listStatus(target.getParent()).length, "the file and no temporary");
             assertFalse(s3.exists(new Path(target.getParent(), "." + target.getName())));
+
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            ShardJob shard = RemoteRuns.seededShard(s3, "s3a://" + BUCKET, "strict", expected);
+            assertEquals(ShardAssembler.Mode.COPY, new ShardAssembler(s3).assemble(shard, ShardAssembler.Mode.AUTO));
+            try (FSDataInputStream in = s3.open(new Path(shard.target()))) {
+                assertArrayEquals(expected.toByteArray(), in.readAllBytes(), "a file assembled by copying");
+            }
         }
     }
 }

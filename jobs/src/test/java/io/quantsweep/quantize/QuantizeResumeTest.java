@@ -140,18 +140,30 @@ class QuantizeResumeTest {
         }
         assertFalse(Files.exists(out.resolve(QuantizeJob.WORK)), "parts, records and stray temporaries are removed");
         assertEquals(RunManifest.State.COMPLETE, run(spark, options("killed")).state());
+
+        // killed after its _SUCCESS, while it deleted its parts: the next run finds it complete, and finishes that
+        Files.createDirectories(damaged.getParent());
+        Files.write(damaged, new byte[] {1, 2, 3});
+        assertEquals(RunManifest.State.COMPLETE, run(spark, options("killed")).state());
+        assertFalse(Files.exists(out.resolve(QuantizeJob.WORK)));
     }
 
     @Test
     void aCommittedFileThatFailsVerificationIsRebuilt(SparkSession spark) throws IOException {
         QuantizeJob.Summary first = run(spark, options("rebuilt"));
         Path out = dir.resolve("rebuilt");
+        byte[] q4 = TinyModel.bytes(QuantizeJobTest.paths(first).get(0));
         byte[] q8 = TinyModel.bytes(QuantizeJobTest.paths(first).get(1));
         Files.delete(out.resolve(RunManifest.SUCCESS));
+        flipByte(QuantizeJobTest.paths(first).get(0), q4.length - 3);
         flipByte(QuantizeJobTest.paths(first).get(1), q8.length - 7);
 
         QuantizeJob.Summary second = run(spark, options("rebuilt"));
         assertEquals(RunManifest.State.RESUME, second.state());
+        // the first round quantizes every unit for the records the files are checked against, the second
+        // each unit of the two rebuilt files once
+        assertEquals(2 * second.units(), second.computed());
+        assertArrayEquals(q4, TinyModel.bytes(QuantizeJobTest.paths(second).get(0)));
         assertArrayEquals(q8, TinyModel.bytes(QuantizeJobTest.paths(second).get(1)));
         assertEquals(tensors.size(), TinyModel.assertEqualsReference(List.of(QuantizeJobTest.paths(second).get(0)), tiny.bf16,
                 Optional.empty(), tensors));

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -50,5 +53,27 @@ final class RemoteRuns {
         QuantizeJob.Summary again = QuantizeJob.run(spark, remote, new PrintWriter(new StringWriter(), true));
         assertEquals(RunManifest.State.COMPLETE, again.state());
         assertEquals(run.files(), again.files());
+    }
+
+    /**
+     * Five seeded parts on {@code fs} under {@code ROOT/work-NAME}, for {@code ROOT/out-NAME/m-V.gguf};
+     * the bytes that file must hold are appended to {@code expected}.
+     */
+    static ShardJob seededShard(FileSystem fs, String root, String name, ByteArrayOutputStream expected)
+            throws IOException {
+        PartStore store = new PartStore(fs, new Path(root + "/work-" + name));
+        byte[] header = "GGUF-header-of-test".getBytes();
+        expected.write(header);
+        SplittableRandom r = new SplittableRandom(5);
+        List<ShardJob.PartRef> refs = new ArrayList<>();
+        for (int u = 0; u < 5; u++) {
+            byte[] data = new byte[1 + r.nextInt(200_000)];
+            r.nextBytes(data);
+            PartStore.Checksum c = store.writePart(0, u, "test", data, data.length, u % 2, PartStore.WriteHook.NONE);
+            expected.write(data);
+            expected.write(new byte[u % 2]);
+            refs.add(new ShardJob.PartRef(store.part(0, u).toString(), c.bytes(), c.crc32c()));
+        }
+        return new ShardJob("V", 0, root + "/out-" + name + "/m-V.gguf", store.partsDirectory(0).toString(), header, refs);
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,23 @@ class RunManifestTest {
         m.writeSuccess(FS, RealModelFiles.hadoop(out), JsonFile.JSON.createObjectNode().put("units", 3));
         assertEquals(RunManifest.State.COMPLETE, check(m, out));
         assertTrue(Files.readString(out.resolve(RunManifest.SUCCESS)).contains("\"variants\" : \"Q4_K_M,Q8_0\""));
+    }
+
+    @Test
+    void aManifestKilledWhileItWasWrittenLeavesTheDirectoryFresh() throws IOException {
+        RunManifest m = manifest("Q4_K_M", "abc");
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Files.writeString(out.resolve("." + RunManifest.FILE + ".0b7e-killed.tmp"), "{\"vers");
+        assertEquals(RunManifest.State.FRESH, check(m, out));
+        m.write(FS, RealModelFiles.hadoop(out));
+        try (var names = Files.list(out)) {
+            assertEquals(List.of(RunManifest.FILE), names.map(p -> p.getFileName().toString()).toList());
+        }
+        assertEquals(RunManifest.State.RESUME, check(m, out));
+        Path other = Files.createDirectory(dir.resolve("other"));
+        Files.writeString(other.resolve(".x.gguf.0b7e.tmp"), "");
+        assertEquals(RunConflictException.Reason.NOT_EMPTY,
+                assertThrows(RunConflictException.class, () -> check(m, other)).reason(), "another file's temporary");
     }
 
     @Test
