@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -57,6 +58,11 @@ public final class QuantizeJob {
     public static final String FAULT_UNIT = "spark.quantsweep.test.failUnit";
     /** Spark setting (tests): {@code first-attempt} (default), {@code every-attempt} or {@code disk-full}. */
     public static final String FAULT_MODE = "spark.quantsweep.test.failMode";
+    /**
+     * Spark setting (tests): how the first attempt to assemble the first file dies, as with its executor:
+     * {@code after-commit}, or {@code after-consuming-parts} (what HDFS's concat does to them).
+     */
+    public static final String FAULT_ASSEMBLY = "spark.quantsweep.test.failAssembly";
     /** The run's working directory under the output: parts and unit records. */
     public static final String WORK = "_work";
 
@@ -73,8 +79,8 @@ public final class QuantizeJob {
             long peakUnitBytes) {
     }
 
-    /** One assembly task: a file to assemble, or a committed one to verify. */
-    record ShardTask(ShardJob job, boolean committed, ShardAssembler.Mode mode) implements Serializable {
+    /** One assembly task: a file to assemble, or a committed one to verify; {@code fault}: {@value #FAULT_ASSEMBLY}. */
+    record ShardTask(ShardJob job, boolean committed, ShardAssembler.Mode mode, String fault) implements Serializable {
     }
 
     /** What became of a file: {@code assembled-concat}, {@code assembled-copy}, {@code verified} or {@code corrupt: …}. */
@@ -179,7 +185,8 @@ public final class QuantizeJob {
                 reused += r.reused() ? 1 : 0;
                 peak = Math.max(peak, r.peakBytes());
             }
-            List<ShardOutcome> outcomes = assemble(jsc, plan, out, store, records, shards, committed, o.assembly());
+            List<ShardOutcome> outcomes = assemble(jsc, plan, out, store, records, shards, committed, o.assembly(),
+                    round == 0 ? spark.conf().get(FAULT_ASSEMBLY, "") : "");
             assemblyNanos += System.nanoTime() - t1;
             log.println("quantize: files " + counts(outcomes));
             // a unit has a part in a shard of every variant, and two of them may be corrupt
@@ -188,6 +195,8 @@ public final class QuantizeJob {
             for (ShardOutcome s : outcomes) {
                 if (s.corrupt()) {
                     log.println("quantize: " + s.status() + "; rebuilding it");
+                    // deleted here, not by the task: an older attempt still verifying could delete the rebuilt file
+                    store.fileSystem().delete(plan.target(out, s.variant(), s.shard()), false);
                     committed.remove(s.variant() + "/" + s.shard());
                     shards.add(s.variant() + "/" + s.shard());
                     again.addAll(plan.partsOf(s.variant(), s.shard()));
@@ -306,13 +315,14 @@ public final class QuantizeJob {
 
     /** The assembly stage: one task per file of every variant. */
     private static List<ShardOutcome> assemble(JavaSparkContext jsc, QuantizePlan plan, Path out, PartStore store,
-            Map<Integer, UnitRecord> records, List<String> shards, Set<String> committed, ShardAssembler.Mode mode)
-            throws IOException {
+            Map<Integer, UnitRecord> records, List<String> shards, Set<String> committed, ShardAssembler.Mode mode,
+            String fault) throws IOException {
         List<ShardTask> tasks = new ArrayList<>();
         for (String key : shards) {
             int v = Integer.parseInt(key.substring(0, key.indexOf('/')));
             int s = Integer.parseInt(key.substring(key.indexOf('/') + 1));
-            tasks.add(new ShardTask(plan.shardJob(out, store, v, s, records), committed.contains(key), mode));
+            tasks.add(new ShardTask(plan.shardJob(out, store, v, s, records), committed.contains(key), mode,
+                    tasks.isEmpty() ? fault : ""));
         }
         List<String> names = plan.variantNames();
         HadoopConf conf = new HadoopConf(SerializableConfiguration.broadcast(jsc.sc()));
@@ -335,17 +345,34 @@ public final class QuantizeJob {
         ShardJob job = t.job();
         int v = variants.indexOf(job.variant());
         Path target = new Path(job.target());
-        ShardAssembler assembler = new ShardAssembler(HadoopFileSystems.of(target, conf.value()));
-        if (t.committed()) {
+        FileSystem fs = HadoopFileSystems.of(target, conf.value());
+        ShardAssembler assembler = new ShardAssembler(fs);
+        // a file is there to verify when an earlier run committed it, or an earlier attempt of this task did
+        if (t.committed() || fs.exists(target)) {
             try {
                 assembler.verify(target, job);
                 return new ShardOutcome(v, job.shard(), "verified");
             } catch (ShardVerificationException e) {
-                HadoopFileSystems.of(target, conf.value()).delete(target, false);
                 return new ShardOutcome(v, job.shard(), "corrupt: " + e.getMessage());
             }
         }
+        for (ShardJob.PartRef p : job.parts()) {
+            if (!fs.exists(new Path(p.path()))) {
+                // an earlier attempt's concat moved the parts into its temporary file, then the attempt was lost
+                return new ShardOutcome(v, job.shard(), "corrupt: part " + p.path() + " of " + target + " is missing");
+            }
+        }
+        boolean injected = !t.fault().isEmpty() && TaskContext.get().attemptNumber() == 0;
+        if (injected && t.fault().equals("after-consuming-parts")) {
+            for (ShardJob.PartRef p : job.parts()) {
+                fs.delete(new Path(p.path()), false);
+            }
+            throw new IllegalStateException("injected loss of an assembly task after its concat");
+        }
         ShardAssembler.Mode used = assembler.assemble(job, t.mode());
+        if (injected) {
+            throw new IllegalStateException("injected loss of an assembly task after its commit");
+        }
         return new ShardOutcome(v, job.shard(), used == ShardAssembler.Mode.AUTO ? "assembled-concat" : "assembled-copy");
     }
 }

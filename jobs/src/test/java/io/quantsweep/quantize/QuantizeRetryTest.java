@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Task retries in a {@code local[2,4]} session (tasks retried up to four times): a task whose part
@@ -87,5 +89,33 @@ class QuantizeRetryTest {
         assertEquals(RunManifest.State.COMPLETE, clean.state(), "a complete run is left as it is");
         assertTrue(files.get(0).toFile().length() > 0);
         assertArrayEquals(TinyModel.bytes(files.get(0)), TinyModel.bytes(QuantizeJobTest.paths(clean).get(0)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"after-commit", "after-consuming-parts"})
+    void anAssemblyTaskLostAfterItsCommitOrAfterItsConcatIsRetriedToTheSameFiles(String fault, SparkSession spark)
+            throws IOException {
+        QuantizeOptions o = QuantizeOptions.of(tiny.model.toString(), List.of("Q4_K_M", "Q8_0"),
+                dir.resolve("lost-" + fault).toString()).withDevice(Device.CPU).withUnitBytes(64 << 10);
+        FailedTasks failed = new FailedTasks();
+        spark.sparkContext().addSparkListener(failed);
+        spark.conf().set(QuantizeJob.FAULT_ASSEMBLY, fault);
+        StringWriter log = new StringWriter();
+        QuantizeJob.Summary s;
+        try {
+            s = QuantizeJob.run(spark, o, new PrintWriter(log, true));
+        } finally {
+            spark.conf().unset(QuantizeJob.FAULT_ASSEMBLY);
+            spark.sparkContext().removeSparkListener(failed);
+        }
+        assertEquals(1, failed.count.get(), log.toString());
+        if (fault.equals("after-commit")) {
+            assertTrue(log.toString().contains("quantize: files 1 assembled-copy, 1 verified"), log.toString());
+        } else {
+            assertTrue(log.toString().contains("is missing; rebuilding it"), log.toString());
+        }
+        for (Path f : QuantizeJobTest.paths(s)) {
+            assertEquals(tensors.size(), TinyModel.assertEqualsReference(List.of(f), tiny.bf16, Optional.empty(), tensors));
+        }
     }
 }
