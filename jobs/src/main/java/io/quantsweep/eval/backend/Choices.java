@@ -11,6 +11,8 @@ import java.util.Set;
  * grammar (llama.cpp), a regular expression (SGLang), the list itself (vLLM).
  */
 public final class Choices {
+    private static final String REGEX_METACHARACTERS = ".^$|?*+()[]{}\\";
+
     private Choices() {
     }
 
@@ -82,7 +84,10 @@ public final class Choices {
         }
     }
 
-    /** A regular expression matching exactly one of {@code choices}, every non-alphanumeric character escaped. */
+    /**
+     * A regular expression matching exactly one of {@code choices}, with only the metacharacters escaped:
+     * grammar engines' regex converters (SGLang's) need not know an escaped space or colon.
+     */
     public static String regex(List<String> choices) {
         StringBuilder r = new StringBuilder("(");
         for (int i = 0; i < choices.size(); i++) {
@@ -90,8 +95,8 @@ public final class Choices {
                 r.append('|');
             }
             choices.get(i).codePoints().forEach(cp -> {
-                if (Character.isLetterOrDigit(cp) || cp > 0x7f) {
-                    r.appendCodePoint(cp);
+                if (REGEX_METACHARACTERS.indexOf(cp) >= 0) {
+                    r.append('\\').appendCodePoint(cp);
                 } else if (cp == '\n') {
                     r.append("\\n");
                 } else if (cp == '\t') {
@@ -99,7 +104,7 @@ public final class Choices {
                 } else if (cp == '\r') {
                     r.append("\\r");
                 } else {
-                    r.append('\\').appendCodePoint(cp);
+                    r.appendCodePoint(cp);
                 }
             });
         }

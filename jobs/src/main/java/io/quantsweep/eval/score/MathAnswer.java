@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
 public final class MathAnswer {
     private static final Pattern BOX = Pattern.compile("\\\\(?:boxed|fbox|framebox)(?![A-Za-z])");
     private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+");
-    private static final Pattern DECIMAL = Pattern.compile("[-+]?(?:\\d{1,3}(?:,\\d{3})+|\\d+)?(?:\\.\\d+)?");
+    // thousands commas never follow a leading 0: "0,125" is a list of two answers, not 125
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?(?:[1-9]\\d{0,2}(?:,\\d{3})+|\\d+)?(?:\\.\\d+)?");
     private static final Pattern FRACTION = Pattern.compile("(-?)\\\\frac\\{([-+]?\\d+)\\}\\{([-+]?\\d+)\\}");
     private static final Pattern PARENTHESISED_NUMBER = Pattern.compile("^\\(([-+]?[\\d.]+)\\)$");
     private static final Pattern SLASH = Pattern.compile("(-?\\d+)/(\\d+)");

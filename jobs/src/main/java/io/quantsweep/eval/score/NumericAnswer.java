@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * GSM8K-style numeric answers: extraction from generated text and exact comparison.
  *
  * <p>A number is an optional minus sign, an optional {@code $}, digits with optional thousands commas
- * ({@code 1,234,567}) and an optional decimal part. Normalising drops {@code $}, commas and spaces and a
+ * ({@code 1,234,567}, also LaTeX's {@code 1{,}234} and {@code 1\,234}) and an optional decimal part. Normalising drops {@code $}, commas and spaces and a
  * trailing period, and reads the rest as an exact decimal, so {@code $1,000.00}, {@code 1000.} and
  * {@code 1000} are equal and {@code 0.1 + 0.2}-style float error cannot arise.
  *
@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * Nothing found gives {@code num/none}.
  */
 public final class NumericAnswer {
-    private static final String NUMBER = "-?\\$?\\s?(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?|-?\\.\\d+";
+    // a space may follow "$", not "-": a reply's "- 42" is a bullet, not a negative number
+    private static final String NUMBER = "-?(?:\\$\\s?)?(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?|-?\\.\\d+";
     private static final Pattern ANY = Pattern.compile("(?<![\\w.])(" + NUMBER + ")");
     private static final Pattern HASH = Pattern.compile("####\\s*(" + NUMBER + ")");
     private static final Pattern ANSWER_IS = Pattern.compile(
@@ -34,8 +35,10 @@ public final class NumericAnswer {
     private NumericAnswer() {
     }
 
-    /** The number in {@code answerText}, normalised (see {@link #normalize}); or {@code num/none}. */
-    public static Extraction extract(String answerText) {
+    /** The number in {@code text}, normalised (see {@link #normalize}); or {@code num/none}. */
+    public static Extraction extract(String text) {
+        // LaTeX's thousands separators, 10{,}000 and 10\,000, as plain commas
+        String answerText = text.replace("{,}", ",").replaceAll("(?<=\\d)\\\\,(?=\\d)", ",");
         for (Rule rule : List.of(new Rule("num/hash", HASH), new Rule("num/answer-is", ANSWER_IS))) {
             String last = lastGroup(rule.pattern().matcher(answerText));
             if (last != null) {

@@ -21,12 +21,13 @@ class ChoicesTest {
 
     @Test
     void regexMatchesExactlyTheChoices() {
-        List<String> choices = List.of("A", "(B)", "C.D", "a|b", " yes", "答案", "1+1");
+        assertEquals("( A| B|C: x)", Choices.regex(List.of(" A", " B", "C: x")), "a space or colon is not escaped");
+        List<String> choices = List.of("A", "(B)", "C.D", "a|b", " yes", "答案", "1+1", "[x]{2}", "^$\\?*");
         Pattern p = Pattern.compile(Choices.regex(choices));
         for (String c : choices) {
             assertTrue(p.matcher(c).matches(), c);
         }
-        for (String other : List.of("B", "CxD", "a", "b", "yes", "11", "A(B)")) {
+        for (String other : List.of("B", "CxD", "a", "b", "yes", "11", "A(B)", "xx", "")) {
             assertTrue(!p.matcher(other).matches(), other);
         }
     }

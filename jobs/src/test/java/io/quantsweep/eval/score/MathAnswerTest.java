@@ -73,6 +73,7 @@ class MathAnswerTest {
             \\frac{1}{0}               | \\frac{2}{0}
             12                         | 21
             x                          | y
+            0, 125                     | 125
             """)
     void notEquivalent(String predicted, String gold) {
         assertFalse(MathAnswer.equivalent(predicted, gold));

@@ -20,6 +20,11 @@ class NumericAnswerTest {
             It costs $1,000,000 in total                          | 1000000 | num/last
             5-3=2                                                  | 2       | num/last
             It is -5 degrees                                       | -5      | num/last
+            So she has:\\n- 42 cookies left.                      | 42      | num/last
+            Total = 5 - 3                                          | 3       | num/last
+            It costs $ 12 in all                                   | 12      | num/last
+            so the total is $\\boxed{10{,}000}$                    | 10000   | num/boxed
+            so the total is $\\boxed{10\\,000}$                    | 10000   | num/boxed
             Q3 has no number                                       | ``      | num/none
             """)
     void extraction(String text, String number, String extractor) {
