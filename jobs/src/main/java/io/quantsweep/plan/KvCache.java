@@ -1,5 +1,6 @@
 package io.quantsweep.plan;
 
+import io.quantsweep.arch.MlaLayout;
 import io.quantsweep.format.gguf.GgufMetadata;
 import io.quantsweep.format.gguf.GgufValue;
 
@@ -35,7 +36,16 @@ public record KvCache(int layers, int heads, int kvLoraRank, int ropeDim, int ke
         /** llama.cpp's compressed MLA cache. */
         MLA,
         /** Full per-head keys and values. */
-        FULL
+        FULL;
+
+        /**
+         * The cache llama.cpp keeps for a GGUF of {@code layout}: the MLA cache needs the split tensors
+         * and their {@code *_mla} keys; a legacy file, which current builds also load, gets full keys and
+         * values.
+         */
+        public static Kind keptFor(MlaLayout layout) {
+            return layout == MlaLayout.SPLIT ? MLA : FULL;
+        }
     }
 
     public KvCache {

@@ -1,5 +1,6 @@
 package io.quantsweep.plan;
 
+import io.quantsweep.arch.MlaLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,13 +16,14 @@ import java.util.Objects;
  *
  * @param target the machine
  * @param cache which KV cache
+ * @param kept whether llama.cpp keeps that cache for the file's layout; the other cache's fit is a reference
  * @param context tokens of context
  * @param weightBytes the variant's file bytes
  * @param kvBytes the cache's bytes at {@code context}
  * @param overheadPerDevice bytes per device beyond weights and cache
  */
-public record MemoryFit(DeploymentTarget target, KvCache.Kind cache, long context, long weightBytes, long kvBytes,
-                        long overheadPerDevice) {
+public record MemoryFit(DeploymentTarget target, KvCache.Kind cache, boolean kept, long context, long weightBytes,
+                        long kvBytes, long overheadPerDevice) {
 
     /** 2^30 bytes. */
     public static final double GIB = 1L << 30;
@@ -34,13 +36,15 @@ public record MemoryFit(DeploymentTarget target, KvCache.Kind cache, long contex
         }
     }
 
-    /** Every target × both caches, targets in order, MLA before FULL. */
-    public static List<MemoryFit> of(VariantPlan plan, KvCache kv, long context, DeploymentTargets targets) {
+    /** Every target × both caches, targets in order, MLA before FULL, for a file of {@code layout}. */
+    public static List<MemoryFit> of(VariantPlan plan, MlaLayout layout, KvCache kv, long context,
+                                     DeploymentTargets targets) {
         long overhead = Math.round(targets.overheadPerDeviceGib() * GIB);
         List<MemoryFit> out = new ArrayList<>();
         for (DeploymentTarget t : targets.targets()) {
             for (KvCache.Kind kind : KvCache.Kind.values()) {
-                out.add(new MemoryFit(t, kind, context, plan.fileBytes(), kv.bytes(kind, context), overhead));
+                out.add(new MemoryFit(t, kind, kind == KvCache.Kind.keptFor(layout), context, plan.fileBytes(),
+                        kv.bytes(kind, context), overhead));
             }
         }
         return out;

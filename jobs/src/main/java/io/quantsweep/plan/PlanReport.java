@@ -40,14 +40,14 @@ public record PlanReport(ModelInput input, MlaLayout layout, ModelPlan plan, KvC
 
     /** The fits of {@code v}: every target × both caches. */
     public List<MemoryFit> fits(VariantPlan v) {
-        return MemoryFit.of(v, kv, context, targets);
+        return MemoryFit.of(v, layout, kv, context, targets);
     }
 
     /** Text: a model header, per variant (optionally) its tensor table, its totals and fits, then a summary. */
     public void writeText(PrintWriter out, boolean tensorTables) {
         long params = input.mapping().parameterCount();
         out.printf("model %s: %s, %s MLA layout, %d tensors, %,d parameters%n", input.name(),
-                input.mapping().config().architecture(), layout.name().toLowerCase(Locale.ROOT),
+                input.mapping().config().architecture(), layoutName(),
                 input.mapping().tensors().size(), params);
         out.printf("header: %s%n", input.exact() ? "exact (tokenizer read)"
                 : "estimated: no tokenizer.json, tokenizer KVs taken as %,d bytes".formatted(input.estimatedTokenizerBytes()));
@@ -68,7 +68,7 @@ public record PlanReport(ModelInput input, MlaLayout layout, ModelPlan plan, KvC
             for (MemoryFit f : fits(v)) {
                 out.printf("  %-24s %-4s cache %9s  per device %9s of %s GiB  %s%n", f.target().name(),
                         f.cache().name(), gib(f.kvBytes()), gib(f.perDeviceBytes()), trim(f.target().memoryGib()),
-                        f.fits() ? "fits" : "does not fit");
+                        !f.kept() ? "(not the cache of a " + layoutName() + " file)" : f.fits() ? "fits" : "does not fit");
             }
         }
         summary(out);
@@ -87,7 +87,8 @@ public record PlanReport(ModelInput input, MlaLayout layout, ModelPlan plan, KvC
     }
 
     private void summary(PrintWriter out) {
-        out.printf("%nGiB per device with the MLA / full cache, ! where it does not fit%n");
+        out.printf("%nGiB per device with the MLA / full cache, ! where it does not fit, in parentheses the cache llama.cpp "
+                + "does not keep for a %s file%n", layoutName());
         StringBuilder head = new StringBuilder("%-10s %10s %7s".formatted("variant", "file", "bpw"));
         for (DeploymentTarget t : targets.targets()) {
             head.append("  %-20s".formatted(t.name()));
@@ -104,7 +105,12 @@ public record PlanReport(ModelInput input, MlaLayout layout, ModelPlan plan, KvC
     }
 
     private static String cell(MemoryFit f) {
-        return "%.1f%s".formatted(f.perDeviceBytes() / MemoryFit.GIB, f.fits() ? "" : "!");
+        String gib = "%.1f".formatted(f.perDeviceBytes() / MemoryFit.GIB);
+        return !f.kept() ? "(" + gib + ")" : f.fits() ? gib : gib + "!";
+    }
+
+    private String layoutName() {
+        return layout.name().toLowerCase(Locale.ROOT);
     }
 
     /** JSON: one object with the model, the cache, the targets and a {@code variants} array. */
@@ -115,7 +121,7 @@ public record PlanReport(ModelInput input, MlaLayout layout, ModelPlan plan, KvC
             g.writeStartObject();
             g.writeStringField("model", input.name());
             g.writeStringField("architecture", input.mapping().config().architecture());
-            g.writeStringField("mla_layout", layout.name().toLowerCase(Locale.ROOT));
+            g.writeStringField("mla_layout", layoutName());
             g.writeNumberField("tensors", input.mapping().tensors().size());
             g.writeNumberField("parameters", input.mapping().parameterCount());
             g.writeBooleanField("header_exact", input.exact());
@@ -172,6 +178,7 @@ public record PlanReport(ModelInput input, MlaLayout layout, ModelPlan plan, KvC
             g.writeNumberField("devices", f.target().devices());
             g.writeNumberField("memory_gib", f.target().memoryGib());
             g.writeStringField("cache", f.cache().name().toLowerCase(Locale.ROOT));
+            g.writeBooleanField("kept", f.kept());
             g.writeNumberField("kv_bytes", f.kvBytes());
             g.writeNumberField("per_device_bytes", f.perDeviceBytes());
             g.writeNumberField("per_device_gib", f.perDeviceBytes() / MemoryFit.GIB);

@@ -63,6 +63,8 @@ class PlanCommandTest {
         assertEquals(8, fits.size()); // 4 targets × 2 caches
         assertEquals("4xH200", fits.get(6).get("target").asText());
         assertEquals("mla", fits.get(6).get("cache").asText());
+        assertTrue(fits.get(6).get("kept").asBoolean(), "a split file's cache");
+        assertFalse(fits.get(7).get("kept").asBoolean());
         assertTrue(fits.get(6).get("fits").asBoolean());
         // ceil((404,494,155,296 + 163,745,628,160) / 4) + 4.5 GiB = 146,891,784,072 bytes = 136.8 GiB <= 141 GiB
         assertEquals(146_891_784_072L, fits.get(7).get("per_device_bytes").asLong());
@@ -129,7 +131,12 @@ class PlanCommandTest {
         assertTrue(out.matches("(?s).*\\n\\s+3\\s+blk\\.0\\.attn_k_b\\.weight\\s+\\[128, 512, 128]\\s+Q5_0\\s+5,767,168\\s+Q4_K_M \\(Q4_K, row fallback\\)\\n.*"), out);
         assertTrue(out.contains("tensor data 404,488,847,360 bytes (376.71 GiB)"), out);
         assertTrue(out.contains("files: deepseek-v3-671b-Q4_K_M-00001-of-00009.gguf, "), out);
-        assertTrue(out.matches("(?s).*\\nQ4_K_M\\s+376\\.71 GiB\\s+4\\.822\\s+51\\.9 / 70\\.7\\s+51\\.9 / 70\\.7\\s+51\\.9 / 70\\.7!\\n.*"), out);
+        // a split file: llama.cpp keeps the MLA cache, so Q4_K_M fits the 910B; the full cache's figure is a reference
+        assertTrue(out.matches("(?s).*\\nQ4_K_M\\s+376\\.71 GiB\\s+4\\.822\\s+51\\.9 / \\(70\\.7\\)\\s+51\\.9 / \\(70\\.7\\)\\s+51\\.9 / \\(70\\.7\\)\\n.*"), out);
+        assertTrue(out.contains("8xAscend910B-64GB        FULL cache 152.50 GiB  per device 70.65 GiB of 64 GiB  (not the cache of a split file)"), out);
+
+        String legacy = run("plan", "--model", MODEL, "--variants", "Q4_K_M", "--no-tensors", "--mla", "legacy").out();
+        assertTrue(legacy.matches("(?s).*\\nQ4_K_M\\s+\\S+ GiB\\s+\\S+\\s+\\(51\\.\\d\\) / 70\\.\\d\\s+\\(51\\.\\d\\) / 70\\.\\d\\s+\\(51\\.\\d\\) / 70\\.\\d!\\n.*"), legacy);
     }
 
     @Test

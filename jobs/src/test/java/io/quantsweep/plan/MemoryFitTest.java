@@ -41,7 +41,7 @@ class MemoryFitTest {
         VariantPlan q4 = VariantPlan.plan(MODEL, "Q4_K_M", PlanOptions.DEFAULT);
         assertEquals(404_494_155_296L, q4.fileBytes());
         KvCache kv = KvCache.of(MODEL.metadata());
-        List<MemoryFit> fits = MemoryFit.of(q4, kv, 32_768, DeploymentTargets.builtIn());
+        List<MemoryFit> fits = MemoryFit.of(q4, MlaLayout.LEGACY, kv, 32_768, DeploymentTargets.builtIn());
         assertEquals(6, fits.size());
         MemoryFit h100Full = fits.get(1);
         assertEquals("8xH100-80GB", h100Full.target().name());
@@ -61,6 +61,13 @@ class MemoryFitTest {
         assertEquals(KvCache.Kind.MLA, ascendMla.cache());
         assertEquals(55_681_441_732L, ascendMla.perDeviceBytes());
         assertTrue(ascendMla.fits());
+
+        // llama.cpp keeps the full cache for a legacy file, the MLA cache for a split one: the verdict that
+        // holds on the 910B is "does not fit" for the one and "fits" for the other
+        assertTrue(ascendFull.kept() && !ascendMla.kept());
+        List<MemoryFit> split = MemoryFit.of(q4, MlaLayout.SPLIT, kv, 32_768, DeploymentTargets.builtIn());
+        assertTrue(split.get(4).kept() && !split.get(5).kept());
+        assertEquals(ascendMla.perDeviceBytes(), split.get(4).perDeviceBytes());
     }
 
     /** Table 1's "Memory Usage per GPU" (full cache, 32K, 8 devices), rounded to whole GiB. */
@@ -73,7 +80,8 @@ class MemoryFitTest {
             """)
     void perDeviceMemoryMatchesThePaper(String variant, long perGpu, boolean fits910B) {
         VariantPlan p = VariantPlan.plan(MODEL, variant, PlanOptions.DEFAULT);
-        MemoryFit ascendFull = MemoryFit.of(p, KvCache.of(MODEL.metadata()), 32_768, DeploymentTargets.builtIn()).get(5);
+        MemoryFit ascendFull = MemoryFit.of(p, MlaLayout.LEGACY, KvCache.of(MODEL.metadata()), 32_768,
+                DeploymentTargets.builtIn()).get(5);
         assertEquals(perGpu, Math.round(ascendFull.perDeviceBytes() / GIB));
         assertEquals(fits910B, ascendFull.fits());
     }
