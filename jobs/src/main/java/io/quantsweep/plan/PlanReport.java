@@ -65,6 +65,9 @@ public record PlanReport(ModelInput input, MlaLayout layout, ModelPlan plan, KvC
                     gib(v.tensorBytes()), v.fileBytes(), gib(v.fileBytes()), v.bitsPerWeight());
             out.printf("types: %s%n", histogram(v.histogram()));
             out.printf("files: %s%n", String.join(", ", v.fileNames()));
+            if (!v.idleRules().isEmpty()) {
+                out.printf("warning: rules that decide no tensor of this model: %s%n", String.join(", ", v.idleRules()));
+            }
             for (MemoryFit f : fits(v)) {
                 out.printf("  %-24s %-4s cache %9s  per device %9s of %s GiB  %s%n", f.target().name(),
                         f.cache().name(), gib(f.kvBytes()), gib(f.perDeviceBytes()), trim(f.target().memoryGib()),
@@ -162,6 +165,11 @@ public record PlanReport(ModelInput input, MlaLayout layout, ModelPlan plan, KvC
             g.writeNumberField(e.getKey().name(), e.getValue());
         }
         g.writeEndObject();
+        g.writeArrayFieldStart("idle_rules");
+        for (String rule : v.idleRules()) {
+            g.writeString(rule);
+        }
+        g.writeEndArray();
         g.writeArrayFieldStart("files");
         for (int s = 0; s < v.shards().size(); s++) {
             g.writeStartObject();

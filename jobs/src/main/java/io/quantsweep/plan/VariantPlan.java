@@ -12,6 +12,7 @@ import io.quantsweep.format.gguf.GgufValue;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.recipe.Recipe;
 import io.quantsweep.quant.recipe.RecipePlan;
+import io.quantsweep.quant.recipe.SourceLine;
 import io.quantsweep.quant.recipe.RecipeTensor;
 import io.quantsweep.quant.recipe.Recipes;
 import io.quantsweep.quant.recipe.TensorAssignment;
@@ -57,10 +58,11 @@ import java.util.Objects;
  * @param fileNames the output file names, one per shard
  * @param shards the layout of each output file
  * @param estimatedTokenizerBytes 0, or the estimated size of the {@code tokenizer.*} KVs the plan lacks
+ * @param idleRules the places of the recipe's rules and overrides that decide no tensor of this model
  */
 public record VariantPlan(String model, String variant, String base, LlamaFileType fileType, GgufMetadata metadata,
                           List<PlannedTensor> tensors, List<String> fileNames, List<GgufPlan> shards,
-                          long estimatedTokenizerBytes) implements Serializable {
+                          long estimatedTokenizerBytes, List<String> idleRules) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public VariantPlan {
@@ -72,6 +74,7 @@ public record VariantPlan(String model, String variant, String base, LlamaFileTy
         tensors = List.copyOf(tensors);
         fileNames = List.copyOf(fileNames);
         shards = List.copyOf(shards);
+        idleRules = List.copyOf(idleRules);
         if (shards.isEmpty() || fileNames.size() != shards.size()) {
             throw new IllegalArgumentException("variant %s: %d file names for %d shards"
                     .formatted(variant, fileNames.size(), shards.size()));
@@ -131,7 +134,7 @@ public record VariantPlan(String model, String variant, String base, LlamaFileTy
         }
         return new VariantPlan(input.name(), recipe.name(), recipe.base().label(), fileType, md, planned,
                 fileNames(input.name(), recipe.name(), shards.size(), options.split().isPresent()), shards,
-                input.estimatedTokenizerBytes());
+                input.estimatedTokenizerBytes(), typed.idleRules().stream().map(SourceLine::toString).toList());
     }
 
     /** {@code <model>-<variant>.gguf}, or gguf-split's shard names when split. */

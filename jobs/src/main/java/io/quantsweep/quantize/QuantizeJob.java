@@ -1,6 +1,7 @@
 package io.quantsweep.quantize;
 
 import io.quantsweep.io.HadoopFileSystems;
+import io.quantsweep.plan.VariantPlan;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintWriter;
@@ -105,6 +106,12 @@ public final class QuantizeJob {
         log.printf("quantize: %s, %d parameters, %d variant(s) %s, %d units, %.2f GB to read, output %s (%s)%n",
                 planned.modelDirectory(), plan.variants().get(0).parameterCount(), plan.variants().size(), plan.variantNames(),
                 plan.units().size(), plan.sourceBytes() / 1e9, out, state.name().toLowerCase(Locale.ROOT));
+        for (VariantPlan v : plan.variants()) {
+            if (!v.idleRules().isEmpty()) {
+                log.printf("quantize: warning: variant %s: rules that decide no tensor of this model: %s%n", v.variant(),
+                        String.join(", ", v.idleRules()));
+            }
+        }
         log.flush();
         if (state == RunManifest.State.COMPLETE) {
             // a run killed after its _SUCCESS, while it deleted its parts, left them behind

@@ -140,6 +140,23 @@ class PlanCommandTest {
     }
 
     @Test
+    void aRuleThatDecidesNoTensorIsNamedInTextAndJson() throws Exception {
+        Path recipe = Files.writeString(dir.resolve("typo.yaml"), """
+                base: Q3_K_M
+                rules:
+                  - tensor: 'ffn_down_exp\\.weight$'
+                    type: Q6_K
+                """);
+        Result text = run("plan", "--model", MODEL, "--variants", recipe.toString(), "--no-tensors");
+        assertEquals(0, text.status(), text.err());
+        assertTrue(text.out().contains("warning: rules that decide no tensor of this model: " + recipe + ":3"), text.out());
+        Result json = run("plan", "--model", MODEL, "--variants", recipe + ",Q4_K_M", "--json");
+        JsonNode variants = new ObjectMapper().readTree(json.out()).get("variants");
+        assertEquals(recipe + ":3", variants.get(0).get("idle_rules").get(0).asText());
+        assertEquals(0, variants.get(1).get("idle_rules").size());
+    }
+
+    @Test
     void badInputEndsWithAOneLineReason() {
         Result unknown = run("plan", "--model", MODEL, "--variants", "Q9_K");
         assertEquals(QuantSweep.BAD_INPUT, unknown.status());

@@ -1,11 +1,14 @@
 package io.quantsweep.quant.recipe;
 
 import io.quantsweep.quant.GgmlType;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A recipe applied to one model: a type per tensor, in llama-quantize's processing order (which is
@@ -26,6 +29,23 @@ public record RecipePlan(Recipe recipe, List<TensorAssignment> tensors) {
             }
         }
         throw new IllegalArgumentException("recipe %s: no tensor '%s' in the plan".formatted(recipe.name(), name));
+    }
+
+    /**
+     * The recipe's rules and overrides that decide no tensor of this model, by place: a pattern with a
+     * typo, layers the model does not have, or a rule an earlier one hides. llama-quantize says nothing
+     * of a {@code --tensor-type} that matches nothing, and the file comes out with other types.
+     */
+    public List<SourceLine> idleRules() {
+        Set<String> deciding = new HashSet<>();
+        for (TensorAssignment a : tensors) {
+            deciding.add(a.decidedBy());
+        }
+        List<SourceLine> rules = new ArrayList<>();
+        recipe.tokenEmbedding().ifPresent(o -> rules.add(o.at()));
+        recipe.output().ifPresent(o -> rules.add(o.at()));
+        recipe.rules().forEach(r -> rules.add(r.at()));
+        return rules.stream().filter(at -> !deciding.contains(at.toString())).toList();
     }
 
     /** Tensors per output type, as llama.cpp's loader prints them ({@code type q4_K: 606 tensors}). */

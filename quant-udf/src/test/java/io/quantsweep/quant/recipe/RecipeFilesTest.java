@@ -144,4 +144,27 @@ class RecipeFilesTest {
         assertEquals(Reason.ROW_NOT_DIVISIBLE, e.reason());
         assertEquals(new SourceLine(file.toString(), 2), e.at());
     }
+
+    @Test
+    void rulesThatDecideNoTensorAreNamedByLine() throws IOException {
+        Path file = write("typo.yaml", """
+                base: Q3_K_M
+                token_embedding: Q8_0
+                rules:
+                  - tensor: 'ffn_down_exp\\.weight$'
+                    type: Q6_K
+                  - tensor: 'ffn_down_exps\\.weight$'
+                    layers: 61-70
+                    type: Q6_K
+                  - tensor: 'attn_output\\.weight$'
+                    type: Q6_K
+                  - tensor: 'attn_output'
+                    type: Q8_0
+                """);
+        RecipePlan plan = RecipeFiles.load(file).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS);
+        assertEquals(List.of(new SourceLine(file.toString(), 4), new SourceLine(file.toString(), 6),
+                new SourceLine(file.toString(), 11)), plan.idleRules(), "a typo, absent layers, a hidden rule");
+        assertEquals(List.of(), Recipes.resolve("Q4_K_M").plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS)
+                .idleRules());
+    }
 }
