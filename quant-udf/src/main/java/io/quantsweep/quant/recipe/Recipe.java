@@ -17,6 +17,8 @@ import java.util.Set;
  *   <li>{@code token_embd.weight} / {@code output.weight} take their override, if any;</li>
  *   <li>a base whose default type is not block-quantized ({@code pure:F16}) gives that type;</li>
  *   <li>the first matching {@link Rule} decides;</li>
+ *   <li>under a mixture, tied embeddings (no {@code output.weight}) take the output override, if any,
+ *       as llama.cpp gives them the output tensor's type;</li>
  *   <li>otherwise the base decides: a {@link Mixture}'s rules or the {@link PureType}, and a row
  *       its block does not divide takes llama.cpp's fallback type.</li>
  * </ol>

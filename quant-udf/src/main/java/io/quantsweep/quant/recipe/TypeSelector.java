@@ -10,11 +10,12 @@ import java.util.Optional;
 final class TypeSelector {
     private final Recipe recipe;
     private final Optional<MixtureRules> mixtureRules;
+    private final boolean tied;
 
     TypeSelector(Recipe recipe, List<RecipeTensor> tensors, ModelFacts facts) {
         this.recipe = recipe;
+        this.tied = tensors.stream().noneMatch(t -> t.name().equals("output.weight"));
         if (recipe.base() instanceof Mixture mixture) {
-            boolean tied = tensors.stream().noneMatch(t -> t.name().equals("output.weight"));
             int nAttentionWv = (int) tensors.stream().filter(t -> TensorCategory.of(t.name()).attnVLike()).count();
             mixtureRules = Optional.of(new MixtureRules(mixture, facts, tied, nAttentionWv, recipe.source()));
         } else {
@@ -42,6 +43,10 @@ final class TypeSelector {
             if (rule.matches(t)) {
                 return decided(t, rule.type(), rule.at(), Decision.RULE);
             }
+        }
+        // a mixture gives tied embeddings the output tensor's type, and so the output override
+        if (category == TensorCategory.TOKEN_EMBD && tied && mixtureRules.isPresent() && recipe.output().isPresent()) {
+            return decided(t, recipe.output().get().type(), recipe.output().get().at(), Decision.OUTPUT_OVERRIDE);
         }
         GgmlType chosen = mixtureRules.isPresent() ? mixtureRules.get().choose(t, category) : base;
         return new TensorAssignment(t, chosen, fallback(t, chosen), Decision.BASE, recipe.base().label());

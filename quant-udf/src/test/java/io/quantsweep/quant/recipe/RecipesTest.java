@@ -135,6 +135,15 @@ class RecipesTest {
         RecipePlan untied = Recipe.of(Mixture.Q4_K_M).plan(dense(2, true), new ModelFacts(2, 0, 4));
         assertEquals(GgmlType.Q4_K, untied.assignment("token_embd.weight").type());
         assertEquals(GgmlType.Q6_K, untied.assignment("output.weight").type());
+
+        // as llama-quantize's --output-tensor-type, an output override types tied embeddings, after the rules
+        Recipe withOutput = new Recipe("o", SourceLine.of("o"), "", Mixture.Q4_K_M, List.of(), Optional.empty(),
+                Optional.of(new TypeOverride(GgmlType.Q8_0, new SourceLine("o.yaml", 2))));
+        TensorAssignment embd = withOutput.plan(dense(2, false), new ModelFacts(2, 0, 4)).assignment("token_embd.weight");
+        assertEquals(GgmlType.Q8_0, embd.type());
+        assertEquals("o.yaml:2", embd.decidedBy());
+        assertEquals(GgmlType.Q4_K, withOutput.plan(dense(2, true), new ModelFacts(2, 0, 4))
+                .assignment("token_embd.weight").type(), "untied: the output override is the output's alone");
     }
 
     @Test
