@@ -32,6 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class HttpBackend implements Backend {
     private static final String HEALTH = "/health";
     private static final String MODELS = "/v1/models";
+    private static final Duration PROBE_FLOOR = Duration.ofSeconds(1);
 
     private final HttpConfig config;
     private final Transport transport;
@@ -76,7 +77,10 @@ final class HttpBackend implements Backend {
         pool.endpoints().forEach(e -> waiting.put(e, "not asked yet"));
         for (int round = 1; ; round++) {
             for (EndpointPool.Endpoint e : new ArrayList<>(waiting.keySet())) {
-                Transport.Probe probe = transport.probe(e, HEALTH);
+                // a server that takes the connection and never answers must not outlast the health timeout
+                // by more than a second; a second is what a last probe gets to say why it is not ready
+                Duration within = Duration.ofNanos(Math.max(PROBE_FLOOR.toNanos(), deadline - System.nanoTime()));
+                Transport.Probe probe = transport.probe(e, HEALTH, within);
                 if (probe.status() / 100 == 2) {
                     waiting.remove(e);
                 } else if (probe.status() == 401 || probe.status() == 403) {

@@ -35,6 +35,8 @@ final class Transport {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
     private static final int SNIPPET_CHARS = 300;
+    /** Largest response body read; a generation with its log-probabilities is a few MB at the most. */
+    static final long MAX_BODY_BYTES = 64L << 20;
 
     private final HttpClient client;
     private final RetryPolicy retry;
@@ -91,10 +93,10 @@ final class Transport {
         return withRetries(() -> null, endpoint, path, uri -> request(uri).GET().build());
     }
 
-    /** One GET of {@code path} of {@code endpoint}, no retries. */
-    Probe probe(EndpointPool.Endpoint endpoint, String path) throws BackendException {
+    /** One GET of {@code path} of {@code endpoint}, no retries, answered within {@code within} at the most. */
+    Probe probe(EndpointPool.Endpoint endpoint, String path, Duration within) throws BackendException {
         URI uri = endpoint.resolve(path);
-        Outcome outcome = attempt(uri, request(uri).GET().build());
+        Outcome outcome = attempt(uri, request(uri).GET().build(), within.compareTo(deadline) < 0 ? within : deadline);
         if (outcome instanceof Reply reply) {
             int status = reply.response().statusCode();
             return new Probe(status, status / 100 == 2 ? "" : status + " " + snippet(errorText(reply.response().body())));
@@ -121,7 +123,7 @@ final class Transport {
             try {
                 lease = target.lease();
                 uri = (lease != null ? lease.endpoint() : fixed).resolve(path);
-                outcome = attempt(uri, request.build(uri));
+                outcome = attempt(uri, request.build(uri), deadline);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new BackendException(Reason.INTERRUPTED, "interrupted before " + path + " was answered", e);
@@ -151,17 +153,17 @@ final class Transport {
         throw new BackendException(last.reason(), "gave up after %d attempts; last: %s".formatted(retry.maxAttempts(), last.message()));
     }
 
-    /** Sends once under the deadline. */
-    private Outcome attempt(URI uri, HttpRequest request) throws BackendException {
+    /** Sends once, waiting {@code within} at the most. */
+    private Outcome attempt(URI uri, HttpRequest request, Duration within) throws BackendException {
         long start = System.nanoTime();
-        CompletableFuture<HttpResponse<String>> future = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> future = client.sendAsync(request, CappedBody.handler(MAX_BODY_BYTES));
         try {
-            HttpResponse<String> response = future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            HttpResponse<String> response = future.get(within.toNanos(), TimeUnit.NANOSECONDS);
             return new Reply(response, Duration.ofNanos(System.nanoTime() - start));
         } catch (TimeoutException e) {
             future.cancel(true);
             return Failure.retryable(Reason.TIMEOUT, "%s %s: no complete answer within %d ms".formatted(
-                    request.method(), uri, deadline.toMillis()));
+                    request.method(), uri, within.toMillis()));
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -170,6 +172,10 @@ final class Transport {
             Throwable cause = e.getCause();
             if (!(cause instanceof IOException)) {
                 throw new IllegalStateException("unexpected failure sending to " + uri, cause);
+            }
+            if (cause instanceof CappedBody.TooLarge) {
+                return new Failure(Reason.BAD_RESPONSE, "%s %s: %s".formatted(request.method(), uri, cause.getMessage()),
+                        false, Optional.empty());
             }
             Reason reason = cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)
                     ? Reason.TIMEOUT : Reason.UNAVAILABLE;

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
@@ -56,7 +57,9 @@ public final class FakeInferenceServer implements AutoCloseable {
         /** 200 with a body cut off in the middle of the JSON. */
         MALFORMED,
         /** 400 with an error body. */
-        BAD_REQUEST
+        BAD_REQUEST,
+        /** 200 with a body larger than the client reads (a JSON string of 65 MiB, streamed). */
+        HUGE
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -340,6 +343,21 @@ public final class FakeInferenceServer implements AutoCloseable {
             }
             case MALFORMED -> send(ex, 200, "{\"content\": \"answer-");
             case BAD_REQUEST -> send(ex, 400, error(400, "bad request"));
+            case HUGE -> {
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, 0);
+                byte[] mib = new byte[1 << 20];
+                Arrays.fill(mib, (byte) 'a');
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write("{\"content\": \"".getBytes(StandardCharsets.UTF_8));
+                    for (int i = 0; i < 65; i++) {
+                        out.write(mib);
+                    }
+                    out.write("\"}".getBytes(StandardCharsets.UTF_8));
+                } catch (IOException closedByTheClient) {
+                    // the client stops reading at its cap
+                }
+            }
             default -> throw new IllegalStateException(fault.toString());
         }
     }

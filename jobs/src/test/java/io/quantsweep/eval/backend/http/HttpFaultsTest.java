@@ -80,6 +80,19 @@ class HttpFaultsTest {
     }
 
     @Test
+    void aBodyBeyondTheCapFailsItsRequestWithoutARetry() throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER);
+             Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server).build().open()) {
+            server.faults(6, Fault.HUGE);
+            BackendException e = assertThrows(BackendException.class, () -> backend.generate("#6", PARAMS));
+            assertEquals(Reason.BAD_RESPONSE, e.reason());
+            assertTrue(e.getMessage().contains("over " + Transport.MAX_BODY_BYTES + " bytes"), e.getMessage());
+            assertEquals(1, server.requests(6));
+            assertEquals("answer-7", backend.generate("#7", PARAMS).text(), "the next request works");
+        }
+    }
+
+    @Test
     void retryAfterIsHonouredUpToItsCap() throws IOException {
         try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER)) {
             server.faults(1, Fault.RATE_LIMITED_1S);
