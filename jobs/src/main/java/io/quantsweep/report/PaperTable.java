@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The results table of arXiv 2505.02390: benchmarks × variants in percent, then the plain average,
@@ -15,8 +16,9 @@ import java.util.TreeMap;
  * @param variants display order, the baseline first
  * @param average variant → mean of its scores in percent
  * @param weighted variant → weighted average in percent (NaN when no benchmark has a weight)
- * @param drop variant → (baseline − variant) / baseline of the weighted averages, in percent; NaN for
- *     the baseline; negative when the variant scores higher
+ * @param drop variant → (baseline − variant) / baseline of the weighted averages over the variant's
+ *     benchmarks, in percent; NaN for the baseline and where the baseline lacks one of them; negative
+ *     when the variant scores higher
  * @param paperWeights true when the paper's weights were used
  */
 public record PaperTable(String baseline, List<String> variants, List<String> benchmarks, Map<String, Double> average,
@@ -31,19 +33,32 @@ public record PaperTable(String baseline, List<String> variants, List<String> be
     public static PaperTable of(SweepSummary summary, List<String> order) {
         Map<String, Double> average = new LinkedHashMap<>();
         Map<String, Double> weighted = new LinkedHashMap<>();
+        Map<String, List<String>> used = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> percents = new LinkedHashMap<>();
         boolean paper = summary.weights().isEmpty();
+        Function<Map<String, Double>, PaperAggregate.WeightedAverage> weigh = percent -> paper
+                ? PaperAggregate.weightedAverage(percent) : PaperAggregate.weightedAverage(percent, summary.weights());
         for (String v : order) {
             Map<String, Double> percent = new TreeMap<>();
             summary.scores().stream().filter(s -> s.variant().equals(v)).forEach(s -> percent.put(s.benchmark(), 100 * s.accuracy()));
+            percents.put(v, percent);
             average.put(v, PaperAggregate.average(percent));
-            weighted.put(v, (paper ? PaperAggregate.weightedAverage(percent)
-                    : PaperAggregate.weightedAverage(percent, summary.weights())).value());
+            PaperAggregate.WeightedAverage w = weigh.apply(percent);
+            weighted.put(v, w.value());
+            used.put(v, w.used());
         }
-        double base = weighted.get(summary.baseline());
+        // against the baseline's weighted average over the variant's own benchmarks, as eval/summary does
+        Map<String, Double> base = percents.getOrDefault(summary.baseline(), Map.of());
         Map<String, Double> drop = new LinkedHashMap<>();
         for (String v : order) {
-            boolean comparable = !v.equals(summary.baseline()) && base > 0 && !Double.isNaN(weighted.get(v));
-            drop.put(v, comparable ? 100 * PaperAggregate.relativeDrop(base, weighted.get(v)) : Double.NaN);
+            double value = Double.NaN;
+            if (!v.equals(summary.baseline()) && !Double.isNaN(weighted.get(v)) && base.keySet().containsAll(used.get(v))) {
+                Map<String, Double> same = new TreeMap<>(base);
+                same.keySet().retainAll(used.get(v));
+                double baseline = weigh.apply(same).value();
+                value = baseline > 0 ? 100 * PaperAggregate.relativeDrop(baseline, weighted.get(v)) : Double.NaN;
+            }
+            drop.put(v, value);
         }
         return new PaperTable(summary.baseline(), List.copyOf(order), summary.benchmarks(), average, weighted, drop, paper);
     }
