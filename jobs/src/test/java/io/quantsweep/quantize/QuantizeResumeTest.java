@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -218,6 +220,22 @@ class QuantizeResumeTest {
         assertTrue(e.getMessage().contains("'blk.0.attn_q_a.weight' has value NaN at row 3, column 5 (read from '" + weight + "')"),
                 e.getMessage());
         assertEquals(List.of(), ggufFiles(dir.resolve("nan")));
+
+        // the block's largest code, 448, times a scale of 7.59e35 is a finite float (3.40e38) beyond bfloat16's range
+        Path huge = dir.resolve("DeepSeek-V3-huge");
+        copyModel(huge);
+        try (SafetensorsCheckpoint c = SafetensorsCheckpoint.open(TinyModel.FS, RealModelFiles.hadoop(huge))) {
+            String scale = weight + "_scale_inv";
+            SafetensorsFile f = c.shard(c.shardOf(scale));
+            try (RandomAccessFile raf = new RandomAccessFile(Path.of(f.path().toUri()).toFile(), "rw")) {
+                raf.seek(f.dataStart() + f.tensor(scale).begin());
+                raf.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(7.59e35f).array());
+            }
+        }
+        IllegalArgumentException rounded = assertThrows(IllegalArgumentException.class, () -> run(spark,
+                QuantizeOptions.of(huge.toString(), List.of("Q8_0"), dir.resolve("huge").toString()).withDevice(Device.CPU)));
+        assertTrue(rounded.getMessage().contains("'blk.0.attn_q_a.weight' has value 3.4")
+                && rounded.getMessage().contains("rounds to infinity in bfloat16"), rounded.getMessage());
     }
 
     @Test
