@@ -78,7 +78,7 @@ public record Fp8BlockScaling(int blockRows, int blockCols) implements Serializa
      * Encodes one block row, the inverse of {@link #dequantizeRows}: {@code rows} (at most
      * {@link #blockRows}) rows of {@code cols} values from {@code x[xOff..)} become FP8 codes from
      * {@code codes[codesOff..)} and one scale per block from {@code scale[scaleOff..)}. As DeepSeek's FP8
-     * cast does, a block's scale is its largest magnitude over 448 (1 for an all-zero block) and each code
+     * cast does, a block's scale is its largest magnitude over 448 (1 where that is 0) and each code
      * is {@code fp8(x / scale)}, so {@code code * scale} is the weight.
      */
     public void quantizeBlockRow(float[] x, int xOff, int rows, int cols, byte[] codes, int codesOff, float[] scale,
@@ -94,7 +94,8 @@ public record Fp8BlockScaling(int blockRows, int blockCols) implements Serializa
                     amax = Math.max(amax, Math.abs(x[xOff + r * cols + j]));
                 }
             }
-            float s = amax > 0 ? amax / Fp8E4M3.MAX : 1f;
+            // an all-zero block, or one so small that amax / 448 underflows to 0, keeps scale 1
+            float s = amax / Fp8E4M3.MAX > 0 ? amax / Fp8E4M3.MAX : 1f;
             scale[scaleOff + b] = s;
             for (int r = 0; r < rows; r++) {
                 for (int j = c0; j < c1; j++) {

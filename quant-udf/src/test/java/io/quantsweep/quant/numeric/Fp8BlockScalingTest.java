@@ -103,6 +103,16 @@ class Fp8BlockScalingTest {
         assertTrue(largest >= 1, "the largest magnitude is coded as 448");
         assertThrows(IllegalArgumentException.class,
                 () -> BLOCKS.quantizeBlockRow(new float[129 * COLS], 0, 129, COLS, new byte[129 * COLS], 0, scale, 0));
+
+        // a block whose largest magnitude over 448 underflows: scale 1 as for zeros, not 0 (0/0 would be NaN)
+        float[] tiny = new float[COLS];
+        tiny[0] = 1e-43f;
+        BLOCKS.quantizeBlockRow(tiny, 0, 1, COLS, codes, 0, scale, 0);
+        assertEquals(1f, scale[0]);
+        BLOCKS.dequantizeRows(codes, 0, 0, 1, COLS, scale, 2, back, 0);
+        for (int j = 0; j < COLS; j++) {
+            assertEquals(0f, back[j], "value " + j);
+        }
     }
 
     @Test
