@@ -208,13 +208,15 @@ public enum PromptTemplate {
 
     /**
      * What a grammar-constrained decode may emit for each of {@code n} choices after a prompt of this
-     * template: the text between question and answer, then the letter ({@code " A"} after
-     * {@code Answer:}, {@code "A"} after {@code 答案：}).
+     * template: in raw text, the text between question and answer, then the letter ({@code " A"} after
+     * {@code Answer:}, {@code "A"} after {@code 答案：}); in chat markup the bare letter, as the
+     * exemplars' assistant turns answer.
      */
-    public List<String> letterChoices(int n) {
+    public List<String> letterChoices(int n, ChatFormat chat) {
+        String before = chat == ChatFormat.NONE ? delimiter() : "";
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(delimiter() + Item.letter(i));
+            out.add(before + Item.letter(i));
         }
         return out;
     }

@@ -68,7 +68,7 @@ public final class SampleRunner {
                         d.latency(), null, null, d.attempts());
             }
             case MC_GRAMMAR -> {
-                Choice c = backend.choose(text, spec.template().letterChoices(work.item().choices().size()));
+                Choice c = backend.choose(text, spec.template().letterChoices(work.item().choices().size(), spec.chat()));
                 yield new Answer(c.text(), new ModelOutput.Generation(c.text()), Map.of(), c.latency(), null, null,
                         c.attempts());
             }

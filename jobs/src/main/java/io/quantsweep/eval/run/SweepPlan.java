@@ -4,6 +4,7 @@ import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.Capability;
 import io.quantsweep.eval.bench.HadoopDataDir;
 import io.quantsweep.eval.bench.Item;
+import io.quantsweep.eval.prompt.ChatFormat;
 import io.quantsweep.eval.prompt.PromptBuilder;
 import io.quantsweep.eval.score.ScoringMode;
 import io.quantsweep.eval.sweep.BenchmarkSpec;
@@ -97,15 +98,19 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
      * some benchmark's scoring needs (next-token probabilities from the in-process backend).
      */
     public void requireCapabilities() {
+        requireCapabilities(sweep, variants);
+    }
+
+    /** {@link #requireCapabilities()} of {@code sweep}'s benchmarks on these variants, before any is loaded. */
+    static void requireCapabilities(SweepSpec sweep, List<VariantPlan> variants) {
         for (VariantPlan v : variants) {
-            for (BenchmarkPlan b : benchmarks) {
+            for (BenchmarkSpec b : sweep.benchmarks()) {
                 for (VariantPlan.Group g : v.groups()) {
                     try {
-                        g.config().requireCapabilities(needs(b.spec().scoring()));
+                        g.config().requireCapabilities(needs(b));
                     } catch (BackendException e) {
                         throw new SweepRefusedException("sweep %s: variant %s cannot run benchmark %s (scoring %s): %s"
-                                .formatted(sweep.name(), v.name(), b.spec().name(), b.spec().scoring().id(),
-                                        e.getMessage()), e);
+                                .formatted(sweep.name(), v.name(), b.name(), b.scoring().id(), e.getMessage()), e);
                     }
                 }
             }
@@ -119,6 +124,17 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
             case MC_GRAMMAR -> Capability.CHOOSE;
             case MC_GENERATE, NUMERIC, BOXED -> Capability.GENERATE;
         };
+    }
+
+    /**
+     * What a benchmark asks of a backend: its scoring's capability, and raw prompts where the prompt
+     * carries its own chat markup (a chat API would wrap it in a second template) or where the next
+     * token of a passage is compared (in a chat turn it would start an assistant's reply).
+     */
+    static Capability[] needs(BenchmarkSpec b) {
+        return b.chat() != ChatFormat.NONE || b.scoring() == ScoringMode.KLD
+                ? new Capability[] {needs(b.scoring()), Capability.RAW_PROMPT}
+                : new Capability[] {needs(b.scoring())};
     }
 
     /** The variant named {@code name}. */

@@ -56,8 +56,10 @@ class PromptBuilderTest {
                 .build(passage);
         assertEquals("  Two lines,\nas written. ", p.text());
         assertEquals("passage+none", p.templateId());
-        assertEquals(List.of(" A", " B", " C"), PromptTemplate.MMLU_LM_EVAL.letterChoices(3));
-        assertEquals(List.of("A", "B"), PromptTemplate.ZH_MCQ.letterChoices(2));
+        assertEquals(List.of(" A", " B", " C"), PromptTemplate.MMLU_LM_EVAL.letterChoices(3, ChatFormat.NONE));
+        assertEquals(List.of("A", "B"), PromptTemplate.ZH_MCQ.letterChoices(2, ChatFormat.NONE));
+        // in chat markup an exemplar's assistant turn is the bare letter, and so is the answer
+        assertEquals(List.of("A", "B", "C"), PromptTemplate.MMLU_LM_EVAL.letterChoices(3, ChatFormat.DEEPSEEK_V3));
     }
 
     @Test

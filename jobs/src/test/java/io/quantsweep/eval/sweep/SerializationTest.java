@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What a Spark job ships to executors survives Java serialization unchanged. */
@@ -37,7 +36,7 @@ class SerializationTest {
         Prompt prompt = mmlu.prompts().build(mmlu.items().get(0));
         assertEquals(prompt, roundTrip(mmlu.prompts()).build(roundTrip(mmlu.items().get(0))));
         assertEquals(prompt, roundTrip(prompt));
-        ModelOutput output = new ModelOutput.NextToken(Map.of(" B", -0.1));
+        ModelOutput output = new ModelOutput.Generation(" B");
         Score score = sweep.benchmarks().get(0).scoring().score(mmlu.items().get(0), roundTrip(output), false);
         assertEquals(score, roundTrip(score));
     }

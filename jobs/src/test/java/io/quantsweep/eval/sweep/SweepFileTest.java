@@ -77,7 +77,7 @@ class SweepFileTest {
         assertEquals(new ExecutionSpec(4, Duration.ofSeconds(3600), 2, Duration.ofMillis(500), 0.0, 8), s.execution());
 
         assertEquals(new BenchmarkSpec("mmlu", LoaderKind.MMLU, "benchmarks/mmlu/data", "test", "dev", 5,
-                ShotSelection.FIRST_N, PromptTemplate.MMLU_LM_EVAL, ChatFormat.NONE, ScoringMode.MC_LOGPROB, 1, 1, 0.0,
+                ShotSelection.FIRST_N, PromptTemplate.MMLU_LM_EVAL, ChatFormat.NONE, ScoringMode.MC_GRAMMAR, 1, 1, 0.0,
                 1.0, 1234, 500, List.of(), 2.0, JsonlFields.DEFAULT, 20, 16), s.benchmarks().get(0));
         BenchmarkSpec gsm8k = s.benchmarks().get(2);
         assertEquals(List.of("Question:", "\n\n\n"), gsm8k.stop());

@@ -23,7 +23,7 @@ import java.util.Objects;
 public record EmbeddedConfig(String modelPath, int contextSize, int threads, boolean cachePrompt, NativeLog nativeLog)
         implements BackendConfig {
     private static final long serialVersionUID = 1L;
-    static final Capabilities CAPABILITIES = Capabilities.of(Capability.GENERATE, Capability.CHOOSE);
+    static final Capabilities CAPABILITIES = Capabilities.of(Capability.GENERATE, Capability.CHOOSE, Capability.RAW_PROMPT);
 
     /** llama.cpp's log: off, or onto the process's stderr (not Java's System.err). */
     public enum NativeLog { OFF, STDERR }

@@ -33,6 +33,9 @@ public record HttpConfig(ServerKind server, Api api, List<URI> endpoints, String
                          ApiKeySource apiKey, boolean cachePrompt) implements BackendConfig {
     private static final long serialVersionUID = 1L;
     static final Capabilities CAPABILITIES = Capabilities.of(Capability.values());
+    /** The chat API puts every prompt in a user turn of the server's own template. */
+    static final Capabilities CHAT_CAPABILITIES = Capabilities.of(Capability.GENERATE, Capability.CHOOSE,
+            Capability.TOP_K, Capability.TOKEN_LOGPROBS);
 
     public HttpConfig {
         Objects.requireNonNull(server, "server");
@@ -77,7 +80,7 @@ public record HttpConfig(ServerKind server, Api api, List<URI> endpoints, String
 
     @Override
     public Capabilities capabilities() {
-        return CAPABILITIES;
+        return api == Api.CHAT ? CHAT_CAPABILITIES : CAPABILITIES;
     }
 
     @Override
