@@ -47,12 +47,20 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         SweepSpec sweepSpec = SweepFile.read(sweep);
-        String from = base != null ? base : sweep.toAbsolutePath().getParent().toString();
+        Path from = base != null ? new Path(base) : folderOf(sweep);
         try (LocalSession session = LocalSession.open("quantsweep eval " + sweepSpec.name(), master)) {
-            SweepPlan plan = SweepPlan.of(sweepSpec, new Path(from), session.spark().sparkContext().hadoopConfiguration());
+            SweepPlan plan = SweepPlan.of(sweepSpec, from, session.spark().sparkContext().hadoopConfiguration());
             print(EvalJob.run(session.spark(), plan, out));
         }
         return 0;
+    }
+
+    /**
+     * The sweep file's folder on the local disk, as a {@code file:} URI: a path without a scheme would be
+     * taken as one of the cluster's default file system (HDFS under YARN).
+     */
+    static Path folderOf(java.nio.file.Path sweep) {
+        return new Path(sweep.toAbsolutePath().getParent().toUri());
     }
 
     private void print(EvalJob.Result result) {

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.eval.backend.http.FakeInferenceServer;
 import io.quantsweep.eval.backend.http.ServerKind;
+import io.quantsweep.eval.run.SweepPlan;
+import io.quantsweep.eval.sweep.SweepFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +69,15 @@ class EvalCommandTest {
             assertEquals(0, again.status(), again.err());
             assertTrue(again.out().contains("variant two: 2 samples, 2 from earlier runs, 0 written in 0 files"), again.out());
         }
+    }
+
+    @Test
+    void relativePathsStartFromTheSweepFilesFolderOnLocalDiskWhateverTheDefaultFileSystem() throws IOException {
+        Path file = sweep("  - {name: one, endpoints: [{url: \"http://127.0.0.1:1\", api: llama-server}]}", "mc-grammar");
+        Configuration cluster = new Configuration();
+        cluster.set("fs.defaultFS", "hdfs://127.0.0.1:1");
+        SweepPlan plan = SweepPlan.of(SweepFile.read(file), EvalCommand.folderOf(file), cluster);
+        assertEquals(2, plan.benchmarks().get(0).items().size());
     }
 
     @Test
