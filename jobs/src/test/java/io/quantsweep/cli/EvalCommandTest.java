@@ -95,5 +95,12 @@ class EvalCommandTest {
         assertEquals(QuantSweep.BAD_INPUT, invalid.status());
         assertTrue(invalid.err().startsWith("quantsweep: " + bad + ":3: unknown key 'colour'"), invalid.err());
         assertEquals(QuantSweep.BAD_INPUT, run("eval", "--out", "x").status());
+
+        // a model the in-process backend cannot read is the sweep's input too
+        Path missing = sweep("  - {name: one, gguf: absent.gguf}", "mc-grammar");
+        Result absent = run("eval", "--sweep", missing.toString(), "--out", dir.resolve("o2").toString(), "--master",
+                "local[1]");
+        assertEquals(QuantSweep.BAD_INPUT, absent.status(), absent.err());
+        assertTrue(absent.err().contains("variant one: cannot open") && absent.err().contains("absent.gguf"), absent.err());
     }
 }

@@ -238,8 +238,14 @@ final class VariantRun {
                 }
             } catch (BackendException | RuntimeException e) {
                 backends.forEach(Backend::close);
-                throw new SweepFailedException("sweep %s: variant %s: cannot open %s: %s".formatted(plan.sweep().name(),
-                        variant.name(), group.config().describe(), e.getMessage()), e);
+                String message = "sweep %s: variant %s: cannot open %s: %s".formatted(plan.sweep().name(), variant.name(),
+                        group.config().describe(), e.getMessage());
+                // a model or configuration the backend refuses is the sweep's input, not a failure to retry
+                if (e instanceof BackendException b && (b.reason() == BackendException.Reason.BAD_CONFIG
+                        || b.reason() == BackendException.Reason.UNSUPPORTED_MODEL)) {
+                    throw new SweepRefusedException(message, e);
+                }
+                throw new SweepFailedException(message, e);
             }
         }
         return backends;
