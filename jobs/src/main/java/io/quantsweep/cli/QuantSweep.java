@@ -50,6 +50,8 @@ public final class QuantSweep implements Runnable {
     /** Runs one command line and returns its exit status; what main does, minus the exit. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new QuantSweep());
+        // the last of an option's values wins, so that options after an @FILE argument replace the file's
+        cli.setOverwrittenOptionsAllowed(true);
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> failure(e, e.getCommandLine(), err));

@@ -157,6 +157,20 @@ class PlanCommandTest {
     }
 
     @Test
+    void optionsAfterAnArgumentFileReplaceItsOnes() throws Exception {
+        Path args = Files.writeString(dir.resolve("plan.args"), """
+                # a picocli argument file
+                --model      %s
+                --variants   Q4_K_M
+                --context    1000
+                --no-tensors
+                """.formatted(MODEL));
+        Result r = run("plan", "@" + args, "--context", "32768");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("KV cache at 32,768 tokens"), r.out());
+    }
+
+    @Test
     void badInputEndsWithAOneLineReason() {
         Result unknown = run("plan", "--model", MODEL, "--variants", "Q9_K");
         assertEquals(QuantSweep.BAD_INPUT, unknown.status());
