@@ -4,6 +4,7 @@ import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.Codecs;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.LittleEndian;
+import io.quantsweep.quant.codec.CodecImplementations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -88,6 +89,8 @@ public final class GpuCheck {
         line("- java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", "
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
                 + Runtime.getRuntime().availableProcessors() + " CPUs");
+        // the CPU columns compare with the codecs the job runs: the Vector API ones where this JVM has them
+        line("- CPU codecs: " + CodecImplementations.vectorSkipped().map(why -> "scalar (" + why + ")").orElse("Vector API"));
         CudaProbe.Status probe = CudaProbe.status();
         line("- CUDA: " + probe.reason());
         CudaKernels.Outcome outcome = CudaKernels.outcome();
