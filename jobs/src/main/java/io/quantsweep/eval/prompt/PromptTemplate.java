@@ -44,8 +44,9 @@ public enum PromptTemplate {
     /**
      * The Chinese counterpart for CMMLU and C-Eval, in the shape lm-evaluation-harness uses:
      * "以下是关于{subject}的单项选择题，请直接给出正确答案的选项。", options {@code A. ..}, and {@code 答案：}
-     * directly followed by the letter. The subject is the file's (English) subject name with spaces for
-     * underscores, not the harness's Chinese subject names.
+     * followed by the harness's default target delimiter, a space, and the letter (so the scored
+     * continuation is {@code " A"}). One difference remains: the subject is the file's (English) subject
+     * name with spaces for underscores, not the harness's Chinese subject names.
      */
     ZH_MCQ("zh-mcq", true) {
         @Override
@@ -65,7 +66,7 @@ public enum PromptTemplate {
 
         @Override
         String delimiter() {
-            return "";
+            return " ";
         }
     },
     /**
@@ -209,8 +210,8 @@ public enum PromptTemplate {
     /**
      * What a grammar-constrained decode may emit for each of {@code n} choices after a prompt of this
      * template: in raw text, the text between question and answer, then the letter ({@code " A"} after
-     * {@code Answer:}, {@code "A"} after {@code 答案：}); in chat markup the bare letter, as the
-     * exemplars' assistant turns answer.
+     * {@code Answer:} or {@code 答案：}); in chat markup the bare letter, as the exemplars' assistant
+     * turns answer.
      */
     public List<String> letterChoices(int n, ChatFormat chat) {
         String before = chat == ChatFormat.NONE ? delimiter() : "";

@@ -57,7 +57,7 @@ class PromptBuilderTest {
         assertEquals("  Two lines,\nas written. ", p.text());
         assertEquals("passage+none", p.templateId());
         assertEquals(List.of(" A", " B", " C"), PromptTemplate.MMLU_LM_EVAL.letterChoices(3, ChatFormat.NONE));
-        assertEquals(List.of("A", "B"), PromptTemplate.ZH_MCQ.letterChoices(2, ChatFormat.NONE));
+        assertEquals(List.of(" A", " B"), PromptTemplate.ZH_MCQ.letterChoices(2, ChatFormat.NONE));
         // in chat markup an exemplar's assistant turn is the bare letter, and so is the answer
         assertEquals(List.of("A", "B", "C"), PromptTemplate.MMLU_LM_EVAL.letterChoices(3, ChatFormat.DEEPSEEK_V3));
     }
@@ -113,12 +113,18 @@ class PromptBuilderTest {
 
     @Test
     void chineseTemplateEndsOnTheAnswerMark() throws IOException {
-        Item item = CsvChoiceLoader.CMMLU.load(BenchmarkSlices.dir("cmmlu"), "dev").items().get(0);
+        List<Item> dev = CsvChoiceLoader.CMMLU.load(BenchmarkSlices.dir("cmmlu"), "dev").items();
+        Item item = dev.get(0);
         Prompt p = new PromptBuilder(PromptTemplate.ZH_MCQ, ChatFormat.NONE, 0, ShotSelection.FIRST_N, 0, List.of())
                 .build(item);
         assertEquals("以下是关于agronomy的单项选择题，请直接给出正确答案的选项。\n\n肉牛屠宰后，胴体的哪个部位肉质较好\n"
                 + "A. 胸\nB. 腹\nC. 大腿\nD. 小腿\n答案：", p.text());
         assertEquals(List.of(), p.shotIds());
+        // an exemplar's answer follows lm-evaluation-harness's target delimiter, a space
+        Prompt shot = new PromptBuilder(PromptTemplate.ZH_MCQ, ChatFormat.NONE, 1, ShotSelection.FIRST_N, 0, dev)
+                .build(dev.get(1));
+        assertTrue(shot.text().contains("D. 小腿\n答案： " + item.answer() + "\n\n"), shot.text());
+        assertTrue(shot.text().endsWith("\n答案："), shot.text());
     }
 
     private static final Location HERE = new Location("t.jsonl", 1);
