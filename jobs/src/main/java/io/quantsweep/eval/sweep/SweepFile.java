@@ -17,8 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -128,11 +130,19 @@ public final class SweepFile {
         if (variantNodes.isEmpty()) {
             throw top.error("variants", "at least one variant is needed");
         }
+        Map<String, String> ggufs = new HashMap<>();
         for (int i = 0; i < variantNodes.size(); i++) {
             YamlMap v = YamlMap.of(source, "variants[" + i + "]", variantNodes.get(i));
             VariantSpec variant = variant(v, execution);
             if (!variantNames.add(variant.name())) {
                 throw v.error("name", "variant '" + variant.name() + "' is named twice");
+            }
+            // a JVM holds one model per file: two variants of one file would be one model, or be refused
+            if (variant.deployment() instanceof VariantSpec.InProcess p) {
+                String first = ggufs.putIfAbsent(p.gguf(), variant.name());
+                if (first != null) {
+                    throw v.error("gguf", "variant '" + first + "' runs " + p.gguf() + " already");
+                }
             }
             variants.add(variant);
         }

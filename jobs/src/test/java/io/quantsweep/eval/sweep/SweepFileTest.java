@@ -171,6 +171,7 @@ class SweepFileTest {
             7  | `        api: llama-server\n      - {url: 'http://h:2', api: openai-chat, model: m}` | 6 | variants[0].endpoints: endpoints[1] (llama-server openai-chat m) differs from endpoints[0]
             7  | `        api: llama-server\n    threads: 4` | 8 | variants[0].threads: only in-process variants ('gguf') take 'threads'
             9  | `    gguf: /m/b.gguf\n    context-size: -1` | 10 | variants[1].context-size: must be 0 or more, got -1
+            9  | `    gguf: /m/b.gguf\n  - {name: c, gguf: /m/b.gguf}` | 10 | variants[2].gguf: variant 'b' runs /m/b.gguf already
             22 | `    top-k: 5`                              | 22 | benchmarks[1].top-k: only scoring 'mc-logprob' and 'kld'
             22 | `    positions: 5`                          | 22 | benchmarks[1].positions: only scoring 'kld' takes 'positions'
             20 | `    scoring: kld`                          | 17 | benchmarks[1].loader: scoring 'kld', loader 'text' and template 'passage' go together
