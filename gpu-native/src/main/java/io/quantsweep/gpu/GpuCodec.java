@@ -64,7 +64,7 @@ public final class GpuCodec implements Codec {
         if (rows == 0) {
             return;
         }
-        // the copies into and out of pinned memory check no bounds, as the CPU codecs' array accesses do
+        // JavaCPP's copies into and out of pinned memory check no bounds, where the CPU codecs' array accesses do
         Objects.checkFromIndexSize(xOff, (long) rows * cols, x.length);
         Objects.checkFromIndexSize(dstOff, rows * type().bytesFor(cols), dst.length);
         if (importance != null) {
