@@ -2,6 +2,7 @@ package io.quantsweep.quantize;
 
 import io.quantsweep.io.HadoopFileSystems;
 import io.quantsweep.plan.VariantPlan;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintWriter;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
@@ -363,9 +365,17 @@ public final class QuantizeJob {
                 return new ShardOutcome(v, job.shard(), "corrupt: " + e.getMessage());
             }
         }
+        // an earlier attempt's concat may have moved the parts into its temporary file, then been lost
+        Set<String> present = new HashSet<>();
+        try {
+            for (FileStatus f : fs.listStatus(new Path(job.workDirectory()))) {
+                present.add(f.getPath().getName());
+            }
+        } catch (FileNotFoundException e) {
+            // no parts folder: every part is missing
+        }
         for (ShardJob.PartRef p : job.parts()) {
-            if (!fs.exists(new Path(p.path()))) {
-                // an earlier attempt's concat moved the parts into its temporary file, then the attempt was lost
+            if (!present.contains(new Path(p.path()).getName())) {
                 return new ShardOutcome(v, job.shard(), "corrupt: part " + p.path() + " of " + target + " is missing");
             }
         }
