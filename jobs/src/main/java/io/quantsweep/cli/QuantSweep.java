@@ -44,7 +44,18 @@ public final class QuantSweep implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        int status = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        // YARN's ApplicationMaster, which runs the driver in cluster mode, reports a System.exit before it
+        // finished as a failure; elsewhere the exit also ends the threads a library left running
+        if (status != 0 || !yarnClusterDriver(System.getProperties())) {
+            System.exit(status);
+        }
+    }
+
+    /** Whether these are the system properties of a driver that spark-submit started in YARN's cluster mode. */
+    static boolean yarnClusterDriver(Properties system) {
+        return "yarn".equals(system.getProperty("spark.master"))
+                && "cluster".equals(system.getProperty("spark.submit.deployMode"));
     }
 
     /** Runs one command line and returns its exit status; what main does, minus the exit. */

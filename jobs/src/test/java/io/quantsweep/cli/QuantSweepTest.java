@@ -3,6 +3,7 @@ package io.quantsweep.cli;
 import static io.quantsweep.quant.Golden.COLS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.quant.Golden;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,5 +166,16 @@ class QuantSweepTest {
                 QuantSweep.failure(new IllegalStateException("a bug"), cli, new PrintWriter(err)));
         assertTrue(err.toString().contains("java.lang.IllegalStateException: a bug")
                 && err.toString().contains("\tat "), err.toString());
+    }
+
+    @Test
+    void onlyAYarnClusterDriverEndsWithoutSystemExit() {
+        Properties p = new Properties();
+        assertFalse(QuantSweep.yarnClusterDriver(p), "local");
+        p.setProperty("spark.master", "yarn");
+        p.setProperty("spark.submit.deployMode", "client");
+        assertFalse(QuantSweep.yarnClusterDriver(p), "YARN client mode: the driver is this JVM");
+        p.setProperty("spark.submit.deployMode", "cluster");
+        assertTrue(QuantSweep.yarnClusterDriver(p));
     }
 }
