@@ -58,6 +58,7 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
                 LOG.warn("benchmark {}: skipped {} malformed rows, first: {}", spec.name(), prepared.malformed().size(),
                         prepared.malformed().get(0));
             }
+            prepared.warnings().forEach(LOG::warn);
             benchmarks.add(new BenchmarkPlan(spec, workItems(spec, prepared)));
         }
         List<VariantPlan> variants = new ArrayList<>();

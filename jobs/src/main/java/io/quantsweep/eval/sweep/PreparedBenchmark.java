@@ -9,9 +9,11 @@ import io.quantsweep.eval.bench.MalformedRow;
 import io.quantsweep.eval.prompt.PromptBuilder;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A benchmark of a sweep made ready to run: its items after the limit, the prompt builder over its
@@ -21,12 +23,14 @@ import java.util.Map;
  * @param items     the items every variant is asked, in file order
  * @param prompts   renders the prompt of an item
  * @param malformed rows skipped in the evaluated split and the few-shot split (within the allowed share)
+ * @param warnings  where the exemplars are not what a reader of the sweep file would assume
  */
 public record PreparedBenchmark(BenchmarkSpec spec, List<Item> items, PromptBuilder prompts,
-        List<MalformedRow> malformed) {
+        List<MalformedRow> malformed, List<String> warnings) {
     public PreparedBenchmark {
         items = List.copyOf(items);
         malformed = List.copyOf(malformed);
+        warnings = List.copyOf(warnings);
     }
 
     /**
@@ -55,6 +59,24 @@ public record PreparedBenchmark(BenchmarkSpec spec, List<Item> items, PromptBuil
         Map<String, Item> firstOfSubject = new LinkedHashMap<>();
         items.forEach(i -> firstOfSubject.putIfAbsent(i.subject(), i));
         firstOfSubject.values().forEach(prompts::build);
-        return new PreparedBenchmark(spec, items, prompts, malformed);
+        return new PreparedBenchmark(spec, items, prompts, malformed, warnings(spec, firstOfSubject.keySet(), pool));
+    }
+
+    /** Exemplars from the scored split itself, and subjects whose exemplars come from other subjects. */
+    private static List<String> warnings(BenchmarkSpec spec, Set<String> subjects, List<Item> pool) {
+        List<String> out = new ArrayList<>();
+        if (spec.shots() > 0 && spec.shotsSplit().equals(spec.split())) {
+            out.add("benchmark %s: the exemplars come from the scored split '%s' (an item's own excluded)"
+                    .formatted(spec.name(), spec.split()));
+        }
+        Set<String> covered = new HashSet<>();
+        pool.forEach(p -> covered.add(p.subject()));
+        for (String subject : subjects) {
+            if (spec.shots() > 0 && !subject.isEmpty() && !covered.contains(subject)) {
+                out.add(("benchmark %s: the few-shot split '%s' has no item of subject '%s', whose prompts take "
+                        + "other subjects' exemplars").formatted(spec.name(), spec.shotsSplit(), subject));
+            }
+        }
+        return out;
     }
 }

@@ -46,6 +46,23 @@ class PreparedBenchmarkTest {
     }
 
     @Test
+    void exemplarsFromTheScoredSplitOrFromOtherSubjectsAreWarnedOf(@TempDir Path tmp) throws IOException {
+        BenchmarkSpec fromDev = spec("loader: mmlu", "path: p", "n-shot: 2", "template: mmlu-lm-eval",
+                "scoring: mc-logprob");
+        assertEquals(List.of(), PreparedBenchmark.prepare(fromDev, BenchmarkSlices.dir("mmlu"), 0.0).warnings());
+        BenchmarkSpec fromTest = spec("loader: mmlu", "path: p", "shots-split: test", "n-shot: 2",
+                "template: mmlu-lm-eval", "scoring: mc-logprob");
+        assertEquals(List.of("benchmark b: the exemplars come from the scored split 'test' (an item's own excluded)"),
+                PreparedBenchmark.prepare(fromTest, BenchmarkSlices.dir("mmlu"), 0.0).warnings());
+
+        Path dir = BenchmarkSlices.copy("mmlu", tmp);
+        Files.move(dir.resolve("dev/abstract_algebra_dev.csv"), dir.resolve("dev/anatomy_dev.csv"));
+        List<String> other = PreparedBenchmark.prepare(fromDev, DataDir.local(dir), 0.0).warnings();
+        assertEquals(List.of("benchmark b: the few-shot split 'dev' has no item of subject 'abstract_algebra', whose "
+                + "prompts take other subjects' exemplars"), other);
+    }
+
+    @Test
     void gsm8kDrawsExemplarsFromTrain() throws IOException {
         BenchmarkSpec spec = spec("loader: gsm8k", "path: p", "shots-split: train", "n-shot: 8",
                 "shot-selection: seeded", "template: gsm8k-lm-eval", "scoring: numeric", "max-tokens: 256");
