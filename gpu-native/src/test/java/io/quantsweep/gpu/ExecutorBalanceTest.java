@@ -39,8 +39,6 @@ class ExecutorBalanceTest {
             assertTrue(rate > 0 && Double.isFinite(rate), r::toString);
         }
         assertTrue(r.quantizeShare() > 0 && r.quantizeShare() < 1, r::toString);
-        // a whole unit does the CPU work and the quantization, so it cannot beat either alone by much
-        assertTrue(r.withoutGpu() < 1.5 * r.cpuWork(), r::toString);
         assertTrue(r.identical(), r::toString);
     }
 

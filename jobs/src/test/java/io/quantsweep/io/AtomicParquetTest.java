@@ -2,6 +2,7 @@ package io.quantsweep.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +78,8 @@ class AtomicParquetTest {
         AtomicParquet.write(FS, target(), SCHEMA, CONF, List.of(row("old", 1L)));
         // a required column left null fails inside the writer, after earlier rows went to the file
         List<GenericRecord> rows = List.of(row("a", 1L), row("b", 2L), row("c", null));
-        assertThrows(RuntimeException.class, () -> AtomicParquet.write(FS, target(), SCHEMA, CONF, rows));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> AtomicParquet.write(FS, target(), SCHEMA, CONF, rows));
+        assertTrue(String.valueOf(e.getMessage()).contains("value"), "the null required field is named: " + e);
         assertEquals(List.of("old=1"), read(target()));
         assertEquals(List.of("rows.parquet"), fileNames());
     }

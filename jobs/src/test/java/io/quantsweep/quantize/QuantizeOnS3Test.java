@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -54,7 +55,11 @@ class QuantizeOnS3Test {
                 .ignoreUnknownHeaders(true)
                 .build();
         proxy.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!proxy.getState().equals("STARTED")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("S3Proxy did not start in 60 s: " + proxy.getState());
+            }
             Thread.sleep(10);
         }
     }

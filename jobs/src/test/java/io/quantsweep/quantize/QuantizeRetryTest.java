@@ -16,6 +16,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ExceptionFailure;
@@ -59,6 +60,17 @@ class QuantizeRetryTest {
         }
     }
 
+    /** Removes {@code listener} once Spark's listener bus has delivered every event posted so far. */
+    private static void removeWhenHeard(SparkSession spark, FailedTasks listener) {
+        try {
+            spark.sparkContext().listenerBus().waitUntilEmpty(30_000);
+        } catch (TimeoutException e) {
+            throw new AssertionError("Spark's listener bus did not drain in 30 s", e);
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+        }
+    }
+
     @Test
     void aTaskThatDiesMidWriteIsRetriedAndLeavesNoCorruptPart(SparkSession spark) throws IOException {
         QuantizeOptions o = QuantizeOptions.of(tiny.model.toString(), List.of("Q4_K_M", "Q8_0"), dir.resolve("retried").toString())
@@ -74,7 +86,7 @@ class QuantizeRetryTest {
         } finally {
             spark.conf().unset(QuantizeJob.FAULT_UNIT);
             spark.conf().unset(QuantizeJob.FAULT_MODE);
-            spark.sparkContext().removeSparkListener(failed);
+            removeWhenHeard(spark, failed);
         }
         assertEquals(1, failed.count.get(), "the first attempt of the task holding unit " + unit + " failed");
         // units the failed attempt finished before the fault are verified and kept by the retry
@@ -106,7 +118,7 @@ class QuantizeRetryTest {
             s = QuantizeJob.run(spark, o, new PrintWriter(log, true));
         } finally {
             spark.conf().unset(QuantizeJob.FAULT_ASSEMBLY);
-            spark.sparkContext().removeSparkListener(failed);
+            removeWhenHeard(spark, failed);
         }
         assertEquals(1, failed.count.get(), log.toString());
         if (fault.equals("after-commit")) {

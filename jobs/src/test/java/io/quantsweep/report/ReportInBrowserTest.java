@@ -141,23 +141,21 @@ class ReportInBrowserTest {
 
     /** Runs headless Chromium with a fresh profile and no network chatter; returns its standard output. */
     private static String run(List<String> args, int seconds) throws Exception {
-        Path profile = Files.createTempDirectory("chromium-profile");
+        Path profile = Files.createTempDirectory(Files.createDirectories(WORK), "chromium-profile");
         List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile));
         command.addAll(args);
         Path log = WORK.resolve("chromium.log");
-        Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
-        byte[] out = p.getInputStream().readAllBytes();
+        // standard output to a file too: reading a pipe would wait for ever on a Chromium that hangs
+        Path out = WORK.resolve("chromium.out");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(log.toFile()).start();
         if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("chromium did not finish in " + seconds + " s: " + command);
         }
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
         assertEquals(0, p.exitValue(), "chromium " + args + ": " + Files.readString(log));
-        return new String(out, StandardCharsets.UTF_8);
+        return Files.readString(out, StandardCharsets.UTF_8);
     }
 
     private static int count(String s, String what) {

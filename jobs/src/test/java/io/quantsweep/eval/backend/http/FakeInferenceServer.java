@@ -90,7 +90,7 @@ public final class FakeInferenceServer implements AutoCloseable {
     private volatile List<String> models = List.of("tiny-deepseek");
     private volatile String requiredKey = "";
     private volatile Duration delay = Duration.ZERO;
-    private volatile Duration slowDelay = Duration.ofSeconds(1);
+    private volatile Duration slowDelay = Duration.ofMillis(2500);
 
     public FakeInferenceServer(ServerKind kind) throws IOException {
         this(kind, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());

@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
-/** Configs with test-sized timeouts: 200 ms to connect, 200 ms to answer, 4 attempts 5–40 ms apart. */
+/**
+ * Configs with test-sized timeouts: 200 ms to connect, 1 s to answer (a loaded 2-core machine answers a
+ * healthy request well within it), 4 attempts 5–40 ms apart.
+ */
 final class HttpTesting {
     static final RetryPolicy FAST_RETRY = new RetryPolicy(4, Duration.ofMillis(5), Duration.ofMillis(40), Duration.ofSeconds(2));
 
@@ -16,7 +19,7 @@ final class HttpTesting {
         List<URI> uris = Arrays.stream(servers).map(FakeInferenceServer::uri).toList();
         return HttpConfig.builder(kind, api, uris)
                 .connectTimeout(Duration.ofMillis(200))
-                .readTimeout(Duration.ofMillis(200))
+                .readTimeout(Duration.ofSeconds(1))
                 .healthTimeout(Duration.ofSeconds(2))
                 .retry(FAST_RETRY);
     }
