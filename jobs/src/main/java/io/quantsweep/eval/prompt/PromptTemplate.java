@@ -28,17 +28,7 @@ public enum PromptTemplate {
 
         @Override
         String question(Item item) {
-            return item.question().strip() + "\n" + options(item, ". ") + "\nAnswer:";
-        }
-
-        @Override
-        String answer(Item item) {
-            return item.answer();
-        }
-
-        @Override
-        String delimiter() {
-            return " ";
+            return lmEvalQuestion(item, "Answer:");
         }
     },
     /**
@@ -56,17 +46,7 @@ public enum PromptTemplate {
 
         @Override
         String question(Item item) {
-            return item.question().strip() + "\n" + options(item, ". ") + "\n答案：";
-        }
-
-        @Override
-        String answer(Item item) {
-            return item.answer();
-        }
-
-        @Override
-        String delimiter() {
-            return " ";
+            return lmEvalQuestion(item, "答案：");
         }
     },
     /**
@@ -117,11 +97,6 @@ public enum PromptTemplate {
         @Override
         String answer(Item item) {
             return item.solution();
-        }
-
-        @Override
-        String delimiter() {
-            return " ";
         }
     },
     /**
@@ -191,11 +166,15 @@ public enum PromptTemplate {
     /** The question block, ending where the answer starts. */
     abstract String question(Item item);
 
-    /** An exemplar's answer. */
-    abstract String answer(Item item);
+    /** An exemplar's answer: lm-evaluation-harness's target, the item's answer (its letter). */
+    String answer(Item item) {
+        return item.answer();
+    }
 
-    /** What separates a question block from its answer in raw text. */
-    abstract String delimiter();
+    /** What separates a question block from its answer in raw text: lm-evaluation-harness's space. */
+    String delimiter() {
+        return " ";
+    }
 
     /** The name in sweep files and in {@link Prompt#templateId()}. */
     public String id() {
@@ -235,6 +214,11 @@ public enum PromptTemplate {
 
     private static String words(String subject) {
         return subject.replace('_', ' ');
+    }
+
+    /** lm-evaluation-harness's multiple-choice block: the question, {@code A. ..} per choice, the answer mark. */
+    private static String lmEvalQuestion(Item item, String answerMark) {
+        return item.question().strip() + "\n" + options(item, ". ") + "\n" + answerMark;
     }
 
     /** {@code A<separator>text} per choice, one per line, without a final line break. */
