@@ -33,8 +33,8 @@ public record RecipePlan(Recipe recipe, List<TensorAssignment> tensors) {
 
     /**
      * The recipe's rules and overrides that decide no tensor of this model, by place: a pattern with a
-     * typo, layers the model does not have, or a rule an earlier one hides. llama-quantize says nothing
-     * of a {@code --tensor-type} that matches nothing, and the file comes out with other types.
+     * typo, layers the model does not have, or a rule an earlier one hides. Such a rule is easy to miss:
+     * the file still comes out, with other types.
      */
     public List<SourceLine> idleRules() {
         Set<String> deciding = new HashSet<>();
