@@ -64,16 +64,21 @@ final class EmbeddedBackend implements Backend {
         long start = System.nanoTime();
         StringBuilder text = new StringBuilder();
         int results = 0;
-        LlamaIterator it = model().generate(p).iterator();
+        EmbeddedEngine.INFERENCE.lock();
         try {
-            while (it.hasNext()) {
-                LlamaOutput out = it.next();
-                text.append(out.text);
-                results++;
+            LlamaIterator it = model().generate(p).iterator();
+            try {
+                while (it.hasNext()) {
+                    LlamaOutput out = it.next();
+                    text.append(out.text);
+                    results++;
+                }
+            } catch (RuntimeException e) {
+                it.cancel();
+                throw failure("generate", e);
             }
-        } catch (RuntimeException e) {
-            it.cancel();
-            throw failure("generate", e);
+        } finally {
+            EmbeddedEngine.INFERENCE.unlock();
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         // the last result is the final one, which carries no text in streaming mode
@@ -91,10 +96,13 @@ final class EmbeddedBackend implements Backend {
                 .setGrammar(Choices.gbnf(allowed));
         long start = System.nanoTime();
         String answer;
+        EmbeddedEngine.INFERENCE.lock();
         try {
             answer = model().complete(p);
         } catch (RuntimeException e) {
             throw failure("choose", e);
+        } finally {
+            EmbeddedEngine.INFERENCE.unlock();
         }
         return Choices.match(allowed, answer, Duration.ofNanos(System.nanoTime() - start), 1, serverInfo().describe());
     }

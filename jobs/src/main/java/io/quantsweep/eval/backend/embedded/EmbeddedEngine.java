@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,13 @@ final class EmbeddedEngine {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedEngine.class);
     private static final String TMPDIR_PROPERTY = "de.kherud.llama.tmpdir";
     private static final String LIBRARY = "libjllama.so";
+
+    /**
+     * One request at a time in this JVM, whichever model it asks: each model runs llama.cpp on every core,
+     * so two at once oversubscribe them (which slowed generation 4-6x, see {@link #load}); and a test run
+     * in which two models decoded at once aborted once in llama.cpp b4916's grammar code.
+     */
+    static final ReentrantLock INFERENCE = new ReentrantLock(true);
 
     /** Loaded models by absolute path; guarded by the class lock. */
     private static final Map<Path, Loaded> MODELS = new HashMap<>();
