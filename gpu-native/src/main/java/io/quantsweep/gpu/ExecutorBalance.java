@@ -183,11 +183,11 @@ final class ExecutorBalance implements AutoCloseable {
         void unit(GgmlType type, Codec codec, byte[] reference) {
             long t0 = System.nanoTime();
             BLOCKS.dequantizeRows(codes, 0, 0, UNIT_ROWS, UNIT_COLS, scale, scaleCols, source, 0);
-            int bad = Codecs.firstNonFinite(source, 0, values);
+            Bf16.round(source, 0, input, 0, values);
+            int bad = Codecs.firstNonFinite(input, 0, values);
             if (bad >= 0) {
                 throw new IllegalStateException("the seeded unit decodes to " + source[bad] + " at value " + bad);
             }
-            Bf16.round(source, 0, input, 0, values);
             byte[] bytes = reference;
             if (codec != null) {
                 long q0 = System.nanoTime();

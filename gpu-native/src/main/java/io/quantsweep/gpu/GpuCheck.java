@@ -238,7 +238,7 @@ public final class GpuCheck {
         line("## A GPU executor of the quantize job (%d tasks at once, %d units each of %d × %d FP8 weights, best of %d)"
                 .formatted(tasks, UNITS_PER_TASK, ExecutorBalance.UNIT_ROWS, ExecutorBalance.UNIT_COLS, BENCH_REPEATS));
         line("");
-        line("Each task decodes a unit's FP8 blocks, checks them finite, rounds them to BF16, quantizes them and "
+        line("Each task decodes a unit's FP8 blocks, rounds them to BF16, checks them finite, quantizes them and "
                 + "dequantizes the result for the quality statistics: the job's calls, without its reads and writes. "
                 + "GB/s of float32 values. The executor is bound by quantization while its tasks spend half their "
                 + "time or more in the GPU codec's calls, host copies included (last pass).");

@@ -69,7 +69,6 @@ public final class UnitQuantizer {
             source = new float[n];
         }
         TensorRows.read(checkpoint, t, u.row0(), u.row1(), source, 0);
-        requireFinite(u, source, source, n, cols, "weights must be finite");
         float[] input = source;
         if (precision.rounds(t)) {
             if (rounded.length < n) {
@@ -77,9 +76,8 @@ public final class UnitQuantizer {
             }
             input = rounded;
             Bf16.round(source, 0, input, 0, n);
-            // beyond bfloat16's largest finite value a float rounds to infinity, which no codec takes
-            requireFinite(u, input, source, n, cols, "it rounds to infinity in bfloat16; quantize with --source-precision f32");
         }
+        requireFinite(u, input, n, cols);
         long sliceRows = UnitSlicer.sliceRows(t);
         float[] dequantized = new float[cols];
         Map<GgmlType, QualityStats> stats = new LinkedHashMap<>();
@@ -104,14 +102,19 @@ public final class UnitQuantizer {
         return new Outcome(stats, peak);
     }
 
-    /** The codecs trust their input: a NaN or infinity in the checkpoint is refused here, at its row and column. */
-    /** Refuses the first non-finite value of {@code checked}, naming the value {@code read} there and {@code rule}. */
-    private void requireFinite(WorkUnit u, float[] checked, float[] read, int n, int cols, String rule) {
-        int i = Codecs.firstNonFinite(checked, 0, n);
+    /**
+     * The codecs trust their input: a NaN or infinity in the checkpoint is refused here, at its row and
+     * column, and so is a float beyond bfloat16's range, which the rounding to it turned into infinity
+     * (one scan of {@code input}, which keeps the checkpoint's NaN and infinities).
+     */
+    private void requireFinite(WorkUnit u, float[] input, int n, int cols) {
+        int i = Codecs.firstNonFinite(input, 0, n);
         if (i >= 0) {
             long row = u.row0() + i / cols;
+            String rule = Float.isFinite(source[i])
+                    ? "it rounds to infinity in bfloat16; quantize with --source-precision f32" : "weights must be finite";
             throw new IllegalArgumentException("%s: output tensor '%s' has value %s at row %d, column %d (read from '%s'); %s"
-                    .formatted(checkpoint.location(), u.tensor().name(), read[i], row, i % cols, sourceOf(u.tensor(), row),
+                    .formatted(checkpoint.location(), u.tensor().name(), source[i], row, i % cols, sourceOf(u.tensor(), row),
                             rule));
         }
     }

@@ -12,13 +12,13 @@ import static io.quantsweep.format.imatrix.ImatrixFormatException.Reason.TRUNCAT
 
 import io.quantsweep.format.gguf.ByteSource;
 import io.quantsweep.format.imatrix.ImatrixFormatException.Reason;
+import io.quantsweep.io.StrictUtf8;
 import io.quantsweep.quant.LittleEndian;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -214,10 +214,7 @@ final class DatImatrix {
             source.readFully(pos, b, 0, len);
             pos += len;
             try {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(b)).toString();
+                return StrictUtf8.decode(b);
             } catch (CharacterCodingException e) {
                 throw error(BAD_NAME, at, field + " is not well-formed UTF-8");
             }

@@ -94,8 +94,11 @@ public record Fp8BlockScaling(int blockRows, int blockCols) implements Serializa
                     amax = Math.max(amax, Math.abs(x[xOff + r * cols + j]));
                 }
             }
-            // an all-zero block, or one so small that amax / 448 underflows to 0, keeps scale 1
-            float s = amax / Fp8E4M3.MAX > 0 ? amax / Fp8E4M3.MAX : 1f;
+            float s = amax / Fp8E4M3.MAX;
+            if (s == 0) {
+                // an all-zero block, or one so small that amax / 448 underflows
+                s = 1f;
+            }
             scale[scaleOff + b] = s;
             for (int r = 0; r < rows; r++) {
                 for (int j = c0; j < c1; j++) {
