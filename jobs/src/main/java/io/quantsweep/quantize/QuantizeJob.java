@@ -365,21 +365,13 @@ public final class QuantizeJob {
                 return new ShardOutcome(v, job.shard(), "corrupt: " + e.getMessage());
             }
         }
+        int attempt = TaskContext.get().attemptNumber();
         // an earlier attempt's concat may have moved the parts into its temporary file, then been lost
-        Set<String> present = new HashSet<>();
-        try {
-            for (FileStatus f : fs.listStatus(new Path(job.workDirectory()))) {
-                present.add(f.getPath().getName());
-            }
-        } catch (FileNotFoundException e) {
-            // no parts folder: every part is missing
+        Optional<String> missing = attempt > 0 ? missingPart(fs, job) : Optional.empty();
+        if (missing.isPresent()) {
+            return new ShardOutcome(v, job.shard(), "corrupt: part " + missing.get() + " of " + target + " is missing");
         }
-        for (ShardJob.PartRef p : job.parts()) {
-            if (!present.contains(new Path(p.path()).getName())) {
-                return new ShardOutcome(v, job.shard(), "corrupt: part " + p.path() + " of " + target + " is missing");
-            }
-        }
-        boolean injected = !t.fault().isEmpty() && TaskContext.get().attemptNumber() == 0;
+        boolean injected = !t.fault().isEmpty() && attempt == 0;
         if (injected && t.fault().equals("after-consuming-parts")) {
             for (ShardJob.PartRef p : job.parts()) {
                 fs.delete(new Path(p.path()), false);
@@ -391,5 +383,19 @@ public final class QuantizeJob {
             throw new IllegalStateException("injected loss of an assembly task after its commit");
         }
         return new ShardOutcome(v, job.shard(), used == ShardAssembler.Mode.AUTO ? "assembled-concat" : "assembled-copy");
+    }
+
+    /** The first part of {@code job} that its folder no longer holds (one listing of the folder). */
+    private static Optional<String> missingPart(FileSystem fs, ShardJob job) throws IOException {
+        Set<String> present = new HashSet<>();
+        try {
+            for (FileStatus f : fs.listStatus(new Path(job.workDirectory()))) {
+                present.add(f.getPath().getName());
+            }
+        } catch (FileNotFoundException e) {
+            // no parts folder: every part is missing
+        }
+        return job.parts().stream().map(ShardJob.PartRef::path).filter(p -> !present.contains(new Path(p).getName()))
+                .findFirst();
     }
 }
