@@ -13,7 +13,7 @@ import java.util.OptionalDouble;
  * The K most probable next tokens after a prompt with their log-probabilities (softmax of the
  * model's logits), most probable first.
  *
- * @param top     at most K entries, sorted by log-probability, highest first (ties keep server order)
+ * @param top     1 to K entries, sorted by log-probability, highest first (ties keep server order)
  * @param latency  wall time of the call that succeeded
  * @param attempts tries it took, the one that succeeded included (1 without retries)
  */
@@ -22,6 +22,9 @@ public record NextTokenDistribution(List<TokenLogprob> top, Duration latency, in
         Objects.requireNonNull(latency, "latency");
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be >= 1, not " + attempts);
+        }
+        if (top.isEmpty()) {
+            throw new IllegalArgumentException("a next-token distribution needs at least one token");
         }
         top = top.stream().sorted(Comparator.comparingDouble(TokenLogprob::logprob).reversed()).toList();
     }

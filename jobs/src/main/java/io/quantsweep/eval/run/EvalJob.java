@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 
@@ -276,7 +275,6 @@ public final class EvalJob {
     /** Compares every variant's top-K lists with the baseline's at the same cut; writes both kld tables. */
     private static List<Row> kld(SparkSession spark, SweepPlan plan, Dataset<Row> planned, Path root) {
         Dataset<Row> top = planned.filter(col("scoring").equalTo(ScoringMode.KLD.id()))
-                .filter(size(col("top_logprobs")).gt(0))
                 .select("variant", "benchmark", "item_id", "sample", "position", "top_logprobs");
         Dataset<Row> base = top.filter(col("variant").equalTo(plan.sweep().baseline()))
                 .select(col("benchmark"), col("item_id"), col("sample"), col("top_logprobs").as("base_top"));

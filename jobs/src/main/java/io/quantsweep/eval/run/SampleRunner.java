@@ -64,7 +64,7 @@ public final class SampleRunner {
             case MC_LOGPROB, KLD -> {
                 NextTokenDistribution d = backend.topK(text, spec.topK());
                 Map<String, Double> top = d.asMap();
-                yield new Answer(d.top().isEmpty() ? "" : d.top().get(0).token(), new ModelOutput.NextToken(top), top,
+                yield new Answer(d.top().get(0).token(), new ModelOutput.NextToken(top), top,
                         d.latency(), null, null, d.attempts());
             }
             case MC_GRAMMAR -> {

@@ -156,6 +156,10 @@ final class Protocol {
                 yield legacyTop(element(required(logprobs, source, "top_logprobs"), 0, source, "logprobs.top_logprobs"), source);
             }
         };
+        if (top.isEmpty()) {
+            // nothing to score or compare: a kld mean without this position would be silently biased
+            throw bad(source, "the next-token list is empty: the server listed no alternatives");
+        }
         return new NextTokenDistribution(top, a.latency(), a.attempts());
     }
 

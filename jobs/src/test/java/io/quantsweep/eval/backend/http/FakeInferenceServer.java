@@ -59,7 +59,9 @@ public final class FakeInferenceServer implements AutoCloseable {
         /** 400 with an error body. */
         BAD_REQUEST,
         /** 200 with a body larger than the client reads (a JSON string of 65 MiB, streamed). */
-        HUGE
+        HUGE,
+        /** Answers, but every list of alternatives ({@code top_logprobs}) is empty. */
+        NO_ALTERNATIVES
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -316,12 +318,16 @@ public final class FakeInferenceServer implements AutoCloseable {
             String missing = missingField(path, body);
             inFlight.decrementAndGet();
             counted = false;
-            if (fault != null && fault != Fault.SLOW) {
+            if (fault != null && fault != Fault.SLOW && fault != Fault.NO_ALTERNATIVES) {
                 fail(ex, fault);
             } else if (missing != null) {
                 send(ex, 400, error(400, "missing or wrong field '" + missing + "'"));
             } else {
-                send(ex, 200, answer(path, body, answerAs.getOrDefault(id, id)).toString());
+                ObjectNode answer = answer(path, body, answerAs.getOrDefault(id, id));
+                if (fault == Fault.NO_ALTERNATIVES) {
+                    emptyAlternatives(answer);
+                }
+                send(ex, 200, answer.toString());
             }
         } finally {
             if (counted) {
@@ -426,6 +432,26 @@ public final class FakeInferenceServer implements AutoCloseable {
         }
         o.putObject("usage").put("prompt_tokens", 5).put("completion_tokens", emitted.size()).put("total_tokens", 5 + emitted.size());
         return o;
+    }
+
+    /** Empties every {@code top_logprobs} list below {@code node}, and each of the legacy form's objects. */
+    private static void emptyAlternatives(JsonNode node) {
+        node.fields().forEachRemaining(e -> {
+            if (e.getKey().equals("top_logprobs") && e.getValue().isArray()) {
+                ArrayNode list = (ArrayNode) e.getValue();
+                boolean legacy = list.size() > 0 && !list.get(0).has("token");
+                if (legacy) {
+                    list.forEach(position -> ((ObjectNode) position).removeAll());
+                } else {
+                    list.removeAll();
+                }
+            } else {
+                emptyAlternatives(e.getValue());
+            }
+        });
+        if (node.isArray()) {
+            node.forEach(FakeInferenceServer::emptyAlternatives);
+        }
     }
 
     /** How many alternatives per token the request asks for (0 for none). */

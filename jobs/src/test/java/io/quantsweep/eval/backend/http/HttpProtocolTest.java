@@ -2,11 +2,13 @@ package io.quantsweep.eval.backend.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quantsweep.eval.backend.Backend;
 import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.BackendException.Reason;
 import io.quantsweep.eval.backend.Capability;
 import io.quantsweep.eval.backend.Choice;
 import io.quantsweep.eval.backend.Completion;
@@ -15,6 +17,7 @@ import io.quantsweep.eval.backend.GenerationParams;
 import io.quantsweep.eval.backend.NextTokenDistribution;
 import io.quantsweep.eval.backend.ServerInfo;
 import io.quantsweep.eval.backend.TokenLogprob;
+import io.quantsweep.eval.backend.http.FakeInferenceServer.Fault;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.List;
@@ -143,6 +146,20 @@ class HttpProtocolTest {
                 case CHAT -> assertEquals(4, sent.get("top_logprobs").asInt());
             }
             assertEquals(1, sent.get(api == Api.NATIVE ? "n_predict" : "max_tokens").asInt());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("apis")
+    void refusesAnEmptyListOfNextTokens(ServerKind kind, Api api) throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(kind);
+             Backend backend = HttpTesting.config(kind, api, server).build().open()) {
+            server.always(5, Fault.NO_ALTERNATIVES);
+            BackendException e = assertThrows(BackendException.class, () -> backend.topK("Question #5\nAnswer:", 4));
+            assertEquals(Reason.BAD_RESPONSE, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("listed no alternatives"), e.getMessage());
+            assertEquals(List.of("C", "D"), backend.topK("Question #2\nAnswer:", 2).top().stream()
+                    .map(TokenLogprob::token).toList(), "other prompts are answered");
         }
     }
 
