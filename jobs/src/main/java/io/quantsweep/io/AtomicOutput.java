@@ -4,13 +4,18 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
 
 /**
  * A file that becomes visible under its name only when complete, on any Hadoop file system
@@ -19,7 +24,7 @@ import org.apache.hadoop.fs.StreamCapabilities;
  * <p>Protocol: {@link #create} opens {@code .<name>.<uuid>.tmp} in the target's directory (same file
  * system, so the rename is atomic where the file system's rename is); the caller writes to
  * {@link #stream()}; {@link #commit()} syncs (where the store can), closes and renames over the target,
- * replacing an older file. {@link #close()} without a commit deletes the temporary file, so a failed or
+ * replacing an older file ({@link #replace}: in one step on local disks and HDFS). {@link #close()} without a commit deletes the temporary file, so a failed or
  * abandoned write leaves neither a partial target nor a stray temporary; a crash can leave a stray
  * {@code .tmp}, never a truncated target. Local paths use Hadoop's raw local file system, so no
  * {@code .crc} side files appear next to the outputs.
@@ -58,7 +63,7 @@ public final class AtomicOutput implements Closeable {
     /** {@link #create(FileSystem, Path)} for a local file. */
     public static AtomicOutput create(java.nio.file.Path target) throws IOException {
         java.nio.file.Path abs = target.toAbsolutePath();
-        if (!java.nio.file.Files.isDirectory(abs.getParent())) {
+        if (!Files.isDirectory(abs.getParent())) {
             throw new NoSuchFileException(abs.getParent().toString());
         }
         return create(localFileSystem(), new Path(abs.toUri()));
@@ -122,13 +127,30 @@ public final class AtomicOutput implements Closeable {
         sync(stream);
         closed = true;
         stream.close();
-        if (fs.exists(target) && !fs.delete(target, false)) {
-            throw new IOException("cannot replace " + target);
-        }
-        if (!fs.rename(temporary, target)) {
-            throw new IOException("cannot rename " + temporary + " to " + target);
-        }
+        replace(fs, temporary, target);
         committed = true;
+    }
+
+    /**
+     * Renames {@code source} to {@code target}, replacing a file there. Local disks (POSIX rename) and
+     * HDFS (a rename with overwrite is one namenode operation) replace in one step, so a reader sees
+     * the old file or the new one, never neither. Object stores (s3a) have no such step, their rename
+     * being a copy: there the old file is deleted first.
+     */
+    public static void replace(FileSystem fs, Path source, Path target) throws IOException {
+        if (fs instanceof RawLocalFileSystem local) {
+            Files.move(local.pathToFile(source).toPath(), local.pathToFile(target).toPath(),
+                    StandardCopyOption.ATOMIC_MOVE);
+        } else if (fs instanceof DistributedFileSystem hdfs) {
+            hdfs.rename(source, target, Options.Rename.OVERWRITE);
+        } else {
+            if (fs.exists(target) && !fs.delete(target, false)) {
+                throw new IOException("cannot replace " + target);
+            }
+            if (!fs.rename(source, target)) {
+                throw new IOException("cannot rename " + source + " to " + target);
+            }
+        }
     }
 
     /** Closes; deletes the temporary file unless {@link #commit()} succeeded. */

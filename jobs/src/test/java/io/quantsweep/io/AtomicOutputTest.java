@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +30,33 @@ class AtomicOutputTest {
         Path target = Files.write(dir.resolve("out.bin"), new byte[] {9, 9, 9, 9});
         AtomicOutput.write(target, out -> out.write(new byte[] {1, 2}));
         assertArrayEquals(new byte[] {1, 2}, Files.readAllBytes(target));
+        assertEquals(List.of(target), files());
+    }
+
+    @Test
+    void aReaderAlwaysFindsTheOldFileOrTheNew() throws Exception {
+        Path target = Files.write(dir.resolve("_run.json"), new byte[] {0});
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger missing = new AtomicInteger();
+        Thread reader = new Thread(() -> {
+            while (!done.get()) {
+                if (!Files.exists(target)) {
+                    missing.incrementAndGet();
+                }
+            }
+        });
+        reader.start();
+        try {
+            for (int i = 1; i <= 100; i++) {
+                byte[] body = {(byte) i};
+                AtomicOutput.write(target, out -> out.write(body));
+            }
+        } finally {
+            done.set(true);
+            reader.join();
+        }
+        assertEquals(0, missing.get(), "times the reader found no file");
+        assertArrayEquals(new byte[] {(byte) 100}, Files.readAllBytes(target));
         assertEquals(List.of(target), files());
     }
 
