@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class AtomicOutputTest {
+public class AtomicOutputTest {
     @TempDir
     Path dir;
 
@@ -36,28 +37,42 @@ class AtomicOutputTest {
     @Test
     void aReaderAlwaysFindsTheOldFileOrTheNew() throws Exception {
         Path target = Files.write(dir.resolve("_run.json"), new byte[] {0});
+        assertEquals(0, timesMissingWhileReplaced(AtomicOutput.localFileSystem(),
+                new org.apache.hadoop.fs.Path(target.toUri()), 100), "times a reader found no file");
+        assertArrayEquals(new byte[] {100}, Files.readAllBytes(target));
+        assertEquals(List.of(target), files());
+    }
+
+    /**
+     * Replaces {@code target} with one-byte files 1, 2, ... {@code writes} while another thread looks
+     * for it; returns how often that thread found no file.
+     */
+    public static int timesMissingWhileReplaced(FileSystem fs, org.apache.hadoop.fs.Path target, int writes)
+            throws Exception {
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger missing = new AtomicInteger();
         Thread reader = new Thread(() -> {
             while (!done.get()) {
-                if (!Files.exists(target)) {
+                try {
+                    if (!fs.exists(target)) {
+                        missing.incrementAndGet();
+                    }
+                } catch (IOException e) {
                     missing.incrementAndGet();
                 }
             }
         });
         reader.start();
         try {
-            for (int i = 1; i <= 100; i++) {
+            for (int i = 1; i <= writes; i++) {
                 byte[] body = {(byte) i};
-                AtomicOutput.write(target, out -> out.write(body));
+                AtomicOutput.write(fs, target, out -> out.write(body));
             }
         } finally {
             done.set(true);
             reader.join();
         }
-        assertEquals(0, missing.get(), "times the reader found no file");
-        assertArrayEquals(new byte[] {(byte) 100}, Files.readAllBytes(target));
-        assertEquals(List.of(target), files());
+        return missing.get();
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quantsweep.io.AtomicOutput;
+import io.quantsweep.io.AtomicOutputTest;
 import io.quantsweep.spark.LocalSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -85,6 +87,19 @@ class QuantizeOnHdfsTest {
         }
         assertEquals(refused.parts().size(), hdfs.listStatus(new Path(refused.workDirectory())).length,
                 "the parts and no temporary file");
+    }
+
+    @Test
+    void aManifestIsReplacedInOneStep() throws Exception {
+        Path target = new Path(hdfs.getUri() + "/replaced/_run.json");
+        hdfs.mkdirs(target.getParent());
+        AtomicOutput.write(hdfs, target, out -> out.write(0));
+        // HDFS's plain rename does not replace a file: deleting first left a moment without one
+        assertEquals(0, AtomicOutputTest.timesMissingWhileReplaced(hdfs, target, 20), "times a reader found no file");
+        try (FSDataInputStream in = hdfs.open(target)) {
+            assertArrayEquals(new byte[] {20}, in.readAllBytes());
+        }
+        assertEquals(1, hdfs.listStatus(target.getParent()).length, "the file and no temporary file");
     }
 
     @Test
