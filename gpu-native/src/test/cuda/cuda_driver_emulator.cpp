@@ -24,6 +24,9 @@
 // rows of COLUMNS values return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES, a synchronous, non-sticky error.
 // QUANTSWEEP_CUDA_EMULATOR_FAULT=KERNEL:COLUMNS makes such a launch fault as it runs, as a kernel that
 // reads a wild address on a GPU: CUDA_ERROR_ILLEGAL_ADDRESS at the next synchronization, sticky.
+// QUANTSWEEP_CUDA_EMULATOR_FULL=D fills device D's memory, as another process can: every cuMemAlloc in
+// its context returns CUDA_ERROR_OUT_OF_MEMORY. cuDevicePrimaryCtxGetState shows whether a context
+// is still retained, so a test can see that a failed load gave its context back.
 //
 // Built by gpu-native/cuda-emulator.sh (also during mvn verify where g++ exists), with a stand-in
 // libcudart.so.13: the JavaCPP binding links against it, and nothing here calls it.
@@ -89,6 +92,15 @@ int deviceCount() {
         return k < 1 ? 1 : k > MAX_DEVICES ? MAX_DEVICES : k;
     }();
     return n;
+}
+
+// The device whose memory is full (QUANTSWEEP_CUDA_EMULATOR_FULL), -1 for none, read once.
+int fullDevice() {
+    static const int d = [] {
+        const char* v = getenv("QUANTSWEEP_CUDA_EMULATOR_FULL");
+        return v != nullptr ? atoi(v) : -1;
+    }();
+    return d;
 }
 
 struct DeviceMemory {
@@ -449,6 +461,15 @@ API CUresult cuDevicePrimaryCtxRelease_v2(int device) {
     return SUCCESS;
 }
 
+API CUresult cuDevicePrimaryCtxGetState(int device, unsigned int* flags, int* active) {
+    if (!initialized) return NOT_INITIALIZED;
+    if (!validDevice(device) || flags == nullptr || active == nullptr) return INVALID_VALUE;
+    std::lock_guard<std::mutex> lock(mutex);
+    *flags = 0;
+    *active = primaryRetains[device] > 0;
+    return SUCCESS;
+}
+
 API CUresult cuCtxSetCurrent(void* context) {
     if (!initialized) return NOT_INITIALIZED;
     if (context == nullptr) {
@@ -534,7 +555,7 @@ API CUresult cuMemAlloc_v2(unsigned long long* pointer, size_t bytes) {
     if (r != SUCCESS) return r;
     if (bytes == 0) return INVALID_VALUE;
     std::lock_guard<std::mutex> lock(mutex);
-    if (bytes > DEVICE_MEMORY - allocatedBytes[currentDevice]) return OUT_OF_MEMORY;
+    if (currentDevice == fullDevice() || bytes > DEVICE_MEMORY - allocatedBytes[currentDevice]) return OUT_OF_MEMORY;
     void* p = malloc(bytes);
     if (p == nullptr) return OUT_OF_MEMORY;
     deviceAllocations[(uintptr_t) p] = {bytes, currentDevice};

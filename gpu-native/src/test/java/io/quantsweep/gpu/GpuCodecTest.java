@@ -85,8 +85,8 @@ class GpuCodecTest {
 
     @Test
     void twoDevicesQuantizeAtOnceEachInItsOwnContextWithTheCpuCodecsBytes() throws Exception {
-        // the emulated driver shows two devices (QUANTSWEEP_CUDA_EMULATOR_DEVICES=2), and keeps each
-        // device's streams, kernels and memory to its own context, as a GPU does
+        // the emulated driver shows three devices (QUANTSWEEP_CUDA_EMULATOR_DEVICES=3, the third one full),
+        // and keeps each device's streams, kernels and memory to its own context, as a GPU does
         CudaProbe.Status second = CudaProbe.status(1);
         Assumptions.assumeTrue(second.available(), () -> "no second device: " + second.reason());
         assertNotSame(CudaKernels.get(0), CudaKernels.get(1));
