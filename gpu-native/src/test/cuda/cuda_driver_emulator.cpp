@@ -26,7 +26,8 @@
 // reads a wild address on a GPU: CUDA_ERROR_ILLEGAL_ADDRESS at the next synchronization, sticky.
 // QUANTSWEEP_CUDA_EMULATOR_FULL=D fills device D's memory, as another process can: every cuMemAlloc in
 // its context returns CUDA_ERROR_OUT_OF_MEMORY. cuDevicePrimaryCtxGetState shows whether a context
-// is still retained, so a test can see that a failed load gave its context back.
+// is still retained, so a test can see that a failed load gave its context back, and the scheduling
+// flags cuDevicePrimaryCtxSetFlags chose.
 //
 // Built by gpu-native/cuda-emulator.sh (also during mvn verify where g++ exists), with a stand-in
 // libcudart.so.13: the JavaCPP binding links against it, and nothing here calls it.
@@ -118,6 +119,7 @@ std::map<uintptr_t, size_t> hostAllocations;
 
 int primaryContexts[MAX_DEVICES];  // the address of element d is device d's context handle
 int primaryRetains[MAX_DEVICES] = {};
+unsigned primaryFlags[MAX_DEVICES] = {};
 thread_local int currentDevice = -1;  // the device of the current context, -1 for none
 
 bool validDevice(int device) {
@@ -465,8 +467,17 @@ API CUresult cuDevicePrimaryCtxGetState(int device, unsigned int* flags, int* ac
     if (!initialized) return NOT_INITIALIZED;
     if (!validDevice(device) || flags == nullptr || active == nullptr) return INVALID_VALUE;
     std::lock_guard<std::mutex> lock(mutex);
-    *flags = 0;
+    *flags = primaryFlags[device];
     *active = primaryRetains[device] > 0;
+    return SUCCESS;
+}
+
+API CUresult cuDevicePrimaryCtxSetFlags_v2(int device, unsigned int flags) {
+    if (!initialized) return NOT_INITIALIZED;
+    // scheduling: AUTO 0, SPIN 1, YIELD 2, BLOCKING_SYNC 4, one at a time; nothing else is emulated
+    if (!validDevice(device) || (flags != 0 && flags != 1 && flags != 2 && flags != 4)) return INVALID_VALUE;
+    std::lock_guard<std::mutex> lock(mutex);
+    primaryFlags[device] = flags;
     return SUCCESS;
 }
 

@@ -1,16 +1,21 @@
 package io.quantsweep.gpu;
 
+import static org.bytedeco.cuda.global.cudart.CUDA_ERROR_ASSERT;
+import static org.bytedeco.cuda.global.cudart.CUDA_ERROR_ECC_UNCORRECTABLE;
 import static org.bytedeco.cuda.global.cudart.CUDA_ERROR_HARDWARE_STACK_ERROR;
 import static org.bytedeco.cuda.global.cudart.CUDA_ERROR_ILLEGAL_ADDRESS;
 import static org.bytedeco.cuda.global.cudart.CUDA_ERROR_LAUNCH_FAILED;
 import static org.bytedeco.cuda.global.cudart.CUDA_ERROR_LAUNCH_TIMEOUT;
+import static org.bytedeco.cuda.global.cudart.CUDA_ERROR_UNKNOWN;
 import static org.bytedeco.cuda.global.cudart.CUDA_SUCCESS;
+import static org.bytedeco.cuda.global.cudart.CU_CTX_SCHED_BLOCKING_SYNC;
 import static org.bytedeco.cuda.global.cudart.CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES;
 import static org.bytedeco.cuda.global.cudart.CU_FUNC_ATTRIBUTE_NUM_REGS;
 import static org.bytedeco.cuda.global.cudart.CU_STREAM_NON_BLOCKING;
 import static org.bytedeco.cuda.global.cudart.cuCtxSetCurrent;
 import static org.bytedeco.cuda.global.cudart.cuDevicePrimaryCtxRelease;
 import static org.bytedeco.cuda.global.cudart.cuDevicePrimaryCtxRetain;
+import static org.bytedeco.cuda.global.cudart.cuDevicePrimaryCtxSetFlags;
 import static org.bytedeco.cuda.global.cudart.cuFuncGetAttribute;
 import static org.bytedeco.cuda.global.cudart.cuGetErrorName;
 import static org.bytedeco.cuda.global.cudart.cuLaunchKernel;
@@ -159,6 +164,13 @@ final class CudaKernels {
         CUmod_st module = null;
         try {
             long start = System.nanoTime();
+            // the default scheduling spins in cuStreamSynchronize while a process has fewer contexts than
+            // cores: every task thread waiting on its lane would take a core from the executor's CPU work
+            int flags = cuDevicePrimaryCtxSetFlags(device, CU_CTX_SCHED_BLOCKING_SYNC);
+            if (flags != CUDA_SUCCESS) {
+                LOG.log(Level.INFO, "device %d keeps its context's scheduling flags (%s): its waits may spin"
+                        .formatted(device, errorName(flags)));
+            }
             CUctx_st retained = new CUctx_st();
             check(cuDevicePrimaryCtxRetain(retained, device), "retaining the primary context of device " + device);
             ctx = retained;
@@ -253,20 +265,26 @@ final class CudaKernels {
     /** Throws a {@link CudaException} for a failed driver call, saying what it was doing. */
     static void check(int rc, String what) {
         if (rc != CUDA_SUCCESS) {
-            BytePointer name = new BytePointer((Pointer) null);
-            String errorName = cuGetErrorName(rc, name) == CUDA_SUCCESS && !name.isNull() ? name.getString() : "unknown";
-            throw new CudaException(what, rc, errorName);
+            throw new CudaException(what, rc, errorName(rc));
         }
+    }
+
+    /** The driver's name of {@code rc}, e.g. {@code CUDA_ERROR_OUT_OF_MEMORY}. */
+    static String errorName(int rc) {
+        BytePointer name = new BytePointer((Pointer) null);
+        return cuGetErrorName(rc, name) == CUDA_SUCCESS && !name.isNull() ? name.getString() : "unknown";
     }
 
     /**
      * Whether the driver's {@code code} means the context is lost: after an illegal address, a launch
-     * timeout, a kernel's hardware exception or a failed launch, every later call in it fails the same way
-     * until the process ends.
+     * timeout, a device-side assert, a kernel's hardware exception, a failed launch or an uncorrectable
+     * ECC error, every later call in it fails the same way until the process ends. An unknown error
+     * counts too: a device that fails in ways the driver cannot name is not one to go on trusting.
      */
     static boolean losesContext(int code) {
-        return code == CUDA_ERROR_ILLEGAL_ADDRESS || code == CUDA_ERROR_LAUNCH_TIMEOUT
-                || (code >= CUDA_ERROR_HARDWARE_STACK_ERROR && code <= CUDA_ERROR_LAUNCH_FAILED);
+        return code == CUDA_ERROR_ILLEGAL_ADDRESS || code == CUDA_ERROR_LAUNCH_TIMEOUT || code == CUDA_ERROR_ASSERT
+                || (code >= CUDA_ERROR_HARDWARE_STACK_ERROR && code <= CUDA_ERROR_LAUNCH_FAILED)
+                || code == CUDA_ERROR_ECC_UNCORRECTABLE || code == CUDA_ERROR_UNKNOWN;
     }
 
     /**

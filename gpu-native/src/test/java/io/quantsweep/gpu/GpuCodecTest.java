@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.bytedeco.cuda.global.cudart;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,15 @@ class GpuCodecTest {
                     + o.failure());
         }
         Assumptions.assumeTrue(o.kernels() != null, () -> "no usable GPU: " + o.failure());
+    }
+
+    @Test
+    void waitsForTheDeviceAsleepInsteadOfSpinning() {
+        int[] flags = {-1};
+        int[] active = {-1};
+        assertEquals(cudart.CUDA_SUCCESS, cudart.cuDevicePrimaryCtxGetState(CudaProbe.DEFAULT_DEVICE, flags, active));
+        assertEquals(1, active[0]);
+        assertEquals(cudart.CU_CTX_SCHED_BLOCKING_SYNC, flags[0] & cudart.CU_CTX_SCHED_MASK);
     }
 
     static List<Golden.Entry> goldenFilesWithAKernel() {
