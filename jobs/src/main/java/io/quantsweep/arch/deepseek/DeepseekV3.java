@@ -109,8 +109,11 @@ public final class DeepseekV3 implements Architecture {
         if (c.normTopkProb()) {
             md.put(a + "expert_weights_norm", bool(true));
         }
-        md.put(a + "expert_group_count", u32(c.nGroup()));
-        md.put(a + "expert_group_used_count", u32(c.topkGroup()));
+        // routing over every group limits nothing, and llama.cpp asserts at load that fewer are used
+        if (c.nGroup() > 1 && c.topkGroup() < c.nGroup()) {
+            md.put(a + "expert_group_count", u32(c.nGroup()));
+            md.put(a + "expert_group_used_count", u32(c.topkGroup()));
+        }
         md.put(a + "expert_gating_func", u32(c.scoringFunc().ggufId()));
         md.put(a + "rope.dimension_count", u32(c.qkRopeHeadDim()));
         c.ropeScaling().ifPresent(y -> {
@@ -122,6 +125,11 @@ public final class DeepseekV3 implements Architecture {
             // the converter writes 0.1 * mscale_all_dim (a Python double) as float32
             md.put(a + "rope.scaling.yarn_log_multiplier", f32((float) (0.1 * y.mscaleAllDim())));
         });
+        if (c.ropeScaling().isEmpty() && layout == MlaLayout.LEGACY) {
+            // llama.cpp before the split layout (b4916 in-process) requires this key of deepseek2, where the
+            // converter writes none without scaling; it multiplies ln 1 = 0 there, so 0 changes nothing
+            md.put(a + "rope.scaling.yarn_log_multiplier", f32(0f));
+        }
         return md;
     }
 

@@ -109,6 +109,10 @@ public record DeepseekV3Config(
         if (experts % groups != 0) {
             throw c.bad("n_group", "is " + groups + ", which does not divide n_routed_experts " + experts);
         }
+        if (groups > 1 && experts / groups < 2) {
+            throw c.bad("n_group", "is " + groups + ", as many groups as n_routed_experts; a group needs two experts"
+                    + " or more (its score is the sum of its top two, and llama.cpp needs fewer groups than experts)");
+        }
         int topkGroup = positive(c, "topk_group");
         if (topkGroup > groups) {
             throw c.bad("topk_group", "is " + topkGroup + ", more than n_group " + groups);

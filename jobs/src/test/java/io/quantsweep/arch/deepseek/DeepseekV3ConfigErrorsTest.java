@@ -66,6 +66,7 @@ class DeepseekV3ConfigErrorsTest {
     void valuesTheMappingCannotUseAreBadValues() throws IOException {
         assertBad(j -> j.put("scoring_func", "relu"), "scoring_func");
         assertBad(j -> j.put("n_group", 7), "n_group");
+        assertBad(j -> j.put("n_group", 256).put("topk_group", 4), "n_group");
         assertBad(j -> j.put("num_key_value_heads", 1), "num_key_value_heads");
         assertBad(j -> j.put("moe_layer_freq", 2), "moe_layer_freq");
         assertBad(j -> j.put("hidden_size", "7168"), "hidden_size");

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quantsweep.arch.Architectures;
+import io.quantsweep.arch.HfConfig;
 import io.quantsweep.arch.MlaLayout;
 import io.quantsweep.arch.ModelMapping;
 import io.quantsweep.arch.OutputTensor;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -182,5 +185,29 @@ class DeepseekV3MappingTest {
         assertEquals(List.copyOf(expected.keySet()), md.keys());
         expected.forEach((k, v) -> assertEquals(v, md.get(k).orElseThrow(), k));
         assertEquals(GgufValueType.FLOAT32, md.get("deepseek2.attention.layer_norm_rms_epsilon").orElseThrow().type());
+    }
+
+    @Test
+    void routingOverEveryGroupWritesNoGroupKeys() throws IOException {
+        // llama.cpp asserts at load that fewer groups are used than there are
+        GgufMetadata md = metadata(j -> j.put("topk_group", 8));
+        assertTrue(md.get("deepseek2.expert_group_count").isEmpty());
+        assertTrue(md.get("deepseek2.expert_group_used_count").isEmpty());
+    }
+
+    @Test
+    void withoutRopeScalingALegacyFileHasAYarnLogMultiplierOfZero() throws IOException {
+        // llama.cpp b4916 requires the key of deepseek2; without scaling it multiplies ln 1 (the split
+        // layout's llama.cpp reads it only where present: DeepseekV3ConfigErrorsTest)
+        GgufMetadata md = metadata(j -> j.remove("rope_scaling"));
+        assertEquals(GgufValue.f32(0f), md.get("deepseek2.rope.scaling.yarn_log_multiplier").orElseThrow());
+        assertTrue(md.get("deepseek2.rope.scaling.type").isEmpty());
+    }
+
+    private static GgufMetadata metadata(Consumer<ObjectNode> edit) throws IOException {
+        ObjectNode json = RealModelFiles.config().json();
+        edit.accept(json);
+        HfConfig c = HfConfig.of("config.json", json);
+        return Architectures.of(c).map(c, MlaLayout.LEGACY).metadata();
     }
 }
