@@ -11,9 +11,31 @@ namespace KQuants {
 
 constexpr float GROUP_MAX_EPS = 1e-15f;
 
-// ggml's nearest_int: round half to even (exact for the bounded arguments the quantizers pass).
+// What x86-64's cvttss2si / cvttps2dq give for NaN and for anything outside [-2^31, 2^31): INT_MIN.
+constexpr int X86_INT_INDEFINITE = -2147483647 - 1;
+
+// C's truncating conversion of a float to an integer ((int) f, or to int8_t / uint8_t, which keep the low
+// byte) as ggml's x86-64 build executes it (KQuants.cvtt in Java): X86_INT_INDEFINITE for NaN and out of
+// range. A plain cast is undefined there in C++, and PTX's cvt.rzi saturates instead (+inf -> INT_MAX,
+// NaN -> 0). It happens where a block's inverse scale overflowed to +inf (values below ~1e-37): x*id is
+// then +-inf, or NaN for 0*inf.
+QS_HD int cvtt(float f) {
+    return f >= -2147483648.0f && f < 2147483648.0f ? (int) f : X86_INT_INDEFINITE;
+}
+
+// ggml's nearest_int, bit for bit: adding 1.5*2^23 in binary32 leaves the rounded value in the low 22
+// mantissa bits. Round half to even for |f| <= 4194303 (what ggml asserts); outside it what ggml's release
+// build gives: -2^22 for +-inf, and 0 for NaN (x86's default NaN 0xffc00000 has mantissa 0x400000; a
+// GPU's NaN 0x7fffffff would give 4194303, hence the test).
 QS_HD int nearestInt(float f) {
-    return (int) rintf(f);
+    float v = f + 12582912.0f;
+#ifdef __CUDA_ARCH__
+    int i = __float_as_int(v);
+#else
+    int i;
+    memcpy(&i, &v, sizeof i);
+#endif
+    return f == f ? (i & 0x007fffff) - 0x00400000 : 0;
 }
 
 // ggml's MAX(lo, MIN(hi, v)) on ints.
@@ -25,13 +47,14 @@ QS_HD int min(int a, int b) {
     return a < b ? a : b;
 }
 
-// C's roundf (half away from zero). f - truncf(f) is the exact fractional part, so no double is needed.
+// C's roundf (half away from zero), then C's conversion of the result to an integer as x86 does it (cvtt:
+// +-inf and NaN give X86_INT_INDEFINITE). f - truncf(f) is the exact fractional part, so no double is needed.
 QS_HD int roundf(float f) {
     float t = truncf(f);
     if (fabsf(f - t) >= 0.5f) {
         t += f < 0.0f ? -1.0f : 1.0f;
     }
-    return (int) t;
+    return cvtt(t);
 }
 
 // The first element of largest magnitude (strict >, so the earliest wins): its magnitude and signed value.

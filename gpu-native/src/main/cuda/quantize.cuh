@@ -36,7 +36,7 @@ static QS_HD void quantizeBlock(const float* x, const float*, float, Block* y) {
 namespace LegacyQuants {
 
 // quantize_row_q4_0_ref (nmax 8) and quantize_row_q5_0_ref (nmax 16): d = max / -nmax of the first
-// max-abs element, levels min(2·nmax - 1, trunc(x/d + nmax + 0.5)).
+// max-abs element, levels min(2·nmax - 1, trunc(x/d + nmax + 0.5)), truncated as x86 does (KQuants::cvtt).
 QS_HD float symmetricRef(const float* x, int nmax, int* q) {
     float amax;
     float max;
@@ -45,13 +45,14 @@ QS_HD float symmetricRef(const float* x, int nmax, int* q) {
     float id = d != 0.0f ? 1.0f / d : 0.0f;
     float offset = nmax + 0.5f;
     for (int j = 0; j < 32; j++) {
-        q[j] = KQuants::min(2 * nmax - 1, (int) (x[j] * id + offset));
+        q[j] = KQuants::min(2 * nmax - 1, KQuants::cvtt(x[j] * id + offset));
     }
     return d;
 }
 
 // quantize_row_q4_1_ref (nmax 15, levels capped at 15) and quantize_row_q5_1_ref (nmax 31, levels only
-// narrowed to u8: cap 255): d = (max - min)/nmax, levels min(cap, trunc((x - min)/d + 0.5)).
+// narrowed to u8: cap 255): d = (max - min)/nmax, levels min(cap, trunc((x - min)/d + 0.5)), truncated as
+// x86 does (KQuants::cvtt).
 QS_HD float asymmetricRef(const float* x, int nmax, int cap, int* q, float* theMin) {
     float min = 3.402823466e+38f;
     float max = -3.402823466e+38f;
@@ -66,7 +67,7 @@ QS_HD float asymmetricRef(const float* x, int nmax, int cap, int* q, float* theM
     float d = (max - min) / nmax;
     float id = d != 0.0f ? 1.0f / d : 0.0f;
     for (int j = 0; j < 32; j++) {
-        q[j] = KQuants::min(cap, (int) ((x[j] - min) * id + 0.5f));
+        q[j] = KQuants::min(cap, KQuants::cvtt((x[j] - min) * id + 0.5f));
     }
     *theMin = min;
     return d;

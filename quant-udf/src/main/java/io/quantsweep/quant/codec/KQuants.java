@@ -153,11 +153,35 @@ final class KQuants {
     }
 
     /**
-     * C's {@code roundf}: round half away from zero. The {@code +0.5} is done in double so that
-     * 0.49999997f does not round up ({@code Math.round} would also be wrong: it rounds halves up).
+     * C's {@code roundf}, then C's conversion of its result to an integer ({@link #cvtt}): round half away
+     * from zero. The {@code +0.5} is done in double so that 0.49999997f does not round up
+     * ({@code Math.round} would also be wrong: it rounds halves up). The double is exactly the float
+     * {@code roundf} returns (an integer below 2²⁴, or f itself), so converting it is converting that float.
      */
     static int roundf(float f) {
-        return (int) Math.copySign(Math.floor(Math.abs((double) f) + 0.5), f);
+        return cvtt(Math.copySign(Math.floor(Math.abs((double) f) + 0.5), f));
+    }
+
+    /**
+     * C's truncating conversion of a float to an integer ({@code (int) f}, or to {@code int8_t} /
+     * {@code uint8_t}, which keep the low byte) as x86-64 builds of ggml execute it: {@code cvttss2si} /
+     * {@code cvttps2dq}, which give {@code INT_MIN} (0x80000000, low byte 0) for NaN and for anything
+     * outside [−2³¹, 2³¹). Java's {@code (int)} saturates instead (+∞ → {@code MAX_VALUE}, NaN → 0).
+     * It matters where a block's inverse scale overflowed to +∞ (values below ~1e-37): {@code x·id} is then
+     * ±∞, or NaN for 0·∞. Java's cast already gives {@code MIN_VALUE} at and below −2³¹ (−∞ included); the
+     * one comparison, true on the common path, sends NaN (unordered) and 2³¹ and above to it as well.
+     */
+    static int cvtt(float f) {
+        return f < 2147483648f ? (int) f : Integer.MIN_VALUE;
+    }
+
+    /**
+     * {@link #cvtt(float)} for a double ({@code cvttsd2si}): {@code INT_MIN} for NaN and wherever the
+     * truncated value is outside the int range. For a double that holds a float's value it is exactly
+     * {@code cvtt((float) v)}, without the narrowing (which costs {@link #roundf} a third of its speed).
+     */
+    static int cvtt(double v) {
+        return v < 2147483648.0 ? (int) v : Integer.MIN_VALUE;
     }
 
     // ---- Legacy 32-blocks and IQ4_NL/IQ4_XS: search helpers, weights and nibble packing ----

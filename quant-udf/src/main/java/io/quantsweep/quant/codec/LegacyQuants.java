@@ -16,6 +16,7 @@ final class LegacyQuants {
      * The block body of ggml's {@code quantize_row_q4_0_ref} ({@code nmax} 8) and
      * {@code quantize_row_q5_0_ref} ({@code nmax} 16): {@code d = max / −nmax} of the first max-abs
      * element, levels {@code min(2·nmax−1, trunc(x/d + nmax + 0.5))} into {@code L[0..32)}; returns d.
+     * The truncation is x86's ({@link KQuants#cvtt}): where {@code 1/d} overflowed, ±∞ and NaN give level 0.
      */
     static float symmetricRef(float[] x, int xOff, int nmax, byte[] L) {
         float amax = 0f;
@@ -31,7 +32,7 @@ final class LegacyQuants {
         float id = d != 0f ? 1f / d : 0f;
         float offset = nmax + 0.5f;
         for (int j = 0; j < 32; j++) {
-            L[j] = (byte) Math.min(2 * nmax - 1, (int) (x[xOff + j] * id + offset));
+            L[j] = (byte) Math.min(2 * nmax - 1, KQuants.cvtt(x[xOff + j] * id + offset));
         }
         return d;
     }
@@ -41,7 +42,8 @@ final class LegacyQuants {
      * {@code quantize_row_q5_1_ref} ({@code nmax} 31): {@code d = (max − min)/nmax}, levels
      * {@code min(qmax, trunc((x − min)/d + 0.5))} into {@code L[0..32)}; writes min to {@code min[0]} and
      * returns d. Q4_1 clamps ({@code qmax} 15); Q5_1 only narrows to u8 ({@code qmax} 255), and its
-     * levels never exceed 31 anyway.
+     * levels never exceed 31 anyway. The truncation is x86's ({@link KQuants#cvtt}), as in
+     * {@link #symmetricRef}.
      */
     static float asymmetricRef(float[] x, int xOff, int nmax, int qmax, byte[] L, float[] min) {
         float lo = Float.MAX_VALUE;
@@ -58,7 +60,7 @@ final class LegacyQuants {
         float d = (hi - lo) / nmax;
         float id = d != 0f ? 1f / d : 0f;
         for (int j = 0; j < 32; j++) {
-            L[j] = (byte) Math.min(qmax, (int) ((x[xOff + j] - lo) * id + 0.5f));
+            L[j] = (byte) Math.min(qmax, KQuants.cvtt((x[xOff + j] - lo) * id + 0.5f));
         }
         min[0] = lo;
         return d;

@@ -19,6 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code roundf} (|v| ≤ 127.5 here) is |v| rounded half to even by {@link KQuants#nearestInt}'s trick, plus
  * one where that left exactly ½ behind (|v| − r is exact), with the sign of v: the same integer as
  * {@code floor(|v| + 0.5)}. JDK 17 does not compile a vector float-to-int conversion, so none is used.
+ * Where {@code 1/d} overflowed (max |x| below ~1e-37), v is ±∞ or NaN: the trick turns those lanes into
+ * −2²² or 0, whose low byte 0 is also that of the {@code INT_MIN} x86's conversion gives
+ * ({@link KQuants#roundf}); the golden case {@code c8_tiny} pins it.
  */
 final class Q8_0VectorCodec implements Codec {
     private static final VectorSpecies<Float> F = KQuantsVector.F;
