@@ -4,11 +4,12 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiPredicate;
 
 /**
  * How often a variant says what the baseline says, whether or not either is right.
  *
- * @param items items present in both maps
+ * @param items items present in both maps where at least one side gave an answer
  * @param same  items where the answers are equal
  */
 public record Agreement(int items, int same) implements Serializable {
@@ -17,18 +18,24 @@ public record Agreement(int items, int same) implements Serializable {
         return items == 0 ? Double.NaN : (double) same / items;
     }
 
-    /** Compares answers (letters, normalised numbers, ...) per item id; ids in one map only are skipped. */
-    public static Agreement of(Map<String, String> baseline, Map<String, String> variant) {
+    /**
+     * Compares answers (letters, numbers, expressions) per item id with {@code same}, the scoring's own
+     * equivalence ({@code \dfrac34} is {@code \frac{3}{4}}). Skipped: ids in one map only, and items
+     * where neither side gave an answer (nothing was said to agree on; a baseline compared with itself
+     * still agrees fully). An answer against none is a disagreement.
+     */
+    public static Agreement of(Map<String, String> baseline, Map<String, String> variant,
+            BiPredicate<String, String> same) {
         int items = 0;
-        int same = 0;
+        int agree = 0;
         for (Map.Entry<String, String> e : baseline.entrySet()) {
             String v = variant.get(e.getKey());
-            if (v != null) {
+            if (v != null && !(v.isEmpty() && e.getValue().isEmpty())) {
                 items++;
-                same += Objects.equals(e.getValue(), v) ? 1 : 0;
+                agree += !e.getValue().isEmpty() && !v.isEmpty() && same.test(e.getValue(), v) ? 1 : 0;
             }
         }
-        return new Agreement(items, same);
+        return new Agreement(items, agree);
     }
 
     /** Length in code points of the common prefix of two greedy continuations. */

@@ -72,7 +72,7 @@ final class Summary {
         AccuracySummary a = accuracy(items);
         Double baseAccuracy = baseItems.isEmpty() ? null : accuracy(baseItems).accuracy();
         McNemar m = McNemar.test(firstVerdicts(baseItems), firstVerdicts(items));
-        Agreement agree = Agreement.of(firstAnswers(baseItems), firstAnswers(items));
+        Agreement agree = Agreement.of(firstAnswers(baseItems), firstAnswers(items), b.scoring()::sameAnswer);
         return new SummaryRow(variant, b.name(), SummaryRow.BENCHMARK, b.scoring().id(), a.items(), a.samples(),
                 a.samplesPerItem(), a.accuracy(), SummaryRow.defined(a.stdOverSamples()),
                 SummaryRow.defined(a.standardError()), b.weight(), baseline, baseAccuracy, drop(baseAccuracy, a.accuracy()),

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * GSM8K-style numeric answers: extraction from generated text and exact comparison.
  *
- * <p>A number is an optional minus sign, an optional {@code $}, digits with optional thousands commas
+ * <p>A number is an optional minus sign ({@code -}, or U+2212 as LaTeX and Unicode text write it), an optional {@code $}, digits with optional thousands commas
  * ({@code 1,234,567}, also LaTeX's {@code 1{,}234} and {@code 1\,234}) and an optional decimal part. Normalising drops {@code $}, commas and spaces and a
  * trailing period, and reads the rest as an exact decimal, so {@code $1,000.00}, {@code 1000.} and
  * {@code 1000} are equal and {@code 0.1 + 0.2}-style float error cannot arise.
@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * <table>
  * <caption>Rules, tried in order; the last match of the first matching rule wins</caption>
  * <tr><th>id</th><th>matches</th></tr>
- * <tr><td>{@code num/hash}</td><td>{@code #### N} (the dataset's own answer line)</td></tr>
- * <tr><td>{@code num/answer-is}</td><td>{@code The answer is N}, {@code final answer is: $N}</td></tr>
+ * <tr><td>{@code num/hash}</td><td>{@code #### N} ending its line (the dataset's own answer line)</td></tr>
+ * <tr><td>{@code num/answer-is}</td><td>{@code The answer is N}, {@code final answer is: $N},
+ *     {@code **Final Answer:** N} (emphasis allowed)</td></tr>
  * <tr><td>{@code num/boxed}</td><td>the first number inside the last {@code \boxed{...}}</td></tr>
  * <tr><td>{@code num/last}</td><td>the last number in the text</td></tr>
  * </table>
@@ -28,17 +29,19 @@ public final class NumericAnswer {
     // a space may follow "$", not "-": a reply's "- 42" is a bullet, not a negative number
     private static final String NUMBER = "-?(?:\\$\\s?)?(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?|-?\\.\\d+";
     private static final Pattern ANY = Pattern.compile("(?<![\\w.])(" + NUMBER + ")");
-    private static final Pattern HASH = Pattern.compile("####\\s*(" + NUMBER + ")");
+    // the dataset's answer line ends with its number: "#### 2. Revenue" is a markdown heading
+    private static final Pattern HASH = Pattern.compile("(?m)####[ \\t]*(" + NUMBER + ")[ \\t]*\\.?[ \\t]*$");
+    // "The answer is **18**.", "**Final Answer:** $18", "final answer is: \\boxed{18}"
     private static final Pattern ANSWER_IS = Pattern.compile(
-            "(?i:(?:final )?answer is)\\s*:?\\s*\\$?\\s*(?:\\\\boxed\\{)?\\s*(" + NUMBER + ")");
+            "(?i:final answer(?: is)?|answer is)[\\s*:]*\\$?\\s*(?:\\\\boxed\\{)?[\\s*]*(" + NUMBER + ")");
 
     private NumericAnswer() {
     }
 
     /** The number in {@code text}, normalised (see {@link #normalize}); or {@code num/none}. */
     public static Extraction extract(String text) {
-        // LaTeX's thousands separators, 10{,}000 and 10\,000, as plain commas
-        String answerText = text.replace("{,}", ",").replaceAll("(?<=\\d)\\\\,(?=\\d)", ",");
+        // LaTeX's thousands separators, 10{,}000 and 10\,000, as plain commas; U+2212 as a minus sign
+        String answerText = text.replace("{,}", ",").replaceAll("(?<=\\d)\\\\,(?=\\d)", ",").replace('\u2212', '-');
         for (Rule rule : List.of(new Rule("num/hash", HASH), new Rule("num/answer-is", ANSWER_IS))) {
             String last = lastGroup(rule.pattern().matcher(answerText));
             if (last != null) {

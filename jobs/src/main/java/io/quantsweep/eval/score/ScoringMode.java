@@ -64,6 +64,19 @@ public enum ScoringMode {
     }
 
     /**
+     * Whether two extracted answers ({@code Score.predicted}) are the same answer, as this mode compares an
+     * answer with the gold one: numbers and expressions by value ({@code 025} is {@code 25}), letters as
+     * they are.
+     */
+    public boolean sameAnswer(String a, String b) {
+        return switch (this) {
+            case NUMERIC -> NumericAnswer.equivalent(a, b);
+            case BOXED -> MathAnswer.equivalent(a, b);
+            default -> a.equals(b);
+        };
+    }
+
+    /**
      * Scores one output of {@code item}.
      *
      * @param thinkPrefilled whether the prompt opened a {@code <think>} block ({@code Prompt.thinkPrefilled()})

@@ -3,6 +3,7 @@ package io.quantsweep.eval.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quantsweep.eval.score.ScoringMode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -10,11 +11,22 @@ import org.junit.jupiter.api.Test;
 class AgreementTest {
     @Test
     void shareOfSharedItemsWithTheSameAnswer() {
-        Agreement a = Agreement.of(Map.of("1", "A", "2", "B", "3", "C", "4", ""),
-                Map.of("1", "A", "2", "C", "4", "", "5", "D"));
-        assertEquals(new Agreement(3, 2), a);
-        assertEquals(2.0 / 3.0, a.share(), 1e-15);
-        assertTrue(Double.isNaN(Agreement.of(Map.of("1", "A"), Map.of()).share()));
+        Agreement a = Agreement.of(Map.of("1", "A", "2", "B", "3", "C", "4", "", "6", "D"),
+                Map.of("1", "A", "2", "C", "4", "", "5", "D", "6", ""), String::equals);
+        assertEquals(new Agreement(3, 1), a, "an answer against none disagrees; two missing are left out");
+        assertEquals(1.0 / 3.0, a.share(), 1e-15);
+        assertTrue(Double.isNaN(Agreement.of(Map.of("1", "A"), Map.of(), String::equals).share()));
+    }
+
+    @Test
+    void answersAreComparedAsTheirScoringComparesThem() {
+        Map<String, String> baseline = Map.of("1", "\\frac{3}{4}", "2", "025", "3", "x = 2");
+        Map<String, String> variant = Map.of("1", "\\dfrac34", "2", "25", "3", "3");
+        assertEquals(new Agreement(3, 2), Agreement.of(baseline, variant, ScoringMode.BOXED::sameAnswer));
+        assertEquals(new Agreement(1, 1), Agreement.of(Map.of("1", "1000"), Map.of("1", "1,000.00"),
+                ScoringMode.NUMERIC::sameAnswer));
+        assertEquals(new Agreement(1, 0), Agreement.of(Map.of("1", "B"), Map.of("1", "b"),
+                ScoringMode.MC_GENERATE::sameAnswer));
     }
 
     @Test

@@ -32,6 +32,19 @@ class NumericAnswerTest {
     }
 
     @Test
+    void chatRepliesKeepTheirAnswer() {
+        // the answer line ends with its number; a markdown heading "#### 2. Sales" is not one
+        assertEquals(new Extraction("18", "num/hash"), NumericAnswer.extract("So 18 in all.\n#### 18."));
+        assertEquals(new Extraction("18", "num/boxed"),
+                NumericAnswer.extract("#### 1. Eggs: 16 - 3 = 13\n#### 2. Sales\nSo \\boxed{18}"));
+        assertEquals(new Extraction("18", "num/answer-is"),
+                NumericAnswer.extract("The answer is **18**.\nCheck: she keeps 7 eggs"));
+        assertEquals(new Extraction("18", "num/answer-is"),
+                NumericAnswer.extract("**Final Answer:** 18 dollars, from 9 eggs"));
+        assertEquals(new Extraction("-5", "num/answer-is"), NumericAnswer.extract("The answer is \u22125"));
+    }
+
+    @Test
     void equivalenceIsExactDecimalValue() {
         assertTrue(NumericAnswer.equivalent("18.0", "18"));
         assertTrue(NumericAnswer.equivalent("$1,000.", "1000"));
