@@ -14,6 +14,14 @@ public interface BackendConfig extends Serializable {
     /** A short name for messages, e.g. "http vllm (2 endpoints)". */
     String describe();
 
+    /**
+     * The context, in tokens, that this config gives the model where the sweep sets it; 0 where it is
+     * the model's own or the server's, known only once they are asked.
+     */
+    default int contextSize() {
+        return 0;
+    }
+
     /** Opens the backend: loads the model or checks the servers' health, and reads their build. */
     Backend open() throws BackendException;
 

@@ -102,7 +102,11 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
         requireCapabilities(sweep, variants);
     }
 
-    /** {@link #requireCapabilities()} of {@code sweep}'s benchmarks on these variants, before any is loaded. */
+    /**
+     * {@link #requireCapabilities()} of {@code sweep}'s benchmarks on these variants, before any is loaded;
+     * also a context set too small for a benchmark's generations (the answer would be cut off, or the
+     * prompt shifted out of the context, and scored as if the model had finished).
+     */
     static void requireCapabilities(SweepSpec sweep, List<VariantPlan> variants) {
         for (VariantPlan v : variants) {
             for (BenchmarkSpec b : sweep.benchmarks()) {
@@ -112,6 +116,13 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
                     } catch (BackendException e) {
                         throw new SweepRefusedException("sweep %s: variant %s cannot run benchmark %s (scoring %s): %s"
                                 .formatted(sweep.name(), v.name(), b.name(), b.scoring().id(), e.getMessage()), e);
+                    }
+                    int context = g.config().contextSize();
+                    if (context > 0 && needs(b.scoring()) == Capability.GENERATE && b.maxTokens() >= context) {
+                        throw new SweepRefusedException(("sweep %s: variant %s has a context of %d tokens, which cannot "
+                                + "hold benchmark %s's max-tokens %d and its prompt; set its context-size above both, or "
+                                + "0 for the model's own").formatted(sweep.name(), v.name(), context, b.name(),
+                                b.maxTokens()));
                     }
                 }
             }

@@ -48,6 +48,29 @@ class SweepCapabilitiesTest {
     }
 
     @Test
+    void anInProcessContextTooSmallForTheGenerationsIsRefused() throws IOException {
+        String sweep = """
+                name: t
+                baseline: local
+                variants:
+                  - {name: local, gguf: /models/m.gguf, context-size: %d}
+                benchmarks:
+                  - {name: math, loader: math500, path: b, template: math-boxed, scoring: boxed, max-tokens: 4096}
+                  - {name: mmlu, loader: mmlu, path: m, template: mmlu-lm-eval, scoring: mc-grammar}
+                """;
+        SweepSpec small = SweepFile.parse(sweep.formatted(4096), "t.yaml");
+        SweepRefusedException e = assertThrows(SweepRefusedException.class,
+                () -> SweepPlan.requireCapabilities(small, variants(small)));
+        assertTrue(e.getMessage().startsWith("sweep t: variant local has a context of 4096 tokens, which cannot hold "
+                + "benchmark math's max-tokens 4096 and its prompt"), e.getMessage());
+
+        SweepSpec large = SweepFile.parse(sweep.formatted(6144), "t.yaml");
+        SweepPlan.requireCapabilities(large, variants(large));
+        SweepSpec own = SweepFile.parse(sweep.formatted(0), "t.yaml");
+        SweepPlan.requireCapabilities(own, variants(own));
+    }
+
+    @Test
     void chatMarkupOrPassagesAreRefusedForAChatApiThatAddsItsOwnTemplate() throws IOException {
         String math = "{name: math, loader: math500, path: b, template: math-boxed, chat: %s, scoring: boxed, max-tokens: 64}";
         SweepSpec marked = onAChatApi(math.formatted("deepseek-r1"));

@@ -72,7 +72,7 @@ class SweepFileTest {
                 new EndpointSpec(URI.create("http://127.0.0.1:8081"), ServerKind.LLAMA_SERVER, EndpointApi.LLAMA_SERVER, "", 4),
                 new EndpointSpec(URI.create("http://127.0.0.1:8082"), ServerKind.LLAMA_SERVER, EndpointApi.LLAMA_SERVER, "", 2)),
                 dq3.endpoints());
-        assertEquals(new VariantSpec.InProcess("/models/DeepSeek-R1-Q3_K_M/DeepSeek-R1-Q3_K_M-00001-of-00007.gguf", 8192, 0),
+        assertEquals(new VariantSpec.InProcess("/models/DeepSeek-R1-Q3_K_M/DeepSeek-R1-Q3_K_M-00001-of-00007.gguf", 36864, 0),
                 s.variants().get(2).deployment());
         assertEquals(new ExecutionSpec(4, Duration.ofSeconds(3600), 2, Duration.ofMillis(500), 0.0, 8), s.execution());
 
