@@ -32,7 +32,7 @@ public enum PromptTemplate {
         }
     },
     /**
-     * The Chinese counterpart for CMMLU and C-Eval, in the shape lm-evaluation-harness uses:
+     * The Chinese counterpart for CMMLU, in the shape lm-evaluation-harness uses:
      * "以下是关于{subject}的单项选择题，请直接给出正确答案的选项。", options {@code A. ..}, and {@code 答案：}
      * followed by the harness's default target delimiter, a space, and the letter (so the scored
      * continuation is {@code " A"}). One difference remains: the subject is the file's (English) subject
@@ -47,6 +47,22 @@ public enum PromptTemplate {
         @Override
         String question(Item item) {
             return lmEvalQuestion(item, "答案：");
+        }
+    },
+    /**
+     * C-Eval as lm-evaluation-harness asks it: {@link #ZH_MCQ}'s question and answer under C-Eval's own
+     * description, "以下是中国关于{subject}的单项选择题，请选出其中的正确答案。" (the subject, again, the file's
+     * English name).
+     */
+    CEVAL_ZH_MCQ("ceval-zh-mcq", true) {
+        @Override
+        String description(Item item) {
+            return "以下是中国关于" + words(item.subject()) + "的单项选择题，请选出其中的正确答案。\n\n";
+        }
+
+        @Override
+        String question(Item item) {
+            return ZH_MCQ.question(item);
         }
     },
     /**

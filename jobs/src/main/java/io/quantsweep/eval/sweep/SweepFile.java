@@ -57,7 +57,7 @@ import org.yaml.snakeyaml.nodes.Node;
  *     shots-split: dev                # default dev
  *     n-shot: 5                       # default 0
  *     shot-selection: first-n         # first-n (default) | seeded
- *     template: mmlu-lm-eval          # mmlu-lm-eval | zh-mcq | simple-evals-mcq | gsm8k-lm-eval | math-boxed | passage
+ *     template: mmlu-lm-eval          # mmlu-lm-eval | zh-mcq (CMMLU) | ceval-zh-mcq | simple-evals-mcq | gsm8k-lm-eval | math-boxed | passage
  *     chat: none                      # none (default) | deepseek-v3 | deepseek-r1 (not on openai-chat)
  *     scoring: mc-logprob             # mc-logprob | mc-grammar | mc-generate | numeric | boxed | kld
  *     top-k: 20                       # mc-logprob and kld: next-token alternatives asked for, default 20

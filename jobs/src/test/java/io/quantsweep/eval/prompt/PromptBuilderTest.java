@@ -125,6 +125,12 @@ class PromptBuilderTest {
                 .build(dev.get(1));
         assertTrue(shot.text().contains("D. 小腿\n答案： " + item.answer() + "\n\n"), shot.text());
         assertTrue(shot.text().endsWith("\n答案："), shot.text());
+
+        // C-Eval's description is its own; the rest is the same
+        Prompt ceval = new PromptBuilder(PromptTemplate.CEVAL_ZH_MCQ, ChatFormat.NONE, 0, ShotSelection.FIRST_N, 0,
+                List.of()).build(item);
+        assertEquals("以下是中国关于agronomy的单项选择题，请选出其中的正确答案。\n\n肉牛屠宰后，胴体的哪个部位肉质较好\n"
+                + "A. 胸\nB. 腹\nC. 大腿\nD. 小腿\n答案：", ceval.text());
     }
 
     private static final Location HERE = new Location("t.jsonl", 1);
@@ -166,7 +172,7 @@ class PromptBuilderTest {
         assertEquals(ChatFormat.DEEPSEEK_R1, ChatFormat.parse("deepseek-r1"));
         assertEquals(ShotSelection.SEEDED, ShotSelection.parse("seeded"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PromptTemplate.parse("mmlu"));
-        assertTrue(e.getMessage().contains("mmlu-lm-eval, zh-mcq, simple-evals-mcq, gsm8k-lm-eval, math-boxed"),
+        assertTrue(e.getMessage().contains("mmlu-lm-eval, zh-mcq, ceval-zh-mcq, simple-evals-mcq, gsm8k-lm-eval, math-boxed"),
                 e.getMessage());
     }
 }
