@@ -137,9 +137,12 @@ public record VariantPlan(String model, String variant, String base, LlamaFileTy
                 input.estimatedTokenizerBytes(), typed.idleRules().stream().map(SourceLine::toString).toList());
     }
 
-    /** {@code <model>-<variant>.gguf}, or gguf-split's shard names when split. */
+    /**
+     * {@code <model>-<variant>.gguf}, or gguf-split's shard names when split, both names made {@link #safe}:
+     * a model folder named {@code tiny:fp8} would make a Hadoop path with a scheme.
+     */
     static List<String> fileNames(String model, String variant, int count, boolean split) {
-        String stem = model + "-" + variant.replaceAll("[^A-Za-z0-9._-]", "_");
+        String stem = safe(model) + "-" + safe(variant);
         if (!split) {
             return List.of(stem + ".gguf");
         }
@@ -148,6 +151,14 @@ public record VariantPlan(String model, String variant, String base, LlamaFileTy
             names.add(GgufSplit.shardPath(Path.of(stem), i, count).getFileName().toString());
         }
         return names;
+    }
+
+    /**
+     * {@code name} with every character but letters, digits and {@code . _ -} as {@code _}: a name that any
+     * file system takes.
+     */
+    public static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /** The output KVs, without {@code split.*} keys (a copy). */

@@ -199,7 +199,7 @@ public final class QuantizePlan {
 
     /** The variant's directory: its name with characters other than letters, digits, {@code . _ -} as {@code _}. */
     static String directoryName(VariantPlan v) {
-        return v.variant().replaceAll("[^A-Za-z0-9._-]", "_");
+        return VariantPlan.safe(v.variant());
     }
 
     /** The assembly job of one file, with the part checksums of {@code records}. */

@@ -115,6 +115,13 @@ class VariantPlanTest {
         assertEquals(List.of("deepseek-v3-Q4_K_M.gguf"), p.fileNames());
     }
 
+    @Test
+    void fileNamesAreSafeOnEveryFileSystem() {
+        // a ':' would make Hadoop read "tiny" as a URI scheme
+        assertEquals(List.of("tiny_fp8-custom_mix.gguf"), VariantPlan.fileNames("tiny:fp8", "custom/mix", 1, false));
+        assertEquals("tiny_fp8-Q4_K_M-00002-of-00002.gguf", VariantPlan.fileNames("tiny:fp8", "Q4_K_M", 2, true).get(1));
+    }
+
     /** llama-quantize keeps the converter's KVs and moves quantization_version and file_type to the end. */
     @Test
     void keysAreTheConvertersThenVersionAndFileType() throws IOException {
