@@ -12,6 +12,7 @@ import io.quantsweep.plan.ModelPlan;
 import io.quantsweep.plan.PlanOptions;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.imatrix.ImportanceMatrix;
+import io.quantsweep.quant.imatrix.ImportanceMatrixException;
 import io.quantsweep.quant.numeric.Fp8BlockScaling;
 import java.io.IOException;
 import java.util.Optional;
@@ -63,9 +64,14 @@ public final class QuantizePlanner {
             Path file = new Path(o.imatrix().get());
             FileSystem ifs = HadoopFileSystems.of(file, conf);
             ImatrixData data = ImatrixFiles.read(ifs, file);
-            ImportanceMatrix matrix = data.importance();
-            imatrix = Optional.of(matrix);
             imatrixPath = Optional.of(ifs.makeQualified(file).toString());
+            ImportanceMatrix matrix;
+            try {
+                matrix = data.importance();
+            } catch (ImportanceMatrixException e) {
+                throw e.in(imatrixPath.get());
+            }
+            imatrix = Optional.of(matrix);
             planOptions = planOptions.withImatrix(ImatrixProvenance.of(o.imatrix().get(), data, matrix));
         }
         ModelPlan modelPlan = ModelPlan.plan(input, o.variants(), planOptions);
@@ -73,8 +79,13 @@ public final class QuantizePlanner {
         Fp8BlockScaling scaling = model.mapping().fp8BlockScaling();
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(fs, dir, scaling)) {
             model.mapping().validate(checkpoint);
-            QuantizePlan plan = QuantizePlan.build(modelPlan, model.mapping().tensors(), inputType, imatrix, o.unitBytes(),
-                    new SourceRanges(fs, checkpoint));
+            QuantizePlan plan;
+            try {
+                plan = QuantizePlan.build(modelPlan, model.mapping().tensors(), inputType, imatrix, o.unitBytes(),
+                        new SourceRanges(fs, checkpoint));
+            } catch (ImportanceMatrixException e) {
+                throw e.in(imatrixPath.orElseThrow());
+            }
             RunManifest manifest = new RunManifest(o.manifestParameters(dir.toString(), imatrixPath), plan.fingerprint(checkpoint));
             return new Planned(plan, manifest, dir, out, scaling);
         }

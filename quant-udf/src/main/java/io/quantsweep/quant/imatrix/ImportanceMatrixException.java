@@ -24,9 +24,18 @@ public final class ImportanceMatrixException extends RuntimeException {
     private final String name;
 
     public ImportanceMatrixException(Reason reason, String name, String detail) {
-        super("importance matrix entry '%s': %s [%s]".formatted(name, detail, reason));
+        this(reason, name, "importance matrix entry '%s': %s [%s]".formatted(name, detail, reason), null);
+    }
+
+    private ImportanceMatrixException(Reason reason, String name, String message, Throwable cause) {
+        super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** The same refusal, its message led by the file the matrix came from. */
+    public ImportanceMatrixException in(String file) {
+        return new ImportanceMatrixException(reason, name, file + ": " + getMessage(), this);
     }
 
     public Reason reason() {
