@@ -129,11 +129,13 @@ public record ModelMapping(HfConfig config, GgufMetadata metadata, List<OutputTe
 
     /**
      * Holds a checkpoint to the mapping: every source tensor exists with the shape the config implies
-     * and a floating-point dtype, and every checkpoint tensor is a source, the {@code _scale_inv} of
-     * one, or dropped on purpose.
+     * and a floating-point dtype, FP8 sources with their block scales, and every checkpoint tensor is a
+     * source, the {@code _scale_inv} of one, or dropped on purpose.
      *
      * @throws ModelMappingException ({@code MISSING_TENSOR}, {@code TENSOR_MISMATCH},
      *     {@code UNEXPECTED_TENSOR}) naming the checkpoint and the tensor
+     * @throws io.quantsweep.format.safetensors.SafetensorsFormatException ({@code MISSING_SCALE},
+     *     {@code BAD_SCALE}) naming the shard and the tensor
      */
     public void validate(SafetensorsCheckpoint checkpoint) throws IOException {
         Map<String, String> usedBy = new LinkedHashMap<>();
@@ -152,6 +154,7 @@ public record ModelMapping(HfConfig config, GgufMetadata metadata, List<OutputTe
                             + "' is " + info.dtype() + " " + info.shape() + "; " + config.source()
                             + " implies a floating-point " + s.shape() + " for GGUF tensor '" + t.name() + "'");
                 }
+                checkpoint.blockScales(s.tensor());
             }
         }
         List<String> unexpected = new ArrayList<>();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -184,17 +185,10 @@ public final class SafetensorsCheckpoint implements Closeable {
         TensorInfo t = tensor(name);
         int n = t.slabBytes(r0, r1) / t.dtype().byteSize();
         Objects.checkFromIndexSize(dstOff, n, dst.length);
-        String scaleName = Fp8BlockScaling.scaleName(name);
-        boolean scaled = weightMap.containsKey(scaleName);
-        if (t.dtype() == SafetensorsDtype.F8_E4M3) {
-            if (!scaled) {
-                throw failAt(MISSING_SCALE, name, "is F8_E4M3 but the checkpoint has no '" + scaleName + "'");
-            }
-            readScaledRows(t, tensor(scaleName), r0, r1, dst, dstOff);
+        Optional<TensorInfo> scale = blockScales(name);
+        if (scale.isPresent()) {
+            readScaledRows(t, scale.get(), r0, r1, dst, dstOff);
             return;
-        }
-        if (scaled) {
-            throw failAt(BAD_SCALE, name, "is " + t.dtype() + " but has a scale tensor '" + scaleName + "'; only F8_E4M3 weights are block-scaled");
         }
         if (!t.dtype().isFloat()) {
             throw new IllegalArgumentException(location + ": tensor '" + name + "' is " + t.dtype()
@@ -203,15 +197,40 @@ public final class SafetensorsCheckpoint implements Closeable {
         t.dtype().toFloats(readRawRows(name, r0, r1), 0, n, dst, dstOff);
     }
 
-    private void readScaledRows(TensorInfo w, TensorInfo s, long r0, long r1, float[] dst, int dstOff) throws IOException {
-        if (w.rank() != 2) {
-            throw failAt(BAD_SCALE, w.name(), "is an FP8 weight of shape " + w.shape() + "; block scaling needs 2 dimensions");
+    /**
+     * The block scales of tensor {@code name}: its {@code _scale_inv}, F32 in the block grid's shape, for an
+     * F8_E4M3 weight of 2 dimensions; empty for a tensor of another dtype, which must have none. The planner
+     * checks every source with it, so that a missing or malformed scale is refused before any task starts.
+     *
+     * @throws SafetensorsFormatException ({@code MISSING_SCALE}, {@code BAD_SCALE}) naming the shard and tensor
+     */
+    public Optional<TensorInfo> blockScales(String name) throws IOException {
+        TensorInfo w = tensor(name);
+        String scaleName = Fp8BlockScaling.scaleName(name);
+        boolean scaled = weightMap.containsKey(scaleName);
+        if (w.dtype() != SafetensorsDtype.F8_E4M3) {
+            if (scaled) {
+                throw failAt(BAD_SCALE, name, "is " + w.dtype() + " but has a scale tensor '" + scaleName
+                        + "'; only F8_E4M3 weights are block-scaled");
+            }
+            return Optional.empty();
         }
+        if (!scaled) {
+            throw failAt(MISSING_SCALE, name, "is F8_E4M3 but the checkpoint has no '" + scaleName + "'");
+        }
+        if (w.rank() != 2) {
+            throw failAt(BAD_SCALE, name, "is an FP8 weight of shape " + w.shape() + "; block scaling needs 2 dimensions");
+        }
+        TensorInfo s = tensor(scaleName);
         List<Long> expected = scaling.scaleShape(w.shape().get(0), w.shape().get(1));
         if (s.dtype() != SafetensorsDtype.F32 || !s.shape().equals(expected)) {
             throw failAt(BAD_SCALE, s.name(), "is " + s.dtype() + " " + s.shape() + ", expected F32 " + expected
                     + " for weight " + w.shape() + " in " + scaling.blockRows() + "x" + scaling.blockCols() + " blocks");
         }
+        return Optional.of(s);
+    }
+
+    private void readScaledRows(TensorInfo w, TensorInfo s, long r0, long r1, float[] dst, int dstOff) throws IOException {
         if (r0 == r1) {
             return;
         }
