@@ -78,7 +78,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     String sourcePrecision;
 
     @Option(names = "--unit-size", defaultValue = "64M", paramLabel = "SIZE",
-            description = "float32 bytes of rows per work unit (K, M, G: KiB, MiB, GiB; default ${DEFAULT-VALUE}); a task holds about three units' worth")
+            description = "float32 bytes of rows per work unit (K, M, G: KiB, MiB, GiB; default ${DEFAULT-VALUE}, at most 1G); a task holds about three units' worth")
     String unitSize;
 
     @Option(names = "--partitions", defaultValue = "0", paramLabel = "N", description = "partitions of the unit stage (default: four per core)")
@@ -112,7 +112,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                 .withMla(parse("--mla", mla, MlaLayout.class))
                 .withDevice(parse("--device", device, Device.class))
                 .withSourcePrecision(parse("--source-precision", sourcePrecision, SourcePrecision.class))
-                .withUnitBytes(bytes("--unit-size", unitSize))
+                .withUnitBytes(unitBytes())
                 .withAssembly(parse("--assemble", assemble, ShardAssembler.Mode.class))
                 .withProgressInterval(Duration.ofSeconds(Math.max(0, progressSeconds)));
         if (partitions < 0) {
@@ -142,6 +142,15 @@ public final class QuantizeCommand implements Callable<Integer> {
             List<String> allowed = java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
             throw new ParameterException(spec.commandLine(), option + " must be one of " + allowed + ", not '" + value + "'");
         }
+    }
+
+    private long unitBytes() {
+        long bytes = bytes("--unit-size", unitSize);
+        if (bytes > QuantizeOptions.MAX_UNIT_BYTES) {
+            throw new ParameterException(spec.commandLine(), "--unit-size must be at most 1G (a unit's arrays are Java"
+                    + " arrays, whose length is an int), not '" + unitSize + "'");
+        }
+        return bytes;
     }
 
     /** {@code 64M} → 64 MiB; plain numbers are bytes. */

@@ -34,6 +34,12 @@ public record QuantizeOptions(String model, List<String> variants, String out, O
     /** 64 MiB of float32: one DeepSeek-V3 expert matrix (2048 × 7168) per unit. */
     public static final long DEFAULT_UNIT_BYTES = 64L << 20;
 
+    /**
+     * 1 GiB: a unit's values, and its bytes as F32 (as many), must each fit one Java array, whose length
+     * is an int; a task holds about three of them.
+     */
+    public static final long MAX_UNIT_BYTES = 1L << 30;
+
     public QuantizeOptions {
         Objects.requireNonNull(model, "model");
         variants = List.copyOf(variants);
@@ -48,8 +54,9 @@ public record QuantizeOptions(String model, List<String> variants, String out, O
         if (variants.isEmpty()) {
             throw new IllegalArgumentException("no variants to quantize");
         }
-        if (unitBytes < 1 || partitions < 0) {
-            throw new IllegalArgumentException("unit budget %d and partitions %d must be positive".formatted(unitBytes, partitions));
+        if (unitBytes < 1 || unitBytes > MAX_UNIT_BYTES || partitions < 0) {
+            throw new IllegalArgumentException("unit budget %d (1 to %d) and partitions %d must be positive"
+                    .formatted(unitBytes, MAX_UNIT_BYTES, partitions));
         }
     }
 

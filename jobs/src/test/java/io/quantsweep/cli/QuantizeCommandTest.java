@@ -83,6 +83,10 @@ class QuantizeCommandTest {
         assertTrue(precision.err().contains("--source-precision must be one of [f32, bf16], not 'fp8'"), precision.err());
         Result unit = quantize("x", "--unit-size", "0");
         assertEquals(QuantSweep.BAD_INPUT, unit.status());
+        // a unit larger than one Java array would overflow an int in every task, after the plan was written
+        Result huge = quantize("x", "--unit-size", "16G");
+        assertEquals(QuantSweep.BAD_INPUT, huge.status());
+        assertTrue(huge.err().contains("--unit-size must be at most 1G"), huge.err());
         Result variant = run("quantize", "--model", model.toString(), "--variants", "Q9_K", "--out", dir.resolve("x").toString());
         assertEquals(QuantSweep.BAD_INPUT, variant.status());
         assertTrue(variant.err().contains("Q9_K"), variant.err());
