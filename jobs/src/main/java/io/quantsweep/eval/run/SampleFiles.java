@@ -84,6 +84,8 @@ public final class SampleFiles {
             .requiredDouble("temperature")
             .requiredDouble("top_p")
             .requiredInt("max_tokens")
+            .name("stop").type().array().items().stringType().noDefault()
+            .requiredInt("top_k")
             .requiredString("sweep")
             .name("completed_at").type(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)))
             .noDefault()
@@ -99,6 +101,8 @@ public final class SampleFiles {
             .requiredDouble("temperature")
             .requiredDouble("top_p")
             .requiredInt("max_tokens")
+            .name("stop").type().array().items().stringType().noDefault()
+            .requiredInt("top_k")
             .endRecord();
 
     /** The samples table as Spark reads it: the file columns, then the partition columns. */
@@ -132,6 +136,8 @@ public final class SampleFiles {
         DataTypes.createStructField("temperature", DataTypes.DoubleType, false),
         DataTypes.createStructField("top_p", DataTypes.DoubleType, false),
         DataTypes.createStructField("max_tokens", DataTypes.IntegerType, false),
+        DataTypes.createStructField("stop", DataTypes.createArrayType(DataTypes.StringType, false), false),
+        DataTypes.createStructField("top_k", DataTypes.IntegerType, false),
         DataTypes.createStructField("sweep", DataTypes.StringType, false),
         DataTypes.createStructField("completed_at", DataTypes.TimestampType, false),
         DataTypes.createStructField("variant", DataTypes.StringType, false),
@@ -141,9 +147,15 @@ public final class SampleFiles {
      * What a committed sample was made with; a rerun must ask the same, or the output folder belongs
      * to other settings.
      */
-    record Settings(String promptHash, String scoring, long seed, double temperature, double topP, int maxTokens) {
+    record Settings(String promptHash, String scoring, long seed, double temperature, double topP, int maxTokens,
+            List<String> stop, int topK) {
+        Settings {
+            stop = List.copyOf(stop);
+        }
+
         static Settings of(SampleRow r) {
-            return new Settings(r.promptHash(), r.scoring(), r.seed(), r.temperature(), r.topP(), r.maxTokens());
+            return new Settings(r.promptHash(), r.scoring(), r.seed(), r.temperature(), r.topP(), r.maxTokens(), r.stop(),
+                    r.topK());
         }
     }
 
@@ -202,6 +214,8 @@ public final class SampleFiles {
         g.put("temperature", r.temperature());
         g.put("top_p", r.topP());
         g.put("max_tokens", r.maxTokens());
+        g.put("stop", r.stop());
+        g.put("top_k", r.topK());
         g.put("sweep", r.sweep());
         g.put("completed_at", r.completedAtMillis());
         return g;
@@ -227,9 +241,11 @@ public final class SampleFiles {
                 try (ParquetReader<GenericRecord> reader = open(f, projected)) {
                     for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
                         SampleKey key = new SampleKey(benchmark, g.get("item_id").toString(), (Integer) g.get("sample"));
+                        List<String> stop = new ArrayList<>();
+                        ((List<?>) g.get("stop")).forEach(t -> stop.add(t.toString()));
                         Settings s = new Settings(g.get("prompt_hash").toString(), g.get("scoring").toString(),
                                 (Long) g.get("seed"), (Double) g.get("temperature"), (Double) g.get("top_p"),
-                                (Integer) g.get("max_tokens"));
+                                (Integer) g.get("max_tokens"), stop, (Integer) g.get("top_k"));
                         Committed before = found.put(key, new Committed(s, f.getPath()));
                         if (before != null) {
                             throw new IOException("sample %s of variant %s is in both %s and %s".formatted(key, variant,

@@ -3,6 +3,7 @@ package io.quantsweep.eval.run;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -43,6 +44,8 @@ import java.util.TreeMap;
  * @param temperature         sampling temperature
  * @param topP                nucleus mass
  * @param maxTokens           generation budget
+ * @param stop                where generation was told to stop (the benchmark's {@code stop}); empty if nowhere
+ * @param topK                next-token alternatives asked for (mc-logprob, kld: the benchmark's {@code top-k})
  * @param sweep               the sweep's name
  * @param completedAtMillis   when the answer came, milliseconds since the epoch (UTC)
  */
@@ -51,7 +54,7 @@ public record SampleRow(String variant, String benchmark, String itemId, int sam
         String extractor, Map<String, Double> letterProbabilities, Map<String, Double> topLogprobs, Integer position,
         double latencyMs, Integer tokens, String finishReason, int attempts, String backend, String build, String model,
         SortedMap<String, String> serverDetails, String scoring, long seed, double temperature, double topP,
-        int maxTokens, String sweep, long completedAtMillis) implements Serializable {
+        int maxTokens, List<String> stop, int topK, String sweep, long completedAtMillis) implements Serializable {
     public SampleRow {
         String[] names = {"variant", "benchmark", "itemId", "subject", "promptHash", "templateId", "response",
             "predicted", "gold", "extractor", "backend", "build", "model", "scoring", "sweep"};
@@ -63,6 +66,7 @@ public record SampleRow(String variant, String benchmark, String itemId, int sam
         letterProbabilities = Collections.unmodifiableMap(new LinkedHashMap<>(letterProbabilities));
         topLogprobs = Collections.unmodifiableMap(new LinkedHashMap<>(topLogprobs));
         serverDetails = Collections.unmodifiableSortedMap(new TreeMap<>(serverDetails));
+        stop = List.copyOf(stop);
     }
 
     /** The key of this row. */

@@ -35,7 +35,8 @@ class SampleFilesTest {
     static SampleRow row(String benchmark, String item, int sample, String hash) {
         return new SampleRow("v", benchmark, item, sample, "", hash, "t+none", " B", "B", "B", true, "grammar",
                 Map.of("A", 0.25, "B", 0.75), Map.of(), null, 12.5, null, null, 1, "llama-server", "b1", "m",
-                new TreeMap<>(Map.of("slots", "4")), "mc-grammar", 7L, 0.0, 1.0, 1, "s", 1_700_000_000_000L);
+                new TreeMap<>(Map.of("slots", "4")), "mc-grammar", 7L, 0.0, 1.0, 1, List.of("\n\n"), 0, "s",
+                1_700_000_000_000L);
     }
 
     private org.apache.hadoop.fs.Path samples() {
@@ -54,6 +55,7 @@ class SampleFilesTest {
         assertEquals(3, found.size());
         SampleFiles.Committed q2 = found.get(new SampleKey("mmlu", "q2", 0));
         assertEquals(SampleFiles.Settings.of(row("mmlu", "q2", 0, "h2")), q2.settings());
+        assertEquals(List.of("\n\n"), q2.settings().stop(), "the stop strings are read back");
         assertTrue(q2.file().toString().endsWith("variant=v/benchmark=mmlu/part-a-00000.parquet"), q2.file().toString());
         assertEquals(Map.of(), SampleFiles.existing(FS, CONF, samples(), "other"));
         try (var files = Files.list(dir.resolve("samples/variant=v/benchmark=mmlu"))) {
