@@ -31,8 +31,9 @@ import org.apache.spark.sql.types.StructType;
  * @param mcnemarBaselineOnly  items only the baseline got right
  * @param mcnemarVariantOnly   items only the variant got right
  * @param mcnemarPValue        exact two-sided p-value
- * @param agreementItems       items both have
- * @param agreement            share of them where the variant's first-sample answer is the baseline's
+ * @param agreementItems       items both have where at least one of the two extracted an answer
+ * @param agreement            share of them where the variant's first-sample answer is the baseline's; null
+ *                             for none
  * @param commonPrefixChars    generation at temperature 0: mean length in code points of the common
  *                             prefix of the variant's and the baseline's greedy outputs
  * @param benchmarks           the weighted average: the benchmarks it used; else the benchmark itself

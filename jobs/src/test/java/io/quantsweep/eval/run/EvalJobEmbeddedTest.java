@@ -156,7 +156,8 @@ class EvalJobEmbeddedTest {
             assertEquals(s.items(), s.mcnemarPairs());
             if (s.variant().equals("bf16")) {
                 assertEquals(1.0, s.mcnemarPValue());
-                assertEquals(1.0, s.agreement());
+                // over the items where the baseline answered at all: none, for the tiny model's free answers
+                assertEquals(s.agreementItems() > 0 ? 1.0 : null, s.agreement(), s.toString());
                 assertEquals(s.accuracy(), s.baselineAccuracy());
                 assertEquals(s.accuracy() > 0 ? 0.0 : null, s.relativeDrop());
             }
