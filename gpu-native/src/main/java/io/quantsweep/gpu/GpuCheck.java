@@ -72,7 +72,16 @@ public final class GpuCheck {
             System.err.println("usage: GpuCheck OUTDIR GOLDEN_DIR");
             System.exit(64);
         }
-        System.exit(run(Path.of(args[0]), Path.of(args[1]), System.out));
+        int status;
+        try {
+            status = run(Path.of(args[0]), Path.of(args[1]), System.out);
+        } catch (Throwable t) {
+            // the JVM's own status for an uncaught throwable, 1, would read as "a difference"
+            t.printStackTrace();
+            System.out.println("RESULT: FAIL: stopped by " + t);
+            status = 2;
+        }
+        System.exit(status);
     }
 
     /** Runs the check, writes the report and returns the exit status. */
@@ -108,8 +117,9 @@ public final class GpuCheck {
             executorBalance();
         } catch (RuntimeException e) {
             line("");
-            line("RESULT: FAIL: stopped by " + causes(e));
-            return 1;
+            line("RESULT: FAIL: stopped by " + causes(e) + (differences > 0 ? "; " + differences
+                    + " comparisons differed before" : ""));
+            return differences > 0 ? 1 : 2;
         }
         line("");
         line("- finished in %.1f s".formatted((System.nanoTime() - start) / 1e9));

@@ -84,7 +84,7 @@ public final class QuantizePlanner {
                 plan = QuantizePlan.build(modelPlan, model.mapping().tensors(), inputType, imatrix, o.unitBytes(),
                         new SourceRanges(fs, checkpoint));
             } catch (ImportanceMatrixException e) {
-                throw e.in(imatrixPath.orElseThrow());
+                throw imatrixPath.map(e::in).orElse(e);
             }
             RunManifest manifest = new RunManifest(o.manifestParameters(dir.toString(), imatrixPath), plan.fingerprint(checkpoint));
             return new Planned(plan, manifest, dir, out, scaling);

@@ -3,12 +3,14 @@ package io.quantsweep.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -45,12 +47,14 @@ public class AtomicOutputTest {
 
     /**
      * Replaces {@code target} with one-byte files 1, 2, ... {@code writes} while another thread looks
-     * for it; returns how often that thread found no file.
+     * for it, all the while; returns how often that thread found no file.
      */
     public static int timesMissingWhileReplaced(FileSystem fs, org.apache.hadoop.fs.Path target, int writes)
             throws Exception {
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger missing = new AtomicInteger();
+        AtomicInteger looks = new AtomicInteger();
+        CountDownLatch looking = new CountDownLatch(1);
         Thread reader = new Thread(() -> {
             while (!done.get()) {
                 try {
@@ -60,10 +64,15 @@ public class AtomicOutputTest {
                 } catch (IOException e) {
                     missing.incrementAndGet();
                 }
+                looks.incrementAndGet();
+                looking.countDown();
             }
         });
         reader.start();
+        int looksBefore;
         try {
+            looking.await();
+            looksBefore = looks.get();
             for (int i = 1; i <= writes; i++) {
                 byte[] body = {(byte) i};
                 AtomicOutput.write(fs, target, out -> out.write(body));
@@ -72,6 +81,8 @@ public class AtomicOutputTest {
             done.set(true);
             reader.join();
         }
+        assertTrue(looks.get() > looksBefore + writes, "the reader looked " + (looks.get() - looksBefore)
+                + " times during " + writes + " writes");
         return missing.get();
     }
 

@@ -56,7 +56,11 @@ public final class SampleFiles {
     /** Footer key of a merged file: the names of the files it holds, comma-separated. */
     static final String MERGED_FROM = "quantsweep.merged-from";
 
-    /** The Parquet (Avro) schema of a sample file. */
+    /**
+     * The Parquet (Avro) schema of a sample file. {@code stop} and {@code top_k} came later: a file without
+     * them reads as no stop strings and no alternatives ({@link #withLaterColumns}), so its samples resume
+     * where the requests carried neither and are refused, naming the file, where they did.
+     */
     static final Schema SCHEMA = SchemaBuilder.record("Sample").namespace("io.quantsweep.eval").fields()
             .requiredString("item_id")
             .requiredInt("sample")
@@ -154,8 +158,8 @@ public final class SampleFiles {
         }
 
         static Settings of(SampleRow r) {
-            return new Settings(r.promptHash(), r.scoring(), r.seed(), r.temperature(), r.topP(), r.maxTokens(), r.stop(),
-                    r.topK());
+            return new Settings(r.promptHash(), r.scoring(), r.seed(), r.temperature(), r.topP(), r.maxTokens(),
+                    r.stop(), r.topK());
         }
     }
 
@@ -186,7 +190,7 @@ public final class SampleFiles {
         AtomicParquet.write(fs, new Path(dir, name), SCHEMA, conf, rows.stream().map(SampleFiles::record).toList());
     }
 
-    private static GenericRecord record(SampleRow r) {
+    static GenericRecord record(SampleRow r) {
         GenericRecord g = new GenericData.Record(SCHEMA);
         g.put("item_id", r.itemId());
         g.put("sample", r.sample());
@@ -241,6 +245,7 @@ public final class SampleFiles {
                 try (ParquetReader<GenericRecord> reader = open(f, projected)) {
                     for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
                         SampleKey key = new SampleKey(benchmark, g.get("item_id").toString(), (Integer) g.get("sample"));
+                        withLaterColumns(g);
                         List<String> stop = new ArrayList<>();
                         ((List<?>) g.get("stop")).forEach(t -> stop.add(t.toString()));
                         Settings s = new Settings(g.get("prompt_hash").toString(), g.get("scoring").toString(),
@@ -275,7 +280,7 @@ public final class SampleFiles {
                     for (FileStatus f : parts) {
                         try (ParquetReader<GenericRecord> reader = open(f, read)) {
                             for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
-                                writer.write(g);
+                                writer.write(withLaterColumns(g));
                             }
                         }
                     }
@@ -326,6 +331,17 @@ public final class SampleFiles {
     /** The committed sample files of a benchmark folder, by name. */
     private static List<FileStatus> committed(FileSystem fs, Path dir) throws IOException {
         return list(fs, dir).stream().filter(f -> f.isFile() && f.getPath().getName().startsWith(PART)).toList();
+    }
+
+    /** {@code g}, with the columns that a file written before them lacks (read as null) at what they were then. */
+    private static GenericRecord withLaterColumns(GenericRecord g) {
+        if (g.get("stop") == null) {
+            g.put("stop", List.of());
+        }
+        if (g.get("top_k") == null) {
+            g.put("top_k", 0);
+        }
+        return g;
     }
 
     private static ParquetReader<GenericRecord> open(FileStatus f, Configuration conf) throws IOException {

@@ -44,8 +44,8 @@ import java.util.TreeMap;
  * @param temperature         sampling temperature
  * @param topP                nucleus mass
  * @param maxTokens           generation budget
- * @param stop                where generation was told to stop (the benchmark's {@code stop}); empty if nowhere
- * @param topK                next-token alternatives asked for (mc-logprob, kld: the benchmark's {@code top-k})
+ * @param stop                generation: where it was told to stop (the benchmark's {@code stop}); else empty
+ * @param topK                mc-logprob and kld: next-token alternatives asked for (the benchmark's {@code top-k}); else 0
  * @param sweep               the sweep's name
  * @param completedAtMillis   when the answer came, milliseconds since the epoch (UTC)
  */

@@ -55,7 +55,7 @@ public final class SampleRunner {
                 score.extractor(), score.letterProbabilities(), a.top(), kld ? work.cuts().get(sample) : null,
                 a.latency().toNanos() / 1e6, a.tokens(), a.finishReason(), a.attempts(), info.backend(), info.build(),
                 info.model(), info.details(), spec.scoring().id(), seed, spec.temperature(), spec.topP(),
-                spec.maxTokens(), spec.stop(), spec.topK(), sweep, System.currentTimeMillis());
+                spec.maxTokens(), spec.requestStop(), spec.requestTopK(), sweep, System.currentTimeMillis());
     }
 
     private static Answer ask(Backend backend, BenchmarkSpec spec, WorkItem work, String text, long seed)

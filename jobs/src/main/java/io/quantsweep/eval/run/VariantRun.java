@@ -124,7 +124,7 @@ final class VariantRun {
     private void requireSameSettings(SampleKey key, SampleFiles.Committed done, BenchmarkPlan b, WorkItem w, int s) {
         SampleFiles.Settings now = new SampleFiles.Settings(WorkItem.hash(w.text(s)), b.spec().scoring().id(),
                 b.spec().sampleSeed(w.item().id(), s), b.spec().temperature(), b.spec().topP(), b.spec().maxTokens(),
-                b.spec().stop(), b.spec().topK());
+                b.spec().requestStop(), b.spec().requestTopK());
         if (!now.equals(done.settings())) {
             throw new SweepRefusedException(("sweep %s: variant %s: sample %s in %s was made with %s, this sweep asks %s; "
                     + "write to a new output folder, or delete that variant's samples to redo them")

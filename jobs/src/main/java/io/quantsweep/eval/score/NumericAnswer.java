@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * <table>
  * <caption>Rules, tried in order; the last match of the first matching rule wins</caption>
  * <tr><th>id</th><th>matches</th></tr>
- * <tr><td>{@code num/hash}</td><td>{@code #### N} ending its line (the dataset's own answer line)</td></tr>
+ * <tr><td>{@code num/hash}</td><td>{@code #### N} (the dataset's own answer line), not a markdown heading
+ *     such as {@code #### 2. Sales}</td></tr>
  * <tr><td>{@code num/answer-is}</td><td>{@code The answer is N}, {@code final answer is: $N},
  *     {@code **Final Answer:** N} (emphasis allowed)</td></tr>
  * <tr><td>{@code num/boxed}</td><td>the first number inside the last {@code \boxed{...}}</td></tr>
@@ -29,8 +30,8 @@ public final class NumericAnswer {
     // a space may follow "$", not "-": a reply's "- 42" is a bullet, not a negative number
     private static final String NUMBER = "-?(?:\\$\\s?)?(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?|-?\\.\\d+";
     private static final Pattern ANY = Pattern.compile("(?<![\\w.])(" + NUMBER + ")");
-    // the dataset's answer line ends with its number: "#### 2. Revenue" is a markdown heading
-    private static final Pattern HASH = Pattern.compile("(?m)####[ \\t]*(" + NUMBER + ")[ \\t]*\\.?[ \\t]*$");
+    // "#### 18 dollars" is an answer line, "#### 2. Revenue" or "#### 1) Eggs" a markdown heading
+    private static final Pattern HASH = Pattern.compile("####[ \\t]*(" + NUMBER + ")(?![\\d,]|[.)][ \\t]*\\p{L})");
     // "The answer is **18**.", "**Final Answer:** $18", "final answer is: \\boxed{18}"
     private static final Pattern ANSWER_IS = Pattern.compile(
             "(?i:final answer(?: is)?|answer is)[\\s*:]*\\$?\\s*(?:\\\\boxed\\{)?[\\s*]*(" + NUMBER + ")");

@@ -58,6 +58,11 @@ public enum ScoringMode {
         return this == MC_LOGPROB || this == KLD;
     }
 
+    /** Whether the mode generates text freely, where stop strings and a token budget apply. */
+    public boolean generates() {
+        return this == MC_GENERATE || this == NUMERIC || this == BOXED;
+    }
+
     /** Whether samples are judged right or wrong ({@link #KLD}'s are compared with the baseline instead). */
     public boolean scored() {
         return this != KLD;

@@ -66,4 +66,14 @@ public record BenchmarkSpec(String name, LoaderKind loader, String path, String 
     public long sampleSeed(String itemId, int sample) {
         return StableHash.of(seed, itemId + "#" + sample) >>> 33;
     }
+
+    /** The stop strings its requests carry: the sweep's where the scoring generates, none elsewhere. */
+    public List<String> requestStop() {
+        return scoring.generates() ? stop : List.of();
+    }
+
+    /** The next-token alternatives its requests ask for: {@code top-k} for mc-logprob and kld, 0 elsewhere. */
+    public int requestTopK() {
+        return scoring.needsNextToken() ? topK : 0;
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.io.AtomicOutput;
+import io.quantsweep.io.AtomicParquet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -62,6 +65,30 @@ class SampleFilesTest {
             assertEquals(List.of("part-a-00000.parquet"), files.map(p -> p.getFileName().toString()).toList(),
                     "no temporary or checksum files stay behind");
         }
+    }
+
+    @Test
+    void aFileWrittenBeforeStopAndTopKReadsAsNeither() throws IOException {
+        List<Schema.Field> fields = SampleFiles.SCHEMA.getFields().stream()
+                .filter(f -> !f.name().equals("stop") && !f.name().equals("top_k"))
+                .map(f -> new Schema.Field(f, f.schema())).toList();
+        Schema before = Schema.createRecord("Sample", null, "io.quantsweep.eval", false, fields);
+        GenericRecord full = SampleFiles.record(row("mmlu", "q1", 0, "h1"));
+        GenericData.Record old = new GenericData.Record(before);
+        before.getFields().forEach(f -> old.put(f.name(), full.get(f.name())));
+        org.apache.hadoop.fs.Path dirOfMmlu = SampleFiles.benchmarkDir(samples(), "v", "mmlu");
+        FS.mkdirs(dirOfMmlu);
+        AtomicParquet.write(FS, new org.apache.hadoop.fs.Path(dirOfMmlu, "part-a-00000.parquet"), before, CONF,
+                List.of(old));
+        SampleFiles.Settings read = SampleFiles.existing(FS, CONF, samples(), "v").get(new SampleKey("mmlu", "q1", 0))
+                .settings();
+        assertEquals(List.of(), read.stop());
+        assertEquals(0, read.topK());
+        // and a merge with a newer batch writes it whole
+        write("mmlu", "part-b-00000.parquet", row("mmlu", "q2", 0, "h2"));
+        assertEquals(2, SampleFiles.compact(FS, CONF, dirOfMmlu, "c"));
+        assertEquals(List.of("\n\n"), SampleFiles.existing(FS, CONF, samples(), "v").get(new SampleKey("mmlu", "q2", 0))
+                .settings().stop());
     }
 
     @Test

@@ -33,8 +33,10 @@ class NumericAnswerTest {
 
     @Test
     void chatRepliesKeepTheirAnswer() {
-        // the answer line ends with its number; a markdown heading "#### 2. Sales" is not one
+        // a markdown heading "#### 2. Sales" is no answer line; "#### 18 dollars" is one
         assertEquals(new Extraction("18", "num/hash"), NumericAnswer.extract("So 18 in all.\n#### 18."));
+        assertEquals(new Extraction("18", "num/hash"), NumericAnswer.extract("#### 18 dollars\nThat is 2 dozen"));
+        assertEquals(new Extraction("18", "num/last"), NumericAnswer.extract("#### 13) Eggs sold\nSo she has 18"));
         assertEquals(new Extraction("18", "num/boxed"),
                 NumericAnswer.extract("#### 1. Eggs: 16 - 3 = 13\n#### 2. Sales\nSo \\boxed{18}"));
         assertEquals(new Extraction("18", "num/answer-is"),
