@@ -132,10 +132,11 @@ public final class AtomicOutput implements Closeable {
     }
 
     /**
-     * Renames {@code source} to {@code target}, replacing a file there. Local disks (POSIX rename) and
-     * HDFS (a rename with overwrite is one namenode operation) replace in one step, so a reader sees
-     * the old file or the new one, never neither. Object stores (s3a) have no such step, their rename
-     * being a copy: there the old file is deleted first.
+     * Renames {@code source} to {@code target}, replacing a file there. The raw local file system (POSIX
+     * rename; {@link HadoopFileSystems} gives every local path one) and HDFS (a rename with overwrite is
+     * one namenode operation) replace in one step, so a reader sees the old file or the new one, never
+     * neither. Elsewhere the old file is deleted first: object stores (s3a) have no such step, their
+     * rename being a copy.
      */
     public static void replace(FileSystem fs, Path source, Path target) throws IOException {
         if (fs instanceof RawLocalFileSystem local) {
