@@ -45,7 +45,8 @@ import java.util.TreeMap;
  * @param topP                nucleus mass
  * @param maxTokens           generation budget
  * @param stop                generation: where it was told to stop (the benchmark's {@code stop}); else empty
- * @param topK                mc-logprob and kld: next-token alternatives asked for (the benchmark's {@code top-k}); else 0
+ * @param topK                mc-logprob and kld: next-token alternatives asked for (the benchmark's
+ *                            {@code top-k}); else 0
  * @param sweep               the sweep's name
  * @param completedAtMillis   when the answer came, milliseconds since the epoch (UTC)
  */

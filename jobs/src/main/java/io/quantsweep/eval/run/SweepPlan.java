@@ -118,7 +118,7 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
                                 .formatted(sweep.name(), v.name(), b.name(), b.scoring().id(), e.getMessage()), e);
                     }
                     int context = g.config().contextSize();
-                    if (context > 0 && needs(b.scoring()) == Capability.GENERATE && b.maxTokens() >= context) {
+                    if (context > 0 && b.scoring().generates() && b.maxTokens() >= context) {
                         throw new SweepRefusedException(("sweep %s: variant %s has a context of %d tokens, which cannot "
                                 + "hold benchmark %s's max-tokens %d and its prompt; set its context-size above both, or "
                                 + "0 for the model's own").formatted(sweep.name(), v.name(), context, b.name(),
