@@ -76,7 +76,8 @@ public final class GpuCheck {
         try {
             status = run(Path.of(args[0]), Path.of(args[1]), System.out);
         } catch (Throwable t) {
-            // the JVM's own status for an uncaught throwable, 1, would read as "a difference"
+            // what the check could not report itself (its folder cannot be made); the JVM's own status for an
+            // uncaught throwable, 1, would read as "a difference"
             t.printStackTrace();
             System.out.println("RESULT: FAIL: stopped by " + t);
             status = 2;
@@ -115,7 +116,8 @@ public final class GpuCheck {
             seededParity();
             throughput(outcome.kernels());
             executorBalance();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too (out of memory, a native library that does not link): the report says what stopped it
             line("");
             line("RESULT: FAIL: stopped by " + causes(e) + (differences > 0 ? "; " + differences
                     + " comparisons differed before" : ""));

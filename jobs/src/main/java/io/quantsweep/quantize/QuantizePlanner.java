@@ -44,6 +44,20 @@ public final class QuantizePlanner {
     }
 
     public static Planned plan(QuantizeOptions o, Configuration conf) throws IOException {
+        Optional<Path> imatrixFile = Optional.empty();
+        if (o.imatrix().isPresent()) {
+            Path file = new Path(o.imatrix().get());
+            imatrixFile = Optional.of(HadoopFileSystems.of(file, conf).makeQualified(file));
+        }
+        try {
+            return plan(o, conf, imatrixFile);
+        } catch (ImportanceMatrixException e) {
+            // the matrix is checked against the model as the plan takes shape: the refusal names its file
+            throw imatrixFile.map(f -> e.in(f.toString())).orElse(e);
+        }
+    }
+
+    private static Planned plan(QuantizeOptions o, Configuration conf, Optional<Path> imatrixFile) throws IOException {
         Path dir = new Path(o.model());
         FileSystem fs = HadoopFileSystems.of(dir, conf);
         dir = fs.makeQualified(dir);
@@ -59,18 +73,10 @@ public final class QuantizePlanner {
             planOptions = planOptions.withSplit(new GgufSplit.Options(o.split().get(), false));
         }
         Optional<ImportanceMatrix> imatrix = Optional.empty();
-        Optional<String> imatrixPath = Optional.empty();
-        if (o.imatrix().isPresent()) {
-            Path file = new Path(o.imatrix().get());
-            FileSystem ifs = HadoopFileSystems.of(file, conf);
-            ImatrixData data = ImatrixFiles.read(ifs, file);
-            imatrixPath = Optional.of(ifs.makeQualified(file).toString());
-            ImportanceMatrix matrix;
-            try {
-                matrix = data.importance();
-            } catch (ImportanceMatrixException e) {
-                throw e.in(imatrixPath.get());
-            }
+        if (imatrixFile.isPresent()) {
+            Path file = imatrixFile.get();
+            ImatrixData data = ImatrixFiles.read(HadoopFileSystems.of(file, conf), file);
+            ImportanceMatrix matrix = data.importance();
             imatrix = Optional.of(matrix);
             planOptions = planOptions.withImatrix(ImatrixProvenance.of(o.imatrix().get(), data, matrix));
         }
@@ -79,14 +85,10 @@ public final class QuantizePlanner {
         Fp8BlockScaling scaling = model.mapping().fp8BlockScaling();
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(fs, dir, scaling)) {
             model.mapping().validate(checkpoint);
-            QuantizePlan plan;
-            try {
-                plan = QuantizePlan.build(modelPlan, model.mapping().tensors(), inputType, imatrix, o.unitBytes(),
-                        new SourceRanges(fs, checkpoint));
-            } catch (ImportanceMatrixException e) {
-                throw imatrixPath.map(e::in).orElse(e);
-            }
-            RunManifest manifest = new RunManifest(o.manifestParameters(dir.toString(), imatrixPath), plan.fingerprint(checkpoint));
+            QuantizePlan plan = QuantizePlan.build(modelPlan, model.mapping().tensors(), inputType, imatrix, o.unitBytes(),
+                    new SourceRanges(fs, checkpoint));
+            RunManifest manifest = new RunManifest(o.manifestParameters(dir.toString(), imatrixFile.map(Path::toString)),
+                    plan.fingerprint(checkpoint));
             return new Planned(plan, manifest, dir, out, scaling);
         }
     }
