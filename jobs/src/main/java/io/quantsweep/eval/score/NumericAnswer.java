@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * <tr><td>{@code num/hash}</td><td>{@code #### N} (the dataset's own answer line), not a markdown heading
  *     such as {@code #### 2. Sales}</td></tr>
  * <tr><td>{@code num/answer-is}</td><td>{@code The answer is N}, {@code final answer is: $N},
- *     {@code **Final Answer:** N} (emphasis allowed)</td></tr>
+ *     {@code **Final Answer:** N} (emphasis allowed); after a sum shown there, as in
+ *     {@code Final answer: 3 + 15 = 18}, the number after its last {@code =}</td></tr>
  * <tr><td>{@code num/boxed}</td><td>the first number inside the last {@code \boxed{...}}</td></tr>
  * <tr><td>{@code num/last}</td><td>the last number in the text</td></tr>
  * </table>
@@ -32,9 +33,12 @@ public final class NumericAnswer {
     private static final Pattern ANY = Pattern.compile("(?<![\\w.])(" + NUMBER + ")");
     // "#### 18 dollars" is an answer line, "#### 2. Revenue" or "#### 1) Eggs" a markdown heading
     private static final Pattern HASH = Pattern.compile("####[ \\t]*(" + NUMBER + ")(?![\\d,]|[.)][ \\t]*\\p{L})");
-    // "The answer is **18**.", "**Final Answer:** $18", "final answer is: \\boxed{18}"
+    // "3 + 15 = ", "$9 \\times 2 = ": a reply that shows its sum states the answer after the last "="
+    private static final String WORKING = "(?:(?:" + NUMBER + ")(?:[ \\t]*(?:[-+*/\u00d7\u00f7\u00b7]|\\\\times|\\\\cdot)[ \\t]*(?:"
+            + NUMBER + "))*[ \\t]*=[ \\t*]*)*";
+    // "The answer is **18**.", "**Final Answer:** $18", "final answer is: \\boxed{18}", "Final answer: 3 + 15 = 18"
     private static final Pattern ANSWER_IS = Pattern.compile(
-            "(?i:final answer(?: is)?|answer is)[\\s*:]*\\$?\\s*(?:\\\\boxed\\{)?[\\s*]*(" + NUMBER + ")");
+            "(?i:final answer(?: is)?|answer is)[\\s*:]*\\$?\\s*(?:\\\\boxed\\{)?[\\s*]*" + WORKING + "(" + NUMBER + ")");
 
     private NumericAnswer() {
     }

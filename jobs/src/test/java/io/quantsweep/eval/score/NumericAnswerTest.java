@@ -44,6 +44,12 @@ class NumericAnswerTest {
         assertEquals(new Extraction("18", "num/answer-is"),
                 NumericAnswer.extract("**Final Answer:** 18 dollars, from 9 eggs"));
         assertEquals(new Extraction("-5", "num/answer-is"), NumericAnswer.extract("The answer is \u22125"));
+        assertEquals(new Extraction("18", "num/answer-is"), NumericAnswer.extract("Final answer: 3 + 15 = 18"));
+        assertEquals(new Extraction("18", "num/answer-is"),
+                NumericAnswer.extract("The answer is $9 \\times 2 = **$18**."));
+        assertEquals(new Extraction("12", "num/answer-is"), NumericAnswer.extract("The answer is 20 - 8 = 12 = 12 eggs"));
+        // an "=" on a later line is not the stated answer's working
+        assertEquals(new Extraction("18", "num/answer-is"), NumericAnswer.extract("The answer is 18\n= 20 in total"));
     }
 
     @Test
