@@ -15,6 +15,8 @@
 //   that would leave bytes unwritten);
 // - cuModuleLoadData takes the PTX text; cuModuleGetFunction finds only the .entry names it declares, and
 //   only where their parameters have the sizes this emulator reads from kernelParams.
+// - a CUdevice from cuDeviceGet is not its ordinal (as the API allows, though real drivers make them
+//   equal), so passing an ordinal where a handle belongs fails with CUDA_ERROR_INVALID_DEVICE;
 // - QUANTSWEEP_CUDA_EMULATOR_DEVICES=N (1 to 8, default 1) makes N devices, each with its own primary
 //   context, memory, streams, modules and sticky error; a stream, function or allocation of one
 //   device used from another device's context fails (INVALID_HANDLE, INVALID_VALUE, ILLEGAL_ADDRESS).
@@ -60,7 +62,7 @@ namespace {
 
 using CUresult = int;
 constexpr CUresult SUCCESS = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, NOT_INITIALIZED = 3,
-                   INVALID_IMAGE = 200, INVALID_CONTEXT = 201, INVALID_HANDLE = 400, NOT_FOUND = 500,
+                   INVALID_DEVICE = 101, INVALID_IMAGE = 200, INVALID_CONTEXT = 201, INVALID_HANDLE = 400, NOT_FOUND = 500,
                    ILLEGAL_ADDRESS = 700, LAUNCH_OUT_OF_RESOURCES = 701;
 
 const char* errorName(CUresult r) {
@@ -69,6 +71,7 @@ const char* errorName(CUresult r) {
         case INVALID_VALUE: return "CUDA_ERROR_INVALID_VALUE";
         case OUT_OF_MEMORY: return "CUDA_ERROR_OUT_OF_MEMORY";
         case NOT_INITIALIZED: return "CUDA_ERROR_NOT_INITIALIZED";
+        case INVALID_DEVICE: return "CUDA_ERROR_INVALID_DEVICE";
         case INVALID_IMAGE: return "CUDA_ERROR_INVALID_IMAGE";
         case INVALID_CONTEXT: return "CUDA_ERROR_INVALID_CONTEXT";
         case INVALID_HANDLE: return "CUDA_ERROR_INVALID_HANDLE";
@@ -122,8 +125,14 @@ int primaryRetains[MAX_DEVICES] = {};
 unsigned primaryFlags[MAX_DEVICES] = {};
 thread_local int currentDevice = -1;  // the device of the current context, -1 for none
 
-bool validDevice(int device) {
-    return device >= 0 && device < deviceCount();
+// A CUdevice is a handle that cuDeviceGet gives for an ordinal. Real drivers make it equal to the ordinal;
+// here it is not, so a caller that passes ordinals where the API takes handles fails.
+constexpr int DEVICE_HANDLE_BASE = 0x100;
+
+// The ordinal of CUdevice handle `device`, or -1 for none.
+int ordinalOf(int device) {
+    int ordinal = device - DEVICE_HANDLE_BASE;
+    return ordinal >= 0 && ordinal < deviceCount() ? ordinal : -1;
 }
 
 void complain(const char* format, ...) {
@@ -428,9 +437,17 @@ API CUresult cuDeviceGetCount(int* count) {
     return SUCCESS;
 }
 
+API CUresult cuDeviceGet(int* device, int ordinal) {
+    if (!initialized) return NOT_INITIALIZED;
+    if (device == nullptr) return INVALID_VALUE;
+    if (ordinal < 0 || ordinal >= deviceCount()) return INVALID_DEVICE;
+    *device = DEVICE_HANDLE_BASE + ordinal;
+    return SUCCESS;
+}
+
 API CUresult cuDeviceGetAttribute(int* value, int attribute, int device) {
     if (!initialized) return NOT_INITIALIZED;
-    if (!validDevice(device)) return INVALID_VALUE;
+    if (ordinalOf(device) < 0) return INVALID_DEVICE;
     switch (attribute) {
         case 75: *value = 9; return SUCCESS;  // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR
         case 76: *value = 0; return SUCCESS;  // ..._MINOR
@@ -440,44 +457,51 @@ API CUresult cuDeviceGetAttribute(int* value, int attribute, int device) {
 
 API CUresult cuDeviceGetName(char* name, int length, int device) {
     if (!initialized) return NOT_INITIALIZED;
-    if (!validDevice(device) || length <= 0) return INVALID_VALUE;
-    snprintf(name, length, "QuantSweep CUDA driver emulator (CPU), device %d", device);
+    if (ordinalOf(device) < 0) return INVALID_DEVICE;
+    if (length <= 0) return INVALID_VALUE;
+    snprintf(name, length, "QuantSweep CUDA driver emulator (CPU), device %d", ordinalOf(device));
     return SUCCESS;
 }
 
 API CUresult cuDevicePrimaryCtxRetain(void** context, int device) {
     if (!initialized) return NOT_INITIALIZED;
-    if (!validDevice(device)) return INVALID_VALUE;
+    int d = ordinalOf(device);
+    if (d < 0) return INVALID_DEVICE;
     std::lock_guard<std::mutex> lock(mutex);
-    primaryRetains[device]++;
-    *context = &primaryContexts[device];
+    primaryRetains[d]++;
+    *context = &primaryContexts[d];
     return SUCCESS;
 }
 
 API CUresult cuDevicePrimaryCtxRelease_v2(int device) {
     if (!initialized) return NOT_INITIALIZED;
-    if (!validDevice(device)) return INVALID_VALUE;
+    int d = ordinalOf(device);
+    if (d < 0) return INVALID_DEVICE;
     std::lock_guard<std::mutex> lock(mutex);
-    if (primaryRetains[device] == 0) return INVALID_CONTEXT;
-    primaryRetains[device]--;
+    if (primaryRetains[d] == 0) return INVALID_CONTEXT;
+    primaryRetains[d]--;
     return SUCCESS;
 }
 
 API CUresult cuDevicePrimaryCtxGetState(int device, unsigned int* flags, int* active) {
     if (!initialized) return NOT_INITIALIZED;
-    if (!validDevice(device) || flags == nullptr || active == nullptr) return INVALID_VALUE;
+    int d = ordinalOf(device);
+    if (d < 0) return INVALID_DEVICE;
+    if (flags == nullptr || active == nullptr) return INVALID_VALUE;
     std::lock_guard<std::mutex> lock(mutex);
-    *flags = primaryFlags[device];
-    *active = primaryRetains[device] > 0;
+    *flags = primaryFlags[d];
+    *active = primaryRetains[d] > 0;
     return SUCCESS;
 }
 
 API CUresult cuDevicePrimaryCtxSetFlags_v2(int device, unsigned int flags) {
     if (!initialized) return NOT_INITIALIZED;
     // scheduling: AUTO 0, SPIN 1, YIELD 2, BLOCKING_SYNC 4, one at a time; nothing else is emulated
-    if (!validDevice(device) || (flags != 0 && flags != 1 && flags != 2 && flags != 4)) return INVALID_VALUE;
+    int d = ordinalOf(device);
+    if (d < 0) return INVALID_DEVICE;
+    if (flags != 0 && flags != 1 && flags != 2 && flags != 4) return INVALID_VALUE;
     std::lock_guard<std::mutex> lock(mutex);
-    primaryFlags[device] = flags;
+    primaryFlags[d] = flags;
     return SUCCESS;
 }
 

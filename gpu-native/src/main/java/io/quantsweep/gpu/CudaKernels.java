@@ -166,13 +166,13 @@ final class CudaKernels {
             long start = System.nanoTime();
             // the default scheduling spins in cuStreamSynchronize while a process has fewer contexts than
             // cores: every task thread waiting on its lane would take a core from the executor's CPU work
-            int flags = cuDevicePrimaryCtxSetFlags(device, CU_CTX_SCHED_BLOCKING_SYNC);
+            int flags = cuDevicePrimaryCtxSetFlags(status.handle(), CU_CTX_SCHED_BLOCKING_SYNC);
             if (flags != CUDA_SUCCESS) {
                 LOG.log(Level.INFO, "device %d keeps its context's scheduling flags (%s): its waits may spin"
                         .formatted(device, errorName(flags)));
             }
             CUctx_st retained = new CUctx_st();
-            check(cuDevicePrimaryCtxRetain(retained, device), "retaining the primary context of device " + device);
+            check(cuDevicePrimaryCtxRetain(retained, status.handle()), "retaining the primary context of device " + device);
             ctx = retained;
             check(cuCtxSetCurrent(ctx), "making the primary context of device " + device + " current");
             byte[] ptx = ptx();
@@ -199,7 +199,7 @@ final class CudaKernels {
                 cuModuleUnload(module);
             }
             if (ctx != null) {
-                cuDevicePrimaryCtxRelease(device);
+                cuDevicePrimaryCtxRelease(status.handle());
             }
             String failure = "the CUDA kernels do not load on device " + device + ": " + e.getMessage();
             LOG.log(Level.WARNING, failure);

@@ -3,6 +3,7 @@ package io.quantsweep.gpu;
 import static org.bytedeco.cuda.global.cudart.CUDA_SUCCESS;
 import static org.bytedeco.cuda.global.cudart.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR;
 import static org.bytedeco.cuda.global.cudart.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR;
+import static org.bytedeco.cuda.global.cudart.cuDeviceGet;
 import static org.bytedeco.cuda.global.cudart.cuDeviceGetAttribute;
 import static org.bytedeco.cuda.global.cudart.cuDeviceGetCount;
 import static org.bytedeco.cuda.global.cudart.cuDeviceGetName;
@@ -40,8 +41,12 @@ public final class CudaProbe {
      *
      * @param available whether the kernels can be loaded on the device
      * @param reason the device and driver when available, else why not
+     * @param handle the device's {@code CUdevice} (from {@code cuDeviceGet}) when available, else -1
      */
-    public record Status(boolean available, String reason) {
+    public record Status(boolean available, String reason, int handle) {
+        static Status unavailable(String reason) {
+            return new Status(false, reason, -1);
+        }
     }
 
     /** The driver as loaded: {@code failure} is null when it loaded and has devices. */
@@ -117,29 +122,34 @@ public final class CudaProbe {
     private static Status probe(int device) {
         Driver driver = Holder.DRIVER;
         if (driver.failure() != null) {
-            return new Status(false, driver.failure());
+            return Status.unavailable(driver.failure());
         }
         if (device < 0 || device >= driver.devices()) {
-            return new Status(false, "no CUDA device %d: the driver shows %d (CUDA_VISIBLE_DEVICES=%s)".formatted(
+            return Status.unavailable("no CUDA device %d: the driver shows %d (CUDA_VISIBLE_DEVICES=%s)".formatted(
                     device, driver.devices(), System.getenv().getOrDefault("CUDA_VISIBLE_DEVICES", "unset")));
         }
         int[] value = {0};
-        cuDeviceGetAttribute(value, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
+        int rc = cuDeviceGet(value, device);
+        if (rc != CUDA_SUCCESS) {
+            return Status.unavailable("cuDeviceGet for device %d returned %d".formatted(device, rc));
+        }
+        int handle = value[0];
+        cuDeviceGetAttribute(value, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, handle);
         int major = value[0];
-        cuDeviceGetAttribute(value, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
+        cuDeviceGetAttribute(value, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, handle);
         int compute = major * 10 + value[0];
         byte[] name = new byte[256];
-        cuDeviceGetName(name, name.length, device);
+        cuDeviceGetName(name, name.length, handle);
         String description = "%s (compute %d.%d), device %d of %d, driver CUDA %d.%d".formatted(cString(name),
                 compute / 10, compute % 10, device, driver.devices(), driver.version() / 1000,
                 driver.version() % 1000 / 10);
         if (driver.version() < MIN_DRIVER) {
-            return new Status(false, description + ": the kernels' PTX (CUDA 13.0) needs a driver >= 580");
+            return Status.unavailable(description + ": the kernels' PTX (CUDA 13.0) needs a driver >= 580");
         }
         if (compute < MIN_COMPUTE) {
-            return new Status(false, description + ": the kernels need compute capability 8.0 or newer");
+            return Status.unavailable(description + ": the kernels need compute capability 8.0 or newer");
         }
-        return new Status(true, description);
+        return new Status(true, description, handle);
     }
 
     /** The innermost cause, which names the missing library ("libcuda.so.1: cannot open shared object file"). */

@@ -36,7 +36,8 @@ class FailedLoadTest {
 
         int[] flags = {-1};
         int[] active = {-1};
-        assertEquals(cudart.CUDA_SUCCESS, cudart.cuDevicePrimaryCtxGetState(device, flags, active));
+        int handle = CudaProbe.status(device).handle();
+        assertEquals(cudart.CUDA_SUCCESS, cudart.cuDevicePrimaryCtxGetState(handle, flags, active));
         assertEquals(0, active[0], "device " + device + "'s primary context is still retained");
 
         assertFalse(Devices.codec(GgmlType.Q4_K, Device.AUTO, device) instanceof GpuCodec, "auto falls back to the CPU");

@@ -55,7 +55,7 @@ class GpuCodecTest {
     void waitsForTheDeviceAsleepInsteadOfSpinning() {
         int[] flags = {-1};
         int[] active = {-1};
-        assertEquals(cudart.CUDA_SUCCESS, cudart.cuDevicePrimaryCtxGetState(CudaProbe.DEFAULT_DEVICE, flags, active));
+        assertEquals(cudart.CUDA_SUCCESS, cudart.cuDevicePrimaryCtxGetState(CudaProbe.status().handle(), flags, active));
         assertEquals(1, active[0]);
         assertEquals(cudart.CU_CTX_SCHED_BLOCKING_SYNC, flags[0] & cudart.CU_CTX_SCHED_MASK);
     }
