@@ -1,9 +1,15 @@
 package io.quantsweep.eval.prompt;
 
 import io.quantsweep.eval.bench.Item;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -35,13 +41,14 @@ public enum PromptTemplate {
      * The Chinese counterpart for CMMLU, in the shape lm-evaluation-harness uses:
      * "以下是关于{subject}的单项选择题，请直接给出正确答案的选项。", options {@code A. ..}, and {@code 答案：}
      * followed by the harness's default target delimiter, a space, and the letter (so the scored
-     * continuation is {@code " A"}). One difference remains: the subject is the file's (English) subject
-     * name with spaces for underscores, not the harness's Chinese subject names.
+     * continuation is {@code " A"}). The subject is the harness's Chinese name for the CMMLU file's
+     * subject ({@code agronomy} → 农学, table {@code cmmlu-subjects.tsv}); a subject the harness does not
+     * name, as in a user's own CMMLU-format data, keeps its file name with spaces for underscores.
      */
     ZH_MCQ("zh-mcq", true) {
         @Override
         String description(Item item) {
-            return "以下是关于" + words(item.subject()) + "的单项选择题，请直接给出正确答案的选项。\n\n";
+            return "以下是关于" + chinese(ChineseSubjects.CMMLU, item) + "的单项选择题，请直接给出正确答案的选项。\n\n";
         }
 
         @Override
@@ -51,13 +58,14 @@ public enum PromptTemplate {
     },
     /**
      * C-Eval as lm-evaluation-harness asks it: {@link #ZH_MCQ}'s question and answer under C-Eval's own
-     * description, "以下是中国关于{subject}的单项选择题，请选出其中的正确答案。" (the subject, again, the file's
-     * English name).
+     * description, "以下是中国关于{subject}的单项选择题，请选出其中的正确答案。", the subject again the harness's
+     * Chinese name, from C-Eval's own table ({@code computer_network} → 计算机网络, {@code ceval-subjects.tsv};
+     * {@code high_school_physics} is 高中物理 here, 高中物理学 in CMMLU's), else the file's words.
      */
     CEVAL_ZH_MCQ("ceval-zh-mcq", true) {
         @Override
         String description(Item item) {
-            return "以下是中国关于" + words(item.subject()) + "的单项选择题，请选出其中的正确答案。\n\n";
+            return "以下是中国关于" + chinese(ChineseSubjects.CEVAL, item) + "的单项选择题，请选出其中的正确答案。\n\n";
         }
 
         @Override
@@ -230,6 +238,61 @@ public enum PromptTemplate {
 
     private static String words(String subject) {
         return subject.replace('_', ' ');
+    }
+
+    private static String chinese(Map<String, String> names, Item item) {
+        return names.getOrDefault(item.subject(), words(item.subject()));
+    }
+
+    /**
+     * lm-evaluation-harness's Chinese subject names, from the tables beside this class (their first
+     * lines name the harness commit). A holder class, so that they are read once, on the first Chinese
+     * prompt, and a broken table fails that prompt rather than every template.
+     */
+    private static final class ChineseSubjects {
+        static final Map<String, String> CMMLU = read("cmmlu-subjects.tsv");
+        static final Map<String, String> CEVAL = read("ceval-subjects.tsv");
+
+        private static Map<String, String> read(String file) {
+            try (InputStream in = PromptTemplate.class.getResourceAsStream(file)) {
+                if (in == null) {
+                    throw new IllegalStateException(file + " is missing from the classpath");
+                }
+                return subjectNames(file, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * A subject table: {@code subject<TAB>name} per line, {@code #} lines and blank lines skipped.
+     *
+     * @throws IllegalStateException naming {@code source} and the line for any other line, or a subject
+     *     listed twice
+     */
+    static Map<String, String> subjectNames(String source, String text) {
+        Map<String, String> names = new HashMap<>();
+        String[] lines = text.split("\r?\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isBlank() || lines[i].startsWith("#")) {
+                continue;
+            }
+            String[] f = lines[i].split("\t", -1);
+            if (f.length != 2 || !well(f[0]) || !well(f[1])) {
+                throw new IllegalStateException(source + ":" + (i + 1) + ": expected 'subject<TAB>Chinese name', got '"
+                        + lines[i] + "'");
+            }
+            if (names.put(f[0], f[1]) != null) {
+                throw new IllegalStateException(source + ":" + (i + 1) + ": subject '" + f[0] + "' is listed twice");
+            }
+        }
+        return Map.copyOf(names);
+    }
+
+    /** Non-empty and unpadded, since a stray space would make a subject silently miss its name. */
+    private static boolean well(String field) {
+        return !field.isEmpty() && field.equals(field.strip());
     }
 
     /** lm-evaluation-harness's multiple-choice block: the question, {@code A. ..} per choice, the answer mark. */

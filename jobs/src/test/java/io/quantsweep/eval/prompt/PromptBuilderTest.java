@@ -117,7 +117,8 @@ class PromptBuilderTest {
         Item item = dev.get(0);
         Prompt p = new PromptBuilder(PromptTemplate.ZH_MCQ, ChatFormat.NONE, 0, ShotSelection.FIRST_N, 0, List.of())
                 .build(item);
-        assertEquals("以下是关于agronomy的单项选择题，请直接给出正确答案的选项。\n\n肉牛屠宰后，胴体的哪个部位肉质较好\n"
+        // the subject as lm-evaluation-harness names it: agronomy is 农学
+        assertEquals("以下是关于农学的单项选择题，请直接给出正确答案的选项。\n\n肉牛屠宰后，胴体的哪个部位肉质较好\n"
                 + "A. 胸\nB. 腹\nC. 大腿\nD. 小腿\n答案：", p.text());
         assertEquals(List.of(), p.shotIds());
         // an exemplar's answer follows lm-evaluation-harness's target delimiter, a space
@@ -127,9 +128,11 @@ class PromptBuilderTest {
         assertTrue(shot.text().endsWith("\n答案："), shot.text());
 
         // C-Eval's description is its own; the rest is the same
+        Item network = new Item("computer_network/0", "computer_network", item.question(), item.choices(),
+                item.answer(), "", Map.of(), item.where());
         Prompt ceval = new PromptBuilder(PromptTemplate.CEVAL_ZH_MCQ, ChatFormat.NONE, 0, ShotSelection.FIRST_N, 0,
-                List.of()).build(item);
-        assertEquals("以下是中国关于agronomy的单项选择题，请选出其中的正确答案。\n\n肉牛屠宰后，胴体的哪个部位肉质较好\n"
+                List.of()).build(network);
+        assertEquals("以下是中国关于计算机网络的单项选择题，请选出其中的正确答案。\n\n肉牛屠宰后，胴体的哪个部位肉质较好\n"
                 + "A. 胸\nB. 腹\nC. 大腿\nD. 小腿\n答案：", ceval.text());
     }
 
