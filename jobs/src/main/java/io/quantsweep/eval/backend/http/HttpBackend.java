@@ -169,7 +169,7 @@ final class HttpBackend implements Backend {
     public Choice choose(String prompt, List<String> choices) throws BackendException {
         List<String> allowed = Choices.check(choices);
         Transport.Answer a = transport.post(pool, config.api().path(),
-                Protocol.choose(config, model, prompt, allowed, Choices.tokenBudget(allowed)));
+                Protocol.choose(config, model, info.build(), prompt, allowed, Choices.tokenBudget(allowed)));
         return Choices.match(allowed, Protocol.text(config.api(), a.json(), source()), a.latency(), a.attempts(),
                 info.describe());
     }

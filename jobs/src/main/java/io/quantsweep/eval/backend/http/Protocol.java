@@ -86,9 +86,11 @@ final class Protocol {
         return body;
     }
 
-    static ObjectNode choose(HttpConfig config, String model, String prompt, List<String> choices, int maxTokens) {
+    /** A greedy request that the server (of version {@code build}) must answer with one of {@code choices}. */
+    static ObjectNode choose(HttpConfig config, String model, String build, String prompt, List<String> choices,
+                             int maxTokens) {
         ObjectNode body = sampling(base(config, model, prompt, maxTokens), config, 0, 1, 0, 0, 0);
-        config.server().constrain(body, choices);
+        config.server().constrain(body, choices, build);
         return body;
     }
 

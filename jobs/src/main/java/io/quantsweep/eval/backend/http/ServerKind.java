@@ -1,9 +1,12 @@
 package io.quantsweep.eval.backend.http;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quantsweep.eval.backend.Choices;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -14,21 +17,27 @@ public enum ServerKind {
     /** llama.cpp's llama-server: build in {@code GET /props} {@code build_info}; GBNF {@code grammar}. */
     LLAMA_SERVER("llama-server", "/props", "build_info", 0) {
         @Override
-        void constrain(ObjectNode body, List<String> choices) {
+        void constrain(ObjectNode body, List<String> choices, String build) {
             body.put("grammar", Choices.gbnf(choices));
         }
     },
-    /** vLLM: version in {@code GET /version}; {@code guided_choice}. */
+    /**
+     * vLLM: version in {@code GET /version}; {@code structured_outputs: {choice: [...]}}, or
+     * {@code guided_choice} before 0.12. vLLM 0.12 removed {@code guided_choice} and answers a request that
+     * has it unconstrained, without an error; it took {@code structured_outputs} since 0.10.2.
+     */
     VLLM("vllm", "/version", "version", -1) {
         @Override
-        void constrain(ObjectNode body, List<String> choices) {
-            choices.forEach(body.putArray("guided_choice")::add);
+        void constrain(ObjectNode body, List<String> choices, String build) {
+            ArrayNode allowed = olderThan(build, 0, 12) ? body.putArray("guided_choice")
+                    : body.putObject("structured_outputs").putArray("choice");
+            choices.forEach(allowed::add);
         }
     },
     /** SGLang: version in {@code GET /get_server_info}; {@code regex}. */
     SGLANG("sglang", "/get_server_info", "version", -1) {
         @Override
-        void constrain(ObjectNode body, List<String> choices) {
+        void constrain(ObjectNode body, List<String> choices, String build) {
             body.put("regex", Choices.regex(choices));
         }
     };
@@ -63,8 +72,24 @@ public enum ServerKind {
         return topKOff;
     }
 
-    /** Adds the field that makes the server answer exactly one of {@code choices}. */
-    abstract void constrain(ObjectNode body, List<String> choices);
+    /** Adds the field that makes the server, of version {@code build}, answer exactly one of {@code choices}. */
+    abstract void constrain(ObjectNode body, List<String> choices, String build);
+
+    private static final Pattern VERSION = Pattern.compile("v?(\\d+)\\.(\\d+)(?:\\D.*)?");
+
+    /**
+     * Whether release {@code build} ({@code 0.11.2}, {@code 0.10.2rc1}, {@code 0.12.0+cu129}) comes before
+     * {@code major.minor}; a build without a release number ({@code dev}, or {@code 0.0.0+g…} from a source
+     * checkout without tags) is taken as new.
+     */
+    static boolean olderThan(String build, int major, int minor) {
+        Matcher m = VERSION.matcher(build);
+        if (!m.matches() || m.group(1).equals("0") && m.group(2).equals("0")) {
+            return false;
+        }
+        int buildMajor = Integer.parseInt(m.group(1));
+        return buildMajor < major || buildMajor == major && Integer.parseInt(m.group(2)) < minor;
+    }
 
     /** The kind with this name ({@link #id()}). */
     public static ServerKind parse(String id) {

@@ -88,7 +88,7 @@ public final class FakeInferenceServer implements AutoCloseable {
     private final Deque<Integer> healthStatuses = new ArrayDeque<>();
     private final List<JsonNode> bodies = Collections.synchronizedList(new ArrayList<>());
     private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
-    private volatile String build = "b4916-c6af2161";
+    private volatile String build;
     private volatile List<String> models = List.of("tiny-deepseek");
     private volatile String requiredKey = "";
     private volatile Duration delay = Duration.ZERO;
@@ -109,6 +109,11 @@ public final class FakeInferenceServer implements AutoCloseable {
     private FakeInferenceServer(ServerKind kind, Map<Integer, Deque<Fault>> faults, Map<Integer, Fault> always,
                                 Map<Integer, AtomicInteger> requests) throws IOException {
         this.kind = kind;
+        this.build = switch (kind) {
+            case LLAMA_SERVER -> "b4916-c6af2161";
+            case VLLM -> "0.23.1";
+            case SGLANG -> "0.5.6";
+        };
         this.faults = faults;
         this.always = always;
         this.requests = requests;
@@ -496,8 +501,11 @@ public final class FakeInferenceServer implements AutoCloseable {
             while (m.find()) {
                 out.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
             }
-        } else if (body.has("guided_choice")) {
-            body.get("guided_choice").forEach(c -> out.add(c.asText()));
+        } else if (kind == ServerKind.VLLM) {
+            // vLLM 0.12 removed guided_choice: it answers such a request unconstrained, and no error says so
+            JsonNode list = ServerKind.olderThan(build, 0, 12) ? body.path("guided_choice")
+                    : body.path("structured_outputs").path("choice");
+            list.forEach(c -> out.add(c.asText()));
         } else if (body.has("regex")) {
             String r = body.get("regex").asText();
             for (String alt : r.substring(1, r.length() - 1).split("\\|")) {

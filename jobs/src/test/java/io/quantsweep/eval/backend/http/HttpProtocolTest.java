@@ -29,6 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -118,7 +120,10 @@ class HttpProtocolTest {
             JsonNode sent = server.lastBody();
             switch (kind) {
                 case LLAMA_SERVER -> assertEquals("root ::= \"A\" | \"B\" | \"C\" | \"D\"", sent.get("grammar").asText());
-                case VLLM -> assertEquals("[\"A\",\"B\",\"C\",\"D\"]", sent.get("guided_choice").toString());
+                case VLLM -> {
+                    assertEquals("[\"A\",\"B\",\"C\",\"D\"]", sent.at("/structured_outputs/choice").toString());
+                    assertFalse(sent.has("guided_choice"), "vLLM 0.12 and later ignore guided_choice");
+                }
                 case SGLANG -> assertEquals("(A|B|C|D)", sent.get("regex").asText());
             }
             assertEquals(0.0, sent.get("temperature").asDouble());
@@ -126,6 +131,24 @@ class HttpProtocolTest {
 
             assertEquals(" no", backend.choose("#5", List.of(" yes", " no")).text());
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Api.class, names = {"COMPLETIONS", "CHAT"})
+    void aVllmBefore012IsConstrainedByGuidedChoice(Api api) throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.VLLM).build("0.11.2");
+             Backend backend = HttpTesting.config(ServerKind.VLLM, api, server).build().open()) {
+            assertEquals("C", backend.choose("Question #6\nAnswer:", List.of("A", "B", "C", "D")).text());
+            assertEquals("[\"A\",\"B\",\"C\",\"D\"]", server.lastBody().get("guided_choice").toString());
+            assertFalse(server.lastBody().has("structured_outputs"));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0.11.2, true", "0.10.2rc1, true", "v0.9.1, true", "0.12.0, false", "0.12.0+cu129, false",
+            "0.23.1, false", "1.0.0, false", "dev, false", "0.0.0+g2a3b, false"})
+    void vllmReleasesAreOrderedByTheirNumber(String build, boolean older) {
+        assertEquals(older, ServerKind.olderThan(build, 0, 12), build);
     }
 
     @ParameterizedTest
