@@ -192,6 +192,11 @@ final class Transport {
         Optional<Duration> retryAfter = response.headers().firstValue("Retry-After").flatMap(Transport::parseRetryAfter);
         if (status / 100 == 2) {
             Optional<JsonNode> json = json(body);
+            // SGLang answers 200 for a request it aborted (overload, a scheduler restart): the text so far,
+            // with finish_reason "abort"; scored, it would count as the model's answer
+            if (json.isPresent() && json.get().path("choices").path(0).path("finish_reason").asText("").equals("abort")) {
+                return Failure.retryable(Reason.UNAVAILABLE, where + ": the server aborted the request (finish_reason abort)");
+            }
             if (json.isPresent()) {
                 return new Answer(json.get(), reply.latency(), attempt);
             }

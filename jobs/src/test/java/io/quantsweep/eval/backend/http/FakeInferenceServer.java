@@ -61,7 +61,9 @@ public final class FakeInferenceServer implements AutoCloseable {
         /** 200 with a body larger than the client reads (a JSON string of 65 MiB, streamed). */
         HUGE,
         /** Answers, but every list of alternatives ({@code top_logprobs}) is empty. */
-        NO_ALTERNATIVES
+        NO_ALTERNATIVES,
+        /** 200 with what SGLang answers for a request it aborted: the text so far, {@code finish_reason: abort}. */
+        ABORTED
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -323,7 +325,7 @@ public final class FakeInferenceServer implements AutoCloseable {
             String missing = missingField(path, body);
             inFlight.decrementAndGet();
             counted = false;
-            if (fault != null && fault != Fault.SLOW && fault != Fault.NO_ALTERNATIVES) {
+            if (fault != null && fault != Fault.SLOW && fault != Fault.NO_ALTERNATIVES && fault != Fault.ABORTED) {
                 fail(ex, fault);
             } else if (missing != null) {
                 send(ex, 400, error(400, "missing or wrong field '" + missing + "'"));
@@ -331,6 +333,10 @@ public final class FakeInferenceServer implements AutoCloseable {
                 ObjectNode answer = answer(path, body, answerAs.getOrDefault(id, id));
                 if (fault == Fault.NO_ALTERNATIVES) {
                     emptyAlternatives(answer);
+                } else if (fault == Fault.ABORTED) {
+                    ObjectNode choice = (ObjectNode) answer.path("choices").path(0);
+                    choice.put("finish_reason", "abort");
+                    choice.put("text", "answer-");
                 }
                 send(ex, 200, answer.toString());
             }

@@ -68,6 +68,23 @@ class HttpFaultsTest {
     }
 
     @Test
+    void anAbortedAnswerIsRetriedNotScored() throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.SGLANG);
+             Backend backend = HttpTesting.config(ServerKind.SGLANG, Api.COMPLETIONS, server).build().open()) {
+            server.faults(6, Fault.ABORTED, Fault.ABORTED);
+            Completion c = backend.generate("#6", PARAMS);
+            assertEquals("answer-6", c.text());
+            assertEquals(3, c.attempts(), "two aborted answers, then the answer");
+
+            server.always(7, Fault.ABORTED);
+            BackendException e = assertThrows(BackendException.class, () -> backend.generate("#7", PARAMS));
+            assertEquals(Reason.UNAVAILABLE, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("gave up after 4 attempts") && e.getMessage().contains("aborted"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void clientErrorsAreNotRetried() throws IOException {
         try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.SGLANG);
              Backend backend = HttpTesting.config(ServerKind.SGLANG, Api.CHAT, server).build().open()) {
