@@ -4,9 +4,9 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Sampling settings for {@link Backend#generate}. Every field is sent to the engine explicitly, so a
- * server's own defaults (llama-server's top-k 40 and min-p 0.05, vLLM's generation_config.json)
- * never change a result.
+ * Sampling settings for {@link Backend#generate}. Every field is sent to the engine explicitly, and every
+ * other sampler (repetition penalties and the like) is sent switched off, so a server's own defaults
+ * (llama-server's top-k 40 and min-p 0.05, vLLM's generation_config.json) never change a result.
  *
  * @param maxTokens     most tokens to generate, at least 1
  * @param temperature   0 for greedy decoding

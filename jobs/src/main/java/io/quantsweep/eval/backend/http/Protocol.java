@@ -22,7 +22,8 @@ import java.util.Map;
  * {@code cache_prompt}; {@code /v1/completions} takes {@code model}, {@code prompt},
  * {@code max_tokens}, {@code logprobs: N}; {@code /v1/chat/completions} takes {@code messages},
  * {@code logprobs: true} and {@code top_logprobs: N}. All get temperature, top_p, top_k, min_p and seed
- * explicitly (top_k and min_p are extensions that llama-server, vLLM and SGLang accept).
+ * explicitly (top_k and min_p are extensions that llama-server, vLLM and SGLang accept), and every other
+ * sampler a server may have been set up with turned off ({@link ServerKind#neutralSamplers}).
  *
  * <p>Answers: native has {@code content}, {@code tokens_predicted}, {@code stop_type}
  * (eos|word|limit) and {@code completion_probabilities[]} of {@code {token, logprob, top_logprobs[]}};
@@ -57,6 +58,7 @@ final class Protocol {
 
     private static ObjectNode sampling(ObjectNode body, HttpConfig config, double temperature, double topP, int topK,
                                        double minP, int seed) {
+        config.server().neutralSamplers(body);
         return body.put("temperature", temperature)
                 .put("top_p", topP)
                 .put("top_k", topK > 0 ? topK : config.server().topKOff())

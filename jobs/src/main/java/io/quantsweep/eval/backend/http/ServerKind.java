@@ -72,6 +72,22 @@ public enum ServerKind {
         return topKOff;
     }
 
+    /**
+     * Turns off the samplers that {@link io.quantsweep.eval.backend.GenerationParams} has no field for, where
+     * a server takes their values from its command line (llama-server's {@code --repeat-penalty},
+     * {@code --dry-multiplier}, ...) or from the model's generation_config.json (vLLM's and SGLang's
+     * {@code repetition_penalty}) when a request leaves them out.
+     */
+    void neutralSamplers(ObjectNode body) {
+        body.put("presence_penalty", 0.0).put("frequency_penalty", 0.0);
+        if (this == LLAMA_SERVER) {
+            body.put("repeat_penalty", 1.0).put("dry_multiplier", 0.0).put("xtc_probability", 0.0).put("typical_p", 1.0)
+                    .put("mirostat", 0);
+        } else {
+            body.put("repetition_penalty", 1.0);
+        }
+    }
+
     /** Adds the field that makes the server, of version {@code build}, answer exactly one of {@code choices}. */
     abstract void constrain(ObjectNode body, List<String> choices, String build);
 

@@ -381,7 +381,11 @@ public final class FakeInferenceServer implements AutoCloseable {
 
     /** The first required field that is missing or wrong, or null. */
     private String missingField(String path, JsonNode body) {
-        List<String> required = new ArrayList<>(List.of("temperature", "top_p", "top_k", "min_p", "seed"));
+        List<String> required = new ArrayList<>(List.of("temperature", "top_p", "top_k", "min_p", "seed",
+                "presence_penalty", "frequency_penalty"));
+        required.addAll(kind == ServerKind.LLAMA_SERVER
+                ? List.of("repeat_penalty", "dry_multiplier", "xtc_probability", "typical_p", "mirostat")
+                : List.of("repetition_penalty"));
         switch (path) {
             case "/completion" -> required.addAll(List.of("prompt", "n_predict", "cache_prompt"));
             case "/v1/completions" -> required.addAll(List.of("model", "prompt", "max_tokens"));

@@ -134,6 +134,22 @@ class HttpProtocolTest {
     }
 
     @ParameterizedTest
+    @MethodSource("apis")
+    void switchesOffTheSamplersAServerMayBeSetUpWith(ServerKind kind, Api api) throws IOException {
+        FakeInferenceServer server = SERVERS.get(kind);
+        try (Backend backend = HttpTesting.config(kind, api, server).build().open()) {
+            backend.generate("#3", GenerationParams.builder().maxTokens(8).temperature(0.6).build());
+            JsonNode sent = server.lastBody();
+            Map<String, Double> neutral = kind == ServerKind.LLAMA_SERVER
+                    ? Map.of("repeat_penalty", 1.0, "presence_penalty", 0.0, "frequency_penalty", 0.0, "dry_multiplier", 0.0,
+                            "xtc_probability", 0.0, "typical_p", 1.0, "mirostat", 0.0)
+                    : Map.of("repetition_penalty", 1.0, "presence_penalty", 0.0, "frequency_penalty", 0.0);
+            neutral.forEach((field, value) -> assertEquals(value, sent.path(field).asDouble(Double.NaN), field + " in " + sent));
+            assertTrue(sent.path("mirostat").isMissingNode() || sent.get("mirostat").isInt(), "llama-server reads mirostat as an int");
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(value = Api.class, names = {"COMPLETIONS", "CHAT"})
     void aVllmBefore012IsConstrainedByGuidedChoice(Api api) throws IOException {
         try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.VLLM).build("0.11.2");
