@@ -121,6 +121,12 @@ class QuantSweepFunctionsSqlTest {
     }
 
     @Test
+    void aNumberForTheTypeFailsTheQueryNamingTheArgument(SparkSession spark) {
+        Exception e = assertThrows(Exception.class, () -> spark.sql("SELECT ggml_type_size(12, 32)").collect());
+        assertEquals("ggml_type_size type must be a STRING such as 'Q4_K', got a Integer (12)", rootCause(e).getMessage());
+    }
+
+    @Test
     void quantizeRefusesOtherArgumentCounts(SparkSession spark) {
         for (String call : List.of("ggml_quantize(row)", "ggml_quantize(row, 'Q8_0', row, row)")) {
             Exception e = assertThrows(Exception.class, () -> spark.sql("SELECT " + call + " FROM golden").collect());

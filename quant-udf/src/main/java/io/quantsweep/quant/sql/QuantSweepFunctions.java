@@ -42,11 +42,11 @@ public final class QuantSweepFunctions {
     private static final ArrayType FLOATS = DataTypes.createArrayType(DataTypes.FloatType, false);
 
     static final UserDefinedFunction QUANTIZE_UDF = functions.udf(
-            (UDF3<Seq<?>, String, Seq<?>, byte[]>) QuantSweepFunctions::quantize, DataTypes.BinaryType);
+            (UDF3<Seq<?>, Object, Seq<?>, byte[]>) QuantSweepFunctions::quantize, DataTypes.BinaryType);
     static final UserDefinedFunction DEQUANTIZE_UDF = functions.udf(
-            (UDF3<byte[], String, Object, float[]>) QuantSweepFunctions::dequantize, FLOATS);
+            (UDF3<byte[], Object, Object, float[]>) QuantSweepFunctions::dequantize, FLOATS);
     static final UserDefinedFunction TYPE_SIZE_UDF = functions.udf(
-            (UDF2<String, Object, Long>) QuantSweepFunctions::typeSize, DataTypes.LongType);
+            (UDF2<Object, Object, Long>) QuantSweepFunctions::typeSize, DataTypes.LongType);
 
     private QuantSweepFunctions() {
     }
@@ -100,26 +100,26 @@ public final class QuantSweepFunctions {
         return (scala.collection.immutable.Seq<Expression>) args.appended(last);
     }
 
-    static byte[] quantize(Seq<?> row, String type, Seq<?> importance) {
+    static byte[] quantize(Seq<?> row, Object type, Seq<?> importance) {
         if (row == null || type == null) {
             return null;
         }
         float[] x = floats(row, "row");
-        return Codecs.quantize(GgmlType.parse(type), x, x.length, importance == null ? null : floats(importance, "importance"));
+        return Codecs.quantize(type(type, QUANTIZE), x, x.length, importance == null ? null : floats(importance, "importance"));
     }
 
-    static float[] dequantize(byte[] data, String type, Object n) {
+    static float[] dequantize(byte[] data, Object type, Object n) {
         if (data == null || type == null || n == null) {
             return null;
         }
-        return Codecs.dequantize(GgmlType.parse(type), data, Math.toIntExact(integral(n, DEQUANTIZE + " n")));
+        return Codecs.dequantize(type(type, DEQUANTIZE), data, Math.toIntExact(integral(n, DEQUANTIZE + " n")));
     }
 
-    static Long typeSize(String type, Object n) {
+    static Long typeSize(Object type, Object n) {
         if (type == null || n == null) {
             return null;
         }
-        return GgmlType.parse(type).bytesFor(integral(n, TYPE_SIZE + " n"));
+        return type(type, TYPE_SIZE).bytesFor(integral(n, TYPE_SIZE + " n"));
     }
 
     private static float[] floats(Seq<?> values, String what) {
@@ -137,6 +137,15 @@ public final class QuantSweepFunctions {
             }
         }
         return out;
+    }
+
+    /** The type a STRING argument names; Spark passes a number as it is, which a String parameter would not survive. */
+    private static GgmlType type(Object v, String function) {
+        if (v instanceof String name) {
+            return GgmlType.parse(name);
+        }
+        throw new IllegalArgumentException("%s type must be a STRING such as 'Q4_K', got a %s (%s)"
+                .formatted(function, v.getClass().getSimpleName(), v));
     }
 
     private static long integral(Object v, String what) {

@@ -92,6 +92,17 @@ class QuantSweepFunctionsTest {
     }
 
     @Test
+    void refusesATypeThatIsNotAString() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> QuantSweepFunctions.quantize(seq(ROW), 12, null));
+        assertEquals("ggml_quantize type must be a STRING such as 'Q4_K', got a Integer (12)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> QuantSweepFunctions.typeSize(12L, 32));
+        assertEquals("ggml_type_size type must be a STRING such as 'Q4_K', got a Long (12)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> QuantSweepFunctions.dequantize(new byte[34], 8, 32));
+        assertTrue(e.getMessage().startsWith("ggml_dequantize type must be a STRING"), e.getMessage());
+    }
+
+    @Test
     void theFunctionsAreDeterministic() {
         assertTrue(QuantSweepFunctions.QUANTIZE_UDF.deterministic());
         assertTrue(QuantSweepFunctions.DEQUANTIZE_UDF.deterministic());
