@@ -69,8 +69,10 @@ public final class EvalCommand implements Callable<Integer> {
             w.printf("variant %s: %d samples, %d from earlier runs, %d written in %d files%n", o.variant(), o.planned(),
                     o.resumed(), o.written(), o.files());
         }
-        w.printf("%-16s %-18s %8s %6s %8s %8s %8s %8s%n", "variant", "benchmark", "accuracy", "items", "stderr",
-                "drop", "p", "agree");
+        if (!result.summary().isEmpty()) {
+            w.printf("%-16s %-18s %8s %6s %8s %8s %8s %8s%n", "variant", "benchmark", "accuracy", "items", "stderr",
+                    "drop", "p", "agree");
+        }
         for (SummaryRow r : result.summary()) {
             w.printf("%-16s %-18s %8s %6d %8s %8s %8s %8s%n", r.variant(), r.benchmark(), number(r.accuracy()),
                     r.items(), number(r.standardError()), number(r.relativeDrop()), number(r.mcnemarPValue()),
@@ -81,7 +83,8 @@ public final class EvalCommand implements Callable<Integer> {
                     k.getString(1), number(k.isNullAt(5) ? null : k.getDouble(5)), k.getLong(4),
                     number(k.isNullAt(6) ? null : k.getDouble(6)));
         }
-        w.printf("wrote %s/{%s}%n", out, result.kld().isEmpty() ? "samples,summary" : "samples,summary,kld,kld-positions");
+        w.printf("wrote %s/{samples%s%s}%n", out, result.summary().isEmpty() ? "" : ",summary",
+                result.kld().isEmpty() ? "" : ",kld,kld-positions");
         w.flush();
     }
 

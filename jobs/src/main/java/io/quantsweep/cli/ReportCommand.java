@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 public final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--in", required = true, paramLabel = "DIR",
-            description = "output root: DIR/quant (quantize: _stats) and/or DIR/eval (sweep: summary)")
+            description = "output root: DIR/quant (quantize: _stats) and/or DIR/eval (sweep: summary, kld)")
     String in;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "the HTML page to write, e.g. report.html")

@@ -15,8 +15,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * An output root read for analysis: the quantize job's statistics ({@code quant/}), the sweep's summary
- * and, when it compared distributions, its divergence table ({@code eval/}), and the deployment targets
- * the sizes are checked against.
+ * when it scored a benchmark and its divergence table when it compared distributions ({@code eval/}),
+ * and the deployment targets the sizes are checked against.
  *
  * <p>The two parts name variants independently ({@code DQ3_K_M} in a recipe, {@code dq3_k_m} in a
  * sweep file); they are matched on {@link #key}: lower case, letters and digits only.
@@ -35,24 +35,28 @@ public record Analysis(Path root, Optional<QuantStats> quant, Optional<SweepSumm
     }
 
     /**
-     * Reads what {@code root} holds.
+     * Reads what {@code root} holds. A table's folder that is there is read, so one without part files
+     * (a job that failed or is still writing) is refused rather than taken for a part that was not run.
      *
-     * @throws ReportInputException when it holds neither {@code quant/_stats/tensors} nor {@code eval/summary}
+     * @throws ReportInputException when it holds none of {@code quant/_stats/tensors}, {@code eval/summary}
+     *     with rows and {@code eval/kld}, or one of them cannot be read
      */
     public static Analysis read(FileSystem fs, Path root, DeploymentTargets targets) throws IOException {
         if (!fs.exists(root)) {
             throw new ReportInputException("no such output folder: " + root);
         }
-        boolean hasStats = ParquetTable.exists(fs, new Path(root, Columns.Folders.TENSOR_STATS));
-        boolean hasSummary = ParquetTable.exists(fs, new Path(root, Columns.Folders.SUMMARY));
-        if (!hasStats && !hasSummary) {
+        Optional<QuantStats> quant = fs.exists(new Path(root, Columns.Folders.TENSOR_STATS))
+                ? Optional.of(QuantStats.read(fs, root)) : Optional.empty();
+        boolean hasSummary = fs.exists(new Path(root, Columns.Folders.SUMMARY));
+        Optional<SweepSummary> eval = hasSummary ? SweepSummary.read(fs, root) : Optional.empty();
+        Optional<Divergence> kld = fs.exists(new Path(root, Columns.Folders.KLD))
+                ? Optional.of(Divergence.read(fs, root)) : Optional.empty();
+        if (quant.isEmpty() && eval.isEmpty() && kld.isEmpty()) {
             throw new ReportInputException(root + " is not an output root: it has neither " + Columns.Folders.TENSOR_STATS
-                    + " (quantize) nor " + Columns.Folders.SUMMARY + " (sweep) as Parquet");
+                    + " (quantize) nor " + Columns.Folders.SUMMARY + " or " + Columns.Folders.KLD + " (sweep) as Parquet"
+                    + (hasSummary ? "; " + Columns.Folders.SUMMARY + " has no rows" : ""));
         }
-        boolean hasKld = ParquetTable.exists(fs, new Path(root, Columns.Folders.KLD));
-        return new Analysis(root, hasStats ? Optional.of(QuantStats.read(fs, root)) : Optional.empty(),
-                hasSummary ? Optional.of(SweepSummary.read(fs, root)) : Optional.empty(),
-                hasKld ? Optional.of(Divergence.read(fs, root)) : Optional.empty(), targets);
+        return new Analysis(root, quant, eval, kld, targets);
     }
 
     /** The name a variant is matched on. */

@@ -6,7 +6,8 @@ package io.quantsweep.report;
  *
  * <p>Layout of an output root {@code DIR}: {@code DIR/quant/} (the quantize job: one folder of GGUF
  * files per variant, {@code _stats/}, {@code _plan/}) and {@code DIR/eval/} (the sweep:
- * {@code samples/}, {@code summary/}). Either part may be missing.
+ * {@code samples/}, {@code summary/}, {@code kld/}). Either part may be missing; a sweep that scored no
+ * benchmark (kld alone) has no {@code summary/}.
  */
 public final class Columns {
     private Columns() {
@@ -18,7 +19,10 @@ public final class Columns {
         public static final String EVAL = "eval";
         /** Per-tensor quality figures of every variant, written by the quantize job. */
         public static final String TENSOR_STATS = "quant/_stats/tensors";
-        /** One row per variant and benchmark (and one weighted average per variant), written by the sweep. */
+        /**
+         * One row per variant and benchmark (and one weighted average per variant), written by the sweep when
+         * it scores a benchmark; earlier versions wrote it without rows when it scored none.
+         */
         public static final String SUMMARY = "eval/summary";
         /** Next-token divergence from the baseline per variant and kld benchmark, written by the sweep. */
         public static final String KLD = "eval/kld";

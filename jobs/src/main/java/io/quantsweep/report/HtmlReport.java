@@ -83,7 +83,8 @@ public final class HtmlReport {
                 .append("<title>QuantSweep report</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n")
                 .append("<h1>QuantSweep report</h1>\n<p class=\"meta\">Output folder <code>").append(escape(analysis.root().toString()))
                 .append("</code>: ").append(analysis.quant().isPresent() ? "quantization statistics" : "no quantization statistics")
-                .append(", ").append(analysis.eval().isPresent() ? "a sweep summary" : "no sweep summary").append(".</p>\n");
+                .append(", ").append(analysis.eval().isPresent() ? "a sweep summary" : "no sweep summary")
+                .append(analysis.kld().isPresent() ? ", next-token divergence" : "").append(".</p>\n");
         Optional<PaperTable> table = analysis.eval().map(e -> PaperTable.of(e, variants.stream()
                 .flatMap(v -> v.evalName().stream()).toList()));
         table.ifPresent(this::scores);
@@ -139,8 +140,16 @@ public final class HtmlReport {
                 .append(" on the same items. Weighted average with ")
                 .append(t.paperWeights() ? "the paper's weights (arXiv 2505.02390: AIME 0.4; MATH-500, GPQA, MBPP, MBPP+, LiveCodeBench 1;"
                         + " MMLU, CMMLU, C-Eval 2; other benchmarks left out)" : "the sweep's weights (" + escape(weights(e)) + ")")
-                .append(". Accuracy drop: the relative drop of the weighted average against the baseline; negative when the variant")
-                .append(" scores higher.</p>\n</section>\n");
+                .append(". Accuracy drop: the relative drop of the weighted average against the baseline's over the same benchmarks;")
+                .append(" negative when the variant scores higher.").append(gaps(t, display)).append("</p>\n</section>\n");
+    }
+
+    /** Why some averages are –: the variants without every benchmark, or nothing. */
+    private static String gaps(PaperTable t, Map<String, String> display) {
+        String gaps = t.variants().stream().filter(v -> !t.missing().get(v).isEmpty())
+                .map(v -> display.get(v) + " (missing: " + String.join(", ", t.missing().get(v)) + ")").collect(Collectors.joining(", "));
+        return gaps.isEmpty() ? "" : " A variant without every benchmark gets no average (nor a weighted average when a benchmark"
+                + " it misses has a weight): it would be over other benchmarks than the others'. " + escape(gaps) + ".";
     }
 
     private void divergence(Divergence d) {
@@ -174,15 +183,23 @@ public final class HtmlReport {
     private void sizeScore(QuantStats q, PaperTable t) {
         Unit unit = Unit.of(q);
         List<Charts.Point> points = new ArrayList<>();
+        List<String> unscored = new ArrayList<>();
         for (Analysis.Variant v : variants) {
-            if (v.statsName().isPresent() && v.evalName().isPresent() && !Double.isNaN(t.weighted().get(v.evalName().get()))) {
-                points.add(new Charts.Point(v.name(), unit.of(q.bytes(v.statsName().get())), t.weighted().get(v.evalName().get()),
-                        v.evalName().get().equals(t.baseline())));
+            if (v.statsName().isPresent() && v.evalName().isPresent()) {
+                double score = t.weighted().get(v.evalName().get());
+                if (Double.isNaN(score)) {
+                    unscored.add(v.name());
+                } else {
+                    points.add(new Charts.Point(v.name(), unit.of(q.bytes(v.statsName().get())), score,
+                            v.evalName().get().equals(t.baseline())));
+                }
             }
         }
+        String notDrawn = unscored.isEmpty() ? "" : " Not drawn, without a weighted score: " + escape(String.join(", ", unscored)) + ".";
         html.append("<section id=\"size-score\">\n<h2>Size and score</h2>\n");
         if (points.isEmpty()) {
-            html.append("<p class=\"note\">No variant has both tensor statistics and a weighted score.</p>\n</section>\n");
+            html.append("<p class=\"note\">No variant has both tensor statistics and a weighted score.").append(notDrawn)
+                    .append("</p>\n</section>\n");
             return;
         }
         List<Charts.Budget> budgets = analysis.targets().targets().stream()
@@ -194,7 +211,8 @@ public final class HtmlReport {
         html.append("<p class=\"note\">Tensor data against the weighted score; the blue line joins the Pareto front (no other variant")
                 .append(" is both smaller and better). Green dashed lines: the most weights plus KV cache each deployment target holds")
                 .append(" (").append(budgetRule()).append(").")
-                .append(far.isEmpty() ? "" : " Beyond twice the largest variant, not drawn: " + escape(far) + ".").append("</p>\n</section>\n");
+                .append(far.isEmpty() ? "" : " Beyond twice the largest variant, not drawn: " + escape(far) + ".").append(notDrawn)
+                .append("</p>\n</section>\n");
     }
 
     private void sizes(QuantStats q, Optional<PaperTable> t) {

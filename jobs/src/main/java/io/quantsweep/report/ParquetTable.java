@@ -79,11 +79,6 @@ record ParquetTable(String name, List<Row> rows) {
         }
     }
 
-    /** True when {@code path} holds a table: a file, or a folder with at least one part file. */
-    static boolean exists(FileSystem fs, Path path) throws IOException {
-        return fs.exists(path) && !parts(fs, path).isEmpty();
-    }
-
     /**
      * Reads the table at {@code path}; every row must have the {@code required} columns.
      *

@@ -36,9 +36,6 @@ public final class QuantStats {
     private final Map<String, List<Tensor>> byVariant = new TreeMap<>();
 
     QuantStats(List<Tensor> tensors) {
-        if (tensors.isEmpty()) {
-            throw new ReportInputException(Columns.Folders.TENSOR_STATS + ": no rows");
-        }
         for (Tensor t : tensors) {
             byVariant.computeIfAbsent(t.variant(), k -> new ArrayList<>()).add(t);
         }
@@ -48,9 +45,13 @@ public final class QuantStats {
     /** Reads {@code root/quant/_stats/tensors}. */
     static QuantStats read(FileSystem fs, Path root) throws IOException {
         String name = Columns.Folders.TENSOR_STATS;
-        ParquetTable table = ParquetTable.read(fs, new Path(root, name), name, TensorStats.VARIANT, TensorStats.TENSOR,
+        Path path = new Path(root, name);
+        ParquetTable table = ParquetTable.read(fs, path, name, TensorStats.VARIANT, TensorStats.TENSOR,
                 TensorStats.LAYER, TensorStats.KIND, TensorStats.TYPE, TensorStats.ELEMENTS, TensorStats.BYTES,
                 TensorStats.RELATIVE_RMSE);
+        if (table.rows().isEmpty()) {
+            throw new ReportInputException(name + " (" + path + "): no rows");
+        }
         List<Tensor> tensors = new ArrayList<>();
         for (ParquetTable.Row r : table.rows()) {
             Tensor t = new Tensor(r.string(TensorStats.VARIANT), r.string(TensorStats.TENSOR), r.integer(TensorStats.LAYER),

@@ -41,19 +41,23 @@ public final class SweepSummary {
         this.baseline = baseline;
         this.scores = scores.stream().sorted(Comparator.comparing(Score::variant).thenComparing(Score::benchmark)).toList();
         this.weights = Map.copyOf(weights);
-        if (scores.isEmpty()) {
-            throw new ReportInputException(Columns.Folders.SUMMARY + ": no rows");
-        }
         if (!variants().contains(baseline)) {
             throw new ReportInputException(Columns.Folders.SUMMARY + ": the baseline '" + baseline + "' has no row; variants: " + variants());
         }
     }
 
-    /** Reads {@code root/eval/summary}. */
-    static SweepSummary read(FileSystem fs, Path root) throws IOException {
+    /**
+     * Reads {@code root/eval/summary}; empty when it has no rows, as a sweep that scored no benchmark (kld
+     * alone) wrote it before it stopped writing one.
+     */
+    static Optional<SweepSummary> read(FileSystem fs, Path root) throws IOException {
         String name = Columns.Folders.SUMMARY;
-        ParquetTable table = ParquetTable.read(fs, new Path(root, name), name, Summary.VARIANT, Summary.BENCHMARK,
+        Path path = new Path(root, name);
+        ParquetTable table = ParquetTable.read(fs, path, name, Summary.VARIANT, Summary.BENCHMARK,
                 Summary.BASELINE, Summary.ACCURACY);
+        if (table.rows().isEmpty()) {
+            return Optional.empty();
+        }
         String baseline = null;
         List<Score> scores = new ArrayList<>();
         Map<String, Double> weights = new HashMap<>();
@@ -90,7 +94,10 @@ public final class SweepSummary {
             }
             scores.add(s);
         }
-        return new SweepSummary(baseline, scores, weights);
+        if (scores.isEmpty()) {
+            throw new ReportInputException(name + " (" + path + "): no rows of kind '" + Summary.KIND_BENCHMARK + "'");
+        }
+        return Optional.of(new SweepSummary(baseline, scores, weights));
     }
 
     public String baseline() {

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code notebooks/analysis.ipynb}: committed without outputs, and run headless by
- * {@code scripts/check-notebook} on the tiny, the DeepSeek-V3 and the "apart" fixtures with every cell passing. The
- * run needs the virtual environment {@code scripts/ci-setup} makes ({@code .venv}); without it the run
- * is skipped with the reason, or fails when {@code CI} is set.
+ * {@code scripts/check-notebook} on the tiny, the DeepSeek-V3, the "apart", the "gap" and the kld-only
+ * fixtures with every cell passing. The run needs the virtual environment {@code scripts/ci-setup} makes
+ * ({@code .venv}); without it the run is skipped with the reason, or fails when {@code CI} is set.
  */
 class NotebookTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -42,7 +42,7 @@ class NotebookTest {
     }
 
     @Test
-    void runsHeadlessOnBothFixtures() throws Exception {
+    void runsHeadlessOnEveryFixture() throws Exception {
         if (!Files.isExecutable(ROOT.resolve(".venv/bin/jupyter"))) {
             if (!System.getenv().getOrDefault("CI", "").isEmpty()) {
                 fail(".venv has no jupyter: CI makes it with scripts/ci-setup");
@@ -53,9 +53,11 @@ class NotebookTest {
         Path tiny = ReportFixture.tiny(fresh(work.resolve("tiny")));
         Path deepSeek = ReportFixture.deepSeekV3(fresh(work.resolve("deepseek-v3")));
         Path apart = ReportFixture.apart(fresh(work.resolve("apart")));
+        Path gap = ReportFixture.gap(fresh(work.resolve("gap")));
+        Path kldOnly = ReportFixture.kldOnly(fresh(work.resolve("kld-only")));
         Path log = work.resolve("check-notebook.log");
         Process p = new ProcessBuilder(ROOT.resolve("scripts/check-notebook").toString(), tiny.toString(), deepSeek.toString(),
-                apart.toString())
+                apart.toString(), gap.toString(), kldOnly.toString())
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();
@@ -75,6 +77,17 @@ class NotebookTest {
         JsonNode third = JSON.readTree(ROOT.resolve("target/notebook/analysis-3.ipynb").toFile());
         assertTrue(streams(third).contains("No variant has both tensor statistics and a weighted score"), streams(third));
         assertEquals(2, count(outputs(third, "image/png"), "\n---\n"), "bits and heatmaps");
+        // Q4_K_M without aime24: no averages and no point, as in the report; its drop against the baseline on its own benchmarks
+        JsonNode fourth = JSON.readTree(ROOT.resolve("target/notebook/analysis-4.ipynb").toFile());
+        String gapTable = outputs(fourth, "text/plain");
+        assertTrue(gapTable.contains("68.24") && gapTable.contains("10.91%") && gapTable.contains("-13.64%"), gapTable);
+        assertTrue(!gapTable.contains("65.33"), "Q4_K_M's weighted average over mmlu and gsm8k alone: " + gapTable);
+        assertTrue(streams(fourth).contains("no average for Q4_K_M (missing: aime24), api (missing: aime24)"), streams(fourth));
+        assertTrue(streams(fourth).contains("not drawn, without a weighted score: Q4_K_M"), streams(fourth));
+        // a sweep of kld benchmarks alone (a summary without rows): the divergence table
+        JsonNode fifth = JSON.readTree(ROOT.resolve("target/notebook/analysis-5.ipynb").toFile());
+        assertTrue(streams(fifth).contains("No sweep summary: no scores table."), streams(fifth));
+        assertTrue(outputs(fifth, "text/plain").contains("0.0871"), outputs(fifth, "text/plain"));
     }
 
     private static Path fresh(Path dir) throws IOException {

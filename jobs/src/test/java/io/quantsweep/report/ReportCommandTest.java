@@ -63,7 +63,7 @@ class ReportCommandTest {
 
         Result empty = run("report", "--in", dir.toString(), "--out", dir.resolve("r.html").toString());
         assertEquals(2, empty.status());
-        assertTrue(empty.err().contains("it has neither quant/_stats/tensors (quantize) nor eval/summary (sweep) as Parquet"), empty.err());
+        assertTrue(empty.err().contains("it has neither quant/_stats/tensors (quantize) nor eval/summary or eval/kld (sweep) as Parquet"), empty.err());
         assertEquals(1, empty.err().lines().count());
         assertTrue(Files.notExists(dir.resolve("r.html")));
 

@@ -52,7 +52,9 @@ import org.apache.spark.sql.types.StructType;
  *   <li>{@link #deepSeekV3}: the planner's real tensor types and sizes for DeepSeek-V3 671B in
  *       Q4_K_M, Q3_K_M, DQ3_K_M and Q2_K_L, each type's relative RMSE as our codecs give it on seeded
  *       Gaussian rows, and the paper's DeepSeek-V3 scores (arXiv 2505.02390, Table 3) against its
- *       FP8 API baseline, with McNemar p-values for an assumed share of discordant items ({@link #pValue}).</li>
+ *       FP8 API baseline, with McNemar p-values for an assumed share of discordant items ({@link #pValue});</li>
+ *   <li>{@link #apart}, {@link #gap} and {@link #kldOnly}: the cases the joins and averages must not
+ *       get wrong.</li>
  * </ul>
  */
 final class ReportFixture {
@@ -275,6 +277,27 @@ final class ReportFixture {
         writeSummary(root, tinyScores().stream().filter(s -> !s.variant().equals("api")).map(s -> new Score(
                 s.variant().equals("q8_0") ? "bf16" : "f16", s.benchmark(), "bf16", s.accuracy(), s.std(), s.items(), s.weight(),
                 s.pValue())).toList());
+        return root;
+    }
+
+    /**
+     * {@link #tiny} without Q4_K_M's aime24 score: a quantized variant that lacks a benchmark the
+     * baseline has, so its averages would be over other benchmarks than the baseline's.
+     */
+    static Path gap(Path root) throws IOException {
+        writeStats(root, tinyStats());
+        writeSummary(root, tinyScores().stream().filter(s -> !(s.variant().equals("q4_k_m") && s.benchmark().equals("aime24"))).toList());
+        return root;
+    }
+
+    /**
+     * A sweep of kld benchmarks alone, as versions before it stopped writing a summary left it: an
+     * {@code eval/summary} part file without rows, and {@code eval/kld}; no quantization statistics.
+     */
+    static Path kldOnly(Path root) throws IOException {
+        writeTable(root.resolve(Columns.Folders.SUMMARY), SUMMARY, List.of());
+        writeKld(root, "q8_0", List.of(new Object[] {"q4_k_m", "wiki", 512L, 0.0123, 0.95},
+            new Object[] {"q2_k", "wiki", 512L, 0.0871, 0.81}));
         return root;
     }
 

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quantsweep.arch.RealModelFiles;
 import io.quantsweep.plan.DeploymentTargets;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,7 +47,6 @@ class ReportTest {
         assertEquals((80 + 60 + 30) / 3.0, t.average().get("q8_0"), EPS);
         assertEquals((80 * 2 + 60 + 30 * 0.4) / 3.4, t.weighted().get("q8_0"), EPS);
         assertEquals((70 * 2 + 56 + 40 * 0.4) / 3.4, t.weighted().get("q4_k_m"), EPS);
-        assertEquals((90 * 2 + 70) / 3.0, t.weighted().get("api"), EPS);
         double base = (80 * 2 + 60 + 30 * 0.4) / 3.4;
         assertEquals(100 * (base - (70 * 2 + 56 + 40 * 0.4) / 3.4) / base, t.drop().get("q4_k_m"), EPS);
         // api has no aime24: against the baseline over mmlu and gsm8k alone, as eval/summary compares it
@@ -72,7 +73,46 @@ class ReportTest {
         assertTrue(t.paperWeights());
         // mmlu 2, aime 0.4; gsm8k has no paper weight
         assertEquals((80 * 2 + 30 * 0.4) / 2.4, t.weighted().get("q8_0"), EPS);
-        assertEquals(90, t.weighted().get("api"), EPS);
+        assertEquals((70 * 2 + 40 * 0.4) / 2.4, t.weighted().get("q4_k_m"), EPS);
+        assertTrue(Double.isNaN(t.weighted().get("api")), "api lacks aime24, which has a paper weight");
+    }
+
+    @Test
+    void aVariantWithoutEveryBenchmarkHasNoAverageAndNoPoint() throws IOException {
+        Analysis a = read(ReportFixture.gap(dir));
+        PaperTable t = PaperTable.of(a.eval().orElseThrow(), List.of("q8_0", "q4_k_m", "api"));
+        assertEquals(Map.of("q8_0", List.of(), "q4_k_m", List.of("aime24"), "api", List.of("aime24")), t.missing());
+        assertEquals((80 + 60 + 30) / 3.0, t.average().get("q8_0"), EPS);
+        assertEquals((80 * 2 + 60 + 30 * 0.4) / 3.4, t.weighted().get("q8_0"), EPS);
+        for (String v : List.of("q4_k_m", "api")) {
+            assertTrue(Double.isNaN(t.average().get(v)) && Double.isNaN(t.weighted().get(v)), v + ": over fewer benchmarks than q8_0");
+        }
+        // the drop still compares like with like: the baseline over the variant's own benchmarks
+        double base = (80 * 2 + 60) / 3.0;
+        assertEquals(100 * (base - (70 * 2 + 56) / 3.0) / base, t.drop().get("q4_k_m"), EPS);
+
+        String html = HtmlReport.render(a);
+        assertTrue(html.contains("<tr class=\"aggregate\" data-row=\"average\"><th>Average</th><td>56.67</td><td>–</td><td>–</td></tr>"), html);
+        assertTrue(html.contains("<tr class=\"aggregate\" data-row=\"weighted\"><th>Weighted avg.</th><td>68.24</td><td>–</td><td>–</td></tr>"));
+        assertTrue(html.contains("<tr class=\"aggregate\" data-row=\"drop\"><th>Accuracy drop</th><td>–</td><td>10.91%</td><td>-13.64%</td></tr>"));
+        assertTrue(html.contains("Q4_K_M (missing: aime24), api (missing: aime24)"), "the note says why");
+        assertEquals(1, count(html, "<circle "), "Q4_K_M has no weighted score to draw");
+        assertTrue(html.contains("Not drawn, without a weighted score: Q4_K_M."));
+    }
+
+    @Test
+    void aMissingBenchmarkWithoutWeightLeavesTheWeightedAverage() throws IOException {
+        // gsm8k counts in the plain average only, and q4_k_m has no score on it
+        ReportFixture.writeSummary(dir, ReportFixture.tinyScores().stream()
+                .filter(s -> !(s.variant().equals("q4_k_m") && s.benchmark().equals("gsm8k")))
+                .map(s -> new ReportFixture.Score(s.variant(), s.benchmark(), s.baseline(), s.accuracy(), s.std(), s.items(),
+                        s.benchmark().equals("gsm8k") ? 0 : s.weight(), s.pValue())).toList());
+        ReportFixture.writeStats(dir, ReportFixture.tinyStats());
+        PaperTable t = PaperTable.of(read(dir).eval().orElseThrow(), List.of("q8_0", "q4_k_m", "api"));
+        assertTrue(Double.isNaN(t.average().get("q4_k_m")));
+        assertEquals((70 * 2 + 40 * 0.4) / 2.4, t.weighted().get("q4_k_m"), EPS);
+        assertTrue(Double.isNaN(t.weighted().get("api")), "api lacks aime24, weight 0.4");
+        assertEquals(2, count(HtmlReport.render(read(dir)), "<circle "), "both quantized variants have a weighted score");
     }
 
     @Test
@@ -156,9 +196,59 @@ class ReportTest {
     }
 
     @Test
+    void aSweepThatScoredNoBenchmarkShowsItsDivergence() throws IOException {
+        // as versions that wrote a summary without rows left it
+        Analysis old = read(ReportFixture.kldOnly(dir.resolve("old")));
+        assertTrue(old.eval().isEmpty() && old.quant().isEmpty(), "no sweep summary");
+        assertEquals(List.of("q2_k", "q4_k_m"), old.kld().orElseThrow().rows().stream().map(Divergence.Row::variant).toList());
+        String html = HtmlReport.render(old);
+        assertTrue(html.contains("id=\"kld\"") && !html.contains("id=\"scores\"") && html.contains("no sweep summary"), html);
+
+        // as the sweep writes it now: eval/kld alone
+        Path now = dir.resolve("now");
+        ReportFixture.writeKld(now, "q8_0", List.<Object[]>of(new Object[] {"q4_k_m", "wiki", 512L, 0.0123, 0.95}));
+        assertTrue(HtmlReport.render(read(now)).contains("<tr data-variant=\"q4_k_m\" data-benchmark=\"wiki\">"));
+
+        // beside the quantization statistics
+        ReportFixture.writeStats(dir.resolve("old"), ReportFixture.tinyStats());
+        Analysis both = read(dir.resolve("old"));
+        assertTrue(both.eval().isEmpty() && both.quant().isPresent() && both.kld().isPresent());
+        assertTrue(HtmlReport.render(both).contains("id=\"kld\""));
+
+        // a summary without rows is no output root on its own
+        Path empty = dir.resolve("empty");
+        ReportFixture.writeTable(empty.resolve(Columns.Folders.SUMMARY), ReportFixture.SUMMARY, List.of());
+        assertRefused(empty, "eval/summary has no rows");
+    }
+
+    @Test
+    void aSummaryFolderWithoutPartFilesIsRefused() throws IOException {
+        ReportFixture.writeStats(dir, ReportFixture.tinyStats());
+        Path summary = Files.createDirectories(dir.resolve(Columns.Folders.SUMMARY));
+        Files.write(summary.resolve("_SUCCESS"), new byte[0]);
+        assertRefused(dir, "eval/summary: no Parquet part file in ");
+        assertRefused(dir, summary.toString());
+    }
+
+    @Test
+    void tablesWithoutRowsNameTheirFolder() throws IOException {
+        Path stats = dir.resolve("stats");
+        ReportFixture.writeTable(stats.resolve(Columns.Folders.TENSOR_STATS), ReportFixture.TENSOR_STATS, List.of());
+        assertRefused(stats, "quant/_stats/tensors (");
+        assertRefused(stats, stats.resolve(Columns.Folders.TENSOR_STATS) + "): no rows");
+
+        // the sweep's own weighted averages without the scores they average
+        Path averages = dir.resolve("averages");
+        ReportFixture.writeTable(averages.resolve(Columns.Folders.SUMMARY), ReportFixture.SUMMARY,
+                List.of(ReportFixture.weightedAverageRow("q8_0", ReportFixture.tinyScores())));
+        assertRefused(averages, averages.resolve(Columns.Folders.SUMMARY) + "): no rows of kind 'benchmark'");
+    }
+
+    @Test
     void refusalsNameTheTableAndColumn() throws IOException {
         ReportInputException none = assertThrows(ReportInputException.class, () -> read(dir));
-        assertTrue(none.getMessage().contains("neither quant/_stats/tensors (quantize) nor eval/summary (sweep)"), none.getMessage());
+        assertTrue(none.getMessage().contains("neither quant/_stats/tensors (quantize) nor eval/summary or eval/kld (sweep)"),
+                none.getMessage());
 
         Schema noAccuracy = SchemaBuilder.record("S").fields().requiredString("variant").requiredString("benchmark")
                 .requiredString("baseline").endRecord();

@@ -1,6 +1,7 @@
 package io.quantsweep.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.arch.RealModelFiles;
 import io.quantsweep.plan.DeploymentTargets;
@@ -49,6 +50,16 @@ class SparkWrittenTablesTest {
         assertEquals(a.eval().orElseThrow().weights(), b.eval().orElseThrow().weights());
         assertEquals(HtmlReport.render(new Analysis(b.root(), b.quant(), b.eval(), a.kld(), b.targets())).replace(b.root().toString(), "ROOT"),
                 HtmlReport.render(a).replace(a.root().toString(), "ROOT"), "the same page");
+    }
+
+    @Test
+    void aSummaryWithoutRowsAsEarlierSweepsWroteItIsNoSummary(SparkSession spark) throws IOException {
+        // a sweep of kld benchmarks alone wrote its empty list of scores like this (one part file, no rows)
+        spark.createDataFrame(List.<Row>of(), ReportFixture.SUMMARY_TYPE).coalesce(1).write().mode(SaveMode.Overwrite)
+                .parquet(dir.resolve(Columns.Folders.SUMMARY).toString());
+        ReportFixture.writeKld(dir, "q8_0", List.<Object[]>of(new Object[] {"q4_k_m", "wiki", 512L, 0.0123, 0.95}));
+        Analysis a = Analysis.read(RealModelFiles.fs(), RealModelFiles.hadoop(dir), DeploymentTargets.builtIn());
+        assertTrue(a.eval().isEmpty() && a.kld().isPresent());
     }
 
     /** The records as a Spark table of {@code type}, in three part files. */

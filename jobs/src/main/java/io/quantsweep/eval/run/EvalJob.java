@@ -50,11 +50,12 @@ import org.slf4j.LoggerFactory;
  * one Spark task per variant ({@link VariantRun}: it resumes from the samples already in
  * {@code OUT/samples/}, keeps its backends' concurrency limits and writes batches as they finish) →
  * the driver reads {@code OUT/samples/} back, keeps the samples the plan asks for, and writes
- * {@code OUT/summary/} ({@link Summary}) and, for kld benchmarks, {@code OUT/kld-positions/} and
- * {@code OUT/kld/}. Both are rewritten from all samples on every run, so a resumed sweep gives the
- * same summary as one that ran through. A variant that fails (a backend that cannot be opened, a
- * sample that fails after the backend's retries) keeps what it wrote and lets the other variants run
- * to their end; the run then throws, writing no summary, and running it again resumes.
+ * {@code OUT/summary/} ({@link Summary}; none when no benchmark is scored, as for kld benchmarks alone)
+ * and, for kld benchmarks, {@code OUT/kld-positions/} and {@code OUT/kld/}. Both are rewritten from all
+ * samples on every run, so a resumed sweep gives the same summary as one that ran through. A variant
+ * that fails (a backend that cannot be opened, a sample that fails after the backend's retries) keeps
+ * what it wrote and lets the other variants run to their end; the run then throws, writing no summary,
+ * and running it again resumes.
  *
  * <p>One task per variant means an in-process model is loaded by one executor, and the limits of a
  * variant's endpoints hold for the whole cluster. For in-process variants, give each executor as many
@@ -101,7 +102,7 @@ public final class EvalJob {
      * What a run did and found.
      *
      * @param variants what each variant's task did
-     * @param summary  the rows written to {@code OUT/summary/}
+     * @param summary  the rows written to {@code OUT/summary/}; empty, and no folder, when no benchmark is scored
      * @param kld      the rows written to {@code OUT/kld/} ({@link #KLD_SCHEMA})
      */
     public record Result(List<VariantOutcome> variants, List<SummaryRow> summary, List<Row> kld) {
@@ -132,8 +133,15 @@ public final class EvalJob {
         Dataset<Row> planned = planned(spark, plan, spark.read().schema(SampleFiles.SPARK_SCHEMA)
                 .option("basePath", samples.toString()).parquet(samples.toString()));
         List<SummaryRow> summary = summary(plan, planned);
-        spark.createDataFrame(summary.stream().map(SummaryRow::toRow).toList(), SummaryRow.SCHEMA).coalesce(1)
-                .write().mode(SaveMode.Overwrite).parquet(new Path(root, SUMMARY).toString());
+        Path summaryFolder = new Path(root, SUMMARY);
+        if (summary.isEmpty()) {
+            // kld alone: no summary rather than one without rows, which readers would take for a sweep's scores;
+            // and an earlier run's must not outlive the plan it summarised
+            fs.delete(summaryFolder, true);
+        } else {
+            spark.createDataFrame(summary.stream().map(SummaryRow::toRow).toList(), SummaryRow.SCHEMA).coalesce(1)
+                    .write().mode(SaveMode.Overwrite).parquet(summaryFolder.toString());
+        }
         List<Row> kld = List.of();
         if (plan.benchmarks().stream().anyMatch(b -> b.spec().scoring() == ScoringMode.KLD)) {
             kld = kld(spark, plan, planned, root);

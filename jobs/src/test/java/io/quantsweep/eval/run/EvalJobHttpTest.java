@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quantsweep.arch.RealModelFiles;
 import io.quantsweep.eval.backend.http.FakeInferenceServer;
 import io.quantsweep.eval.backend.http.FakeInferenceServer.Fault;
 import io.quantsweep.eval.backend.http.ServerKind;
@@ -15,6 +16,8 @@ import io.quantsweep.eval.metrics.TopKDivergence;
 import io.quantsweep.eval.score.LetterProbabilities;
 import io.quantsweep.eval.sweep.SweepFile;
 import io.quantsweep.eval.sweep.SweepSpec;
+import io.quantsweep.plan.DeploymentTargets;
+import io.quantsweep.report.Analysis;
 import io.quantsweep.spark.DatasetAssertions;
 import io.quantsweep.spark.LocalSpark;
 import java.io.IOException;
@@ -262,6 +265,36 @@ class EvalJobHttpTest {
             assertTrue(r.<String>getAs("gold").matches(" \\S+"), r.<String>getAs("gold"));
             assertEquals(6, r.getJavaMap(r.fieldIndex("top_logprobs")).size());
         }
+    }
+
+    @Test
+    void aSweepOfKldBenchmarksAloneWritesNoSummaryAndIsReported(SparkSession spark) throws IOException {
+        Path root = data.resolve("kld-only");
+        Path out = root.resolve("eval");
+        // an earlier run's summary: the summary is rewritten from the samples on every run, so it goes
+        Files.createDirectories(out.resolve(EvalJob.SUMMARY));
+        Files.writeString(out.resolve(EvalJob.SUMMARY).resolve("part-00000-earlier.parquet"), "an earlier run's scores");
+        try (Servers s = Servers.start()) {
+            SweepSpec spec = SweepFile.parse("""
+                    name: kld-sweep
+                    baseline: base
+                    variants:
+                      - name: base
+                        endpoints: [{url: "%s", api: llama-server}]
+                      - name: cand
+                        endpoints: [{url: "%s", api: llama-server}]
+                    benchmarks:
+                      - {name: prose, loader: text, path: prose, scoring: kld, top-k: 6, positions: 3}
+                    """.formatted(s.base().uri(), s.b1().uri()), "kld-sweep.yaml");
+            EvalJob.Result result = EvalJob.run(spark, SweepPlan.of(spec, new org.apache.hadoop.fs.Path(data.toUri()),
+                    spark.sparkContext().hadoopConfiguration()), out.toString());
+            assertEquals(List.of(), result.summary());
+            assertEquals(2, result.kld().size());
+        }
+        assertFalse(Files.exists(out.resolve(EvalJob.SUMMARY)), "no summary without a scored benchmark");
+        Analysis report = Analysis.read(RealModelFiles.fs(), RealModelFiles.hadoop(root), DeploymentTargets.builtIn());
+        assertTrue(report.eval().isEmpty());
+        assertEquals(2, report.kld().orElseThrow().rows().size());
     }
 
     @Test
