@@ -73,6 +73,12 @@ public enum LlamaFileType {
             case Q5_K_M -> MOSTLY_Q5_K_M;
             case Q6_K -> MOSTLY_Q6_K;
             case Q8_0 -> MOSTLY_Q8_0;
+            case Q4_0 -> MOSTLY_Q4_0;
+            case Q4_1 -> MOSTLY_Q4_1;
+            case Q5_0 -> MOSTLY_Q5_0;
+            case Q5_1 -> MOSTLY_Q5_1;
+            case IQ4_NL -> MOSTLY_IQ4_NL;
+            case IQ4_XS -> MOSTLY_IQ4_XS;
         };
     }
 

@@ -102,7 +102,7 @@ public record VariantPlan(String model, String variant, String base, LlamaFileTy
             byName.put(t.name(), t);
             recipeTensors.add(new RecipeTensor(t.name(), input.typeOf(t), t.ne()));
         }
-        RecipePlan typed = recipe.plan(recipeTensors, input.facts());
+        RecipePlan typed = recipe.plan(recipeTensors, input.facts(), options.imatrix().isPresent());
         LlamaFileType fileType = LlamaFileType.of(recipe.base());
 
         GgufMetadata md = input.metadata();

@@ -9,6 +9,7 @@ import io.quantsweep.quant.recipe.Mixture;
 import io.quantsweep.quant.recipe.Recipes;
 import io.quantsweep.quant.recipe.TensorAssignment.Decision;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +25,8 @@ class MixtureTableThroughMappingTest {
     private static final ModelInput MODEL = PlanFixtures.shipped(MlaLayout.SPLIT);
 
     @ParameterizedTest
-    @EnumSource(Mixture.class)
+    @EnumSource(value = Mixture.class, names = {"Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_S", "Q4_K_M", "Q5_K_S",
+            "Q5_K_M", "Q6_K", "Q8_0"})
     void everyTensorGetsTheTablesType(Mixture mixture) {
         VariantPlan p = VariantPlan.plan(MODEL, mixture.name(), PlanOptions.DEFAULT);
         Set<String> kinds = new HashSet<>();
@@ -76,6 +78,24 @@ class MixtureTableThroughMappingTest {
             """)
     void fileTypeIsLlamaQuantizesId(String variant, int id) {
         assertEquals(id, LlamaFileType.of(Recipes.resolve(variant).base()).id());
+    }
+
+    @Test
+    void anImportanceMatrixGuardsQ4_0sFirstFfnDownLayersAsLlamaQuantizeDoes() {
+        PlanOptions withImatrix = PlanOptions.DEFAULT.withImatrix(new ImatrixProvenance("imatrix.gguf", List.of("calib.txt"), 1, 1));
+        VariantPlan without = VariantPlan.plan(MODEL, "Q4_0", PlanOptions.DEFAULT);
+        VariantPlan with = VariantPlan.plan(MODEL, "Q4_0", withImatrix);
+        for (String name : List.of("blk.0.ffn_down.weight", "blk.6.ffn_down_exps.weight")) {
+            assertEquals(GgmlType.Q4_0, type(without, name), name);
+            assertEquals(GgmlType.Q4_1, type(with, name), name);
+        }
+        assertEquals(GgmlType.Q4_0, type(with, "blk.7.ffn_down_exps.weight"));
+        assertEquals(GgmlType.Q6_K, type(with, "output.weight"));
+        assertEquals(2, with.metadata().get("general.file_type").orElseThrow().asLong());
+    }
+
+    private static GgmlType type(VariantPlan p, String name) {
+        return p.tensors().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().type();
     }
 
     @Test

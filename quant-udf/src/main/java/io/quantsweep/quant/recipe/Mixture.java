@@ -6,8 +6,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * llama.cpp's K-quant file types ({@code LLAMA_FTYPE_MOSTLY_*}) and their default types; the
- * per-tensor rules they imply, with llama-quantize's counters, are {@link MixtureRules}.
+ * llama.cpp's quantized file types ({@code LLAMA_FTYPE_MOSTLY_*}: the K-quant mixtures, and the legacy and
+ * IQ4 types, which are mixtures too: their output head is Q6_K) and their default types; the per-tensor
+ * rules they imply, with llama-quantize's counters, are {@link MixtureRules}.
  *
  * <p>{@code Q3_K}, {@code Q4_K} and {@code Q5_K} are llama-quantize's aliases of the {@code _M}
  * mixtures; {@link Recipes#resolve} honours them, so a pure Q4_K needs {@code pure:Q4_K}.
@@ -22,7 +23,13 @@ public enum Mixture implements RecipeBase {
     Q5_K_S(GgmlType.Q5_K),
     Q5_K_M(GgmlType.Q5_K, "Q5_K"),
     Q6_K(GgmlType.Q6_K),
-    Q8_0(GgmlType.Q8_0);
+    Q8_0(GgmlType.Q8_0),
+    Q4_0(GgmlType.Q4_0),
+    Q4_1(GgmlType.Q4_1),
+    Q5_0(GgmlType.Q5_0),
+    Q5_1(GgmlType.Q5_1),
+    IQ4_NL(GgmlType.IQ4_NL),
+    IQ4_XS(GgmlType.IQ4_XS);
 
     private final GgmlType defaultType;
     private final List<String> aliases;

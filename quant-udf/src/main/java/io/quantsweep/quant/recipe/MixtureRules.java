@@ -1,7 +1,9 @@
 package io.quantsweep.quant.recipe;
 
 import static io.quantsweep.quant.GgmlType.Q3_K;
+import static io.quantsweep.quant.GgmlType.Q4_1;
 import static io.quantsweep.quant.GgmlType.Q4_K;
+import static io.quantsweep.quant.GgmlType.Q5_1;
 import static io.quantsweep.quant.GgmlType.Q5_K;
 import static io.quantsweep.quant.GgmlType.Q6_K;
 import static io.quantsweep.quant.GgmlType.Q8_0;
@@ -9,20 +11,23 @@ import static io.quantsweep.quant.GgmlType.Q8_0;
 import io.quantsweep.quant.GgmlType;
 
 /**
- * llama-quantize's per-tensor rules for the K-quant mixtures ({@code llama_tensor_get_type_impl}),
- * with the counters it keeps while it walks the tensors in {@link RecipeTensor#LLAMA_ORDER}. One
- * instance serves one pass over one model.
+ * llama-quantize's per-tensor rules for the mixtures ({@code llama_tensor_get_type_impl}), with the
+ * counters it keeps while it walks the tensors in {@link RecipeTensor#LLAMA_ORDER}. One instance serves
+ * one pass over one model.
  *
  * <p>Reproduced: the output head, the attn_v-like group ({@code attn_v}, {@code attn_qkv},
  * {@code attn_kv_b}) with its running counter, {@code attn_k}, {@code attn_output}, {@code ffn_down}
  * by layer (from the {@code blk.N.} name for MoE models, from a counter otherwise), the
- * {@code n_expert == 8} cases. Not reproduced: the Falcon and LLaMA-70B special cases, which need the
- * architecture and model size; no DeepSeek tensor reaches them.
+ * {@code n_expert == 8} cases, and the rules that depend on whether an importance matrix is given
+ * (llama-quantize's {@code has_imatrix}: Q4_0 and Q5_0 guard the first eighth of {@code ffn_down} with
+ * Q4_1 and Q5_1 only then, IQ4_NL and IQ4_XS with Q5_K only without one). Not reproduced: the Falcon and
+ * LLaMA-70B special cases, which need the architecture and model size; no DeepSeek tensor reaches them.
  */
 final class MixtureRules {
     private final Mixture mixture;
     private final ModelFacts facts;
     private final boolean tiedEmbeddings;
+    private final boolean importance;
     private final int nAttentionWv;
     private final SourceLine at;
     private int iAttentionWv;
@@ -30,10 +35,12 @@ final class MixtureRules {
     private int iFfnGate;
     private int iFfnUp;
 
-    MixtureRules(Mixture mixture, ModelFacts facts, boolean tiedEmbeddings, int nAttentionWv, SourceLine at) {
+    MixtureRules(Mixture mixture, ModelFacts facts, boolean tiedEmbeddings, boolean importance, int nAttentionWv,
+                 SourceLine at) {
         this.mixture = mixture;
         this.facts = facts;
         this.tiedEmbeddings = tiedEmbeddings;
+        this.importance = importance;
         this.nAttentionWv = nAttentionWv;
         this.at = at;
     }
@@ -87,6 +94,7 @@ final class MixtureRules {
             case Q3_K_L -> Q5_K;
             case Q4_K_M, Q5_K_M -> useMoreBits(i, nAttentionWv) ? Q6_K : base;
             case Q4_K_S -> i < 4 ? Q5_K : base;
+            case IQ4_NL, IQ4_XS -> facts.nGqa() >= 4 ? Q5_K : base;
             default -> base;
         };
         return facts.nExpert() == 8 ? Q8_0 : type;
@@ -95,7 +103,7 @@ final class MixtureRules {
     private GgmlType attnOutput(GgmlType base) {
         if (facts.nExpert() == 8) {
             return switch (mixture) {
-                case Q2_K, Q3_K_S, Q3_K_M, Q4_K_S, Q4_K_M -> Q5_K;
+                case Q2_K, Q3_K_S, Q3_K_M, Q4_K_S, Q4_K_M, IQ4_NL, IQ4_XS -> Q5_K;
                 default -> base;
             };
         }
@@ -115,6 +123,9 @@ final class MixtureRules {
             case Q3_K_L -> Q5_K;
             case Q4_K_M, Q5_K_M -> useMoreBits(i, n) ? Q6_K : base;
             case Q4_K_S -> i < n / 8 ? Q5_K : base;
+            case IQ4_NL, IQ4_XS -> i < n / 8 && !importance ? Q5_K : base;
+            case Q4_0 -> i < n / 8 && importance ? Q4_1 : base;
+            case Q5_0 -> i < n / 8 && importance ? Q5_1 : base;
             default -> base;
         };
     }

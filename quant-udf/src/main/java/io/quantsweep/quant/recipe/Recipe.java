@@ -60,12 +60,14 @@ public record Recipe(String name, SourceLine source, String description, RecipeB
      * The type of every tensor of a model.
      *
      * @param tensors every tensor of the GGUF, in any order (the plan is in llama.cpp's order)
+     * @param importance whether the tensors are quantized with an importance matrix, which some
+     *     mixtures' rules read
      * @throws RecipeException if a rule or override type does not divide a row it decides
      *     ({@code ROW_NOT_DIVISIBLE}, at the rule's line), a base type has no fallback for a row
      *     ({@code NO_FALLBACK}), or a MoE FFN tensor has no valid layer ({@code BAD_TENSOR_LAYER})
      * @throws IllegalArgumentException if two tensors share a name
      */
-    public RecipePlan plan(List<RecipeTensor> tensors, ModelFacts facts) {
+    public RecipePlan plan(List<RecipeTensor> tensors, ModelFacts facts, boolean importance) {
         Objects.requireNonNull(facts, "facts");
         List<RecipeTensor> ordered = new ArrayList<>(tensors);
         ordered.sort(RecipeTensor.LLAMA_ORDER);
@@ -75,7 +77,7 @@ public record Recipe(String name, SourceLine source, String description, RecipeB
                 throw new IllegalArgumentException("recipe %s: tensor '%s' appears twice".formatted(name, t.name()));
             }
         }
-        TypeSelector selector = new TypeSelector(this, ordered, facts);
+        TypeSelector selector = new TypeSelector(this, ordered, facts, importance);
         List<TensorAssignment> out = new ArrayList<>(ordered.size());
         for (RecipeTensor t : ordered) {
             out.add(selector.select(t));

@@ -15,16 +15,15 @@ import java.util.Optional;
  * Finds a recipe by variant name. {@link #resolve} tries, in order:
  * <ol>
  *   <li>a path ending in {@code .yaml} / {@code .yml}: that recipe file;</li>
- *   <li>a llama.cpp mixture or alias ({@code Q4_K_M}, {@code q3_k_s}, {@code Q4_K} = Q4_K_M);</li>
+ *   <li>a llama.cpp file type or alias ({@code Q4_K_M}, {@code q3_k_s}, {@code Q4_K} = Q4_K_M,
+ *       {@code Q4_0}, {@code IQ4_XS}): the mixture llama-quantize makes of it;</li>
  *   <li>a built-in recipe file ({@link #BUILT_IN}: {@code Q2_K_L}, {@code DQ3_K_M});</li>
  *   <li>{@code pure:TYPE}: every quantizable tensor in TYPE (llama-quantize {@code --pure});</li>
- *   <li>any other ggml type name ({@code Q4_0}, {@code IQ4_NL}, {@code F16}, {@code BF16}): pure in
- *       that type.</li>
+ *   <li>any other ggml type name ({@code F16}, {@code BF16}, {@code F32}): pure in that type.</li>
  * </ol>
- * So {@code Q4_K} is the Q4_K_M mixture, as in llama-quantize, and a pure Q4_K is {@code pure:Q4_K}.
- * Names are case-insensitive. Bare legacy names such as {@code Q4_0} give the pure type: llama.cpp's
- * own Q4_0 file type (output head in Q6_K, imatrix-dependent ffn_down) is not a mixture here; write
- * a recipe with {@code base: pure:Q4_0} and {@code output: Q6_K} for its head.
+ * So {@code Q4_K} is the Q4_K_M mixture and {@code Q4_0} the Q4_0 file type (output head in Q6_K), as
+ * in llama-quantize; a pure Q4_K or Q4_0 is {@code pure:Q4_K}, {@code pure:Q4_0}. Names are
+ * case-insensitive.
  *
  * <p>The built-in recipe files live in {@code conf/recipes/} and the build copies them onto the
  * classpath, so the folder stays their one source.

@@ -12,12 +12,12 @@ final class TypeSelector {
     private final Optional<MixtureRules> mixtureRules;
     private final boolean tied;
 
-    TypeSelector(Recipe recipe, List<RecipeTensor> tensors, ModelFacts facts) {
+    TypeSelector(Recipe recipe, List<RecipeTensor> tensors, ModelFacts facts, boolean importance) {
         this.recipe = recipe;
         this.tied = tensors.stream().noneMatch(t -> t.name().equals("output.weight"));
         if (recipe.base() instanceof Mixture mixture) {
             int nAttentionWv = (int) tensors.stream().filter(t -> TensorCategory.of(t.name()).attnVLike()).count();
-            mixtureRules = Optional.of(new MixtureRules(mixture, facts, tied, nAttentionWv, recipe.source()));
+            mixtureRules = Optional.of(new MixtureRules(mixture, facts, tied, importance, nAttentionWv, recipe.source()));
         } else {
             mixtureRules = Optional.empty();
         }

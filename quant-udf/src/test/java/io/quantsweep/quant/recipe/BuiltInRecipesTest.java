@@ -22,7 +22,7 @@ class BuiltInRecipesTest {
     private static final Path CONF = Path.of("..", "conf", "recipes");
 
     private static RecipePlan plan(Recipe recipe) {
-        return recipe.plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS);
+        return recipe.plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, false);
     }
 
     @Test

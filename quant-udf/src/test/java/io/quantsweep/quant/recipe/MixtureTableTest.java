@@ -36,9 +36,10 @@ class MixtureTableTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mixture.class)
+    @EnumSource(value = Mixture.class, names = {"Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_S", "Q4_K_M", "Q5_K_S",
+            "Q5_K_M", "Q6_K", "Q8_0"})
     void everyTensorKindMatchesTheTable(Mixture mixture) {
-        RecipePlan plan = Recipe.of(mixture).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS);
+        RecipePlan plan = Recipe.of(mixture).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, false);
         assertEquals(1086, plan.tensors().size());
         for (TensorAssignment a : plan.tensors()) {
             RecipeTensor t = a.tensor();
@@ -69,7 +70,7 @@ class MixtureTableTest {
             Q8_0   | 713281210368 | F32 361, Q8_0 725
             """)
     void totalsAndHistogramsMatchTheSpec(Mixture mixture, long bytes, String histogram) {
-        RecipePlan plan = Recipe.of(mixture).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS);
+        RecipePlan plan = Recipe.of(mixture).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, false);
         assertEquals(bytes, plan.totalBytes());
         assertEquals(histogram(histogram), plan.histogram());
         assertEquals(671_026_419_200L, plan.totalElements());
@@ -77,7 +78,7 @@ class MixtureTableTest {
 
     @Test
     void bitsPerWeightIsTheSpecsFormula() {
-        RecipePlan plan = Recipe.of(Mixture.Q4_K_M).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS);
+        RecipePlan plan = Recipe.of(Mixture.Q4_K_M).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, false);
         assertEquals(4.822, plan.bitsPerWeight(), 0.0005);
     }
 
@@ -94,7 +95,7 @@ class MixtureTableTest {
             Q2_K   | 244126981120 | F32 361, Q2_K 422, Q3_K 241, Q6_K 1
             """)
     void legacyLayoutCurrentCode(Mixture mixture, long bytes, String histogram) {
-        RecipePlan plan = Recipe.of(mixture).plan(DeepSeekV3Tensors.legacy(), DeepSeekV3Tensors.LEGACY_FACTS);
+        RecipePlan plan = Recipe.of(mixture).plan(DeepSeekV3Tensors.legacy(), DeepSeekV3Tensors.LEGACY_FACTS, false);
         assertEquals(bytes, plan.totalBytes());
         assertEquals(histogram(histogram), plan.histogram());
         for (int layer = 0; layer < DeepSeekV3Tensors.LAYERS; layer++) {
@@ -123,7 +124,7 @@ class MixtureTableTest {
                 SourceLine.of("old-code"));
         Recipe old = new Recipe("old " + mixture, SourceLine.of("test"), "", mixture, List.of(pin),
                 Optional.empty(), Optional.empty());
-        RecipePlan plan = old.plan(DeepSeekV3Tensors.legacy(), DeepSeekV3Tensors.LEGACY_FACTS);
+        RecipePlan plan = old.plan(DeepSeekV3Tensors.legacy(), DeepSeekV3Tensors.LEGACY_FACTS, false);
         assertEquals(bytes, plan.totalBytes());
         assertEquals(histogram(histogram), plan.histogram());
     }
@@ -140,8 +141,8 @@ class MixtureTableTest {
     void planIsInLlamaOrderWhateverTheInputOrder() {
         List<RecipeTensor> reversed = new ArrayList<>(DeepSeekV3Tensors.mla());
         Collections.reverse(reversed);
-        RecipePlan a = Recipe.of(Mixture.Q3_K_M).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS);
-        RecipePlan b = Recipe.of(Mixture.Q3_K_M).plan(reversed, DeepSeekV3Tensors.MLA_FACTS);
+        RecipePlan a = Recipe.of(Mixture.Q3_K_M).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, false);
+        RecipePlan b = Recipe.of(Mixture.Q3_K_M).plan(reversed, DeepSeekV3Tensors.MLA_FACTS, false);
         assertEquals(a.tensors(), b.tensors());
         assertEquals("output.weight", a.tensors().get(0).name());
         assertEquals("output_norm.weight", a.tensors().get(1).name());

@@ -127,7 +127,7 @@ class RecipeFilesTest {
                 """);
         Recipe r = RecipeFiles.load(file);
         RecipeException e = assertThrows(RecipeException.class,
-                () -> r.plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS));
+                () -> r.plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, false));
         assertEquals(Reason.ROW_NOT_DIVISIBLE, e.reason());
         assertEquals(new SourceLine(file.toString(), 5), e.at());
         assertTrue(e.getMessage().contains("blk.0.attn_k_b.weight"), e.getMessage());
@@ -140,7 +140,7 @@ class RecipeFilesTest {
         Recipe r = RecipeFiles.load(file);
         RecipeTensor odd = RecipeTensor.of("output.weight", GgmlType.BF16, 96, 10);
         RecipeException e = assertThrows(RecipeException.class,
-                () -> r.plan(List.of(odd), new ModelFacts(1, 0, 1)));
+                () -> r.plan(List.of(odd), new ModelFacts(1, 0, 1), false));
         assertEquals(Reason.ROW_NOT_DIVISIBLE, e.reason());
         assertEquals(new SourceLine(file.toString(), 2), e.at());
     }
@@ -161,10 +161,10 @@ class RecipeFilesTest {
                   - tensor: 'attn_output'
                     type: Q8_0
                 """);
-        RecipePlan plan = RecipeFiles.load(file).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS);
+        RecipePlan plan = RecipeFiles.load(file).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, false);
         assertEquals(List.of(new SourceLine(file.toString(), 4), new SourceLine(file.toString(), 6),
                 new SourceLine(file.toString(), 11)), plan.idleRules(), "a typo, absent layers, a hidden rule");
-        assertEquals(List.of(), Recipes.resolve("Q4_K_M").plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS)
+        assertEquals(List.of(), Recipes.resolve("Q4_K_M").plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, false)
                 .idleRules());
     }
 }

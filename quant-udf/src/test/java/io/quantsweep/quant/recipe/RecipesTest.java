@@ -34,8 +34,10 @@ class RecipesTest {
             q2_k_l       | Q2_K_L
             pure:Q4_K    | pure:Q4_K
             PURE:q6_k    | pure:Q6_K
-            Q4_0         | pure:Q4_0
-            IQ4_NL       | pure:IQ4_NL
+            Q4_0         | Q4_0
+            iq4_xs       | IQ4_XS
+            pure:q4_0    | pure:Q4_0
+            IQ4_NL       | IQ4_NL
             f16          | pure:F16
             BF16         | pure:BF16
             """)
@@ -60,7 +62,7 @@ class RecipesTest {
 
     @Test
     void pureQ4KGivesEveryQuantizableTensorQ4KAndFallsBackForAttnKB() {
-        RecipePlan plan = Recipes.resolve("pure:Q4_K").plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS);
+        RecipePlan plan = Recipes.resolve("pure:Q4_K").plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, false);
         assertEquals(Map.of(GgmlType.F32, 361, GgmlType.Q4_K, 664, GgmlType.Q5_0, 61), plan.histogram());
         assertEquals(GgmlType.Q4_K, plan.assignment("output.weight").type());
         assertEquals(GgmlType.Q4_K, plan.assignment("token_embd.weight").type());
@@ -75,8 +77,8 @@ class RecipesTest {
 
     @Test
     void pureQ8_0IsTheQ8_0Mixture() {
-        RecipePlan pure = Recipes.resolve("pure:Q8_0").plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS);
-        RecipePlan mixture = Recipes.resolve("Q8_0").plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS);
+        RecipePlan pure = Recipes.resolve("pure:Q8_0").plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, false);
+        RecipePlan mixture = Recipes.resolve("Q8_0").plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, false);
         assertEquals(713_281_210_368L, pure.totalBytes());
         assertEquals(mixture.histogram(), pure.histogram());
     }
@@ -84,7 +86,7 @@ class RecipesTest {
     @ParameterizedTest
     @CsvSource({"F16", "BF16"})
     void pureFloatTypesAreTheConvertersSize(String variant) {
-        RecipePlan plan = Recipes.resolve(variant).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS);
+        RecipePlan plan = Recipes.resolve(variant).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, false);
         assertEquals(Map.of(GgmlType.F32, 361, GgmlType.parse(variant), 725), plan.histogram());
         assertEquals(1_342_267_742_208L, plan.totalBytes(), "deepseek-v3-gguf.md §2.3, BF16 GGUF");
     }
@@ -92,7 +94,7 @@ class RecipesTest {
     @Test
     void fallbackTypeThatStillDoesNotDivideBecomesF16() {
         RecipeTensor odd = RecipeTensor.of("blk.0.attn_q.weight", GgmlType.F32, 48, 64);
-        RecipePlan plan = Recipes.resolve("pure:Q4_K").plan(List.of(odd), new ModelFacts(1, 0, 1));
+        RecipePlan plan = Recipes.resolve("pure:Q4_K").plan(List.of(odd), new ModelFacts(1, 0, 1), false);
         assertEquals(GgmlType.F16, plan.assignment(odd.name()).type());
         assertEquals(GgmlType.Q4_K, plan.assignment(odd.name()).chosen());
     }
@@ -101,7 +103,7 @@ class RecipesTest {
     void aTypeWithoutFallbackIsRefused() {
         RecipeTensor odd = RecipeTensor.of("blk.0.attn_q.weight", GgmlType.F32, 48, 64);
         RecipeException e = assertThrows(RecipeException.class,
-                () -> Recipes.resolve("Q4_0").plan(List.of(odd), new ModelFacts(1, 0, 1)));
+                () -> Recipes.resolve("Q4_0").plan(List.of(odd), new ModelFacts(1, 0, 1), false));
         assertEquals(Reason.NO_FALLBACK, e.reason());
         assertTrue(e.getMessage().contains("blk.0.attn_q.weight"), e.getMessage());
     }
@@ -130,28 +132,28 @@ class RecipesTest {
 
     @Test
     void tiedEmbeddingsGetTheOutputRule() {
-        RecipePlan tied = Recipe.of(Mixture.Q4_K_M).plan(dense(2, false), new ModelFacts(2, 0, 4));
+        RecipePlan tied = Recipe.of(Mixture.Q4_K_M).plan(dense(2, false), new ModelFacts(2, 0, 4), false);
         assertEquals(GgmlType.Q6_K, tied.assignment("token_embd.weight").type());
-        RecipePlan untied = Recipe.of(Mixture.Q4_K_M).plan(dense(2, true), new ModelFacts(2, 0, 4));
+        RecipePlan untied = Recipe.of(Mixture.Q4_K_M).plan(dense(2, true), new ModelFacts(2, 0, 4), false);
         assertEquals(GgmlType.Q4_K, untied.assignment("token_embd.weight").type());
         assertEquals(GgmlType.Q6_K, untied.assignment("output.weight").type());
 
         // as llama-quantize's --output-tensor-type, an output override types tied embeddings, after the rules
         Recipe withOutput = new Recipe("o", SourceLine.of("o"), "", Mixture.Q4_K_M, List.of(), Optional.empty(),
                 Optional.of(new TypeOverride(GgmlType.Q8_0, new SourceLine("o.yaml", 2))));
-        TensorAssignment embd = withOutput.plan(dense(2, false), new ModelFacts(2, 0, 4)).assignment("token_embd.weight");
+        TensorAssignment embd = withOutput.plan(dense(2, false), new ModelFacts(2, 0, 4), false).assignment("token_embd.weight");
         assertEquals(GgmlType.Q8_0, embd.type());
         assertEquals("o.yaml:2", embd.decidedBy());
-        assertEquals(GgmlType.Q4_K, withOutput.plan(dense(2, true), new ModelFacts(2, 0, 4))
+        assertEquals(GgmlType.Q4_K, withOutput.plan(dense(2, true), new ModelFacts(2, 0, 4), false)
                 .assignment("token_embd.weight").type(), "untied: the output override is the output's alone");
     }
 
     @Test
     void denseModelsCountFfnDownAndAttnVInOrder() {
         // 8 layers: use_more_bits(i, 8) is true for 0, 3, 6, 7; Q4_K_S gives Q5_K to the first 4 attn_v
-        RecipePlan m = Recipe.of(Mixture.Q4_K_M).plan(dense(8, true), new ModelFacts(8, 0, 4));
-        RecipePlan s = Recipe.of(Mixture.Q4_K_S).plan(dense(8, true), new ModelFacts(8, 0, 4));
-        RecipePlan q2 = Recipe.of(Mixture.Q2_K).plan(dense(8, true), new ModelFacts(8, 0, 4));
+        RecipePlan m = Recipe.of(Mixture.Q4_K_M).plan(dense(8, true), new ModelFacts(8, 0, 4), false);
+        RecipePlan s = Recipe.of(Mixture.Q4_K_S).plan(dense(8, true), new ModelFacts(8, 0, 4), false);
+        RecipePlan q2 = Recipe.of(Mixture.Q2_K).plan(dense(8, true), new ModelFacts(8, 0, 4), false);
         for (int i = 0; i < 8; i++) {
             boolean more = i == 0 || i == 3 || i == 6 || i == 7;
             assertEquals(more ? GgmlType.Q6_K : GgmlType.Q4_K, m.assignment("blk." + i + ".ffn_down.weight").type());
@@ -166,7 +168,7 @@ class RecipesTest {
     @Test
     void eightExpertModelsGetLlamaCppsBumps() {
         List<RecipeTensor> t = new ArrayList<>(dense(2, true));
-        RecipePlan plan = Recipe.of(Mixture.Q4_K_M).plan(t, new ModelFacts(2, 8, 4));
+        RecipePlan plan = Recipe.of(Mixture.Q4_K_M).plan(t, new ModelFacts(2, 8, 4), false);
         assertEquals(GgmlType.Q8_0, plan.assignment("blk.1.attn_v.weight").type());
         assertEquals(GgmlType.Q8_0, plan.assignment("blk.1.attn_k.weight").type());
         assertEquals(GgmlType.Q5_K, plan.assignment("blk.1.attn_output.weight").type());
@@ -178,7 +180,7 @@ class RecipesTest {
         List<RecipeTensor> t = new ArrayList<>(DeepSeekV3Tensors.mla());
         t.add(RecipeTensor.of("blk.61.ffn_down_exps.weight", GgmlType.BF16, 2048, 7168, 256));
         RecipeException e = assertThrows(RecipeException.class,
-                () -> Recipe.of(Mixture.Q4_K_M).plan(t, DeepSeekV3Tensors.MLA_FACTS));
+                () -> Recipe.of(Mixture.Q4_K_M).plan(t, DeepSeekV3Tensors.MLA_FACTS, false));
         assertEquals(Reason.BAD_TENSOR_LAYER, e.reason());
         assertTrue(e.getMessage().contains("blk.61.ffn_down_exps.weight"), e.getMessage());
         // a rule decides it without the mixture's layer lookup, as in llama-quantize
@@ -186,7 +188,7 @@ class RecipesTest {
                 List.of(new Rule(Pattern.compile("^blk\\.61\\."), LayerSet.ANY, GgmlType.Q4_K,
                         SourceLine.of("test"))),
                 Optional.empty(), Optional.empty());
-        assertEquals(GgmlType.Q4_K, pinned.plan(t, DeepSeekV3Tensors.MLA_FACTS)
+        assertEquals(GgmlType.Q4_K, pinned.plan(t, DeepSeekV3Tensors.MLA_FACTS, false)
                 .assignment("blk.61.ffn_down_exps.weight").type());
     }
 
@@ -195,7 +197,7 @@ class RecipesTest {
         List<RecipeTensor> t = new ArrayList<>(dense(1, true));
         t.add(t.get(3));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Recipe.of(Mixture.Q8_0).plan(t, new ModelFacts(1, 0, 1)));
+                () -> Recipe.of(Mixture.Q8_0).plan(t, new ModelFacts(1, 0, 1), false));
         assertTrue(e.getMessage().contains(t.get(3).name()), e.getMessage());
     }
 
