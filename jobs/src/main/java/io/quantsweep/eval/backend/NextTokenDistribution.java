@@ -31,7 +31,8 @@ public record NextTokenDistribution(List<TokenLogprob> top, Duration latency, in
 
     /**
      * The log-probability of {@code token}, if it is among the top K. Different token ids can share a
-     * text; this gives the most probable of them.
+     * key (a backend names a token by its text, or by its bytes where the text does not spell them); this
+     * gives the most probable of them.
      */
     public OptionalDouble logprob(String token) {
         return top.stream().filter(t -> t.token().equals(token)).mapToDouble(TokenLogprob::logprob).findFirst();

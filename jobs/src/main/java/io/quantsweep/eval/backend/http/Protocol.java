@@ -10,6 +10,9 @@ import io.quantsweep.eval.backend.FinishReason;
 import io.quantsweep.eval.backend.GenerationParams;
 import io.quantsweep.eval.backend.NextTokenDistribution;
 import io.quantsweep.eval.backend.TokenLogprob;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -186,9 +189,42 @@ final class Protocol {
         }
         List<TokenLogprob> out = new ArrayList<>(array.size());
         for (JsonNode t : array) {
-            out.add(logprob(required(t, source, "token").asText(), required(t, source, "logprob"), source));
+            out.add(logprob(tokenKey(required(t, source, "token").asText(), t.get("bytes")), required(t, source, "logprob"),
+                    source));
         }
         return out;
+    }
+
+    /**
+     * What a listed token is known by: its text, unless the server also sends the token's bytes and the
+     * text does not spell them. llama-server cuts a token that ends inside a UTF-8 character to its
+     * valid part, often {@code ""}, so two such tokens would count as one; they are known by their bytes
+     * instead, written as the tokenizer writes byte tokens ({@code <0xE4><0xB8>}).
+     */
+    static String tokenKey(String text, JsonNode bytes) {
+        if (bytes == null || !bytes.isArray()) {
+            return text;
+        }
+        byte[] b = new byte[bytes.size()];
+        for (int i = 0; i < b.length; i++) {
+            int v = bytes.get(i).asInt(-1);
+            if (!bytes.get(i).isIntegralNumber() || v < 0 || v > 255) {
+                return text;
+            }
+            b[i] = (byte) v;
+        }
+        try {
+            if (StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString().equals(text)) {
+                return text;
+            }
+        } catch (CharacterCodingException e) {
+            // bytes that are not whole characters: the case this key is for
+        }
+        StringBuilder key = new StringBuilder();
+        for (byte x : b) {
+            key.append("<0x%02X>".formatted(x & 0xff));
+        }
+        return key.toString();
     }
 
     private static List<TokenLogprob> legacyTokens(JsonNode logprobs, String source) throws BackendException {

@@ -63,7 +63,13 @@ public final class FakeInferenceServer implements AutoCloseable {
         /** Answers, but every list of alternatives ({@code top_logprobs}) is empty. */
         NO_ALTERNATIVES,
         /** 200 with what SGLang answers for a request it aborted: the text so far, {@code finish_reason: abort}. */
-        ABORTED
+        ABORTED,
+        /**
+         * Answers, but the two most probable alternatives of each list are tokens that end inside a UTF-8
+         * character: text {@code ""} (llama-server cuts a piece to its valid part), bytes {@code E4 B8} and
+         * {@code E4 B9}.
+         */
+        SPLIT_CHARACTERS
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -325,7 +331,8 @@ public final class FakeInferenceServer implements AutoCloseable {
             String missing = missingField(path, body);
             inFlight.decrementAndGet();
             counted = false;
-            if (fault != null && fault != Fault.SLOW && fault != Fault.NO_ALTERNATIVES && fault != Fault.ABORTED) {
+            if (fault != null && fault != Fault.SLOW && fault != Fault.NO_ALTERNATIVES && fault != Fault.ABORTED
+                    && fault != Fault.SPLIT_CHARACTERS) {
                 fail(ex, fault);
             } else if (missing != null) {
                 send(ex, 400, error(400, "missing or wrong field '" + missing + "'"));
@@ -333,6 +340,8 @@ public final class FakeInferenceServer implements AutoCloseable {
                 ObjectNode answer = answer(path, body, answerAs.getOrDefault(id, id));
                 if (fault == Fault.NO_ALTERNATIVES) {
                     emptyAlternatives(answer);
+                } else if (fault == Fault.SPLIT_CHARACTERS) {
+                    splitCharacters(answer);
                 } else if (fault == Fault.ABORTED) {
                     ObjectNode choice = (ObjectNode) answer.path("choices").path(0);
                     choice.put("finish_reason", "abort");
@@ -469,6 +478,27 @@ public final class FakeInferenceServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the first two entries of every list of alternatives below {@code node} halves of characters;
+     * the legacy form, an object from text to log-probability, cannot list them apart and is left as it is.
+     */
+    private static void splitCharacters(JsonNode node) {
+        node.fields().forEachRemaining(e -> {
+            if (e.getKey().equals("top_logprobs") && e.getValue().size() >= 2 && e.getValue().get(0).has("token")) {
+                for (int j = 0; j < 2; j++) {
+                    ObjectNode entry = (ObjectNode) e.getValue().get(j);
+                    entry.put("token", "");
+                    entry.putArray("bytes").add(0xE4).add(0xB8 + j);
+                }
+            } else {
+                splitCharacters(e.getValue());
+            }
+        });
+        if (node.isArray()) {
+            node.forEach(FakeInferenceServer::splitCharacters);
+        }
+    }
+
     /** How many alternatives per token the request asks for (0 for none). */
     private static int alternatives(String path, JsonNode body) {
         return switch (path) {
@@ -484,7 +514,10 @@ public final class FakeInferenceServer implements AutoCloseable {
             ObjectNode t = list.addObject().put("id", 100 + i).put("token", emitted.get(i)).put("logprob", -0.25 * (i + 1));
             ArrayNode top = t.putArray("top_logprobs");
             for (Map.Entry<String, Double> e : top(alternatives, id, i)) {
-                top.addObject().put("token", e.getKey()).put("logprob", e.getValue());
+                ArrayNode bytes = top.addObject().put("token", e.getKey()).put("logprob", e.getValue()).putArray("bytes");
+                for (byte b : e.getKey().getBytes(StandardCharsets.UTF_8)) {
+                    bytes.add(b & 0xff);
+                }
             }
         }
         return list;

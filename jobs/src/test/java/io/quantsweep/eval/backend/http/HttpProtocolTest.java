@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.quantsweep.eval.backend.Backend;
 import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.BackendException.Reason;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -186,6 +188,30 @@ class HttpProtocolTest {
             }
             assertEquals(1, sent.get(api == Api.NATIVE ? "n_predict" : "max_tokens").asInt());
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("apis")
+    void tokensThatEndInsideACharacterAreKeptApartByTheirBytes(ServerKind kind, Api api) throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(kind);
+             Backend backend = HttpTesting.config(kind, api, server).build().open()) {
+            server.always(2, Fault.SPLIT_CHARACTERS);
+            List<String> keys = backend.topK("Question #2\nAnswer:", 4).top().stream().map(TokenLogprob::token).toList();
+            boolean legacyForm = api == Api.COMPLETIONS && kind != ServerKind.LLAMA_SERVER;
+            assertEquals(legacyForm ? List.of("C", "D", "E", "F") : List.of("<0xE4><0xB8>", "<0xE4><0xB9>", "E", "F"), keys);
+        }
+    }
+
+    @Test
+    void aTokensBytesNameItOnlyWhereItsTextDoesNotSpellThem() {
+        ArrayNode e4b8 = Transport.JSON.createArrayNode().add(0xE4).add(0xB8);
+        assertEquals("<0xE4><0xB8>", Protocol.tokenKey("", e4b8));
+        assertEquals("<0xE4><0xB8>", Protocol.tokenKey("\uFFFD", e4b8), "a replacement character is not the bytes");
+        ArrayNode zhong = Transport.JSON.createArrayNode().add(0xE4).add(0xB8).add(0xAD);
+        assertEquals("\u4E2D", Protocol.tokenKey("\u4E2D", zhong));
+        assertEquals(" the", Protocol.tokenKey(" the", Transport.JSON.createArrayNode().add(32).add(116).add(104).add(101)));
+        assertEquals("x", Protocol.tokenKey("x", null));
+        assertEquals("x", Protocol.tokenKey("x", Transport.JSON.createArrayNode().add("not a byte")));
     }
 
     @ParameterizedTest
