@@ -1,8 +1,10 @@
 package io.quantsweep.eval.run;
 
+import io.quantsweep.io.AtomicOutput;
 import io.quantsweep.io.AtomicParquet;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +17,7 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -37,8 +40,13 @@ import org.apache.spark.sql.types.StructType;
  * whole or not at all; Spark skips the hidden temporaries. File names carry the task attempt's id and
  * a sequence number, so no two batches share a name. A task that starts reads the keys of the committed
  * files of its variant ({@link #existing}) and sends only the samples that are missing, so a rerun
- * resumes and never writes a key twice, as long as one task at a time works on a variant (the job
- * refuses to run with speculative execution).
+ * resumes and never writes a key twice, as long as one task at a time works on a variant. The job
+ * refuses to run with speculative execution; and a task attempt that Spark gave up on (its executor
+ * lost, so a retry runs) while it still runs stops at its next batch: each attempt writes its id into
+ * the variant's {@value #WRITER} file when it starts ({@link #claim}), and checks that the file still
+ * names it before it commits a batch or merges ({@link #requireWriter}). Only a batch that such an
+ * attempt commits between its check and the retry's start can repeat a key; the next run refuses that,
+ * naming both files.
  *
  * <p>When a variant's task ends well, each benchmark's batches are merged into one file
  * ({@link #compact}), so a finished sweep leaves one file per variant and benchmark, not thousands of
@@ -49,6 +57,9 @@ import org.apache.spark.sql.types.StructType;
 public final class SampleFiles {
     /** Prefix of committed sample files. */
     static final String PART = "part-";
+
+    /** The file of a variant's folder that names the task attempt writing its samples (hidden from Spark by its {@code _}). */
+    static final String WRITER = "_writer";
 
     /** Suffix of a file that {@link #compact} merged from others. */
     static final String COMPACTED = "-compacted.parquet";
@@ -225,6 +236,31 @@ public final class SampleFiles {
         return g;
     }
 
+    /** Makes {@code attempt} the one task attempt that writes {@code variant}'s samples from now on. */
+    static void claim(FileSystem fs, Path samples, String variant, String attempt) throws IOException {
+        Path dir = variantDir(samples, variant);
+        fs.mkdirs(dir);
+        byte[] id = attempt.getBytes(StandardCharsets.UTF_8);
+        AtomicOutput.write(fs, new Path(dir, WRITER), out -> out.write(id));
+    }
+
+    /**
+     * Throws {@link SupersededException} unless {@code attempt} is still the one that writes
+     * {@code variant}'s samples. A missing file counts as another's: a retry is replacing it.
+     */
+    static void requireWriter(FileSystem fs, Path samples, String variant, String attempt) throws IOException {
+        Path file = new Path(variantDir(samples, variant), WRITER);
+        String writer;
+        try (FSDataInputStream in = fs.open(file)) {
+            writer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (FileNotFoundException e) {
+            writer = "(none: " + file + " is being replaced)";
+        }
+        if (!writer.equals(attempt)) {
+            throw new SupersededException(variant, attempt, writer);
+        }
+    }
+
     /**
      * The committed samples of {@code variant}, by key. Refuses a key found twice, which this protocol
      * never writes.
@@ -300,11 +336,14 @@ public final class SampleFiles {
         int deleted = 0;
         for (FileStatus dir : list(fs, variantDir(samples, variant))) {
             if (!dir.isDirectory()) {
+                // a claim killed while it wrote the writer file
+                if (isTemporary(dir) && fs.delete(dir.getPath(), false)) {
+                    deleted++;
+                }
                 continue;
             }
             for (FileStatus f : list(fs, dir.getPath())) {
-                String name = f.getPath().getName();
-                if (f.isFile() && name.startsWith(".") && name.endsWith(".tmp") && fs.delete(f.getPath(), false)) {
+                if (isTemporary(f) && fs.delete(f.getPath(), false)) {
                     deleted++;
                 }
             }
@@ -326,6 +365,12 @@ public final class SampleFiles {
             }
         }
         return deleted;
+    }
+
+    /** A file {@link AtomicOutput} or {@link AtomicParquet} had not committed. */
+    private static boolean isTemporary(FileStatus f) {
+        String name = f.getPath().getName();
+        return f.isFile() && name.startsWith(".") && name.endsWith(".tmp");
     }
 
     /** The committed sample files of a benchmark folder, by name. */

@@ -88,6 +88,7 @@ final class VariantRun {
 
     private VariantOutcome run() throws IOException {
         String name = variant.name();
+        SampleFiles.claim(fs, samples, name, attempt);
         int leftovers = SampleFiles.deleteLeftovers(fs, conf, samples, name);
         Map<SampleKey, SampleFiles.Committed> existing = SampleFiles.existing(fs, conf, samples, name);
         List<Task> pending = new ArrayList<>();
@@ -111,6 +112,7 @@ final class VariantRun {
         if (!pending.isEmpty()) {
             ask(pending);
         }
+        SampleFiles.requireWriter(fs, samples, name, attempt);
         for (BenchmarkPlan b : plan.benchmarks()) {
             int merged = SampleFiles.compact(fs, conf, SampleFiles.benchmarkDir(samples, name, b.spec().name()), attempt);
             if (merged > 0) {
@@ -264,6 +266,7 @@ final class VariantRun {
             return;
         }
         String benchmark = batch.get(0).benchmark();
+        SampleFiles.requireWriter(fs, samples, variant.name(), attempt);
         String name = "%s%s-%05d.parquet".formatted(SampleFiles.PART, attempt, files);
         SampleFiles.write(fs, conf, SampleFiles.benchmarkDir(samples, variant.name(), benchmark), name, batch);
         files++;

@@ -51,6 +51,30 @@ class SampleFilesTest {
     }
 
     @Test
+    void theLastAttemptToClaimAVariantIsItsWriter() throws IOException {
+        SampleFiles.claim(FS, samples(), "v", "attempt-1");
+        SampleFiles.requireWriter(FS, samples(), "v", "attempt-1");
+        SampleFiles.claim(FS, samples(), "v", "attempt-2");
+        SupersededException e = assertThrows(SupersededException.class,
+                () -> SampleFiles.requireWriter(FS, samples(), "v", "attempt-1"));
+        assertEquals("variant v: task attempt attempt-1 stops: attempt attempt-2 writes the variant's samples now", e.getMessage());
+        SampleFiles.requireWriter(FS, samples(), "v", "attempt-2");
+
+        Files.delete(dir.resolve("samples/variant=v/" + SampleFiles.WRITER));
+        e = assertThrows(SupersededException.class, () -> SampleFiles.requireWriter(FS, samples(), "v", "attempt-2"));
+        assertTrue(e.getMessage().contains("is being replaced"), e.getMessage());
+    }
+
+    @Test
+    void aClaimKilledMidWriteIsALeftover() throws IOException {
+        SampleFiles.claim(FS, samples(), "v", "attempt-1");
+        Files.writeString(dir.resolve("samples/variant=v/." + SampleFiles.WRITER + ".0f3c.tmp"), "attempt-");
+        assertEquals(1, SampleFiles.deleteLeftovers(FS, CONF, samples(), "v"));
+        assertEquals(List.of(SampleFiles.WRITER), List.of(dir.resolve("samples/variant=v").toFile().list()));
+        assertTrue(SampleFiles.existing(FS, CONF, samples(), "v").isEmpty(), "the writer file holds no samples");
+    }
+
+    @Test
     void committedKeysAndTheirSettingsAreReadBack() throws IOException {
         write("mmlu", "part-a-00000.parquet", row("mmlu", "q1", 0, "h1"), row("mmlu", "q2", 0, "h2"));
         write("gsm8k", "part-a-00001.parquet", row("gsm8k", "q1", 0, "h3"));
@@ -173,7 +197,7 @@ class SampleFilesTest {
     static Map<String, List<String>> files(Path variantDir) throws IOException {
         Map<String, List<String>> out = new TreeMap<>();
         try (var dirs = Files.list(variantDir)) {
-            for (Path d : dirs.toList()) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
                 try (var names = Files.list(d)) {
                     out.put(d.getFileName().toString(), names.map(p -> p.getFileName().toString()).sorted().toList());
                 }
@@ -182,10 +206,17 @@ class SampleFilesTest {
         return out;
     }
 
-    /** Asserts that each benchmark folder of each variant below {@code samples} holds one file, and nothing else. */
+    /**
+     * Asserts that each benchmark folder of each variant below {@code samples} holds one file, and nothing
+     * else, and that beside them a variant holds only the name of its writer.
+     */
     static void assertOneFilePerBenchmark(Path samples) throws IOException {
         try (var variants = Files.list(samples)) {
             for (Path v : variants.filter(Files::isDirectory).toList()) {
+                try (var beside = Files.list(v)) {
+                    assertEquals(List.of(SampleFiles.WRITER), beside.filter(Files::isRegularFile)
+                            .map(f -> f.getFileName().toString()).toList(), v.toString());
+                }
                 for (Map.Entry<String, List<String>> e : files(v).entrySet()) {
                     assertEquals(1, e.getValue().size(), v.getFileName() + "/" + e.getKey() + ": " + e.getValue());
                 }
