@@ -75,6 +75,14 @@ QS_HD uint16_t fromFloat(float f) {
     uint32_t w = bits(f);
     uint32_t shl1 = w + w;
     uint32_t sign = w & 0x80000000u;
+#ifdef __CUDA_ARCH__
+    // Inputs are finite, so a NaN here comes from a block so large that its sums overflowed (inf - inf,
+    // inf / inf). x86 makes such a NaN negative, and the golden build keeps that sign (c9_huge: every
+    // NaN scale is 0xFE00); a GPU makes every NaN 0x7FFFFFFF.
+    if (shl1 > 0xFF000000u) {
+        sign = 0x80000000u;
+    }
+#endif
     uint32_t bias = shl1 & 0xFF000000u;
     if (bias < 0x71000000u) {
         bias = 0x71000000u;
