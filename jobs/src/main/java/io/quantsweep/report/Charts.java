@@ -20,6 +20,8 @@ final class Charts {
     static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
         "#7f7f7f", "#bcbd22", "#17becf"};
     private static final String OTHER = "#c7c7c7";
+    /** Pixels a rotated budget label takes across: lines closer than this share one label. */
+    private static final double LABEL_HEIGHT = 12;
     /** viridis at 0, 1/8, …, 1. */
     private static final int[] VIRIDIS = {0x440154, 0x472d7b, 0x3b528b, 0x2c728e, 0x21918c, 0x28ae80, 0x5ec962, 0xaddc30, 0xfde725};
     /** Kinds drawn in their own colour in the bits chart; the rest share one. */
@@ -84,15 +86,20 @@ final class Charts {
             svg.line(ml, plot.y(baselineScore), w - mr, plot.y(baselineScore), "baseline-line");
             svg.text(ml + 6, plot.y(baselineScore) - 4, "start", "note", "", "baseline " + baselineName);
         }
-        Map<Double, List<String>> bySize = new java.util.TreeMap<>();
-        shown.forEach(b -> bySize.computeIfAbsent(b.size(), k -> new ArrayList<>()).add(b.target()));
-        bySize.forEach((size, targets) -> {
-            double bx = plot.x(size);
-            svg.line(bx, mt, bx, h - mb, "budget-line");
+        // budgets closer than a label's height (an H100's 79.65 GiB and an A100's 80) share one label, at the smaller
+        List<Budget> bySize = shown.stream().sorted(java.util.Comparator.comparingDouble(Budget::size)).toList();
+        for (int i = 0; i < bySize.size(); ) {
+            double first = bySize.get(i).size();
+            List<String> targets = new ArrayList<>();
+            for (; i < bySize.size() && plot.x(bySize.get(i).size()) - plot.x(first) < LABEL_HEIGHT; i++) {
+                svg.line(plot.x(bySize.get(i).size()), mt, plot.x(bySize.get(i).size()), h - mb, "budget-line");
+                targets.add(bySize.get(i).target());
+            }
+            double bx = plot.x(first);
             String label = String.join(", ", targets);
-            svg.text(bx - 4, mt + 2, "end", "budget-label", attr("data-target", label) + attr("data-size", Svg.num(size))
+            svg.text(bx - 4, mt + 2, "end", "budget-label", attr("data-target", label) + attr("data-size", Svg.num(first))
                     + attr("transform", "rotate(-90 " + Svg.num(bx - 4) + " " + Svg.num(mt + 2) + ")"), label);
-        });
+        }
         List<Point> front = paretoFront(points);
         double[] xy = new double[front.size() * 2];
         for (int i = 0; i < front.size(); i++) {

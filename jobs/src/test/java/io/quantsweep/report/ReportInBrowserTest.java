@@ -75,8 +75,9 @@ class ReportInBrowserTest {
             assertTrue(dom.contains("<figure data-variant=\"" + v + "\">"), v);
             assertTrue(count(dom, "class=\"cell\" data-variant=\"" + v + "\"") > 61 * 10, v + ": a cell per layer and kind");
         }
-        assertTrue(dom.contains("class=\"budget-label\" data-target=\"8xH100-80GB, 8xA100-80GB\" data-size=\"604\""),
-                "one budget line for both 80 GiB targets: 8 × (80 − 4.5) GiB");
+        assertTrue(dom.contains("class=\"budget-label\" data-target=\"8xH100-80GB, 8xA100-80GB\" data-size=\"601.18\""),
+                "one label for the two 80 GB targets, 2 px apart, at the H100's 8 × (79.65 − 4.5) GiB");
+        assertEquals(3, count(dom, "class=\"budget-line\""), "a line per target");
         assertTrue(dom.contains("class=\"budget-label\" data-target=\"8xAscend910B-64GB\" data-size=\"476\""), "and the 64 GiB one");
         Matcher dq3 = Pattern.compile("data-variant=\"DQ3_K_M\" data-size=\"([0-9.]+)\" data-score=\"([0-9.]+)\"").matcher(dom);
         assertTrue(dq3.find(), "the DQ3_K_M point");
