@@ -11,6 +11,7 @@ import io.quantsweep.io.AtomicOutput;
 import io.quantsweep.plan.DeploymentTargets;
 import io.quantsweep.quantize.QuantizeJob;
 import io.quantsweep.quantize.QuantizeOptions;
+import io.quantsweep.quantize.RunConflictException;
 import io.quantsweep.report.Analysis;
 import io.quantsweep.report.HtmlReport;
 import io.quantsweep.report.QuantStats;
@@ -40,6 +41,8 @@ public final class Demo {
     /** The first, BF16, is the baseline: the FP8 weights unquantized, as llama.cpp's converter writes them. */
     public static final List<String> VARIANTS = List.of("BF16", "Q8_0", "Q4_K_M", "Q3_K_M", "DQ3_K_M", "Q2_K");
     private static final List<String> BENCHMARK_FILES = List.of("tiny-mc/test.jsonl", "tiny-free/test.jsonl");
+    /** The file of the output folder that records the seed its model was generated with. */
+    static final String SEED_FILE = "demo-seed";
 
     /**
      * One variant's line of the summary.
@@ -59,14 +62,30 @@ public final class Demo {
     private Demo() {
     }
 
+    /**
+     * Runs the demo into {@code out}, or resumes the one there.
+     *
+     * @throws RunConflictException when {@code out} holds the demo of another seed, whose model a resumed run
+     *     would quantize and evaluate as if it were this seed's
+     */
     public static Result run(SparkSession spark, java.nio.file.Path out, long seed, PrintWriter log) throws IOException {
         java.nio.file.Path root = out.toAbsolutePath();
         Files.createDirectories(root);
         FileSystem fs = AtomicOutput.localFileSystem();
         Path model = new Path(root.resolve("tiny").toUri());
+        java.nio.file.Path seedFile = root.resolve(SEED_FILE);
         if (!fs.exists(new Path(model, "model.safetensors.index.json"))) {
+            byte[] recorded = Long.toString(seed).getBytes(StandardCharsets.UTF_8);
+            AtomicOutput.write(seedFile, s -> s.write(recorded));
             List<String> files = DeepseekV3Generator.generate(fs, model, DeepseekV3Preset.TINY, seed, Optional.empty());
             log.printf("demo: generated the tiny DeepSeek-V3-shaped checkpoint (%d files) in %s%n", files.size(), model);
+        } else {
+            String recorded = Files.exists(seedFile) ? Files.readString(seedFile, StandardCharsets.UTF_8).strip() : null;
+            if (!Long.toString(seed).equals(recorded)) {
+                throw new RunConflictException(RunConflictException.Reason.DIFFERENT_RUN, ("%s holds the demo of %s, not "
+                        + "seed %d; rerun with that seed to resume it, or choose another --out").formatted(root,
+                        recorded == null ? "an unrecorded seed (no " + SEED_FILE + ")" : "seed " + recorded, seed));
+            }
         }
 
         // legacy MLA layout: the in-process llama.cpp of the evaluation predates attn_k_b/attn_v_b

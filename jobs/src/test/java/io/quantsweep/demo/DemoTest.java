@@ -1,9 +1,11 @@
 package io.quantsweep.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.format.gguf.GgufReader;
+import io.quantsweep.quantize.RunConflictException;
 import io.quantsweep.spark.LocalSpark;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -60,6 +62,11 @@ class DemoTest {
         Demo.Result rerun = Demo.run(spark, dir, 0, new PrintWriter(again));
         assertTrue(again.toString().contains("is complete; nothing to do"), again.toString());
         assertEquals(result.rows(), rerun.rows());
+
+        // another seed's model is another demo: not resumed from this one's files
+        RunConflictException other = assertThrows(RunConflictException.class,
+                () -> Demo.run(spark, dir, 1, new PrintWriter(new StringWriter())));
+        assertTrue(other.getMessage().contains("holds the demo of seed 0, not seed 1"), other.getMessage());
     }
 
     private static Demo.Row find(Demo.Result result, String variant) {
