@@ -108,6 +108,7 @@ public final class QuantizeJob {
         log.printf("quantize: %s, %d parameters, %d variant(s) %s, %d units, %.2f GB to read, output %s (%s)%n",
                 planned.modelDirectory(), plan.variants().get(0).parameterCount(), plan.variants().size(), plan.variantNames(),
                 plan.units().size(), plan.sourceBytes() / 1e9, out, state.name().toLowerCase(Locale.ROOT));
+        plan.coverage().ifPresent(c -> log.println("quantize: imatrix " + o.imatrix().orElseThrow() + ": " + c.describe()));
         for (VariantPlan v : plan.variants()) {
             if (!v.idleRules().isEmpty()) {
                 log.printf("quantize: warning: variant %s: rules that decide no tensor of this model: %s%n", v.variant(),

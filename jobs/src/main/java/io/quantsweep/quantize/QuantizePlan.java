@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,15 +42,18 @@ public final class QuantizePlan {
     private final List<Map<String, Long>> hostBytes;
     private final List<List<List<Integer>>> parts;
     private final Optional<ImportanceMatrix> imatrix;
+    private final Optional<ImportanceCoverage> coverage;
     private final long unitBytes;
 
     private QuantizePlan(ModelPlan model, List<WorkUnit> units, List<Map<String, Long>> hostBytes,
-            List<List<List<Integer>>> parts, Optional<ImportanceMatrix> imatrix, long unitBytes) {
+            List<List<List<Integer>>> parts, Optional<ImportanceMatrix> imatrix, Optional<ImportanceCoverage> coverage,
+            long unitBytes) {
         this.model = model;
         this.units = List.copyOf(units);
         this.hostBytes = List.copyOf(hostBytes);
         this.parts = parts;
         this.imatrix = imatrix;
+        this.coverage = coverage;
         this.unitBytes = unitBytes;
     }
 
@@ -74,6 +78,8 @@ public final class QuantizePlan {
         List<WorkUnit> units = new ArrayList<>();
         List<Map<String, Long>> hosts = new ArrayList<>();
         Map<String, List<Integer>> unitsOf = new HashMap<>();
+        // each quantized tensor's lookup in the matrix, once, in tensor order
+        Map<String, TensorImportance> lookups = new LinkedHashMap<>();
         List<UnitSlicer.Span> spans = UnitSlicer.slice(tensors, unitBytes);
         for (UnitSlicer.Span span : spans) {
             OutputTensor t = tensors.get(span.tensor());
@@ -92,8 +98,13 @@ public final class QuantizePlan {
                 padding.add(last ? Gguf.pad(p.bytes(), alignment) - p.bytes() : 0L);
             }
             List<SourceRanges.Range> r = ranges.of(t, span.row0(), span.row1());
-            WorkUnit u = new WorkUnit(units.size(), t, span.row0(), span.row1(),
-                    importance(imatrix, t, span, types, inputType), SourceRanges.bytes(r), types, shards, padding);
+            TensorImportance ti = null;
+            if (imatrix.isPresent() && looksUp(t, types, inputType)) {
+                ti = lookups.computeIfAbsent(t.name(), n -> imatrix.get().forTensor(n, Math.toIntExact(t.ne()[0]),
+                        t.ne().length >= 3 ? Math.toIntExact(t.ne()[2]) : 1));
+            }
+            WorkUnit u = new WorkUnit(units.size(), t, span.row0(), span.row1(), importance(ti, t, span),
+                    SourceRanges.bytes(r), types, shards, padding);
             units.add(u);
             hosts.add(ranges.hostBytes(r));
             unitsOf.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(u.index());
@@ -125,23 +136,22 @@ public final class QuantizePlan {
             }
             parts.add(files);
         }
-        return new QuantizePlan(model, units, hosts, parts, imatrix, unitBytes);
+        return new QuantizePlan(model, units, hosts, parts, imatrix, imatrix.map(m -> ImportanceCoverage.of(m, lookups.values())),
+                unitBytes);
     }
 
-    /** The importance vectors of the slices a span covers, when some variant quantizes the tensor and the matrix has them. */
-    private static float[] importance(Optional<ImportanceMatrix> imatrix, OutputTensor t, UnitSlicer.Span span,
-            List<GgmlType> types, GgmlType inputType) {
+    /** Whether some variant quantizes {@code t}, so that llama-quantize looks it up in the matrix. */
+    private static boolean looksUp(OutputTensor t, List<GgmlType> types, GgmlType inputType) {
         GgmlType convertedAs = t.alwaysF32() ? GgmlType.F32 : inputType;
-        if (imatrix.isEmpty() || types.stream().allMatch(type -> type == convertedAs)) {
+        return !types.stream().allMatch(type -> type == convertedAs);
+    }
+
+    /** The importance vectors of the slices a span covers, or null where the tensor is not weighted. */
+    private static float[] importance(TensorImportance ti, OutputTensor t, UnitSlicer.Span span) {
+        if (ti == null || !ti.hasWeights()) {
             return null;
         }
-        long[] ne = t.ne();
-        int cols = Math.toIntExact(ne[0]);
-        int slices = ne.length >= 3 ? Math.toIntExact(ne[2]) : 1;
-        TensorImportance ti = imatrix.get().forTensor(t.name(), cols, slices);
-        if (!ti.hasWeights()) {
-            return null;
-        }
+        int cols = ti.ne0();
         long sliceRows = UnitSlicer.sliceRows(t);
         int first = Math.toIntExact(span.row0() / sliceRows);
         int last = Math.toIntExact((span.row1() - 1) / sliceRows);
@@ -154,6 +164,11 @@ public final class QuantizePlan {
 
     public ModelPlan model() {
         return model;
+    }
+
+    /** How the importance matrix covers the tensors this run quantizes; empty without a matrix. */
+    public Optional<ImportanceCoverage> coverage() {
+        return coverage;
     }
 
     public List<VariantPlan> variants() {

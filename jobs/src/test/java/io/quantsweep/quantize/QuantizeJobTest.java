@@ -74,7 +74,11 @@ class QuantizeJobTest {
     @Test
     void fourVariantsInOneRunEqualDirectCodecCalls(SparkSession spark) throws IOException {
         List<String> variants = List.of("Q8_0", "Q4_K_M", recipe.toString(), "Q2_K");
-        QuantizeJob.Summary s = run(spark, options(variants, "four").withUnitBytes(64 << 10).withImatrix(tiny.imatrix.toString()));
+        StringWriter log = new StringWriter();
+        QuantizeJob.Summary s = QuantizeJob.run(spark, options(variants, "four").withUnitBytes(64 << 10)
+                .withImatrix(tiny.imatrix.toString()), new PrintWriter(log, true));
+        assertTrue(log.toString().contains("quantize: imatrix " + tiny.imatrix + ": 4 tensors quantized with weights "
+                + "(unit weights for 2 of their matrices"), log.toString());
         assertEquals(RunManifest.State.FRESH, s.state());
         assertEquals(s.units(), s.computed());
         assertTrue(s.units() > tensors.size(), "tensors larger than 64 KiB make several units: " + s.units());

@@ -12,6 +12,7 @@ import io.quantsweep.format.imatrix.ImatrixFiles;
 import io.quantsweep.format.imatrix.ImatrixFormat;
 import io.quantsweep.format.safetensors.SafetensorsFormatException;
 import io.quantsweep.gpu.Device;
+import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.imatrix.ImportanceMatrixException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,6 +43,37 @@ class QuantizePlannerTest {
         assertTrue(e.getMessage().contains("tensor 'model.layers.0.mlp.down_proj.weight' is F8_E4M3 but the checkpoint "
                 + "has no '" + scale + "'"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("out")), "nothing is written");
+    }
+
+    @Test
+    void theCoverageOfAnImportanceMatrixIsCountedTensorByTensor() throws IOException {
+        TinyModel tiny = TinyModel.create(dir);
+        QuantizeOptions plain = QuantizeOptions.of(tiny.model.toString(), List.of("Q4_K_M"), dir.resolve("out").toString())
+                .withDevice(Device.CPU);
+        assertTrue(QuantizePlanner.plan(plain, new Configuration()).plan().coverage().isEmpty(), "no matrix, no coverage");
+        ImportanceCoverage c = QuantizePlanner.plan(plain.withImatrix(tiny.imatrix.toString()), new Configuration()).plan()
+                .coverage().orElseThrow();
+        // four entries, each naming a quantized tensor; two of them list one expert the calibration never routed to
+        assertEquals(4, c.weighted());
+        assertEquals(2, c.unreached());
+        assertEquals(List.of(), c.unused());
+        int quantized = QuantizePlanner.plan(plain, new Configuration()).plan().variants().get(0).tensors()
+                .stream().mapToInt(t -> t.type() != GgmlType.F32 ? 1 : 0).sum();
+        assertEquals(quantized - 4, c.withoutEntry().size());
+        assertTrue(c.describe().startsWith("4 tensors quantized with weights (unit weights for 2 of their matrices"), c.describe());
+    }
+
+    @Test
+    void anImportanceMatrixThatNamesNoTensorOfTheRunIsRefused() throws IOException {
+        Path model = TinyModel.checkpoint(dir);
+        Path imatrix = dir.resolve("other-model.imatrix.gguf");
+        ImatrixFiles.write(imatrix, new ImatrixData(List.of("c.txt"), 10, 512,
+                List.of(new ImatrixData.Entry("blk.99.foo.weight", new float[4], new float[] {1}))), ImatrixFormat.GGUF);
+        QuantizeOptions o = QuantizeOptions.of(model.toString(), List.of("Q4_K_M"), dir.resolve("out").toString())
+                .withImatrix(imatrix.toString()).withDevice(Device.CPU);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuantizePlanner.plan(o, new Configuration()));
+        assertTrue(e.getMessage().contains(imatrix.toUri().getPath() + ": none of its entries names a tensor this run "
+                + "quantizes (it has [blk.99.foo.weight]; the run quantizes [output.weight, token_embd.weight, "), e.getMessage());
     }
 
     @Test
