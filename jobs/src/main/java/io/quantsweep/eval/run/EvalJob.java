@@ -209,6 +209,10 @@ public final class EvalJob {
                 String variant = variants.next();
                 try {
                     out.add(new TaskResult(VariantRun.run(plan.value(), variant, samples, hadoop), null));
+                } catch (SweepRefusedException e) {
+                    // the sweep's input, said in one line by the command; a stack trace would bury it
+                    LOG.error("sweep {}: variant {} refused: {}", plan.value().sweep().name(), variant, e.getMessage());
+                    out.add(new TaskResult(null, e));
                 } catch (IOException | RuntimeException e) {
                     LOG.error("sweep {}: variant {} failed", plan.value().sweep().name(), variant, e);
                     out.add(new TaskResult(null, e));

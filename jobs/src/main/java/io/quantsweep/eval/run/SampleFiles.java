@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -171,6 +172,32 @@ public final class SampleFiles {
         static Settings of(SampleRow r) {
             return new Settings(r.promptHash(), r.scoring(), r.seed(), r.temperature(), r.topP(), r.maxTokens(),
                     r.stop(), r.topK());
+        }
+
+        /** What differs from {@code now}, as "column then → now", columns named as in the sample files. */
+        String changesTo(Settings now) {
+            List<String> changes = new ArrayList<>();
+            change(changes, "prompt_hash", promptHash, now.promptHash);
+            change(changes, "scoring", scoring, now.scoring);
+            change(changes, "seed", seed, now.seed);
+            change(changes, "temperature", temperature, now.temperature);
+            change(changes, "top_p", topP, now.topP);
+            change(changes, "max_tokens", maxTokens, now.maxTokens);
+            change(changes, "stop", quoted(stop), quoted(now.stop));
+            change(changes, "top_k", topK, now.topK);
+            return String.join(", ", changes);
+        }
+
+        private static void change(List<String> changes, String column, Object then, Object now) {
+            if (!then.equals(now)) {
+                changes.add(column + " " + then + " → " + now);
+            }
+        }
+
+        /** Stop strings quoted, with a newline or tab written as {@code \n}, {@code \t}, so the message stays one line. */
+        private static String quoted(List<String> strings) {
+            return strings.stream().map(t -> '"' + t.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
+                    .replace("\t", "\\t") + '"').collect(Collectors.joining(", ", "[", "]"));
         }
     }
 

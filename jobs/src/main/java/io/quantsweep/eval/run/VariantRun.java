@@ -128,9 +128,9 @@ final class VariantRun {
                 b.spec().sampleSeed(w.item().id(), s), b.spec().temperature(), b.spec().topP(), b.spec().maxTokens(),
                 b.spec().requestStop(), b.spec().requestTopK());
         if (!now.equals(done.settings())) {
-            throw new SweepRefusedException(("sweep %s: variant %s: sample %s in %s was made with %s, this sweep asks %s; "
+            throw new SweepRefusedException(("sweep %s: variant %s: sample %s in %s was made with other settings (%s); "
                     + "write to a new output folder, or delete that variant's samples to redo them")
-                    .formatted(plan.sweep().name(), variant.name(), key, done.file(), done.settings(), now));
+                    .formatted(plan.sweep().name(), variant.name(), key, done.file(), done.settings().changesTo(now)));
         }
     }
 

@@ -8,6 +8,7 @@ import io.quantsweep.format.gguf.GgufReader;
 import io.quantsweep.format.gguf.GgufTensorInfo;
 import io.quantsweep.format.gguf.GgufValue;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -67,8 +68,10 @@ final class GgufPreflight {
             header = reader.header();
         } catch (GgufFormatException e) {
             throw refuse(file, build, "it is not a valid GGUF file: " + e.getMessage(), "check or re-convert the file", e);
+        } catch (NoSuchFileException e) {
+            throw new BackendException(Reason.UNSUPPORTED_MODEL, "cannot read model " + file + ": no such file", e);
         } catch (IOException e) {
-            throw new BackendException(Reason.UNSUPPORTED_MODEL, "cannot read model " + file + ": " + e.getMessage(), e);
+            throw new BackendException(Reason.UNSUPPORTED_MODEL, "cannot read model " + file + ": " + e, e);
         }
         String arch = string(header, "general.architecture").orElseThrow(() -> refuse(file, build,
                 "it has no general.architecture", "convert it with a GGUF converter that writes one", null));

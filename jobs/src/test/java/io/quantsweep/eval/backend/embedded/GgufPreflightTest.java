@@ -54,6 +54,14 @@ class GgufPreflightTest {
     }
 
     @Test
+    void aMissingFileIsSaidToBeMissing() {
+        Path file = dir.resolve("no-such-model.gguf");
+        BackendException e = assertThrows(BackendException.class, () -> GgufPreflight.check(file, "b4916-c6af2161"));
+        assertEquals(Reason.UNSUPPORTED_MODEL, e.reason());
+        assertTrue(e.getMessage().startsWith("cannot read model " + file + ": no such file"), e.getMessage());
+    }
+
+    @Test
     void splitMlaLayoutIsRefusedWithTheConverterFlag() throws IOException {
         Path file = deepSeek("split-mla.gguf", new GgufMetadata(),
                 "token_embd.weight", "blk.0.attn_kv_a_mqa.weight", "blk.0.attn_k_b.weight", "blk.0.attn_v_b.weight");
