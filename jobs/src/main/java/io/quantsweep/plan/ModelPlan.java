@@ -4,8 +4,10 @@ import io.quantsweep.quant.recipe.Recipe;
 import io.quantsweep.quant.recipe.Recipes;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
@@ -42,8 +44,14 @@ public record ModelPlan(String model, List<VariantPlan> variants) implements Ser
      */
     public static ModelPlan plan(ModelInput input, List<String> variants, PlanOptions options) {
         List<VariantPlan> plans = new ArrayList<>(variants.size());
+        Map<String, String> namedBy = new HashMap<>();
         for (String v : variants) {
             Recipe recipe = Recipes.resolve(v);
+            String earlier = namedBy.putIfAbsent(recipe.name(), v);
+            if (earlier != null) {
+                // an alias (Q4_K) and its mixture (Q4_K_M) are one variant
+                throw new IllegalArgumentException("variants '%s' and '%s' are both %s".formatted(earlier, v, recipe.name()));
+            }
             plans.add(VariantPlan.plan(input, recipe, options));
         }
         return new ModelPlan(input.name(), plans);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,6 +60,8 @@ public final class RecipeFiles {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new RecipeException(Reason.IO, SourceLine.of(file.toString()), "no such recipe file", e);
         } catch (IOException e) {
             throw new RecipeException(Reason.IO, SourceLine.of(file.toString()), "cannot read recipe: " + e, e);
         }
