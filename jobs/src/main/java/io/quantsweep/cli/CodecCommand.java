@@ -63,7 +63,8 @@ final class CodecCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             RawRowCodec codec = shape.codec();
-            codec.quantize(in, imatrix == null ? null : codec.readImportance(imatrix), out);
+            float[] importance = imatrix == null ? null : codec.readImportance(InputFiles.regular(imatrix));
+            codec.quantize(InputFiles.regular(in), importance, out);
             return 0;
         }
     }
@@ -82,7 +83,7 @@ final class CodecCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            shape.codec().dequantize(in, out);
+            shape.codec().dequantize(InputFiles.regular(in), out);
             return 0;
         }
     }

@@ -3,6 +3,7 @@ package io.quantsweep.cli;
 import io.quantsweep.demo.Demo;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,6 +33,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file, not an output folder");
+        }
         PrintWriter w = spec.commandLine().getOut();
         try (LocalSession session = LocalSession.open("quantsweep demo", master)) {
             Demo.print(Demo.run(session.spark(), out, seed, w), w);

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -46,10 +47,14 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SweepSpec sweepSpec = SweepFile.read(sweep);
+        SweepSpec sweepSpec = SweepFile.read(InputFiles.regular(sweep));
         Path from = base != null ? new Path(base) : folderOf(sweep);
         try (LocalSession session = LocalSession.open("quantsweep eval " + sweepSpec.name(), master)) {
-            SweepPlan plan = SweepPlan.of(sweepSpec, from, session.spark().sparkContext().hadoopConfiguration());
+            // the session's Hadoop settings (spark.hadoop.*) may be what reaches the output's file system
+            Configuration conf = session.spark().sparkContext().hadoopConfiguration();
+            Path root = new Path(out);
+            HadoopFiles.requireFolder("--out", root.getFileSystem(conf), root);
+            SweepPlan plan = SweepPlan.of(sweepSpec, from, conf);
             print(EvalJob.run(session.spark(), plan, out));
         }
         return 0;

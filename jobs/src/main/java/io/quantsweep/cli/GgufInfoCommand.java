@@ -50,7 +50,7 @@ public final class GgufInfoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--array-items must be >= 0, not " + arrayItems);
         }
         GgufHeader h;
-        try (GgufReader reader = GgufReader.open(file)) {
+        try (GgufReader reader = GgufReader.open(InputFiles.regular(file))) {
             h = reader.header();
         }
         PrintWriter out = spec.commandLine().getOut();

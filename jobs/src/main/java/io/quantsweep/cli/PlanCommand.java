@@ -83,6 +83,9 @@ public final class PlanCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--mla must be split or legacy, not '" + mla + "'");
         }
+        if (variants.isEmpty()) {
+            throw new IllegalArgumentException("no variants to plan");
+        }
         if (context < 1) {
             throw new ParameterException(spec.commandLine(), "--context must be at least 1, not " + context);
         }
@@ -94,12 +97,17 @@ public final class PlanCommand implements Callable<Integer> {
         } else if (splitMaxSize != null) {
             options = options.withSplit(new GgufSplit.Options(GgufSplit.Limit.parseSize(splitMaxSize), false));
         }
-        DeploymentTargets targets = targetsFile == null ? DeploymentTargets.builtIn() : DeploymentTargets.load(targetsFile);
+        DeploymentTargets targets = targetsFile == null ? DeploymentTargets.builtIn()
+                : DeploymentTargets.load(InputFiles.regular(targetsFile));
         targets = targets.with(extraTargets.stream().map(DeploymentTarget::parse).toList());
         if (overheadGib != null) {
             targets = targets.withOverhead(overheadGib);
         }
 
+        if (out != null) {
+            Path dir = new Path(out);
+            HadoopFiles.requireFolder("--out", HadoopFiles.fileSystem(dir), dir);
+        }
         Path modelPath = new Path(model);
         ModelInput input = ModelInput.read(HadoopFiles.fileSystem(modelPath), modelPath, layout);
         ModelPlan plan = ModelPlan.plan(input, variants, options);

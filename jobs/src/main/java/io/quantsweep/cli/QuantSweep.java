@@ -2,6 +2,7 @@ package io.quantsweep.cli;
 
 import io.quantsweep.format.FormatException;
 import io.quantsweep.gpu.GpuUnavailableException;
+import io.quantsweep.io.IsDirectoryException;
 import io.quantsweep.quant.imatrix.ImportanceMatrixException;
 import io.quantsweep.quant.recipe.RecipeException;
 import java.io.FileNotFoundException;
@@ -10,7 +11,11 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,7 +72,16 @@ public final class QuantSweep implements Runnable {
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> failure(e, e.getCommandLine(), err));
         cli.setExecutionExceptionHandler((e, command, parsed) -> failure(e, command, err));
+        shareVersion(cli, cli.getCommandSpec().versionProvider());
         return cli.execute(args);
+    }
+
+    /** Every subcommand offers -V, --version (mixinStandardHelpOptions), but only this class names the provider. */
+    private static void shareVersion(CommandLine command, CommandLine.IVersionProvider version) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+            shareVersion(sub, version);
+        }
     }
 
     @Override
@@ -104,6 +118,11 @@ public final class QuantSweep implements Runnable {
         } else if (cause instanceof AccessDeniedException a) {
             status = IO_FAILURE;
             message = "permission denied: " + a.getFile();
+        } else if (cause instanceof FileSystemException f) {
+            // a path argument that names the wrong kind of file, or one that exists where a new one is made
+            status = f instanceof IsDirectoryException || f instanceof NotDirectoryException
+                    || f instanceof FileAlreadyExistsException ? BAD_INPUT : IO_FAILURE;
+            message = f.getReason() != null ? f.getMessage() : f.getMessage() + ": " + kind(f);
         } else if (cause instanceof IOException) {
             status = IO_FAILURE;
             message = String.valueOf(cause.getMessage());
@@ -116,6 +135,18 @@ public final class QuantSweep implements Runnable {
         err.println("quantsweep: " + message);
         err.flush();
         return status;
+    }
+
+    /** The reason of a file system exception that carries only its path, as the JDK's mostly do. */
+    private static String kind(FileSystemException f) {
+        if (f instanceof FileAlreadyExistsException) {
+            return "already exists";
+        } else if (f instanceof NotDirectoryException) {
+            return "not a directory";
+        } else if (f instanceof DirectoryNotEmptyException) {
+            return "directory not empty";
+        }
+        return "file system error";
     }
 
     /** The Maven project version, written into {@code version.properties} at build time. */

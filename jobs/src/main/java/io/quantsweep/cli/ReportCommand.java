@@ -38,13 +38,19 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        DeploymentTargets targets = targetsFile == null ? DeploymentTargets.builtIn() : DeploymentTargets.load(targetsFile);
-        Path root = new Path(in);
-        Analysis analysis = Analysis.read(HadoopFiles.fileSystem(root), root, targets);
-        byte[] page = HtmlReport.render(analysis).getBytes(StandardCharsets.UTF_8);
+        DeploymentTargets targets = targetsFile == null ? DeploymentTargets.builtIn()
+                : DeploymentTargets.load(InputFiles.regular(targetsFile));
         Path target = new Path(out);
         FileSystem fs = HadoopFiles.fileSystem(target);
-        AtomicOutput.write(fs, fs.makeQualified(target), s -> s.write(page));
+        byte[] page;
+        // opened first, so that an output that cannot be written is refused before the results are read
+        try (AtomicOutput file = AtomicOutput.create(fs, fs.makeQualified(target))) {
+            Path root = new Path(in);
+            Analysis analysis = Analysis.read(HadoopFiles.fileSystem(root), root, targets);
+            page = HtmlReport.render(analysis).getBytes(StandardCharsets.UTF_8);
+            file.stream().write(page);
+            file.commit();
+        }
         spec.commandLine().getOut().printf("wrote %s (%,d bytes)%n", out, page.length);
         spec.commandLine().getOut().flush();
         return 0;

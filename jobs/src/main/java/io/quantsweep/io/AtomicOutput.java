@@ -1,6 +1,7 @@
 package io.quantsweep.io;
 
 import java.io.Closeable;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -50,11 +51,17 @@ public final class AtomicOutput implements Closeable {
         this.stream = stream;
     }
 
-    /** Opens the temporary file of {@code target}; its directory must exist. */
+    /**
+     * Opens the temporary file of {@code target}; its directory must exist, and {@code target} must not be
+     * a directory: the rename over it would fail only at {@link #commit()}, after all the writing.
+     */
     public static AtomicOutput create(FileSystem fs, Path target) throws IOException {
         Path dir = target.getParent();
         if (dir == null || !fs.getFileStatus(dir).isDirectory()) {
             throw new NoSuchFileException(String.valueOf(dir), null, "not a directory");
+        }
+        if (isDirectory(fs, target)) {
+            throw new IsDirectoryException(target.toString());
         }
         Path temporary = new Path(dir, "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
         return new AtomicOutput(fs, target, temporary, fs.create(temporary, false, 1 << 20));
@@ -65,6 +72,10 @@ public final class AtomicOutput implements Closeable {
         java.nio.file.Path abs = target.toAbsolutePath();
         if (!Files.isDirectory(abs.getParent())) {
             throw new NoSuchFileException(abs.getParent().toString());
+        }
+        // checked here too: the URI of a directory ends in '/', which would make it the temporary's folder
+        if (Files.isDirectory(abs)) {
+            throw new IsDirectoryException(target.toString());
         }
         return create(localFileSystem(), new Path(abs.toUri()));
     }
@@ -82,6 +93,14 @@ public final class AtomicOutput implements Closeable {
         try (AtomicOutput out = create(target)) {
             body.writeTo(out.stream());
             out.commit();
+        }
+    }
+
+    private static boolean isDirectory(FileSystem fs, Path path) throws IOException {
+        try {
+            return fs.getFileStatus(path).isDirectory();
+        } catch (FileNotFoundException e) {
+            return false;
         }
     }
 

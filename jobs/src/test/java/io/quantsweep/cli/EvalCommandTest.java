@@ -103,4 +103,20 @@ class EvalCommandTest {
         assertEquals(QuantSweep.BAD_INPUT, absent.status(), absent.err());
         assertTrue(absent.err().contains("variant one: cannot open") && absent.err().contains("absent.gguf"), absent.err());
     }
+
+    @Test
+    void pathsAndMastersOfTheWrongKindAreBadInputInOneLine() throws IOException {
+        Path file = sweep("  - {name: one, endpoints: [{url: \"http://127.0.0.1:1\", api: llama-server}]}", "mc-grammar");
+        Path notFolder = Files.writeString(dir.resolve("exist.txt"), "x");
+        assertEquals(new Result(QuantSweep.BAD_INPUT, "", "quantsweep: --out " + notFolder + " is a file, not an output folder\n"),
+                run("eval", "--sweep", file.toString(), "--out", notFolder.toString(), "--master", "local[1]"));
+        assertEquals(new Result(QuantSweep.BAD_INPUT, "", "quantsweep: " + dir + ": is a directory, not a file\n"),
+                run("eval", "--sweep", dir.toString(), "--out", dir.resolve("o").toString()));
+
+        Result master = run("eval", "--sweep", file.toString(), "--out", dir.resolve("o").toString(), "--master", "bogus://x");
+        assertEquals(QuantSweep.BAD_INPUT, master.status(), master.err());
+        assertTrue(master.err().startsWith("quantsweep: --master bogus://x: Could not parse Master URL"), master.err());
+        assertEquals(1, master.err().lines().count(), master.err());
+        assertTrue(Files.notExists(dir.resolve("o")));
+    }
 }

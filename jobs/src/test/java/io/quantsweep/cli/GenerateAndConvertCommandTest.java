@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.arch.ModelMappingException;
 import io.quantsweep.format.gguf.GgufReader;
+import io.quantsweep.io.IsDirectoryException;
 import io.quantsweep.quant.GgmlType;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,6 +65,22 @@ class GenerateAndConvertCommandTest {
         Run l = run(new ConvertCommand(), "--model", model.toString(), "--type", "F32", "--out", legacy.toString(), "--mla", "legacy");
         assertEquals(0, l.exit(), l.err());
         assertTrue(l.out().contains("49 tensors (F32, legacy MLA layout)"), l.out());
+    }
+
+    @Test
+    void anOutputThatIsADirectoryIsRefusedBeforeConverting() throws IOException {
+        Path model = dir.resolve("tiny");
+        assertEquals(0, run(new GenerateModelCommand(), "--preset", "TINY", "--out", model.toString()).exit());
+        Path out = Files.createDirectory(dir.resolve("out.gguf"));
+        Run c = run(new ConvertCommand(), "--model", model.toString(), "--type", "F32", "--out", out.toString());
+        IsDirectoryException e = assertInstanceOf(IsDirectoryException.class, c.failure());
+        assertEquals(out.toString(), e.getFile());
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals(0, files.count(), "no temporary file in the directory");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(2, files.count(), "no temporary file beside it: " + dir);
+        }
     }
 
     @Test

@@ -187,5 +187,20 @@ class PlanCommandTest {
         Result missing = run("plan", "--model", dir.toString(), "--variants", "Q4_K_M");
         assertEquals(QuantSweep.BAD_INPUT, missing.status(), missing.err());
         assertTrue(missing.err().contains("config.json"), missing.err());
+
+        // as quantize refuses it
+        Result none = run("plan", "--model", MODEL, "--variants", ",");
+        assertEquals(new Result(QuantSweep.BAD_INPUT, "", "quantsweep: no variants to plan\n"), none);
+
+        Result targets = run("plan", "--model", MODEL, "--variants", "Q4_K_M", "--targets", dir.toString());
+        assertEquals(new Result(QuantSweep.BAD_INPUT, "", "quantsweep: " + dir + ": is a directory, not a file\n"), targets);
+    }
+
+    @Test
+    void anOutputFolderThatIsAFileIsRefusedBeforePlanning() throws Exception {
+        Path file = Files.writeString(dir.resolve("plan.txt"), "x");
+        Result r = run("plan", "--model", MODEL, "--variants", "Q4_K_M", "--out", file.toString());
+        assertEquals(new Result(QuantSweep.BAD_INPUT, "", "quantsweep: --out " + file + " is a file, not an output folder\n"), r);
+        assertEquals("x", Files.readString(file));
     }
 }

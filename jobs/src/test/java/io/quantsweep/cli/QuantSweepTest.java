@@ -13,6 +13,8 @@ import io.quantsweep.quant.LittleEndian;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -152,6 +154,76 @@ class QuantSweepTest {
         Result version = run("--version");
         assertEquals(0, version.status());
         assertTrue(version.out().matches("quantsweep \\d+\\.\\d+\\.\\d+\\S*\\R"), version.out());
+    }
+
+    @Test
+    void everySubcommandPrintsTheVersion() {
+        String version = run("--version").out();
+        List<List<String>> paths = new ArrayList<>();
+        subcommandPaths(new CommandLine(new QuantSweep()), List.of(), paths);
+        assertTrue(paths.contains(List.of("codec", "quantize")), paths.toString());
+        for (List<String> path : paths) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--version");
+            assertEquals(new Result(0, version, ""), run(args.toArray(String[]::new)), String.join(" ", path));
+        }
+    }
+
+    private static void subcommandPaths(CommandLine command, List<String> path, List<List<String>> paths) {
+        command.getSubcommands().forEach((name, sub) -> {
+            List<String> p = new ArrayList<>(path);
+            p.add(name);
+            paths.add(p);
+            subcommandPaths(sub, p, paths);
+        });
+    }
+
+    @Test
+    void aBadSparkMasterIsBadInputBeforeASessionStarts() {
+        assertBadInput(run("quantize", "--model", dir + "/model", "--variants", "Q8_0", "--out", dir + "/out",
+                "--master", "bogus://x"), "--master bogus://x: Could not parse Master URL");
+        for (String master : List.of("local", "local[2]", "local[*]", "local[2, 4]", "local-cluster[2,1,1024]",
+                "spark://host:7077")) {
+            assertEquals(master, LocalSession.requireMaster(master));
+        }
+    }
+
+    @Test
+    void aDirectoryWhereAFileIsExpectedIsBadInputNamingIt() throws IOException {
+        Path in = Golden.copy("c1_normal.f32", dir);
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        String expected = sub + ": is a directory, not a file";
+        assertBadInput(run("codec", "quantize", "--type", "Q8_0", "--cols", "" + COLS, sub.toString(), dir + "/o"), expected);
+        assertBadInput(run("codec", "quantize", "--type", "Q8_0", "--cols", "" + COLS, in.toString(), sub.toString()),
+                expected);
+        assertBadInput(run("gguf-info", sub.toString()), expected);
+        assertBadInput(run("eval", "--sweep", sub.toString(), "--out", dir + "/eval"), expected);
+        // the output is opened before the results are read: a missing --in is not reached
+        assertBadInput(run("report", "--in", dir + "/missing", "--out", sub.toString()), "is a directory, not a file");
+        assertEquals(List.of(in, sub), files());
+        try (Stream<Path> s = Files.list(sub)) {
+            assertEquals(0, s.count(), "no temporary file in the directory");
+        }
+    }
+
+    @Test
+    void demoRefusesAnOutputFolderThatIsAFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("demo.txt"), "x");
+        assertBadInput(run("demo", "--out", file.toString()), "--out " + file + " is a file, not an output folder");
+    }
+
+    @Test
+    void fileSystemFailuresNameTheirFileAndWhatWentWrong() {
+        CommandLine cli = new CommandLine(new QuantSweep());
+        StringWriter err = new StringWriter();
+        assertEquals(QuantSweep.BAD_INPUT,
+                QuantSweep.failure(new FileAlreadyExistsException("out/demo"), cli, new PrintWriter(err)));
+        assertEquals("quantsweep: out/demo: already exists" + System.lineSeparator(), err.toString());
+
+        err.getBuffer().setLength(0);
+        assertEquals(QuantSweep.IO_FAILURE,
+                QuantSweep.failure(new FileSystemException("a", "b", "Device busy"), cli, new PrintWriter(err)));
+        assertEquals("quantsweep: a -> b: Device busy" + System.lineSeparator(), err.toString());
     }
 
     @Test

@@ -108,6 +108,22 @@ public class AtomicOutputTest {
     }
 
     @Test
+    void refusesADirectoryTargetAtOnceNamingIt() throws IOException {
+        Path target = Files.createDirectory(dir.resolve("out.bin"));
+        IsDirectoryException local = assertThrows(IsDirectoryException.class, () -> AtomicOutput.create(target));
+        assertEquals(target + ": is a directory, not a file", local.getMessage());
+
+        org.apache.hadoop.fs.Path hadoop = new org.apache.hadoop.fs.Path(dir.toUri().resolve("out.bin"));
+        IsDirectoryException remote = assertThrows(IsDirectoryException.class,
+                () -> AtomicOutput.create(AtomicOutput.localFileSystem(), hadoop));
+        assertEquals(hadoop.toString(), remote.getFile());
+        assertEquals(List.of(target), files());
+        try (Stream<Path> s = Files.list(target)) {
+            assertEquals(0, s.count(), "no temporary file inside the directory either");
+        }
+    }
+
+    @Test
     void refusesAMissingDirectoryNamingIt() {
         Path missing = dir.resolve("no/such");
         NoSuchFileException e = assertThrows(NoSuchFileException.class,
