@@ -13,14 +13,18 @@ import io.quantsweep.eval.metrics.Agreement;
 import io.quantsweep.eval.metrics.TopKDivergence;
 import io.quantsweep.eval.score.ScoringMode;
 import io.quantsweep.eval.sweep.BenchmarkSpec;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -127,6 +131,7 @@ public final class EvalJob {
         Path root = new Path(out);
         Path samples = new Path(root, SAMPLES);
         FileSystem fs = SweepPlan.fileSystem(root, conf);
+        requireSweepFolder(fs, root, plan);
         fs.mkdirs(samples);
         List<VariantOutcome> outcomes = evaluate(spark, plan, samples, conf);
 
@@ -197,6 +202,24 @@ public final class EvalJob {
 
     /** A variant's outcome, or why it failed: exactly one of the two is null. */
     private record TaskResult(VariantOutcome outcome, Exception failure) implements Serializable {
+    }
+
+    /**
+     * Refuses a folder that holds files and no sweep's output, such as a model checkpoint: the sweep would
+     * write its folders among them. An empty or new folder, or one of an earlier sweep, is taken.
+     */
+    private static void requireSweepFolder(FileSystem fs, Path root, SweepPlan plan) throws IOException {
+        FileStatus[] entries;
+        try {
+            entries = fs.listStatus(root);
+        } catch (FileNotFoundException e) {
+            return;
+        }
+        Set<String> ours = Set.of(SAMPLES, SUMMARY, KLD, KLD_POSITIONS);
+        if (entries.length > 0 && Arrays.stream(entries).noneMatch(f -> ours.contains(f.getPath().getName()))) {
+            throw new SweepRefusedException("sweep %s: %s holds other files (%s) and no sweep output; choose an empty or new folder"
+                    .formatted(plan.sweep().name(), root, entries[0].getPath().getName()));
+        }
     }
 
     /** The task body: runs the variants of its partition (one, as the job partitions them). */

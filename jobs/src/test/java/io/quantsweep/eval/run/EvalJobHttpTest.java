@@ -268,6 +268,18 @@ class EvalJobHttpTest {
     }
 
     @Test
+    void aFolderOfOtherFilesIsNotASweepsOutput(SparkSession spark, @TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("config.json"), "{}");
+        try (Servers s = Servers.start()) {
+            SweepRefusedException e = assertThrows(SweepRefusedException.class,
+                    () -> EvalJob.run(spark, plan(spark, s.base(), s.b1(), s.b2(), 8), dir.toString()));
+            assertTrue(e.getMessage().contains(dir + " holds other files (config.json) and no sweep output"), e.getMessage());
+            assertEquals(0, s.base().answered(), "nothing was asked");
+        }
+        assertEquals(List.of("config.json"), List.of(dir.toFile().list()));
+    }
+
+    @Test
     void aSweepOfKldBenchmarksAloneWritesNoSummaryAndIsReported(SparkSession spark) throws IOException {
         Path root = data.resolve("kld-only");
         Path out = root.resolve("eval");
