@@ -22,14 +22,14 @@ public enum ServerKind {
         }
     },
     /**
-     * vLLM: version in {@code GET /version}; {@code structured_outputs: {choice: [...]}}, or
-     * {@code guided_choice} before 0.12. vLLM 0.12 removed {@code guided_choice} and answers a request that
-     * has it unconstrained, without an error; it took {@code structured_outputs} since 0.10.2.
+     * vLLM: version in {@code GET /version}; {@code structured_outputs: {choice: [...]}}, which it takes
+     * since 0.10.2, or {@code guided_choice} before that. 0.12 removed {@code guided_choice} and answers a
+     * request that has it unconstrained, without an error (and so may a development build before 0.12).
      */
     VLLM("vllm", "/version", "version", -1) {
         @Override
         void constrain(ObjectNode body, List<String> choices, String build) {
-            ArrayNode allowed = olderThan(build, 0, 12) ? body.putArray("guided_choice")
+            ArrayNode allowed = olderThan(build, 0, 10, 2) ? body.putArray("guided_choice")
                     : body.putObject("structured_outputs").putArray("choice");
             choices.forEach(allowed::add);
         }
@@ -82,7 +82,7 @@ public enum ServerKind {
         body.put("presence_penalty", 0.0).put("frequency_penalty", 0.0);
         if (this == LLAMA_SERVER) {
             body.put("repeat_penalty", 1.0).put("dry_multiplier", 0.0).put("xtc_probability", 0.0).put("typical_p", 1.0)
-                    .put("mirostat", 0);
+                    .put("mirostat", 0).put("top_n_sigma", -1.0).put("dynatemp_range", 0.0).put("ignore_eos", false);
         } else {
             body.put("repetition_penalty", 1.0);
         }
@@ -91,20 +91,25 @@ public enum ServerKind {
     /** Adds the field that makes the server, of version {@code build}, answer exactly one of {@code choices}. */
     abstract void constrain(ObjectNode body, List<String> choices, String build);
 
-    private static final Pattern VERSION = Pattern.compile("v?(\\d+)\\.(\\d+)(?:\\D.*)?");
+    private static final Pattern VERSION = Pattern.compile("v?(\\d+)\\.(\\d+)(?:\\.(\\d+))?(?:\\D.*)?");
 
     /**
      * Whether release {@code build} ({@code 0.11.2}, {@code 0.10.2rc1}, {@code 0.12.0+cu129}) comes before
-     * {@code major.minor}; a build without a release number ({@code dev}, or {@code 0.0.0+g…} from a source
-     * checkout without tags) is taken as new.
+     * {@code release} (major, minor, patch). A build without a release number is taken as new: {@code dev},
+     * or the {@code 0.0.x} / {@code 0.1.devN+g…} that a source checkout without tags reports.
      */
-    static boolean olderThan(String build, int major, int minor) {
+    static boolean olderThan(String build, int... release) {
         Matcher m = VERSION.matcher(build);
-        if (!m.matches() || m.group(1).equals("0") && m.group(2).equals("0")) {
+        if (!m.matches() || m.group(1).equals("0") && Integer.parseInt(m.group(2)) <= 1) {
             return false;
         }
-        int buildMajor = Integer.parseInt(m.group(1));
-        return buildMajor < major || buildMajor == major && Integer.parseInt(m.group(2)) < minor;
+        for (int i = 0; i < release.length; i++) {
+            int part = m.group(i + 1) == null ? 0 : Integer.parseInt(m.group(i + 1));
+            if (part != release[i]) {
+                return part < release[i];
+            }
+        }
+        return false;
     }
 
     /** The kind with this name ({@link #id()}). */

@@ -393,7 +393,8 @@ public final class FakeInferenceServer implements AutoCloseable {
         List<String> required = new ArrayList<>(List.of("temperature", "top_p", "top_k", "min_p", "seed",
                 "presence_penalty", "frequency_penalty"));
         required.addAll(kind == ServerKind.LLAMA_SERVER
-                ? List.of("repeat_penalty", "dry_multiplier", "xtc_probability", "typical_p", "mirostat")
+                ? List.of("repeat_penalty", "dry_multiplier", "xtc_probability", "typical_p", "mirostat", "top_n_sigma",
+                        "dynatemp_range", "ignore_eos")
                 : List.of("repetition_penalty"));
         switch (path) {
             case "/completion" -> required.addAll(List.of("prompt", "n_predict", "cache_prompt"));
@@ -545,9 +546,15 @@ public final class FakeInferenceServer implements AutoCloseable {
                 out.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
             }
         } else if (kind == ServerKind.VLLM) {
-            // vLLM 0.12 removed guided_choice: it answers such a request unconstrained, and no error says so
-            JsonNode list = ServerKind.olderThan(build, 0, 12) ? body.path("guided_choice")
-                    : body.path("structured_outputs").path("choice");
+            // vLLM takes structured_outputs since 0.10.2; 0.12 removed guided_choice, and answers a request that
+            // has it unconstrained, no error saying so
+            JsonNode list = body.path("structured_outputs").path("choice");
+            if (list.isMissingNode() && ServerKind.olderThan(build, 0, 12)) {
+                list = body.path("guided_choice");
+            }
+            if (ServerKind.olderThan(build, 0, 10, 2)) {
+                list = body.path("guided_choice");
+            }
             list.forEach(c -> out.add(c.asText()));
         } else if (body.has("regex")) {
             String r = body.get("regex").asText();

@@ -144,17 +144,18 @@ class HttpProtocolTest {
             JsonNode sent = server.lastBody();
             Map<String, Double> neutral = kind == ServerKind.LLAMA_SERVER
                     ? Map.of("repeat_penalty", 1.0, "presence_penalty", 0.0, "frequency_penalty", 0.0, "dry_multiplier", 0.0,
-                            "xtc_probability", 0.0, "typical_p", 1.0, "mirostat", 0.0)
+                            "xtc_probability", 0.0, "typical_p", 1.0, "mirostat", 0.0, "top_n_sigma", -1.0, "dynatemp_range", 0.0)
                     : Map.of("repetition_penalty", 1.0, "presence_penalty", 0.0, "frequency_penalty", 0.0);
             neutral.forEach((field, value) -> assertEquals(value, sent.path(field).asDouble(Double.NaN), field + " in " + sent));
             assertTrue(sent.path("mirostat").isMissingNode() || sent.get("mirostat").isInt(), "llama-server reads mirostat as an int");
+            assertEquals(kind == ServerKind.LLAMA_SERVER, sent.has("ignore_eos") && !sent.get("ignore_eos").asBoolean(true));
         }
     }
 
     @ParameterizedTest
     @EnumSource(value = Api.class, names = {"COMPLETIONS", "CHAT"})
-    void aVllmBefore012IsConstrainedByGuidedChoice(Api api) throws IOException {
-        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.VLLM).build("0.11.2");
+    void aVllmBefore0102IsConstrainedByGuidedChoice(Api api) throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.VLLM).build("0.10.1");
              Backend backend = HttpTesting.config(ServerKind.VLLM, api, server).build().open()) {
             assertEquals("C", backend.choose("Question #6\nAnswer:", List.of("A", "B", "C", "D")).text());
             assertEquals("[\"A\",\"B\",\"C\",\"D\"]", server.lastBody().get("guided_choice").toString());
@@ -163,10 +164,10 @@ class HttpProtocolTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"0.11.2, true", "0.10.2rc1, true", "v0.9.1, true", "0.12.0, false", "0.12.0+cu129, false",
-            "0.23.1, false", "1.0.0, false", "dev, false", "0.0.0+g2a3b, false"})
+    @CsvSource({"0.10.1, true", "v0.9.1, true", "0.10, true", "0.10.2rc1, false", "0.10.2, false", "0.11.1.dev5+gabc, false",
+            "0.12.0+cu129, false", "1.0.0, false", "dev, false", "0.0.0+g2a3b, false", "0.1.dev12+g2a3b, false"})
     void vllmReleasesAreOrderedByTheirNumber(String build, boolean older) {
-        assertEquals(older, ServerKind.olderThan(build, 0, 12), build);
+        assertEquals(older, ServerKind.olderThan(build, 0, 10, 2), build);
     }
 
     @ParameterizedTest
