@@ -2,8 +2,11 @@ package io.quantsweep.cli;
 
 import io.quantsweep.arch.MlaLayout;
 import io.quantsweep.format.gguf.GgufSplit;
+import io.quantsweep.format.imatrix.ImatrixData;
+import io.quantsweep.format.imatrix.ImatrixFiles;
 import io.quantsweep.plan.DeploymentTarget;
 import io.quantsweep.plan.DeploymentTargets;
+import io.quantsweep.plan.ImatrixProvenance;
 import io.quantsweep.plan.KvCache;
 import io.quantsweep.plan.ModelInput;
 import io.quantsweep.plan.ModelPlan;
@@ -54,6 +57,10 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--split-max-size", paramLabel = "N{M|G}", description = "shard each variant as gguf-split --split-max-size")
     String splitMaxSize;
 
+    @Option(names = "--imatrix", paramLabel = "FILE",
+            description = "the importance matrix quantize will be given: some file types (Q4_0, Q5_0, IQ4_NL, IQ4_XS) type ffn_down by whether there is one")
+    String imatrix;
+
     @Option(names = "--targets", paramLabel = "FILE", description = "deployment targets file (default: conf/deployment-targets.yaml)")
     java.nio.file.Path targetsFile;
 
@@ -96,6 +103,11 @@ public final class PlanCommand implements Callable<Integer> {
             options = options.withSplit(new GgufSplit.Options(GgufSplit.Limit.maxTensors(splitMaxTensors), false));
         } else if (splitMaxSize != null) {
             options = options.withSplit(new GgufSplit.Options(GgufSplit.Limit.parseSize(splitMaxSize), false));
+        }
+        if (imatrix != null) {
+            Path file = new Path(imatrix);
+            ImatrixData data = ImatrixFiles.read(HadoopFiles.fileSystem(file), file);
+            options = options.withImatrix(ImatrixProvenance.of(imatrix, data, data.importance()));
         }
         DeploymentTargets targets = targetsFile == null ? DeploymentTargets.builtIn()
                 : DeploymentTargets.load(InputFiles.regular(targetsFile));

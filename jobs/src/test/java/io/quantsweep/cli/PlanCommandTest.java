@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantsweep.format.imatrix.ImatrixData;
+import io.quantsweep.format.imatrix.ImatrixFiles;
+import io.quantsweep.format.imatrix.ImatrixFormat;
 import io.quantsweep.spark.LocalSpark;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -119,6 +122,22 @@ class PlanCommandTest {
         assertEquals("output.weight", first.getAs("name"));
         assertEquals("Q8_0", first.getAs("type"));
         assertEquals("OUTPUT_OVERRIDE", first.getAs("decision"));
+    }
+
+    @Test
+    void theImatrixQuantizeWillBeGivenDecidesTheFileTypesThatDependOnIt() throws Exception {
+        Path imatrix = dir.resolve("v3.imatrix.gguf");
+        ImatrixFiles.write(imatrix, new ImatrixData(List.of("calibration.txt"), 10, 512,
+                List.of(new ImatrixData.Entry("blk.0.attn_q_a.weight", new float[7168], new float[] {1}))), ImatrixFormat.GGUF);
+        JsonNode without = new ObjectMapper().readTree(run("plan", "--model", MODEL, "--variants", "IQ4_XS,Q4_0", "--json").out());
+        Result r = run("plan", "--model", MODEL, "--variants", "IQ4_XS,Q4_0", "--json", "--imatrix", imatrix.toString());
+        assertEquals(0, r.status(), r.err());
+        JsonNode with = new ObjectMapper().readTree(r.out());
+        // ffn_down of layers 0-6 (11 tensors): Q5_K for IQ4_XS only without a matrix, Q4_1 for Q4_0 only with one
+        assertEquals(11, without.get("variants").get(0).get("histogram").path("Q5_K").asInt());
+        assertTrue(with.get("variants").get(0).get("histogram").path("Q5_K").isMissingNode(), with.toString());
+        assertTrue(without.get("variants").get(1).get("histogram").path("Q4_1").isMissingNode());
+        assertEquals(11, with.get("variants").get(1).get("histogram").path("Q4_1").asInt());
     }
 
     @Test
