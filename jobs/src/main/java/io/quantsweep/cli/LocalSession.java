@@ -13,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
 record LocalSession(SparkSession spark, boolean owned) implements AutoCloseable {
     /** SparkContext's local masters: local, local[N|*], local[N|*, failures], local-cluster[N, cores, MiB]. */
     private static final Pattern LOCAL = Pattern.compile(
-            "local(\\[([0-9]+|\\*)(\\s*,\\s*[0-9]+)?])?|local-cluster\\[\\s*[0-9]+\\s*,\\s*[0-9]+\\s*,\\s*[0-9]+\\s*]");
+            "local(\\[([1-9][0-9]*|\\*)(\\s*,\\s*[0-9]+)?])?|local-cluster\\[\\s*[0-9]+\\s*,\\s*[0-9]+\\s*,\\s*[0-9]+\\s*]");
 
     static LocalSession open(String appName, String master) {
         SparkSession.Builder builder = SparkSession.builder().appName(appName);

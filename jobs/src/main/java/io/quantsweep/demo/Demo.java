@@ -35,7 +35,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Layout of {@code out}: {@code tiny/} (the checkpoint), {@code quant/} (the quantize job's output),
  * {@code eval-input/} (the sweep file and the benchmark sets it names), {@code eval/} (the sweep's
- * output), {@code report.html}. Every step resumes: a rerun reuses what an earlier run completed.
+ * output), {@code report.html}, {@code demo-seed} (the model's seed). Every step resumes: a rerun with the
+ * same seed reuses what an earlier run completed.
  */
 public final class Demo {
     /** The first, BF16, is the baseline: the FP8 weights unquantized, as llama.cpp's converter writes them. */
@@ -81,10 +82,15 @@ public final class Demo {
             log.printf("demo: generated the tiny DeepSeek-V3-shaped checkpoint (%d files) in %s%n", files.size(), model);
         } else {
             String recorded = Files.exists(seedFile) ? Files.readString(seedFile, StandardCharsets.UTF_8).strip() : null;
+            if (recorded == null) {
+                throw new RunConflictException(RunConflictException.Reason.DIFFERENT_RUN, ("%s holds a demo whose seed "
+                        + "was not recorded (no %s: an earlier version made it); delete it or choose another --out")
+                        .formatted(root, SEED_FILE));
+            }
             if (!Long.toString(seed).equals(recorded)) {
-                throw new RunConflictException(RunConflictException.Reason.DIFFERENT_RUN, ("%s holds the demo of %s, not "
-                        + "seed %d; rerun with that seed to resume it, or choose another --out").formatted(root,
-                        recorded == null ? "an unrecorded seed (no " + SEED_FILE + ")" : "seed " + recorded, seed));
+                throw new RunConflictException(RunConflictException.Reason.DIFFERENT_RUN, ("%s holds the demo of seed %s, "
+                        + "not seed %d; rerun with --seed %s to resume it, or choose another --out").formatted(root, recorded,
+                        seed, recorded));
             }
         }
 

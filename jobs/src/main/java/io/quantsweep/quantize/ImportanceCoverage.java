@@ -53,10 +53,12 @@ public record ImportanceCoverage(int weighted, int unreached, List<String> witho
     }
 
     private static String named(List<String> names) {
-        if (names.isEmpty()) {
-            return "";
-        }
-        return " (" + String.join(", ", names.subList(0, Math.min(NAMED, names.size())))
-                + (names.size() > NAMED ? ", …" : "") + ")";
+        return names.isEmpty() ? "" : " (" + firstNames(names) + ")";
+    }
+
+    /** The first few of {@code names}, and how many there are when that is more: a line, not a dump. */
+    static String firstNames(List<String> names) {
+        return String.join(", ", names.subList(0, Math.min(NAMED, names.size())))
+                + (names.size() > NAMED ? ", … (%d in all)".formatted(names.size()) : "");
     }
 }

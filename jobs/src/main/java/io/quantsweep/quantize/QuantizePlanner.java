@@ -92,8 +92,8 @@ public final class QuantizePlanner {
                 // a run "with" an imatrix that weighs nothing would record it in every file's KVs all the same
                 throw new IllegalArgumentException(("%s: none of its entries names a tensor this run quantizes (it has %s; "
                         + "the run quantizes %s): an importance matrix of another model?").formatted(imatrixFile.get(),
-                        coverage.get().unused(), coverage.get().withoutEntry().subList(0,
-                        Math.min(3, coverage.get().withoutEntry().size()))));
+                        ImportanceCoverage.firstNames(coverage.get().unused()),
+                        ImportanceCoverage.firstNames(coverage.get().withoutEntry())));
             }
             RunManifest manifest = new RunManifest(o.manifestParameters(dir.toString(), imatrixFile.map(Path::toString)),
                     plan.fingerprint(checkpoint));

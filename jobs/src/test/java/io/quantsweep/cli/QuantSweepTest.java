@@ -3,6 +3,7 @@ package io.quantsweep.cli;
 import static io.quantsweep.quant.Golden.COLS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -186,6 +187,8 @@ class QuantSweepTest {
                 "spark://host:7077")) {
             assertEquals(master, LocalSession.requireMaster(master));
         }
+        // Spark would refuse it only after starting, with a stack trace
+        assertThrows(IllegalArgumentException.class, () -> LocalSession.requireMaster("local[0]"));
     }
 
     @Test

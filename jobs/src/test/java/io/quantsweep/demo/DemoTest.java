@@ -66,7 +66,11 @@ class DemoTest {
         // another seed's model is another demo: not resumed from this one's files
         RunConflictException other = assertThrows(RunConflictException.class,
                 () -> Demo.run(spark, dir, 1, new PrintWriter(new StringWriter())));
-        assertTrue(other.getMessage().contains("holds the demo of seed 0, not seed 1"), other.getMessage());
+        assertTrue(other.getMessage().contains("holds the demo of seed 0, not seed 1; rerun with --seed 0"), other.getMessage());
+        Files.delete(dir.resolve(Demo.SEED_FILE));
+        RunConflictException unknown = assertThrows(RunConflictException.class,
+                () -> Demo.run(spark, dir, 0, new PrintWriter(new StringWriter())));
+        assertTrue(unknown.getMessage().contains("holds a demo whose seed was not recorded"), unknown.getMessage());
     }
 
     private static Demo.Row find(Demo.Result result, String variant) {

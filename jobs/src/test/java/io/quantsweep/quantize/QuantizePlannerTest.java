@@ -73,7 +73,8 @@ class QuantizePlannerTest {
                 .withImatrix(imatrix.toString()).withDevice(Device.CPU);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuantizePlanner.plan(o, new Configuration()));
         assertTrue(e.getMessage().contains(imatrix.toUri().getPath() + ": none of its entries names a tensor this run "
-                + "quantizes (it has [blk.99.foo.weight]; the run quantizes [output.weight, token_embd.weight, "), e.getMessage());
+                + "quantizes (it has blk.99.foo.weight; the run quantizes output.weight, token_embd.weight, blk.0.attn_k_b.weight, … ("),
+                e.getMessage());
     }
 
     @Test

@@ -150,6 +150,10 @@ public final class EvalJob {
         List<Row> kld = List.of();
         if (plan.benchmarks().stream().anyMatch(b -> b.spec().scoring() == ScoringMode.KLD)) {
             kld = kld(spark, plan, planned, root);
+        } else {
+            // as the summary: an earlier run's tables must not outlive the plan that made them
+            fs.delete(new Path(root, KLD), true);
+            fs.delete(new Path(root, KLD_POSITIONS), true);
         }
         return new Result(outcomes, summary, kld);
     }
@@ -216,9 +220,12 @@ public final class EvalJob {
             return;
         }
         Set<String> ours = Set.of(SAMPLES, SUMMARY, KLD, KLD_POSITIONS);
-        if (entries.length > 0 && Arrays.stream(entries).noneMatch(f -> ours.contains(f.getPath().getName()))) {
+        // hidden names (.DS_Store, .ipynb_checkpoints, _SUCCESS) do not make a folder another's
+        List<String> names = Arrays.stream(entries).map(f -> f.getPath().getName())
+                .filter(n -> !n.startsWith(".") && !n.startsWith("_")).toList();
+        if (!names.isEmpty() && names.stream().noneMatch(ours::contains)) {
             throw new SweepRefusedException("sweep %s: %s holds other files (%s) and no sweep output; choose an empty or new folder"
-                    .formatted(plan.sweep().name(), root, entries[0].getPath().getName()));
+                    .formatted(plan.sweep().name(), root, names.get(0)));
         }
     }
 

@@ -316,7 +316,9 @@ public final class SampleFiles {
                                 (Integer) g.get("max_tokens"), stop, (Integer) g.get("top_k"));
                         Committed before = found.put(key, new Committed(s, f.getPath()));
                         if (before != null) {
-                            throw new IOException("sample %s of variant %s is in both %s and %s".formatted(key, variant,
+                            // what only a superseded attempt's last batch can do (see the class comment)
+                            throw new SweepRefusedException(("sample %s of variant %s is in both %s and %s: two task "
+                                    + "attempts wrote it; delete one of the two files and run again").formatted(key, variant,
                                     before.file(), f.getPath()));
                         }
                     }

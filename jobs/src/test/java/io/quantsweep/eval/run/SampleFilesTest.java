@@ -139,9 +139,10 @@ class SampleFilesTest {
     void aKeyInTwoFilesIsRefusedNamingBoth() throws IOException {
         write("mmlu", "part-a-00000.parquet", row("mmlu", "q1", 0, "h1"));
         write("mmlu", "part-b-00000.parquet", row("mmlu", "q1", 0, "h1"));
-        IOException e = assertThrows(IOException.class, () -> SampleFiles.existing(FS, CONF, samples(), "v"));
+        SweepRefusedException e = assertThrows(SweepRefusedException.class, () -> SampleFiles.existing(FS, CONF, samples(), "v"));
         assertTrue(e.getMessage().contains("mmlu/q1#0") && e.getMessage().contains("part-a-00000.parquet")
-                && e.getMessage().contains("part-b-00000.parquet"), e.getMessage());
+                && e.getMessage().contains("part-b-00000.parquet") && e.getMessage().endsWith("delete one of the two files and run again"),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> write("mmlu", "q.parquet", row("mmlu", "q9", 0, "h")));
     }
 
@@ -175,7 +176,7 @@ class SampleFilesTest {
         Path folder = dir.resolve("samples/variant=v/benchmark=mmlu");
         String firstMerge = "part-" + first + "-compacted.parquet";
         killedMerge(folder, first, "part-a-00000.parquet", "part-a-00001.parquet");
-        IOException twice = assertThrows(IOException.class, () -> SampleFiles.existing(FS, CONF, samples(), "v"));
+        SweepRefusedException twice = assertThrows(SweepRefusedException.class, () -> SampleFiles.existing(FS, CONF, samples(), "v"));
         assertTrue(twice.getMessage().contains(firstMerge), twice.getMessage());
 
         assertEquals(2, SampleFiles.deleteLeftovers(FS, CONF, samples(), "v"));
