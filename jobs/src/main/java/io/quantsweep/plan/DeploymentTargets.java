@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * <pre>
  * overhead_per_device_gib: 4.5
  * targets:
- *   - {name: 8xH100-80GB, devices: 8, memory_gib: 80}
+ *   - {name: 8xA100-80GB, devices: 8, memory_gib: 80}
  * </pre>
  *
  * @param overheadPerDeviceGib compute buffers, runtime context and driver reserve, per device

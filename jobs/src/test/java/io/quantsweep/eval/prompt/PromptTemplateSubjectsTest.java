@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.quantsweep.eval.bench.BenchmarkSlices;
 import io.quantsweep.eval.bench.CsvChoiceLoader;
@@ -15,10 +14,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The Chinese templates name the subject as lm-evaluation-harness does, and fall back to the file's words. */
@@ -82,19 +79,10 @@ class PromptTemplateSubjectsTest {
         for (Item i : CsvChoiceLoader.CMMLU.load(BenchmarkSlices.dir("cmmlu"), "test").items()) {
             assertChinese(PromptTemplate.ZH_MCQ, i.subject());
         }
-        // the full set, where /work/shared's copy lies beside the repository
-        Path test = null;
-        for (Path p = Path.of("").toAbsolutePath(); p != null && test == null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/benchmarks/cmmlu/data/test");
-            test = Files.isDirectory(candidate) ? candidate : null;
-        }
-        assumeTrue(test != null, "no shared/benchmarks/cmmlu beside the repository");
-        List<String> subjects = new ArrayList<>();
-        try (Stream<Path> files = Files.list(test)) {
-            files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".csv"))
-                    .forEach(n -> subjects.add(n.substring(0, n.length() - ".csv".length())));
-        }
-        assertEquals(67, subjects.size(), test.toString());
+        // the full set: the names of CMMLU's 67 test files
+        Path names = BenchmarkSlices.path("cmmlu").resolve("subjects.txt");
+        List<String> subjects = Files.readAllLines(names).stream().filter(l -> !l.startsWith("#")).toList();
+        assertEquals(67, subjects.size(), names.toString());
         subjects.forEach(s -> assertChinese(PromptTemplate.ZH_MCQ, s));
     }
 
