@@ -1,8 +1,7 @@
 package io.quantsweep.plan;
 
+import io.quantsweep.io.ClasspathText;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,14 +48,7 @@ public record DeploymentTargets(double overheadPerDeviceGib, List<DeploymentTarg
     /** The targets of {@code conf/deployment-targets.yaml}. */
     public static DeploymentTargets builtIn() {
         String source = "conf/" + FILE_NAME;
-        try (InputStream in = DeploymentTargets.class.getResourceAsStream(FILE_NAME)) {
-            if (in == null) {
-                throw new IllegalStateException(source + " is missing from the classpath");
-            }
-            return parse(source, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(source + ": " + e.getMessage(), e);
-        }
+        return parse(source, ClasspathText.read(DeploymentTargets.class, FILE_NAME, source));
     }
 
     /** Reads a targets file. */

@@ -1,10 +1,7 @@
 package io.quantsweep.eval.prompt;
 
 import io.quantsweep.eval.bench.Item;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.quantsweep.io.ClasspathText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -254,14 +251,7 @@ public enum PromptTemplate {
         static final Map<String, String> CEVAL = read("ceval-subjects.tsv");
 
         private static Map<String, String> read(String file) {
-            try (InputStream in = PromptTemplate.class.getResourceAsStream(file)) {
-                if (in == null) {
-                    throw new IllegalStateException(file + " is missing from the classpath");
-                }
-                return subjectNames(file, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-            }
+            return subjectNames(file, ClasspathText.read(PromptTemplate.class, file, file));
         }
     }
 

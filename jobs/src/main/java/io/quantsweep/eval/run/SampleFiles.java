@@ -1,5 +1,7 @@
 package io.quantsweep.eval.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quantsweep.arch.JsonFile;
 import io.quantsweep.io.AtomicOutput;
 import io.quantsweep.io.AtomicParquet;
 import java.io.FileNotFoundException;
@@ -11,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -194,10 +195,13 @@ public final class SampleFiles {
             }
         }
 
-        /** Stop strings quoted, with a newline or tab written as {@code \n}, {@code \t}, so the message stays one line. */
+        /** Stop strings as JSON writes them, a newline as {@code \n}, so the message stays one line. */
         private static String quoted(List<String> strings) {
-            return strings.stream().map(t -> '"' + t.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
-                    .replace("\t", "\\t") + '"').collect(Collectors.joining(", ", "[", "]"));
+            try {
+                return JsonFile.JSON.writeValueAsString(strings);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -55,7 +55,7 @@ class SampleFilesTest {
         SampleFiles.Settings then = SampleFiles.Settings.of(row("mmlu", "q1", 0, "h1"));
         SampleFiles.Settings now = new SampleFiles.Settings("h1", then.scoring(), then.seed(), 0.6, then.topP(), 12,
                 List.of("\n\nQuestion:", "\""), then.topK());
-        assertEquals("temperature 0.0 → 0.6, max_tokens 1 → 12, stop [\"\\n\\n\"] → [\"\\n\\nQuestion:\", \"\\\"\"]",
+        assertEquals("temperature 0.0 → 0.6, max_tokens 1 → 12, stop [\"\\n\\n\"] → [\"\\n\\nQuestion:\",\"\\\"\"]",
                 then.changesTo(now));
         assertEquals("", then.changesTo(then));
     }
