@@ -65,12 +65,8 @@ class QuantizePlannerTest {
 
     @Test
     void anImportanceMatrixThatNamesNoTensorOfTheRunIsRefused() throws IOException {
-        Path model = TinyModel.checkpoint(dir);
-        Path imatrix = dir.resolve("other-model.imatrix.gguf");
-        ImatrixFiles.write(imatrix, new ImatrixData(List.of("c.txt"), 10, 512,
-                List.of(new ImatrixData.Entry("blk.99.foo.weight", new float[4], new float[] {1}))), ImatrixFormat.GGUF);
-        QuantizeOptions o = QuantizeOptions.of(model.toString(), List.of("Q4_K_M"), dir.resolve("out").toString())
-                .withImatrix(imatrix.toString()).withDevice(Device.CPU);
+        Path imatrix = oneEntryImatrix("other-model.imatrix.gguf", "blk.99.foo.weight", 4);
+        QuantizeOptions o = withImatrix(imatrix);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuantizePlanner.plan(o, new Configuration()));
         assertTrue(e.getMessage().contains(imatrix.toUri().getPath() + ": none of its entries names a tensor this run "
                 + "quantizes (it has blk.99.foo.weight; the run quantizes output.weight, token_embd.weight, blk.0.attn_k_b.weight, … ("),
@@ -79,16 +75,27 @@ class QuantizePlannerTest {
 
     @Test
     void anImportanceMatrixEntryOfTheWrongSizeIsRefusedNamingItsFile() throws IOException {
-        Path model = TinyModel.checkpoint(dir);
-        Path imatrix = dir.resolve("short.imatrix.gguf");
-        ImatrixFiles.write(imatrix, new ImatrixData(List.of("c.txt"), 10, 512,
-                List.of(new ImatrixData.Entry("blk.0.attn_q_a.weight", new float[5], new float[] {1}))), ImatrixFormat.GGUF);
-        QuantizeOptions o = QuantizeOptions.of(model.toString(), List.of("Q4_K_M"), dir.resolve("out").toString())
-                .withImatrix(imatrix.toString()).withDevice(Device.CPU);
+        Path imatrix = oneEntryImatrix("short.imatrix.gguf", "blk.0.attn_q_a.weight", 5);
+        QuantizeOptions o = withImatrix(imatrix);
         ImportanceMatrixException e = assertThrows(ImportanceMatrixException.class,
                 () -> QuantizePlanner.plan(o, new Configuration()));
         assertEquals(ImportanceMatrixException.Reason.SIZE_MISMATCH, e.reason());
         assertTrue(e.getMessage().contains(imatrix + ": importance matrix entry 'blk.0.attn_q_a.weight': 5 values"),
                 e.getMessage());
+    }
+
+    /** An importance matrix in {@code dir} with one entry of {@code values} sums seen once. */
+    private Path oneEntryImatrix(String file, String entry, int values) throws IOException {
+        Path imatrix = dir.resolve(file);
+        ImatrixFiles.write(imatrix, new ImatrixData(List.of("c.txt"), 10, 512,
+                List.of(new ImatrixData.Entry(entry, new float[values], new float[] {1}))), ImatrixFormat.GGUF);
+        return imatrix;
+    }
+
+    /** Q4_K_M of the tiny model, on the CPU, with {@code imatrix}. */
+    private QuantizeOptions withImatrix(Path imatrix) throws IOException {
+        Path model = TinyModel.checkpoint(dir);
+        return QuantizeOptions.of(model.toString(), List.of("Q4_K_M"), dir.resolve("out").toString())
+                .withImatrix(imatrix.toString()).withDevice(Device.CPU);
     }
 }

@@ -3,7 +3,6 @@ package io.quantsweep.quant.recipe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quantsweep.quant.GgmlType;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +33,7 @@ class LegacyFileTypesTest {
             """)
     void mlaHistograms(String variant, boolean importance, String histogram) {
         RecipePlan plan = Recipes.resolve(variant).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, importance);
-        Map<GgmlType, Integer> expected = histogram("F32 361, " + histogram);
+        Map<GgmlType, Integer> expected = MixtureTableTest.histogram("F32 361, " + histogram);
         assertEquals(expected, plan.histogram());
         assertEquals(variant, plan.assignment("blk.0.ffn_down.weight").decidedBy());
     }
@@ -79,14 +78,5 @@ class LegacyFileTypesTest {
         RecipePlan plan = Recipes.resolve(variant).plan(DeepSeekV3Tensors.mla(), DeepSeekV3Tensors.MLA_FACTS, true);
         assertEquals(type, plan.assignment("output.weight").type());
         assertEquals(type, plan.assignment("blk.0.ffn_down.weight").type());
-    }
-
-    private static Map<GgmlType, Integer> histogram(String text) {
-        Map<GgmlType, Integer> m = new EnumMap<>(GgmlType.class);
-        for (String part : text.split(",\\s*")) {
-            String[] kv = part.strip().split(" ");
-            m.put(GgmlType.parse(kv[0]), Integer.parseInt(kv[1]));
-        }
-        return m;
     }
 }

@@ -154,7 +154,8 @@ class MixtureTableTest {
                 < a.tensors().indexOf(a.assignment("blk.10.attn_k_b.weight")));
     }
 
-    private static Map<GgmlType, Integer> histogram(String text) {
+    /** {@code "F32 361, Q6_K 1"} as a type histogram. */
+    static Map<GgmlType, Integer> histogram(String text) {
         Map<GgmlType, Integer> map = new EnumMap<>(GgmlType.class);
         Arrays.stream(text.split(",")).map(String::strip).forEach(entry -> {
             String[] kv = entry.split(" ");

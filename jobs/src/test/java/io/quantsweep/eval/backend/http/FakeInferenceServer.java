@@ -3,6 +3,7 @@ package io.quantsweep.eval.backend.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -548,13 +549,9 @@ public final class FakeInferenceServer implements AutoCloseable {
         } else if (kind == ServerKind.VLLM) {
             // vLLM takes structured_outputs since 0.10.2; 0.12 removed guided_choice, and answers a request that
             // has it unconstrained, no error saying so
-            JsonNode list = body.path("structured_outputs").path("choice");
-            if (list.isMissingNode() && ServerKind.olderThan(build, 0, 12)) {
-                list = body.path("guided_choice");
-            }
-            if (ServerKind.olderThan(build, 0, 10, 2)) {
-                list = body.path("guided_choice");
-            }
+            JsonNode structured = ServerKind.olderThan(build, 0, 10, 2) ? MissingNode.getInstance()
+                    : body.path("structured_outputs").path("choice");
+            JsonNode list = structured.isMissingNode() && ServerKind.olderThan(build, 0, 12) ? body.path("guided_choice") : structured;
             list.forEach(c -> out.add(c.asText()));
         } else if (body.has("regex")) {
             String r = body.get("regex").asText();
