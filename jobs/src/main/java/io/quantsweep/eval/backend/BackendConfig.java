@@ -26,6 +26,14 @@ public interface BackendConfig extends Serializable {
     Backend open() throws BackendException;
 
     /**
+     * Checks, without opening the backend, what it would refuse when opened from a machine with the
+     * executors' disks, such as a model file it cannot run. Nothing by default: a server is known
+     * only once it is asked.
+     */
+    default void preflight() throws BackendException {
+    }
+
+    /**
      * Refuses a sweep that needs what this backend cannot do, before anything is opened or sent.
      */
     default void requireCapabilities(Capability... needed) throws BackendException {

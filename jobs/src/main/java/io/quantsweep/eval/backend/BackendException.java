@@ -50,4 +50,9 @@ public final class BackendException extends IOException {
     public Reason reason() {
         return reason;
     }
+
+    /** Whether the backend refuses its configuration or model: the sweep's input, not a failure to retry. */
+    public boolean refusesInput() {
+        return reason == Reason.BAD_CONFIG || reason == Reason.UNSUPPORTED_MODEL;
+    }
 }

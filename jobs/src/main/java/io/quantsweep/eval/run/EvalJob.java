@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * The evaluation sweep job: every (variant × benchmark × item × sample) of a {@link SweepPlan},
  * asked, scored and written as it completes, then summarised.
  *
- * <p>Call sequence: {@link SweepPlan#requireCapabilities} refuses a sweep a backend cannot run →
+ * <p>Call sequence: {@link SweepPlan#requireCapabilities} refuses a sweep a backend cannot run, and in
+ * local mode {@link SweepPlan#preflight} one whose model files a backend refuses →
  * one Spark task per variant ({@link VariantRun}: it resumes from the samples already in
  * {@code OUT/samples/}, keeps its backends' concurrency limits and writes batches as they finish) →
  * the driver reads {@code OUT/samples/} back, keeps the samples the plan asks for, and writes
@@ -126,6 +127,9 @@ public final class EvalJob {
         if (spark.sparkContext().conf().getBoolean("spark.speculation", false)) {
             throw new SweepRefusedException("sweep " + plan.sweep().name() + ": spark.speculation is on; two attempts "
                     + "of one variant would write its samples twice. Run sweeps with spark.speculation=false");
+        }
+        if (spark.sparkContext().isLocal()) {
+            plan.preflight();
         }
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Path root = new Path(out);

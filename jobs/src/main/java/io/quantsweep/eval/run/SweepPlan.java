@@ -1,5 +1,6 @@
 package io.quantsweep.eval.run;
 
+import io.quantsweep.eval.backend.BackendConfig;
 import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.Capability;
 import io.quantsweep.eval.bench.HadoopDataDir;
@@ -127,6 +128,33 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
                 }
             }
         }
+    }
+
+    /**
+     * Runs every backend's {@link BackendConfig#preflight} here. Call it where this JVM sees the
+     * executors' disks (Spark's local mode), so that a model file a backend refuses stops the sweep
+     * before any variant runs, not after the others have run to their end. Other failures, such as a
+     * native library that does not load, are left to the variant's task, which meets and reports them
+     * with the others.
+     */
+    public void preflight() {
+        for (VariantPlan v : variants) {
+            for (VariantPlan.Group g : v.groups()) {
+                try {
+                    g.config().preflight();
+                } catch (BackendException e) {
+                    if (e.refusesInput()) {
+                        throw new SweepRefusedException(cannotOpen(sweep, v, g, e), e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The message of a variant's backend that failed to open, on the driver or in its task. */
+    static String cannotOpen(SweepSpec sweep, VariantPlan variant, VariantPlan.Group group, Exception e) {
+        return "sweep %s: variant %s: cannot open %s: %s".formatted(sweep.name(), variant.name(),
+                group.config().describe(), e.getMessage());
     }
 
     /** What a scoring mode asks of a backend. */

@@ -241,11 +241,8 @@ final class VariantRun {
                 }
             } catch (BackendException | RuntimeException e) {
                 backends.forEach(Backend::close);
-                String message = "sweep %s: variant %s: cannot open %s: %s".formatted(plan.sweep().name(), variant.name(),
-                        group.config().describe(), e.getMessage());
-                // a model or configuration the backend refuses is the sweep's input, not a failure to retry
-                if (e instanceof BackendException b && (b.reason() == BackendException.Reason.BAD_CONFIG
-                        || b.reason() == BackendException.Reason.UNSUPPORTED_MODEL)) {
+                String message = SweepPlan.cannotOpen(plan.sweep(), variant, group, e);
+                if (e instanceof BackendException b && b.refusesInput()) {
                     throw new SweepRefusedException(message, e);
                 }
                 throw new SweepFailedException(message, e);

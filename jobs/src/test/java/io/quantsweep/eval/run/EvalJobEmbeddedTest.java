@@ -60,9 +60,15 @@ class EvalJobEmbeddedTest {
         DeepseekV3Generator.generate(fs, model, DeepseekV3Preset.TINY, 0, Optional.empty());
         CheckpointConverter.convert(fs, model, dir.resolve("tiny-bf16.gguf"), GgmlType.BF16, MlaLayout.LEGACY);
         CheckpointConverter.convert(fs, model, dir.resolve("tiny-f16.gguf"), GgmlType.F16, MlaLayout.LEGACY);
+        CheckpointConverter.convert(fs, model, dir.resolve("tiny-f16-split.gguf"), GgmlType.F16, MlaLayout.SPLIT);
+        sweep = demo("", "");
+    }
+
+    /** The demo sweep on this test's models, with {@code from} replaced by {@code to} in its text. */
+    private static SweepSpec demo(String from, String to) throws IOException {
         String text = Files.readString(SWEEPS.resolve("demo-tiny.yaml"))
                 .replace("../../out/demo-tiny/", dir.toAbsolutePath() + "/");
-        sweep = SweepFile.parse(text, "demo-tiny.yaml");
+        return SweepFile.parse(text.replace(from, to), "demo-tiny.yaml");
     }
 
     private static SweepPlan plan(SparkSession spark, SweepSpec s) throws IOException {
@@ -166,9 +172,7 @@ class EvalJobEmbeddedTest {
 
     @Test
     void refusesAProbabilitySweepForTheInProcessBackendBeforeAnythingRuns(SparkSession spark) throws IOException {
-        SweepSpec logprob = SweepFile.parse(Files.readString(SWEEPS.resolve("demo-tiny.yaml"))
-                .replace("../../out/demo-tiny/", dir.toAbsolutePath() + "/")
-                .replace("scoring: mc-grammar", "scoring: mc-logprob"), "demo-tiny.yaml");
+        SweepSpec logprob = demo("scoring: mc-grammar", "scoring: mc-logprob");
         Path out = dir.resolve("refused");
         SweepRefusedException e = assertThrows(SweepRefusedException.class,
                 () -> EvalJob.run(spark, plan(spark, logprob), out.toString()));
@@ -177,5 +181,19 @@ class EvalJobEmbeddedTest {
         assertTrue(e.getMessage().contains("TOP_K"), e.getMessage());
         assertEquals(BackendException.Reason.MISSING_CAPABILITY, assertInstanceOf(BackendException.class, e.getCause()).reason());
         assertFalse(Files.exists(out), "nothing is written");
+    }
+
+    @Test
+    void refusesAModelTheEngineCannotRunBeforeAnyVariantRuns(SparkSession spark) throws IOException {
+        SweepSpec split = demo("tiny-f16.gguf", "tiny-f16-split.gguf");
+        Path out = dir.resolve("refused-model");
+        SweepRefusedException e = assertThrows(SweepRefusedException.class,
+                () -> EvalJob.run(spark, plan(spark, split), out.toString()));
+        assertTrue(e.getMessage().startsWith("sweep demo-tiny: variant f16: cannot open embedded llama.cpp ("
+                + dir.resolve("tiny-f16-split.gguf").toAbsolutePath()), e.getMessage());
+        assertTrue(e.getMessage().contains("split MLA layout"), e.getMessage());
+        assertEquals(BackendException.Reason.UNSUPPORTED_MODEL,
+                assertInstanceOf(BackendException.class, e.getCause()).reason());
+        assertFalse(Files.exists(out), "variant bf16 did not run either");
     }
 }

@@ -75,4 +75,10 @@ public record EmbeddedConfig(String modelPath, int contextSize, int threads, boo
     public Backend open() throws BackendException {
         return new EmbeddedBackend(EmbeddedEngine.load(this));
     }
+
+    /** {@link GgufPreflight} of the model file, without loading it. */
+    @Override
+    public void preflight() throws BackendException {
+        GgufPreflight.check(EmbeddedEngine.path(this), EmbeddedEngine.build());
+    }
 }

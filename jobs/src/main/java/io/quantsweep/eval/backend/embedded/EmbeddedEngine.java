@@ -122,13 +122,18 @@ final class EmbeddedEngine {
         return "de.kherud:llama:" + p.getProperty("version");
     }
 
+    /** The model file of {@code config}, the key of {@link #MODELS}. */
+    static Path path(EmbeddedConfig config) {
+        return Path.of(config.modelPath()).toAbsolutePath().normalize();
+    }
+
     /**
      * The model of {@code config}, loaded on first use after {@link GgufPreflight} accepted it (its
      * warnings go into the details of the {@link ServerInfo} and the log). Asking
      * for a loaded file with other settings is refused: one model per file per JVM.
      */
     static synchronized Loaded load(EmbeddedConfig config) throws BackendException {
-        Path path = Path.of(config.modelPath()).toAbsolutePath().normalize();
+        Path path = path(config);
         Loaded loaded = MODELS.get(path);
         if (loaded != null) {
             if (!loaded.config().equals(config)) {
