@@ -56,6 +56,18 @@ public record OutputTensor(String name, long[] ne, boolean alwaysF32, List<Sourc
         return ne[0];
     }
 
+    /** The checkpoint tensor output row {@code row} is read from. */
+    public String sourceOf(long row) {
+        long base = 0;
+        for (SourceSlice s : sources) {
+            base += s.outputRows();
+            if (row < base) {
+                return s.tensor();
+            }
+        }
+        throw new IndexOutOfBoundsException("row " + row + " of " + this);
+    }
+
     /** {@code ne[1] * ne[2] * …}. */
     public long rowCount() {
         return rowCount(ne);

@@ -6,6 +6,7 @@ import io.quantsweep.arch.HfConfig;
 import io.quantsweep.arch.HfTokenizer;
 import io.quantsweep.arch.MlaLayout;
 import io.quantsweep.arch.ModelMapping;
+import io.quantsweep.arch.NonFiniteWeightException;
 import io.quantsweep.arch.OutputTensor;
 import io.quantsweep.arch.TensorRows;
 import io.quantsweep.format.gguf.GgufMetadata;
@@ -161,6 +162,11 @@ public final class CheckpointConverter {
                 for (long r0 = 0; r0 < t.rowCount(); r0 += rowsPerSlab) {
                     long r1 = Math.min(t.rowCount(), r0 + rowsPerSlab);
                     float[] rows = TensorRows.read(checkpoint, t, r0, r1);
+                    int bad = Codecs.firstNonFinite(rows, 0, rows.length);
+                    if (bad >= 0) {
+                        throw new NonFiniteWeightException(checkpoint.location(), t, r0 + bad / cols, bad % cols, rows[bad],
+                                NonFiniteWeightException.MUST_BE_FINITE);
+                    }
                     try {
                         out.write(Codecs.quantize(type, rows, cols, null));
                     } catch (IllegalArgumentException e) {

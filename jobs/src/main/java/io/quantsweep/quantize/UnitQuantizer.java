@@ -1,7 +1,7 @@
 package io.quantsweep.quantize;
 
+import io.quantsweep.arch.NonFiniteWeightException;
 import io.quantsweep.arch.OutputTensor;
-import io.quantsweep.arch.SourceSlice;
 import io.quantsweep.arch.TensorRows;
 import io.quantsweep.format.safetensors.SafetensorsCheckpoint;
 import io.quantsweep.quant.Codec;
@@ -110,24 +110,11 @@ public final class UnitQuantizer {
     private void requireFinite(WorkUnit u, float[] input, int n, int cols) {
         int i = Codecs.firstNonFinite(input, 0, n);
         if (i >= 0) {
-            long row = u.row0() + i / cols;
             String rule = Float.isFinite(source[i])
-                    ? "it rounds to infinity in bfloat16; quantize with --source-precision f32" : "weights must be finite";
-            throw new IllegalArgumentException("%s: output tensor '%s' has value %s at row %d, column %d (read from '%s'); %s"
-                    .formatted(checkpoint.location(), u.tensor().name(), source[i], row, i % cols, sourceOf(u.tensor(), row),
-                            rule));
+                    ? "it rounds to infinity in bfloat16; quantize with --source-precision f32"
+                    : NonFiniteWeightException.MUST_BE_FINITE;
+            throw new NonFiniteWeightException(checkpoint.location(), u.tensor(), u.row0() + i / cols, i % cols, source[i],
+                    rule);
         }
-    }
-
-    /** The checkpoint tensor output row {@code row} comes from. */
-    private static String sourceOf(OutputTensor t, long row) {
-        long base = 0;
-        for (SourceSlice s : t.sources()) {
-            base += s.outputRows();
-            if (row < base) {
-                return s.tensor();
-            }
-        }
-        throw new IndexOutOfBoundsException("row " + row + " of " + t);
     }
 }

@@ -10,6 +10,7 @@ import io.quantsweep.arch.HfConfig;
 import io.quantsweep.arch.MlaLayout;
 import io.quantsweep.arch.ModelMapping;
 import io.quantsweep.arch.ModelMappingException;
+import io.quantsweep.arch.NonFiniteWeightException;
 import io.quantsweep.arch.OutputTensor;
 import io.quantsweep.arch.RealModelFiles;
 import io.quantsweep.arch.TensorRows;
@@ -24,6 +25,7 @@ import io.quantsweep.format.safetensors.SafetensorsCheckpoint;
 import io.quantsweep.format.safetensors.SafetensorsIndex;
 import io.quantsweep.format.safetensors.SafetensorsWriter;
 import io.quantsweep.format.safetensors.SafetensorsDtype;
+import io.quantsweep.format.safetensors.SafetensorsFile;
 import io.quantsweep.format.safetensors.TensorInfo;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.LittleEndian;
@@ -32,6 +34,7 @@ import io.quantsweep.quant.numeric.Fp16;
 import io.quantsweep.quant.numeric.Fp8E4M3;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -339,6 +342,33 @@ class TinyModelConversionTest {
         assertEquals(ModelMappingException.Reason.TENSOR_MISMATCH, e.reason());
         assertTrue(e.getMessage().contains("'model.norm.weight' is BF16 [2]"), e.getMessage());
         assertTrue(Files.notExists(dir.resolve("out.gguf")), "nothing written");
+    }
+
+    @Test
+    void aWeightThatIsNotFiniteIsNamedInTheCheckpoint(@TempDir Path dir) throws IOException {
+        Path broken = Files.createDirectory(dir.resolve("nan"));
+        try (var files = Files.list(model)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, broken.resolve(f.getFileName()));
+            }
+        }
+        String weight = "model.layers.0.self_attn.q_a_proj.weight";
+        try (SafetensorsCheckpoint c = SafetensorsCheckpoint.open(FS, RealModelFiles.hadoop(broken))) {
+            SafetensorsFile f = c.shard(c.shardOf(weight));
+            TensorInfo t = f.tensor(weight);
+            try (RandomAccessFile raf = new RandomAccessFile(broken.resolve(f.path().getName()).toFile(), "rw")) {
+                raf.seek(f.dataStart() + t.begin() + 3 * t.rowBytes() + 5);
+                raf.write(0x7F); // E4M3's NaN
+            }
+        }
+        Path out = dir.resolve("out.gguf");
+        NonFiniteWeightException e = assertThrows(NonFiniteWeightException.class, () -> CheckpointConverter.convert(FS,
+                RealModelFiles.hadoop(broken), out, GgmlType.BF16, MlaLayout.SPLIT));
+        assertTrue(e.getMessage().contains("output tensor 'blk.0.attn_q_a.weight' has value NaN at row 3, column 5 "
+                + "(read from '" + weight + "'); weights must be finite"), e.getMessage());
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(broken), left.toList(), "no output, not even a temporary one");
+        }
     }
 
     private static ModelMappingException convertWith(Path dir, SafetensorsIndex index) throws IOException {
