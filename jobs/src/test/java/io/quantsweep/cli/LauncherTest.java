@@ -39,11 +39,14 @@ class LauncherTest {
         Files.writeString(target.resolve("classpath.txt"), "/deps/a.jar");
         Files.writeString(target.resolve("cluster-classpath.txt"), "/deps/a.jar:/deps/b.jar");
         Files.createDirectories(root.resolve("jobs/src"));
-        Files.createDirectories(root.resolve("conf"));
+        Files.createDirectories(root.resolve("conf/recipes"));
+        Files.createDirectories(root.resolve("conf/benchmarks"));
+        Files.writeString(root.resolve("conf/deployment-targets.yaml"), "");
         Files.writeString(root.resolve("pom.xml"), "");
         Files.writeString(root.resolve("jobs/pom.xml"), "");
         // the build stamp is newer than every source, and the cluster jar list newer than the stamp
-        for (String source : List.of("pom.xml", "jobs/pom.xml", "jobs/src", "conf")) {
+        for (String source : List.of("pom.xml", "jobs/pom.xml", "jobs/src", "conf/recipes", "conf/benchmarks",
+                "conf/deployment-targets.yaml")) {
             Files.setLastModifiedTime(root.resolve(source), FileTime.fromMillis(1_000_000));
         }
         Files.writeString(target.resolve("launcher.stamp"), "");
@@ -79,20 +82,70 @@ class LauncherTest {
         assertTrue(run("eval", "@" + root.resolve("missing.args"), "--master", "local[2]").startsWith("java "));
     }
 
+    @Test
+    void sparkHomeSendsOnlyTheSparkJobsWithoutAMasterToItsSparkSubmit() throws Exception {
+        Path spark = Files.createDirectories(root.resolve("spark/bin"));
+        Files.move(bin.resolve("spark-submit"), spark.resolve("spark-submit"));
+        String home = spark.getParent().toString();
+        assertTrue(runWith(home, "quantize", "--variants", "Q8_0").startsWith("spark-submit --properties-file "));
+        assertTrue(runWith(home, "eval", "--master", "local[2]").startsWith("java "), "an explicit local master runs here");
+        for (String[] local : List.of(new String[] {"gguf-info", "x.gguf"}, new String[] {"plan", "--variants", "Q8_0"},
+                new String[] {"report", "--in", "r"}, new String[] {"quantize", "--help"}, new String[] {"--version"})) {
+            assertTrue(runWith(home, local).startsWith("java "), String.join(" ", local));
+        }
+    }
+
+    @Test
+    void editingASweepOrSparkSettingsBuildsNothing() throws Exception {
+        Files.createDirectories(root.resolve("conf/sweeps"));
+        Files.writeString(root.resolve("conf/sweeps/mine.yaml"), "name: mine\n");
+        Files.writeString(root.resolve("conf/spark-defaults.conf"), "spark.ui.enabled false\n");
+        assertTrue(run("eval", "--sweep", "conf/sweeps/mine.yaml").startsWith("java "));
+    }
+
+    @Test
+    void aSparkHomeWithoutSparkSubmitIsNamed() throws Exception {
+        Path missing = root.resolve("no-spark");
+        Launch refused = launch(missing.toString(), "demo");
+        assertEquals(2, refused.exit());
+        assertEquals("quantsweep: SPARK_HOME is set, so demo goes to spark-submit, but " + missing
+                + "/bin/spark-submit is not there: fix or unset SPARK_HOME, or give --master 'local[*]' to run here",
+                refused.output().strip());
+        assertEquals("quantsweep: --master yarn needs spark-submit, but " + missing + "/bin/spark-submit is not there: "
+                + "fix SPARK_HOME", launch(missing.toString(), "quantize", "--master", "yarn").output().strip());
+        assertTrue(runWith(missing.toString(), "convert", "--help").startsWith("java "));
+    }
+
+    /** How the launcher ran: the command it called, and what it printed itself (nothing). */
     private String run(String... args) throws IOException, InterruptedException {
+        return runWith(null, args);
+    }
+
+    private String runWith(String sparkHome, String... args) throws IOException, InterruptedException {
+        Launch launch = launch(sparkHome, args);
+        assertEquals(0, launch.exit(), launch.output());
+        assertTrue(launch.output().isEmpty(), "the launcher built or complained: " + launch.output());
+        return Files.readString(root.resolve("called")).strip();
+    }
+
+    private record Launch(int exit, String output) {
+    }
+
+    private Launch launch(String sparkHome, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", root.resolve("scripts/quantsweep").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.remove("SPARK_HOME");
+        if (sparkHome != null) {
+            env.put("SPARK_HOME", sparkHome);
+        }
         env.remove("JAVA_HOME");
         env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
         Files.deleteIfExists(root.resolve("called"));
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
-        assertEquals(0, p.exitValue(), output);
-        assertTrue(output.isEmpty(), "the launcher built or complained: " + output);
-        return Files.readString(root.resolve("called")).strip();
+        return new Launch(p.exitValue(), output);
     }
 }
