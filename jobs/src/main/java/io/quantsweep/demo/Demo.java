@@ -207,7 +207,8 @@ public final class Demo {
         w.printf("%nrel. RMSE: element-weighted mean over tensors of ‖dequantized − source‖/‖source‖; accuracy: weighted"
                 + " average over tiny-mc and tiny-free;%nagreement: share of items where the variant answers as the BF16"
                 + " baseline does. The tiny model's weights are random: its answers are noise, the pipeline is the point.%n");
-        w.printf("%nreport:    %s%nquantized: %s%nevaluated: %s%nnotebook:  QUANTSWEEP_OUT=%s jupyter notebook notebooks/analysis.ipynb%n",
+        w.printf("%nreport:    %s%nquantized: %s%nevaluated: %s%nnotebook:  scripts/check-notebook %s, or open notebooks/analysis.ipynb"
+                        + " in Jupyter with QUANTSWEEP_OUT=%<s%n",
                 result.report(), result.root().resolve("quant"), result.root().resolve("eval"), result.root());
         w.flush();
     }

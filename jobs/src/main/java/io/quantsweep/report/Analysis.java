@@ -10,19 +10,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
  * An output root read for analysis: the quantize job's statistics ({@code quant/}), the sweep's summary
  * when it scored a benchmark and its divergence table when it compared distributions ({@code eval/}),
- * and the deployment targets the sizes are checked against.
+ * and the deployment targets the sizes are checked against. The two parts may also come from the
+ * quantize job's and the sweep's own output folders, wherever they are.
  *
  * <p>The two parts name variants independently ({@code DQ3_K_M} in a recipe, {@code dq3_k_m} in a
  * sweep file); they are matched on {@link #key}: lower case, letters and digits only.
+ *
+ * @param folders where it was read from, for the page: the output root, or the jobs' output folders
  */
-public record Analysis(Path root, Optional<QuantStats> quant, Optional<SweepSummary> eval, Optional<Divergence> kld,
+public record Analysis(List<String> folders, Optional<QuantStats> quant, Optional<SweepSummary> eval, Optional<Divergence> kld,
         DeploymentTargets targets) {
+
+    public Analysis {
+        folders = List.copyOf(folders);
+    }
 
     /**
      * One variant across both parts.
@@ -32,6 +40,14 @@ public record Analysis(Path root, Optional<QuantStats> quant, Optional<SweepSumm
      * @param evalName its name in {@code eval/summary}, if it was evaluated
      */
     public record Variant(String name, Optional<String> statsName, Optional<String> evalName) {
+    }
+
+    /** A folder on its file system. */
+    public record Folder(FileSystem fs, Path path) {
+        @Override
+        public String toString() {
+            return path.toString();
+        }
     }
 
     /**
@@ -45,18 +61,72 @@ public record Analysis(Path root, Optional<QuantStats> quant, Optional<SweepSumm
         if (!fs.exists(root)) {
             throw new ReportInputException("no such output folder: " + root);
         }
-        Optional<QuantStats> quant = fs.exists(new Path(root, Columns.Folders.TENSOR_STATS))
-                ? Optional.of(QuantStats.read(fs, root)) : Optional.empty();
-        boolean hasSummary = fs.exists(new Path(root, Columns.Folders.SUMMARY));
-        Optional<SweepSummary> eval = hasSummary ? SweepSummary.read(fs, root) : Optional.empty();
-        Optional<Divergence> kld = fs.exists(new Path(root, Columns.Folders.KLD))
-                ? Optional.of(Divergence.read(fs, root)) : Optional.empty();
-        if (quant.isEmpty() && eval.isEmpty() && kld.isEmpty()) {
+        Optional<QuantStats> quant = quantStats(new Folder(fs, new Path(root, Columns.Folders.QUANT)));
+        Folder eval = new Folder(fs, new Path(root, Columns.Folders.EVAL));
+        boolean hasSummary = fs.exists(new Path(eval.path(), Columns.Folders.SUMMARY_IN_EVAL));
+        Optional<SweepSummary> summary = summary(eval);
+        Optional<Divergence> kld = divergence(eval);
+        if (quant.isEmpty() && summary.isEmpty() && kld.isEmpty()) {
             throw new ReportInputException(root + " is not an output root: it has neither " + Columns.Folders.TENSOR_STATS
                     + " (quantize) nor " + Columns.Folders.SUMMARY + " or " + Columns.Folders.KLD + " (sweep) as Parquet"
                     + (hasSummary ? "; " + Columns.Folders.SUMMARY + " has no rows" : ""));
         }
-        return new Analysis(root, quant, eval, kld, targets);
+        return new Analysis(List.of(root.toString()), quant, summary, kld, targets);
+    }
+
+    /**
+     * Reads a quantize job's output folder ({@code --out} of quantize) and a sweep's ({@code --out} of
+     * eval), at least one of them; each that is given must hold its tables.
+     *
+     * @throws ReportInputException when a folder given does not, or one of its tables cannot be read
+     */
+    public static Analysis read(Optional<Folder> quant, Optional<Folder> eval, DeploymentTargets targets)
+            throws IOException {
+        if (quant.isEmpty() && eval.isEmpty()) {
+            throw new IllegalArgumentException("neither a quantize nor a sweep output folder");
+        }
+        Optional<QuantStats> stats = Optional.empty();
+        if (quant.isPresent()) {
+            stats = quantStats(requireFolder(quant.get(), "quantize"));
+            if (stats.isEmpty()) {
+                throw new ReportInputException(quant.get() + " is not a quantize job's output: it has no "
+                        + Columns.Folders.STATS_IN_QUANT + " as Parquet");
+            }
+        }
+        Optional<SweepSummary> summary = Optional.empty();
+        Optional<Divergence> kld = Optional.empty();
+        if (eval.isPresent()) {
+            summary = summary(requireFolder(eval.get(), "sweep"));
+            kld = divergence(eval.get());
+            if (summary.isEmpty() && kld.isEmpty()) {
+                throw new ReportInputException(eval.get() + " is not a sweep's output: it has neither "
+                        + Columns.Folders.SUMMARY_IN_EVAL + " with rows nor " + Columns.Folders.KLD_IN_EVAL + " as Parquet");
+            }
+        }
+        return new Analysis(Stream.of(quant, eval).flatMap(Optional::stream).map(Folder::toString).toList(), stats,
+                summary, kld, targets);
+    }
+
+    private static Folder requireFolder(Folder f, String job) throws IOException {
+        if (!f.fs().exists(f.path())) {
+            throw new ReportInputException("no such " + job + " output folder: " + f);
+        }
+        return f;
+    }
+
+    private static Optional<QuantStats> quantStats(Folder quant) throws IOException {
+        return quant.fs().exists(new Path(quant.path(), Columns.Folders.STATS_IN_QUANT))
+                ? Optional.of(QuantStats.read(quant.fs(), quant.path())) : Optional.empty();
+    }
+
+    private static Optional<SweepSummary> summary(Folder eval) throws IOException {
+        return eval.fs().exists(new Path(eval.path(), Columns.Folders.SUMMARY_IN_EVAL))
+                ? SweepSummary.read(eval.fs(), eval.path()) : Optional.empty();
+    }
+
+    private static Optional<Divergence> divergence(Folder eval) throws IOException {
+        return eval.fs().exists(new Path(eval.path(), Columns.Folders.KLD_IN_EVAL))
+                ? Optional.of(Divergence.read(eval.fs(), eval.path())) : Optional.empty();
     }
 
     /** The name a variant is matched on. */

@@ -13,19 +13,25 @@ public final class Columns {
     private Columns() {
     }
 
-    /** Folders under the output root. */
+    /**
+     * Folders under the output root, and the tables' folders in the quantize job's and the sweep's own
+     * output folders ({@code *_IN_*}).
+     */
     public static final class Folders {
         public static final String QUANT = "quant";
         public static final String EVAL = "eval";
         /** Per-tensor quality figures of every variant, written by the quantize job. */
-        public static final String TENSOR_STATS = "quant/_stats/tensors";
+        public static final String STATS_IN_QUANT = "_stats/tensors";
+        public static final String TENSOR_STATS = QUANT + "/" + STATS_IN_QUANT;
         /**
          * One row per variant and benchmark (and one weighted average per variant), written by the sweep when
          * it scores a benchmark; earlier versions wrote it without rows when it scored none.
          */
-        public static final String SUMMARY = "eval/summary";
+        public static final String SUMMARY_IN_EVAL = "summary";
+        public static final String SUMMARY = EVAL + "/" + SUMMARY_IN_EVAL;
         /** Next-token divergence from the baseline per variant and kld benchmark, written by the sweep. */
-        public static final String KLD = "eval/kld";
+        public static final String KLD_IN_EVAL = "kld";
+        public static final String KLD = EVAL + "/" + KLD_IN_EVAL;
 
         private Folders() {
         }

@@ -29,10 +29,10 @@ public record Divergence(List<Row> rows) {
         rows = rows.stream().sorted(Comparator.comparing(Row::variant).thenComparing(Row::benchmark)).toList();
     }
 
-    /** Reads {@code root/eval/kld}. */
-    static Divergence read(FileSystem fs, Path root) throws IOException {
+    /** Reads {@code eval/kld}, where {@code eval} is the sweep's output folder. */
+    static Divergence read(FileSystem fs, Path eval) throws IOException {
         String name = Columns.Folders.KLD;
-        ParquetTable table = ParquetTable.read(fs, new Path(root, name), name, Kld.VARIANT, Kld.BENCHMARK, Kld.TOP_K,
+        ParquetTable table = ParquetTable.read(fs, new Path(eval, Columns.Folders.KLD_IN_EVAL), name, Kld.VARIANT, Kld.BENCHMARK, Kld.TOP_K,
                 Kld.POSITIONS, Kld.MEAN_KL, Kld.TOP1_AGREEMENT);
         List<Row> rows = new ArrayList<>();
         for (ParquetTable.Row r : table.rows()) {

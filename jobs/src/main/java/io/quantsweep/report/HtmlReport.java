@@ -81,7 +81,8 @@ public final class HtmlReport {
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>QuantSweep report</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n")
-                .append("<h1>QuantSweep report</h1>\n<p class=\"meta\">Output folder <code>").append(escape(analysis.root().toString()))
+                .append("<h1>QuantSweep report</h1>\n<p class=\"meta\">Read from <code>")
+                .append(String.join("</code> and <code>", analysis.folders().stream().map(Svg::escape).toList()))
                 .append("</code>: ").append(analysis.quant().isPresent() ? "quantization statistics" : "no quantization statistics")
                 .append(", ").append(analysis.eval().isPresent() ? "a sweep summary" : "no sweep summary")
                 .append(analysis.kld().isPresent() ? ", next-token divergence" : "").append(".</p>\n");

@@ -42,10 +42,10 @@ public final class QuantStats {
         byVariant.values().forEach(ts -> ts.sort(Comparator.comparingInt(Tensor::layer).thenComparing(Tensor::name)));
     }
 
-    /** Reads {@code root/quant/_stats/tensors}. */
-    static QuantStats read(FileSystem fs, Path root) throws IOException {
+    /** Reads {@code quant/_stats/tensors}, where {@code quant} is the quantize job's output folder. */
+    static QuantStats read(FileSystem fs, Path quant) throws IOException {
         String name = Columns.Folders.TENSOR_STATS;
-        Path path = new Path(root, name);
+        Path path = new Path(quant, Columns.Folders.STATS_IN_QUANT);
         ParquetTable table = ParquetTable.read(fs, path, name, TensorStats.VARIANT, TensorStats.TENSOR,
                 TensorStats.LAYER, TensorStats.KIND, TensorStats.TYPE, TensorStats.ELEMENTS, TensorStats.BYTES,
                 TensorStats.RELATIVE_RMSE);

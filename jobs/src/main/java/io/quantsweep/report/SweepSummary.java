@@ -47,12 +47,12 @@ public final class SweepSummary {
     }
 
     /**
-     * Reads {@code root/eval/summary}; empty when it has no rows, as a sweep that scored no benchmark (kld
-     * alone) wrote it before it stopped writing one.
+     * Reads {@code eval/summary}, where {@code eval} is the sweep's output folder; empty when it has no rows,
+     * as a sweep that scored no benchmark (kld alone) wrote it before it stopped writing one.
      */
-    static Optional<SweepSummary> read(FileSystem fs, Path root) throws IOException {
+    static Optional<SweepSummary> read(FileSystem fs, Path eval) throws IOException {
         String name = Columns.Folders.SUMMARY;
-        Path path = new Path(root, name);
+        Path path = new Path(eval, Columns.Folders.SUMMARY_IN_EVAL);
         ParquetTable table = ParquetTable.read(fs, path, name, Summary.VARIANT, Summary.BENCHMARK,
                 Summary.BASELINE, Summary.ACCURACY);
         if (table.rows().isEmpty()) {

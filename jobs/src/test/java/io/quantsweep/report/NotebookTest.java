@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -55,15 +57,7 @@ class NotebookTest {
         Path apart = ReportFixture.apart(fresh(work.resolve("apart")));
         Path gap = ReportFixture.gap(fresh(work.resolve("gap")));
         Path kldOnly = ReportFixture.kldOnly(fresh(work.resolve("kld-only")));
-        Path log = work.resolve("check-notebook.log");
-        Process p = new ProcessBuilder(ROOT.resolve("scripts/check-notebook").toString(), tiny.toString(), deepSeek.toString(),
-                apart.toString(), gap.toString(), kldOnly.toString())
-                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            fail("scripts/check-notebook ran for 10 minutes: " + tail(log));
-        }
-        assertEquals(0, p.exitValue(), "scripts/check-notebook: " + tail(log));
+        checkNotebook(work, Map.of(), tiny, deepSeek, apart, gap, kldOnly);
 
         // the tiny fixture: a scores table with the endpoint-only variant, and every chart
         JsonNode first = JSON.readTree(ROOT.resolve("target/notebook/analysis-1.ipynb").toFile());
@@ -88,6 +82,29 @@ class NotebookTest {
         JsonNode fifth = JSON.readTree(ROOT.resolve("target/notebook/analysis-5.ipynb").toFile());
         assertTrue(streams(fifth).contains("No sweep summary: no scores table."), streams(fifth));
         assertTrue(outputs(fifth, "text/plain").contains("0.0871"), outputs(fifth, "text/plain"));
+
+        // the jobs' own output folders, not under the root the notebook is given: the tiny fixture's figures
+        Path parts = ReportFixture.tiny(fresh(work.resolve("parts")));
+        checkNotebook(work, Map.of("QUANTSWEEP_QUANT", parts.resolve("quant").toString(),
+                "QUANTSWEEP_EVAL", parts.resolve("eval").toString()), fresh(work.resolve("empty-root")));
+        JsonNode apartFolders = JSON.readTree(ROOT.resolve("target/notebook/analysis-1.ipynb").toFile());
+        assertEquals(outputs(first, "text/plain"), outputs(apartFolders, "text/plain").replace(parts.toString(), tiny.toString()));
+    }
+
+    /** Runs {@code scripts/check-notebook} on {@code roots} with {@code env} added, and requires it to pass. */
+    private static void checkNotebook(Path work, Map<String, String> env, Path... roots) throws Exception {
+        Path log = work.resolve("check-notebook.log");
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/check-notebook").toString()));
+        Arrays.stream(roots).map(Path::toString).forEach(command::add);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            fail("scripts/check-notebook ran for 10 minutes: " + tail(log));
+        }
+        assertEquals(0, p.exitValue(), "scripts/check-notebook: " + tail(log));
     }
 
     private static Path fresh(Path dir) throws IOException {

@@ -56,6 +56,35 @@ class ReportCommandTest {
     }
 
     @Test
+    void theJobsOwnOutputFoldersMakeTheSamePageAsAnOutputRoot() throws IOException {
+        Path root = ReportFixture.tiny(Files.createDirectories(dir.resolve("out")));
+        Path quant = Files.move(root.resolve(Columns.Folders.QUANT), dir.resolve("quants"));
+        Path eval = Files.move(root.resolve(Columns.Folders.EVAL), dir.resolve("sweep"));
+        Path page = dir.resolve("report.html");
+        Result r = run("report", "--quant", quant.toString(), "--eval", eval.toString(), "--out", page.toString());
+        assertEquals(0, r.status(), r.err());
+        String html = Files.readString(page, StandardCharsets.UTF_8);
+        assertTrue(html.contains("Read from <code>" + quant + "</code> and <code>" + eval + "</code>: quantization statistics, "
+                + "a sweep summary, next-token divergence."), html);
+        Files.move(quant, root.resolve(Columns.Folders.QUANT));
+        Files.move(eval, root.resolve(Columns.Folders.EVAL));
+        assertEquals(0, run("report", "--in", root.toString(), "--out", dir.resolve("root.html").toString()).status());
+        assertEquals(Files.readString(dir.resolve("root.html")).replace("<code>" + root + "</code>", "FOLDERS"),
+                html.replace("<code>" + quant + "</code> and <code>" + eval + "</code>", "FOLDERS"));
+
+        Result swapped = run("report", "--quant", root.resolve(Columns.Folders.EVAL).toString(), "--out", page.toString());
+        assertEquals(2, swapped.status());
+        assertEquals("quantsweep: " + root.resolve(Columns.Folders.EVAL) + " is not a quantize job's output: it has no "
+                + "_stats/tensors as Parquet", swapped.err().strip());
+        Result missing = run("report", "--eval", dir.resolve("nothing").toString(), "--out", page.toString());
+        assertEquals("quantsweep: no such sweep output folder: " + dir.resolve("nothing"), missing.err().strip());
+        Result both = run("report", "--in", root.toString(), "--eval", root.toString(), "--out", page.toString());
+        assertEquals(2, both.status());
+        assertEquals("quantsweep: give --in DIR, or --quant DIR and/or --eval DIR; see 'quantsweep report --help'",
+                both.err().strip());
+    }
+
+    @Test
     void badFoldersAreBadInput() throws IOException {
         Result missing = run("report", "--in", dir.resolve("nothing").toString(), "--out", dir.resolve("r.html").toString());
         assertEquals(2, missing.status());
