@@ -1,0 +1,90 @@
+package io.quantsweep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The helper scripts of {@code scripts/} (all but {@code quantsweep}, which has its own help) answer
+ * {@code --help} with their header comment, which names them as {@code scripts/NAME}, and do nothing else:
+ * no folder, no build, no install. A wrong option is refused before any work starts.
+ */
+class ScriptHelpTest {
+    private static final Path SCRIPTS = Path.of("..").toAbsolutePath().normalize().resolve("scripts");
+
+    static Stream<String> scripts() throws IOException {
+        try (Stream<Path> files = Files.list(SCRIPTS)) {
+            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+                    .filter(name -> !name.equals("quantsweep")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("scripts")
+    void helpPrintsTheUsageAndDoesNothingElse(String script, @TempDir Path work, @TempDir Path logs) throws Exception {
+        Run run = run(work, logs, script, "--help");
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(Pattern.compile("scripts/" + Pattern.quote(script) + "(?![\\w-])").matcher(run.output()).find(),
+                "the help names scripts/" + script + ": " + run.output());
+        assertEmpty(work);
+    }
+
+    @Test
+    void anUnknownOptionIsRefusedBeforeAnyWork(@TempDir Path work, @TempDir Path logs) throws Exception {
+        Run run = run(work, logs, "bench-quantize", "--bogus");
+        assertEquals(2, run.exit(), run.output());
+        assertTrue(run.output().contains("--bogus"), run.output());
+        assertTrue(run.output().contains("usage: scripts/bench-quantize"), run.output());
+        assertEmpty(work);
+    }
+
+    @Test
+    void aMissingLlamaQuantizeIsNamedBeforeAnyModelIsGenerated(@TempDir Path work, @TempDir Path logs) throws Exception {
+        Path bin = work.resolve("no-llama");
+        Run run = run(work, logs, "crosscheck-llama-quantize", bin.toString(), work.resolve("crosscheck").toString());
+        assertEquals(2, run.exit(), run.output());
+        assertTrue(run.output().contains(bin.resolve("llama-quantize").toString()), run.output());
+        assertEmpty(work);
+    }
+
+    private static void assertEmpty(Path work) throws IOException {
+        try (Stream<Path> left = Files.list(work)) {
+            List<Path> files = left.toList();
+            assertTrue(files.isEmpty(), "the script wrote into its working directory: " + files);
+        }
+    }
+
+    private record Run(int exit, String output) {
+    }
+
+    /** bash SCRIPT ARGS in WORK, its output (stdout and stderr) kept in LOGS, not in WORK. */
+    private static Run run(Path work, Path logs, String script, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve(script).toString()));
+        command.addAll(List.of(args));
+        Path log = logs.resolve("output.txt");
+        Process p = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("scripts/" + script + " " + String.join(" ", args) + " ran for 20 s: "
+                    + Files.readString(log, StandardCharsets.UTF_8));
+        }
+        return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+}
