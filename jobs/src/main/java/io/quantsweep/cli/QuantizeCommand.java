@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
             "Quantize a Hugging Face checkpoint into llama.cpp GGUF variants, bit for bit as llama-quantize would, "
                     + "reading the weights once for all variants.",
             "",
-            "Output: OUT/<variant>/<model>-<variant>.gguf (or -0000i-of-0000N.gguf shards), OUT/_plan/ and OUT/_stats/ "
-                    + "(Parquet), OUT/_SUCCESS. A killed run resumes when rerun with the same arguments; other arguments "
+            "Output: OUT/<variant>/<model>-<variant>.gguf (or -0000i-of-0000N.gguf shards; <variant> with '_' for "
+                    + "characters other than letters, digits, '.', '_' and '-', as pure_Q8_0 for pure:Q8_0), OUT/_plan/ and OUT/_stats/ (Parquet), OUT/_run.json, OUT/_SUCCESS. A killed run resumes when rerun with the same arguments; other arguments "
                     + "into the same directory are refused."})
 public final class QuantizeCommand implements Callable<Integer> {
 
@@ -91,7 +91,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]; under spark-submit, spark-submit's)")
     String master;
 
-    @Option(names = "--progress-interval", defaultValue = "10", paramLabel = "SECONDS", description = "seconds between progress lines; 0 for none")
+    @Option(names = "--progress-interval", defaultValue = "10", paramLabel = "SECONDS", description = "seconds between progress lines (default ${DEFAULT-VALUE}); 0 for only each stage's last line")
     long progressSeconds;
 
     @Spec

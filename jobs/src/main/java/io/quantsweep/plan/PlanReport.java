@@ -6,6 +6,8 @@ import io.quantsweep.arch.MlaLayout;
 import io.quantsweep.quant.GgmlType;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -222,7 +224,8 @@ public record PlanReport(ModelInput input, MlaLayout layout, ModelPlan plan, KvC
         return "%.2f GiB".formatted(bytes / MemoryFit.GIB);
     }
 
-    private static String trim(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    /** {@code d} to two decimals, without trailing zeros: 64, 4.5, 79.65 (an H100's 79.6474609375 GiB). */
+    static String trim(double d) {
+        return BigDecimal.valueOf(d).setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
     }
 }

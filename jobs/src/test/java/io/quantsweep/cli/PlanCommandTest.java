@@ -153,6 +153,7 @@ class PlanCommandTest {
         // a split file: llama.cpp keeps the MLA cache, so Q4_K_M fits the 910B; the full cache's figure is a reference
         assertTrue(out.matches("(?s).*\\nQ4_K_M\\s+376\\.71 GiB\\s+4\\.822\\s+51\\.9 / \\(70\\.7\\)\\s+51\\.9 / \\(70\\.7\\)\\s+51\\.9 / \\(70\\.7\\)\\n.*"), out);
         assertTrue(out.contains("8xAscend910B-64GB        FULL cache 152.50 GiB  per device 70.65 GiB of 64 GiB  (not the cache of a split file)"), out);
+        assertTrue(out.contains("8xH100-80GB              MLA  cache  2.14 GiB  per device 51.86 GiB of 79.65 GiB  fits"), out);
 
         String legacy = run("plan", "--model", MODEL, "--variants", "Q4_K_M", "--no-tensors", "--mla", "legacy").out();
         assertTrue(legacy.matches("(?s).*\\nQ4_K_M\\s+\\S+ GiB\\s+\\S+\\s+\\(51\\.\\d\\) / 70\\.\\d\\s+\\(51\\.\\d\\) / 70\\.\\d\\s+\\(51\\.\\d\\) / 70\\.\\d!\\n.*"), legacy);

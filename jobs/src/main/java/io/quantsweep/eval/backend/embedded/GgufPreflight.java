@@ -78,7 +78,7 @@ final class GgufPreflight {
         for (GgufTensorInfo t : header.tensors()) {
             if (t.name().contains(".attn_k_b.") || t.name().contains(".attn_v_b.")) {
                 throw refuse(file, build, "tensor '%s' is in the split MLA layout (attn_k_b/attn_v_b); this build knows only the legacy layout with attn_kv_b"
-                        .formatted(t.name()), "convert with --mla legacy", null);
+                        .formatted(t.name()), "quantize or convert it again with --mla legacy", null);
             }
         }
         Map<String, String> warnings = arch.equals("deepseek2") ? checkDeepSeek(file, build, header) : Map.of();
