@@ -117,6 +117,16 @@ public final class QuantizeJob {
         }
         log.flush();
         if (state == RunManifest.State.COMPLETE) {
+            List<String> damaged = damaged(fs, plan, out);
+            if (!damaged.isEmpty()) {
+                // the files are rebuilt as a resumed run rebuilds a file that fails verification
+                log.printf("quantize: %s is marked complete, but %s; running again to rebuild%n", out,
+                        String.join(", ", damaged));
+                fs.delete(new Path(out, RunManifest.SUCCESS), false);
+                state = RunManifest.State.RESUME;
+            }
+        }
+        if (state == RunManifest.State.COMPLETE) {
             // a run killed after its _SUCCESS, while it deleted its parts, left them behind
             boolean leftover = fs.delete(new Path(out, WORK), true);
             log.println("quantize: the run in " + out + " is complete; nothing to do"
@@ -264,6 +274,29 @@ public final class QuantizeJob {
                 // reported by await when the run got that far
             }
         }
+    }
+
+    /**
+     * The output files of a complete run that are missing or not the size their plan gives, as what is
+     * wrong with each: a cheap check (one metadata call per file) before a rerun says there is nothing to do.
+     */
+    private static List<String> damaged(FileSystem fs, QuantizePlan plan, Path out) throws IOException {
+        List<String> damaged = new ArrayList<>();
+        for (int v = 0; v < plan.variants().size(); v++) {
+            for (int s = 0; s < plan.variants().get(v).shards().size(); s++) {
+                Path file = plan.target(out, v, s);
+                long planned = plan.variants().get(v).shards().get(s).fileSize();
+                try {
+                    long size = fs.getFileStatus(file).getLen();
+                    if (size != planned) {
+                        damaged.add("%s has %,d bytes, not %,d".formatted(file.getName(), size, planned));
+                    }
+                } catch (FileNotFoundException e) {
+                    damaged.add(file.getName() + " is missing");
+                }
+            }
+        }
+        return damaged;
     }
 
     private static List<Path> files(QuantizePlan plan, Path out) {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -232,8 +233,9 @@ public final class QuantizePlan {
 
     /**
      * SHA-256 over what decides the output bytes beyond the arguments: every file's header (its KVs
-     * and tensor table), the units (rows, types, padding, importance vectors) and the headers of the
-     * checkpoint tensors they read.
+     * and tensor table), the units (rows, types, padding, importance vectors), the headers of the
+     * checkpoint tensors they read, and the length and modification time of the checkpoint files that
+     * hold them (the weights themselves are read only by the units).
      */
     public String fingerprint(SafetensorsCheckpoint checkpoint) throws IOException {
         MessageDigest d;
@@ -268,8 +270,13 @@ public final class QuantizePlan {
                 u.tensor().sources().forEach(s -> sources.add(s.tensor()));
             }
         }
+        Set<String> shards = new TreeSet<>();
         for (String name : sources) {
             text(d, checkpoint.shardOf(name) + " " + checkpoint.tensor(name));
+            shards.add(checkpoint.shardOf(name));
+        }
+        for (String shard : shards) {
+            text(d, checkpoint.version(shard));
         }
         return HexFormat.of().formatHex(d.digest());
     }

@@ -83,8 +83,10 @@ public record RunManifest(Map<String, String> parameters, String fingerprint) {
             }
         }
         if (differences.isEmpty() && !fingerprint.equals(earlier.fingerprint)) {
-            differences.add("the inputs changed (checkpoint headers, recipe files or importance matrix): fingerprint was "
-                    + earlier.fingerprint + ", now " + fingerprint);
+            throw new RunConflictException(RunConflictException.Reason.DIFFERENT_RUN, out + " holds a run of the same "
+                    + "arguments on other inputs: the checkpoint's files, a recipe file or the importance matrix changed since "
+                    + "it started (fingerprint was " + earlier.fingerprint + ", now " + fingerprint + "), so its parts are not "
+                    + "this run's; choose another directory, or delete this one to start again");
         }
         if (!differences.isEmpty()) {
             throw new RunConflictException(RunConflictException.Reason.DIFFERENT_RUN, out + " holds a run with other arguments ("

@@ -172,6 +172,25 @@ class QuantizeResumeTest {
     }
 
     @Test
+    void aCompleteRunWithAMissingOrCutFileIsRebuilt(SparkSession spark) throws IOException {
+        QuantizeJob.Summary first = run(spark, options("damaged"));
+        Path q4 = QuantizeJobTest.paths(first).get(0);
+        Path q8 = QuantizeJobTest.paths(first).get(1);
+        byte[] q4Bytes = TinyModel.bytes(q4);
+        byte[] q8Bytes = TinyModel.bytes(q8);
+        Files.delete(q4);
+        Files.write(q8, Arrays.copyOf(q8Bytes, 7));
+        StringWriter log = new StringWriter();
+        QuantizeJob.Summary second = QuantizeJob.run(spark, options("damaged"), new PrintWriter(log));
+        assertEquals(RunManifest.State.RESUME, second.state());
+        assertTrue(log.toString().contains("is marked complete, but " + q4.getFileName() + " is missing, " + q8.getFileName()
+                + " has 7 bytes, not " + String.format("%,d", q8Bytes.length) + "; running again to rebuild"), log.toString());
+        assertArrayEquals(q4Bytes, TinyModel.bytes(q4));
+        assertArrayEquals(q8Bytes, TinyModel.bytes(q8));
+        assertTrue(Files.exists(dir.resolve("damaged").resolve(RunManifest.SUCCESS)));
+    }
+
+    @Test
     void otherArgumentsAndForeignDirectoriesAreRefused(SparkSession spark) throws IOException {
         run(spark, options("refused"));
         Path out = dir.resolve("refused");
@@ -187,6 +206,24 @@ class QuantizeResumeTest {
         RunConflictException notEmpty = assertThrows(RunConflictException.class, () -> run(spark, options("foreign")));
         assertEquals(RunConflictException.Reason.NOT_EMPTY, notEmpty.reason());
         assertEquals(List.of(foreign.resolve("notes.txt")), Files.list(foreign).toList());
+    }
+
+    @Test
+    void weightsReplacedUnderTheSameHeadersAreNotMixedIn(SparkSession spark) throws IOException {
+        Path model = dir.resolve("DeepSeek-V3-revised");
+        copyModel(model);
+        QuantizeOptions o = QuantizeOptions.of(model.toString(), List.of("Q8_0"), dir.resolve("revised").toString())
+                .withDevice(Device.CPU).withUnitBytes(128 << 10).withProgressInterval(Duration.ZERO);
+        run(spark, o);
+        // a new revision of the model with the same shapes: one weight differs, every header is the same
+        String weight = "model.layers.0.self_attn.q_a_proj.weight";
+        try (SafetensorsCheckpoint c = SafetensorsCheckpoint.open(TinyModel.FS, RealModelFiles.hadoop(model))) {
+            SafetensorsFile f = c.shard(c.shardOf(weight));
+            flipByte(Path.of(f.path().toUri()), f.dataStart() + f.tensor(weight).begin());
+        }
+        RunConflictException e = assertThrows(RunConflictException.class, () -> run(spark, o));
+        assertEquals(RunConflictException.Reason.DIFFERENT_RUN, e.reason());
+        assertTrue(e.getMessage().contains("holds a run of the same arguments on other inputs"), e.getMessage());
     }
 
     @Test

@@ -77,7 +77,9 @@ class RunManifestTest {
         assertTrue(args.getMessage().contains("variants was 'Q4_K_M,Q8_0', now 'Q4_K_M'"), args.getMessage());
         RunConflictException inputs = assertThrows(RunConflictException.class, () -> check(manifest("Q4_K_M,Q8_0", "abd"), out));
         assertEquals(RunConflictException.Reason.DIFFERENT_RUN, inputs.reason());
-        assertTrue(inputs.getMessage().contains("the inputs changed"), inputs.getMessage());
+        assertTrue(inputs.getMessage().endsWith(" holds a run of the same arguments on other inputs: the checkpoint's files, "
+                + "a recipe file or the importance matrix changed since it started (fingerprint was abc, now abd), so its "
+                + "parts are not this run's; choose another directory, or delete this one to start again"), inputs.getMessage());
 
         Path foreign = Files.createDirectory(dir.resolve("foreign"));
         Files.writeString(foreign.resolve("x.gguf"), "");

@@ -122,6 +122,15 @@ public final class SafetensorsCheckpoint implements Closeable {
         return shard;
     }
 
+    /**
+     * The length and modification time of shard {@code shardName}: what tells a file replaced by another
+     * of the same header, as a re-downloaded revision of a model with the same shapes, from the original.
+     */
+    public String version(String shardName) throws IOException {
+        FileStatus status = fs.getFileStatus(shard(shardName).path());
+        return shardName + " " + status.getLen() + " bytes, modified " + status.getModificationTime();
+    }
+
     /** The opened shard {@code shardName}, checked against the index on first use. */
     public synchronized SafetensorsFile shard(String shardName) throws IOException {
         SafetensorsFile f = openShards.get(shardName);
