@@ -141,12 +141,15 @@ public final class QuantizeJob {
         // driver time, which would otherwise hold up every executor
         try (Background planTable = new Background("quantize-plan-table", () -> QuantizeTables.writePlan(spark, plan, out))) {
             PartStore store = new PartStore(fs, new Path(out, WORK));
-            Stages done = runStages(spark, planned, o, store, log);
+            RunClaim claim = RunClaim.take(fs, out);
+            Stages done = runStages(spark, planned, o, store, claim, log);
             long statsStart = System.nanoTime();
             jsc.setJobDescription("quantize: statistics of " + plan.variants().size() + " variant(s) to Parquet");
             StatsReport report = new StatsReport(plan, done.records());
             planTable.await();
+            claim.require("writing the statistics");
             QuantizeTables.writeStats(spark, report, out);
+            claim.require("writing " + RunManifest.SUCCESS);
             planned.manifest().writeSuccess(fs, out, QuantizeTables.successSummary(plan, out, done.computed(), done.reused()));
             store.deleteAll();
             long end = System.nanoTime();
@@ -170,7 +173,7 @@ public final class QuantizeJob {
      * again, once.
      */
     private static Stages runStages(SparkSession spark, QuantizePlanner.Planned planned, QuantizeOptions o, PartStore store,
-            PrintWriter log) throws IOException {
+            RunClaim claim, PrintWriter log) throws IOException {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         QuantizePlan plan = planned.plan();
         Path out = planned.output();
@@ -205,6 +208,7 @@ public final class QuantizeJob {
                 reused += r.reused() ? 1 : 0;
                 peak = Math.max(peak, r.peakBytes());
             }
+            claim.require("assembling the files");
             List<ShardOutcome> outcomes = assemble(jsc, plan, out, store, records, shards, committed, o.assembly(),
                     round == 0 ? spark.conf().get(FAULT_ASSEMBLY, "") : "");
             assemblyNanos += System.nanoTime() - t1;

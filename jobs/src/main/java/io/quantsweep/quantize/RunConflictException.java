@@ -2,7 +2,8 @@ package io.quantsweep.quantize;
 
 /**
  * An output directory this run must not write into: not empty and not an earlier run of the same
- * arguments, or an earlier run of other arguments (which would mix two runs' files).
+ * arguments, an earlier run of other arguments (which would mix two runs' files), or one that a run
+ * started later writes now.
  */
 public final class RunConflictException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
@@ -16,7 +17,9 @@ public final class RunConflictException extends IllegalArgumentException {
         /** A run of ours with other arguments or other inputs. */
         DIFFERENT_RUN,
         /** A run manifest that cannot be read. */
-        BAD_MANIFEST
+        BAD_MANIFEST,
+        /** Another run into the same directory started after this one, and writes it now. */
+        SUPERSEDED
     }
 
     private final Reason reason;

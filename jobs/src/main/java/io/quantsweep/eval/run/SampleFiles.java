@@ -3,10 +3,10 @@ package io.quantsweep.eval.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.quantsweep.arch.JsonFile;
 import io.quantsweep.io.AtomicOutput;
+import io.quantsweep.io.WriterClaim;
 import io.quantsweep.io.AtomicParquet;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,7 +19,6 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -271,8 +270,7 @@ public final class SampleFiles {
     static void claim(FileSystem fs, Path samples, String variant, String attempt) throws IOException {
         Path dir = variantDir(samples, variant);
         fs.mkdirs(dir);
-        byte[] id = attempt.getBytes(StandardCharsets.UTF_8);
-        AtomicOutput.write(fs, new Path(dir, WRITER), out -> out.write(id));
+        WriterClaim.claim(fs, new Path(dir, WRITER), attempt);
     }
 
     /**
@@ -281,12 +279,7 @@ public final class SampleFiles {
      */
     static void requireWriter(FileSystem fs, Path samples, String variant, String attempt) throws IOException {
         Path file = new Path(variantDir(samples, variant), WRITER);
-        String writer;
-        try (FSDataInputStream in = fs.open(file)) {
-            writer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (FileNotFoundException e) {
-            writer = "(none: " + file + " is being replaced)";
-        }
+        String writer = WriterClaim.holder(fs, file).orElse("(none: " + file + " is being replaced)");
         if (!writer.equals(attempt)) {
             throw new SupersededException(variant, attempt, writer);
         }
