@@ -3,13 +3,14 @@ package io.quantsweep.eval.backend.embedded;
 import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.BackendException.Reason;
 import io.quantsweep.format.gguf.GgufFormatException;
-import io.quantsweep.format.gguf.GgufHeader;
-import io.quantsweep.format.gguf.GgufReader;
+import io.quantsweep.format.gguf.GgufMetadata;
+import io.quantsweep.format.gguf.GgufSplitSet;
 import io.quantsweep.format.gguf.GgufTensorInfo;
 import io.quantsweep.format.gguf.GgufValue;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,7 +38,8 @@ import java.util.TreeMap;
  * warning goes into the backend's {@code ServerInfo} details (key {@value #ROUTING}) and so onto
  * every result row.
  *
- * Only the header of the given file is read; for a split model pass the first shard.
+ * Only headers are read: of the given file, and for a gguf-split set of every shard, which must be
+ * there and agree (llama.cpp's loader otherwise says only that it could not load the model).
  */
 final class GgufPreflight {
     /** The {@code ServerInfo} details key of the routing warning. */
@@ -63,11 +65,16 @@ final class GgufPreflight {
      * @param build the engine build, named in refusals and warnings
      */
     static Accepted check(Path file, String build) throws BackendException {
-        GgufHeader header;
-        try (GgufReader reader = GgufReader.open(file)) {
-            header = reader.header();
+        GgufMetadata header;
+        List<GgufTensorInfo> tensors;
+        try (GgufSplitSet model = GgufSplitSet.open(file)) {
+            header = model.metadata();
+            tensors = model.tensors();
         } catch (GgufFormatException e) {
-            throw refuse(file, build, "it is not a valid GGUF file: " + e.getMessage(), "check or re-convert the file", e);
+            throw e.reason() == GgufFormatException.Reason.SPLIT_MISMATCH
+                    ? refuse(file, build, "its gguf-split set is not whole: " + e.getMessage(),
+                            "name the first shard (-00001-of-N.gguf), with all N shards of one set beside it", e)
+                    : refuse(file, build, "it is not a valid GGUF file: " + e.getMessage(), "check or re-convert the file", e);
         } catch (NoSuchFileException e) {
             throw new BackendException(Reason.UNSUPPORTED_MODEL, "cannot read model " + file + ": no such file", e);
         } catch (IOException e) {
@@ -75,7 +82,7 @@ final class GgufPreflight {
         }
         String arch = string(header, "general.architecture").orElseThrow(() -> refuse(file, build,
                 "it has no general.architecture", "convert it with a GGUF converter that writes one", null));
-        for (GgufTensorInfo t : header.tensors()) {
+        for (GgufTensorInfo t : tensors) {
             if (t.name().contains(".attn_k_b.") || t.name().contains(".attn_v_b.")) {
                 throw refuse(file, build, "tensor '%s' is in the split MLA layout (attn_k_b/attn_v_b); this build knows only the legacy layout with attn_kv_b"
                         .formatted(t.name()), "quantize or convert it again with --mla legacy", null);
@@ -86,7 +93,7 @@ final class GgufPreflight {
                 new TreeMap<>(warnings));
     }
 
-    private static Map<String, String> checkDeepSeek(Path file, String build, GgufHeader header)
+    private static Map<String, String> checkDeepSeek(Path file, String build, GgufMetadata header)
             throws BackendException {
         Optional<String> pre = string(header, "tokenizer.ggml.pre");
         if (pre.isEmpty() || !DEEPSEEK_PRE_TOKENIZERS.contains(pre.get())) {
@@ -103,11 +110,11 @@ final class GgufPreflight {
         return Map.of();
     }
 
-    private static Optional<String> string(GgufHeader header, String key) {
+    private static Optional<String> string(GgufMetadata header, String key) {
         return header.get(key).filter(v -> v instanceof GgufValue.Str).map(GgufValue::asString);
     }
 
-    private static Optional<Long> integer(GgufHeader header, String key) {
+    private static Optional<Long> integer(GgufMetadata header, String key) {
         return header.get(key).filter(v -> v instanceof GgufValue.Int).map(GgufValue::asLong);
     }
 

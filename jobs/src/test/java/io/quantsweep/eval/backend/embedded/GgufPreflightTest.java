@@ -8,6 +8,8 @@ import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.BackendException.Reason;
 import io.quantsweep.format.gguf.GgufMetadata;
 import io.quantsweep.format.gguf.GgufPlan;
+import io.quantsweep.format.gguf.GgufReader;
+import io.quantsweep.format.gguf.GgufSplit;
 import io.quantsweep.format.gguf.GgufTensorSpec;
 import io.quantsweep.format.gguf.GgufValue;
 import io.quantsweep.format.gguf.GgufWriter;
@@ -68,6 +70,24 @@ class GgufPreflightTest {
         String message = refused(file).getMessage();
         assertTrue(message.contains("'blk.0.attn_k_b.weight'") && message.contains("split MLA layout")
                 && message.contains("--mla legacy"), message);
+    }
+
+    @Test
+    void aSplitSetIsCheckedWholeAndAMissingShardNamed() throws IOException {
+        // shards of one tensor each: the split-layout tensor is in the third shard, not the first
+        Path first = deepSeek("split-mla.gguf", new GgufMetadata(),
+                "token_embd.weight", "blk.0.attn_kv_a_mqa.weight", "blk.0.attn_k_b.weight");
+        List<Path> shards;
+        try (GgufReader whole = GgufReader.open(first)) {
+            shards = GgufSplit.split(whole, dir.resolve("tiny"), new GgufSplit.Options(GgufSplit.Limit.maxTensors(1), false));
+        }
+        assertTrue(refused(shards.get(0)).getMessage().contains("'blk.0.attn_k_b.weight'"));
+
+        Files.delete(shards.get(1));
+        String missing = refused(shards.get(0)).getMessage();
+        assertTrue(missing.contains("its gguf-split set is not whole: ") && missing.contains("shard 2 of 3")
+                && missing.contains("with all N shards of one set beside it"), missing);
+        assertTrue(refused(shards.get(2)).getMessage().contains("its gguf-split set is not whole: "));
     }
 
     @Test
