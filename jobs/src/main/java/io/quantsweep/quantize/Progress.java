@@ -44,16 +44,18 @@ public final class Progress implements AutoCloseable {
         thread.start();
     }
 
+    /** Prints a line whenever units were done since the last. */
     private void loop(long millis) {
         long printed = -1;
+        ReadRate rate = new ReadRate();
         try {
             while (true) {
                 Thread.sleep(millis);
                 long done = unitsDone.getAsLong();
+                double bytesPerSecond = rate.observe(System.nanoTime(), bytesRead.getAsLong());
                 if (done != printed) {
                     printed = done;
-                    out.println(line(stage, done, totalUnits, bytesDone.getAsLong(), totalBytes, bytesRead.getAsLong(),
-                            System.nanoTime() - start));
+                    out.println(line(stage, done, totalUnits, bytesDone.getAsLong(), totalBytes, bytesPerSecond));
                     out.flush();
                 }
             }
@@ -62,11 +64,32 @@ public final class Progress implements AutoCloseable {
         }
     }
 
-    /** One progress line. */
-    public static String line(String stage, long done, long total, long bytesDone, long totalBytes, long bytesRead,
-            long elapsedNanos) {
-        double seconds = elapsedNanos / 1e9;
-        double rate = seconds > 0 ? bytesRead / seconds : 0;
+    /**
+     * The read rate since the first observation that saw bytes read, not since the stage's start: a
+     * resumed run first verifies the units an earlier attempt finished, reading nothing, and start-up
+     * would lower the rate as much, making the time left look hours long.
+     */
+    static final class ReadRate {
+        private long firstAt = -1;
+        private long firstBytes;
+
+        /** Bytes per second at {@code nanos}, with {@code bytes} read by then; 0 until a read was seen. */
+        double observe(long nanos, long bytes) {
+            if (firstAt < 0 && bytes > 0) {
+                firstAt = nanos;
+                firstBytes = bytes;
+            }
+            return firstAt < 0 ? 0 : rate(bytes - firstBytes, nanos - firstAt);
+        }
+    }
+
+    /** Bytes per second; 0 before any time has passed. */
+    static double rate(long bytes, long nanos) {
+        return nanos > 0 ? bytes / (nanos / 1e9) : 0;
+    }
+
+    /** One progress line, at {@code rate} bytes read per second. */
+    public static String line(String stage, long done, long total, long bytesDone, long totalBytes, double rate) {
         String eta = rate > 0 ? duration((long) ((totalBytes - bytesDone) / rate)) : "unknown";
         return String.format(Locale.ROOT, "%s: %d/%d units (%.1f%%), %.1f/%.1f GB, read %.2f GB/s, ETA %s", stage, done, total,
                 total == 0 ? 100.0 : 100.0 * done / total, bytesDone / 1e9, totalBytes / 1e9, rate / 1e9, eta);
@@ -94,8 +117,9 @@ public final class Progress implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        out.println(line(stage, unitsDone.getAsLong(), totalUnits, bytesDone.getAsLong(), totalBytes, bytesRead.getAsLong(),
-                System.nanoTime() - start));
+        // the stage's whole read rate, start-up included
+        out.println(line(stage, unitsDone.getAsLong(), totalUnits, bytesDone.getAsLong(), totalBytes,
+                rate(bytesRead.getAsLong(), System.nanoTime() - start)));
         out.flush();
     }
 }
