@@ -2,9 +2,10 @@ package io.quantsweep.eval.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.quantsweep.arch.JsonFile;
+import io.quantsweep.eval.backend.ServerInfo;
 import io.quantsweep.io.AtomicOutput;
-import io.quantsweep.io.WriterClaim;
 import io.quantsweep.io.AtomicParquet;
+import io.quantsweep.io.WriterClaim;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -119,6 +120,9 @@ public final class SampleFiles {
             .requiredInt("max_tokens")
             .name("stop").type().array().items().stringType().noDefault()
             .requiredInt("top_k")
+            .requiredString("backend")
+            .requiredString("build")
+            .requiredString("model")
             .endRecord();
 
     /** The samples table as Spark reads it: the file columns, then the partition columns. */
@@ -205,7 +209,19 @@ public final class SampleFiles {
     }
 
     /** A committed sample: its settings and the file holding it. */
-    record Committed(Settings settings, Path file) {
+    record Committed(Settings settings, Source source, Path file) {
+    }
+
+    /** What answered a sample: the backend, its build and the model it ran, as the sample's columns say. */
+    record Source(String backend, String build, String model) {
+        static Source of(ServerInfo info) {
+            return new Source(info.backend(), info.build(), info.model());
+        }
+
+        @Override
+        public String toString() {
+            return "%s %s running %s".formatted(backend, build, model);
+        }
     }
 
     private SampleFiles() {
@@ -311,7 +327,9 @@ public final class SampleFiles {
                         Settings s = new Settings(g.get("prompt_hash").toString(), g.get("scoring").toString(),
                                 (Long) g.get("seed"), (Double) g.get("temperature"), (Double) g.get("top_p"),
                                 (Integer) g.get("max_tokens"), stop, (Integer) g.get("top_k"));
-                        Committed before = found.put(key, new Committed(s, f.getPath()));
+                        Source source = new Source(g.get("backend").toString(), g.get("build").toString(),
+                                g.get("model").toString());
+                        Committed before = found.put(key, new Committed(s, source, f.getPath()));
                         if (before != null) {
                             // what only a superseded attempt's last batch can do (see the class comment)
                             throw new SweepRefusedException(("sample %s of variant %s is in both %s and %s: two task "

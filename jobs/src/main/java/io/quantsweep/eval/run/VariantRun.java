@@ -5,11 +5,13 @@ import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.ServerInfo;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -110,7 +112,7 @@ final class VariantRun {
         LOG.info("sweep {} variant {}: {} of {} samples to ask ({} already written, {} leftovers of killed runs removed)",
                 plan.sweep().name(), name, pending.size(), planned, planned - pending.size(), leftovers);
         if (!pending.isEmpty()) {
-            ask(pending);
+            ask(pending, existing.values());
         }
         SampleFiles.requireWriter(fs, samples, name, attempt);
         for (BenchmarkPlan b : plan.benchmarks()) {
@@ -134,12 +136,22 @@ final class VariantRun {
         }
     }
 
-    private void ask(List<Task> pending) throws IOException {
+    /** @param done the variant's samples from earlier runs, which must come from the backend's model and build */
+    private void ask(List<Task> pending, Collection<SampleFiles.Committed> done) throws IOException {
         // Spark marks a task killed (its job failed or was cancelled) without interrupting it; the
         // workers then start no new sample, and the ones in flight are still written
         TaskContext task = TaskContext.get();
         BooleanSupplier killed = () -> task != null && task.isInterrupted();
         List<Backend> backends = open();
+        SampleFiles.Source now = SampleFiles.Source.of(backends.get(0).serverInfo());
+        Optional<SampleFiles.Committed> other = done.stream().filter(c -> !c.source().equals(now)).findFirst();
+        if (other.isPresent()) {
+            backends.forEach(Backend::close);
+            // a resumed variant would mix two models' (or two builds') answers under one name
+            throw new SweepRefusedException(("sweep %s: variant %s: its samples in %s were answered by %s, but it now "
+                    + "runs on %s; write to a new output folder, or delete that variant's samples to redo them")
+                    .formatted(plan.sweep().name(), variant.name(), other.get().file(), other.get().source(), now));
+        }
         int threads = variant.threads();
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         AtomicInteger next = new AtomicInteger();

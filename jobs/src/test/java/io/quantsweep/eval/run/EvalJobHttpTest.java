@@ -337,6 +337,15 @@ class EvalJobHttpTest {
 
             s.b1().recover();
             s.b2().recover();
+            // the candidate's servers restarted on another build: its answers would mix two builds'
+            s.b1().build("b5000-0a0a0a0");
+            s.b2().build("b5000-0a0a0a0");
+            SweepRefusedException build = assertThrows(SweepRefusedException.class, () -> EvalJob.run(spark, plan, resumed));
+            assertTrue(build.getMessage().contains("were answered by llama-server b4916-c6af2161 running tiny-deepseek, but it "
+                    + "now runs on llama-server b5000-0a0a0a0 running tiny-deepseek; write to a new output folder"),
+                    build.getMessage());
+            s.b1().build("b4916-c6af2161");
+            s.b2().build("b4916-c6af2161");
             EvalJob.Result again = EvalJob.run(spark, plan, resumed);
             VariantOutcome cand = again.variants().get(1);
             assertEquals(new VariantOutcome("cand", PER_VARIANT, 9, PER_VARIANT - 9, cand.files(), 0), cand);

@@ -136,7 +136,7 @@ public final class FakeInferenceServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    FakeInferenceServer build(String build) {
+    public FakeInferenceServer build(String build) {
         this.build = build;
         return this;
     }
