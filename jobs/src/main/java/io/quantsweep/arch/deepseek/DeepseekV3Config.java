@@ -13,7 +13,8 @@ import java.util.Optional;
  * {@code moe_layer_freq} (1, the only value supported) and {@code rope_scaling} (none) may be absent.
  * The checks are those without which the tensor shapes are undefined: positive sizes,
  * {@code num_key_value_heads == num_attention_heads} (the converter splits {@code kv_b_proj} by it),
- * {@code n_group} dividing {@code n_routed_experts}, and a yarn rope scaling if any.
+ * {@code n_group} dividing {@code n_routed_experts}, and a yarn rope scaling if any; and sanity bounds
+ * ({@link #MAX_LAYERS}, {@link #MAX_HEADS}, {@link #MAX_EXPERTS}) on the counts that size the tensor map.
  */
 public record DeepseekV3Config(
         int vocabSize,
@@ -44,6 +45,19 @@ public record DeepseekV3Config(
         double rmsNormEps,
         int numNextnPredictLayers,
         boolean tieWordEmbeddings) {
+
+    /*
+     * Sanity bounds on the counts that size the per-layer, per-head and per-expert lists of the tensor
+     * map (DeepseekV3.tensors builds one entry per layer, one slice per head and one per expert): a
+     * config with num_hidden_layers 2147483647 would otherwise spend minutes filling the heap before
+     * failing. They are far above any real model (the 671B has 61 + 1 layers, 128 heads, 256 experts).
+     */
+    /** At most this many {@code num_hidden_layers}, and as many {@code num_nextn_predict_layers}. */
+    public static final int MAX_LAYERS = 4096;
+    /** At most this many {@code num_attention_heads} (and so {@code num_key_value_heads}). */
+    public static final int MAX_HEADS = 4096;
+    /** At most this many {@code n_routed_experts} (and so {@code n_group}, {@code num_experts_per_tok}). */
+    public static final int MAX_EXPERTS = 65536;
 
     /** The router's score function, with llama.cpp's {@code expert_gating_func} id. */
     public enum ScoringFunc {
@@ -83,6 +97,12 @@ public record DeepseekV3Config(
                 throw new IllegalArgumentException("DeepSeek-V3 sizes must be positive: " + v);
             }
         }
+        if (numHiddenLayers > MAX_LAYERS || numNextnPredictLayers > MAX_LAYERS || numAttentionHeads > MAX_HEADS
+                || nRoutedExperts > MAX_EXPERTS) {
+            throw new IllegalArgumentException("DeepSeek-V3 counts above their bounds: " + numHiddenLayers + " layers, "
+                    + numNextnPredictLayers + " MTP layers (at most " + MAX_LAYERS + " each), " + numAttentionHeads
+                    + " heads (at most " + MAX_HEADS + "), " + nRoutedExperts + " experts (at most " + MAX_EXPERTS + ")");
+        }
         if (firstKDenseReplace < 0 || firstKDenseReplace > numHiddenLayers || nSharedExperts < 0 || numNextnPredictLayers < 0) {
             throw new IllegalArgumentException("first_k_dense_replace " + firstKDenseReplace + ", n_shared_experts "
                     + nSharedExperts + " or num_nextn_predict_layers " + numNextnPredictLayers + " out of range");
@@ -98,13 +118,13 @@ public record DeepseekV3Config(
         if (c.intOr("moe_layer_freq", 1) != 1) {
             throw c.bad("moe_layer_freq", "is " + c.requireInt("moe_layer_freq") + "; only 1 (every layer past first_k_dense_replace is MoE) is supported");
         }
-        int heads = positive(c, "num_attention_heads");
+        int heads = count(c, "num_attention_heads", MAX_HEADS);
         int kvHeads = positive(c, "num_key_value_heads");
         if (kvHeads != heads) {
             throw c.bad("num_key_value_heads", "is " + kvHeads + " but num_attention_heads is " + heads
                     + "; kv_b_proj holds one K/V pair per attention head");
         }
-        int experts = positive(c, "n_routed_experts");
+        int experts = count(c, "n_routed_experts", MAX_EXPERTS);
         int groups = positive(c, "n_group");
         if (experts % groups != 0) {
             throw c.bad("n_group", "is " + groups + ", which does not divide n_routed_experts " + experts);
@@ -125,7 +145,7 @@ public record DeepseekV3Config(
         if (!topkMethod.equals("noaux_tc") && !topkMethod.equals("greedy") && !topkMethod.equals("group_limited_greedy")) {
             throw c.bad("topk_method", "is '" + topkMethod + "'; expected noaux_tc, greedy or group_limited_greedy");
         }
-        int layers = positive(c, "num_hidden_layers");
+        int layers = count(c, "num_hidden_layers", MAX_LAYERS);
         int dense = c.requireInt("first_k_dense_replace");
         if (dense < 0 || dense > layers) {
             throw c.bad("first_k_dense_replace", "is " + dense + ", not within [0, num_hidden_layers = " + layers + "]");
@@ -133,6 +153,9 @@ public record DeepseekV3Config(
         int nextn = c.intOr("num_nextn_predict_layers", 0);
         if (nextn < 0) {
             throw c.bad("num_nextn_predict_layers", "is negative: " + nextn);
+        }
+        if (nextn > MAX_LAYERS) {
+            throw c.bad("num_nextn_predict_layers", tooMany(nextn, MAX_LAYERS));
         }
         int shared = c.requireInt("n_shared_experts");
         if (shared < 0) {
@@ -175,6 +198,20 @@ public record DeepseekV3Config(
             throw c.bad(key, "is " + v + ", not positive");
         }
         return v;
+    }
+
+    /** A positive count that sizes a list of the tensor map, at most {@code max}. */
+    private static int count(HfConfig c, String key, int max) {
+        int v = positive(c, key);
+        if (v > max) {
+            throw c.bad(key, tooMany(v, max));
+        }
+        return v;
+    }
+
+    private static String tooMany(int v, int max) {
+        return "is " + v + ", more than the sanity bound " + max + " (the tensor map holds one entry per layer, head"
+                + " and expert; no real model comes near it)";
     }
 
     private static ScoringFunc scoringFunc(HfConfig c) {

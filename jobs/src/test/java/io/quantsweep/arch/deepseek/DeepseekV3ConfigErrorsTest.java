@@ -74,6 +74,38 @@ class DeepseekV3ConfigErrorsTest {
         assertBad(j -> ((ObjectNode) j.get("quantization_config")).put("quant_method", "gptq"), "quantization_config.quant_method");
     }
 
+    /**
+     * Counts that size the tensor map's per-layer, per-head and per-expert lists are bounded when the
+     * config is read: num_hidden_layers 2147483647 once spent minutes filling the heap in
+     * DeepseekV3.tensors. Read with {@code from} alone, so that without the bound the test fails at
+     * once instead of building the map.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"num_hidden_layers:4096", "num_nextn_predict_layers:4096", "num_attention_heads:4096",
+        "n_routed_experts:65536"})
+    void countsThatSizeTheTensorMapHaveASanityBound(String keyAndBound) throws IOException {
+        String key = keyAndBound.split(":")[0];
+        int bound = Integer.parseInt(keyAndBound.split(":")[1]);
+        for (int value : new int[] {bound + 1, Integer.MAX_VALUE}) {
+            ObjectNode json = RealModelFiles.config().json();
+            json.put(key, value);
+            if (key.equals("num_attention_heads")) {
+                json.put("num_key_value_heads", value);
+            }
+            HfConfig c = HfConfig.of("config.json", json);
+            ModelMappingException e = assertThrows(ModelMappingException.class, () -> DeepseekV3Config.from(c));
+            assertEquals(Reason.BAD_VALUE, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("config.json: key '" + key + "' is " + value
+                    + ", more than the sanity bound " + bound + " "), e.getMessage());
+        }
+        ObjectNode atBound = RealModelFiles.config().json();
+        atBound.put(key, bound);
+        if (key.equals("num_attention_heads")) {
+            atBound.put("num_key_value_heads", bound);
+        }
+        DeepseekV3Config.from(HfConfig.of("config.json", atBound));
+    }
+
     @Test
     void aConfigThatIsNotUtf8IsAMalformedFile() {
         // a JSON parser given bytes would take UTF-16 for what it is, and read this config
