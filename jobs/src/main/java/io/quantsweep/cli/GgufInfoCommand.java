@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,7 +51,7 @@ public final class GgufInfoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--array-items must be >= 0, not " + arrayItems);
         }
         GgufHeader h;
-        try (GgufReader reader = GgufReader.open(InputFiles.regular(file))) {
+        try (GgufReader reader = GgufReader.open(InputFiles.seekable(file, "the GGUF reader"))) {
             h = reader.header();
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -64,22 +65,22 @@ public final class GgufInfoCommand implements Callable<Integer> {
     }
 
     private void printText(GgufHeader h, PrintWriter out) {
-        out.printf("%s%n", h.source());
+        out.printf("%s%n", printable(h.source()));
         out.printf("GGUF v%d, %d KVs, %d tensors, alignment %d, data section at byte %d, %d bytes%n%n",
                 h.version(), h.metadata().size(), h.tensors().size(), h.alignment(), h.dataOffset(), h.fileSize());
         Map<String, GgufValue> kvs = h.metadata().asMap();
-        int keyWidth = kvs.keySet().stream().mapToInt(String::length).max().orElse(3);
+        int keyWidth = kvs.keySet().stream().mapToInt(k -> printable(k).length()).max().orElse(3);
         out.printf("%-" + keyWidth + "s  %-7s  %s%n", "key", "type", "value");
         for (Map.Entry<String, GgufValue> kv : kvs.entrySet()) {
-            out.printf("%-" + keyWidth + "s  %-7s  %s%n", kv.getKey(), kv.getValue().type(), text(kv.getValue()));
+            out.printf("%-" + keyWidth + "s  %-7s  %s%n", printable(kv.getKey()), kv.getValue().type(), text(kv.getValue()));
         }
         out.println();
-        int nameWidth = h.tensors().stream().mapToInt(t -> t.name().length()).max().orElse(4);
+        int nameWidth = h.tensors().stream().mapToInt(t -> printable(t.name()).length()).max().orElse(4);
         String row = "%5s  %-" + nameWidth + "s  %-7s  %-24s  %14s  %14s%n";
         out.printf(row, "#", "name", "type", "shape", "offset", "bytes");
         for (int i = 0; i < h.tensors().size(); i++) {
             GgufTensorInfo t = h.tensors().get(i);
-            out.printf(row, i, t.name(), t.type(), Arrays.toString(t.ne()), h.fileOffset(t), t.byteSize());
+            out.printf(row, i, printable(t.name()), t.type(), Arrays.toString(t.ne()), h.fileOffset(t), t.byteSize());
         }
     }
 
@@ -99,11 +100,47 @@ public final class GgufInfoCommand implements Callable<Integer> {
         if (!(v instanceof GgufValue.Str s)) {
             return v.toString();
         }
-        String escaped = s.value().replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
+        String escaped = printable(s.value());
         if (escaped.length() > MAX_TEXT_STRING) {
             escaped = escaped.substring(0, MAX_TEXT_STRING) + "... (" + s.value().length() + " chars)";
         }
         return quote ? "\"" + escaped + "\"" : escaped;
+    }
+
+    /**
+     * {@code s} safe to print to a terminal: the file is untrusted, and its keys, strings and tensor
+     * names would otherwise send escape sequences (ESC, CSI), NUL, line breaks (U+2028, U+2029 too)
+     * or bidirectional overrides, which can rewrite or hide what is shown, straight to it. Those and
+     * every other C0 and C1 control and DEL become a Java-style escape, backslash u and four hex
+     * digits (backslash n, r and t for the usual three), and a backslash doubles, so that the text
+     * stays unambiguous. {@code --json} is left as it is: it is for programs, and JSON escapes the C0
+     * controls.
+     */
+    static String printable(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (unsafe(ch)) {
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+                    } else {
+                        sb.append(ch);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** C0, DEL, C1, the line and paragraph separators, and the bidirectional marks, embeddings, overrides and isolates. */
+    private static boolean unsafe(char ch) {
+        return ch < 0x20 || (ch >= 0x7f && ch <= 0x9f) || ch == '\u2028' || ch == '\u2029'
+                || ch == '\u200e' || ch == '\u200f' || (ch >= '\u202a' && ch <= '\u202e') || (ch >= '\u2066' && ch <= '\u2069');
     }
 
     private void printJson(GgufHeader h, PrintWriter out) throws IOException {

@@ -6,12 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantsweep.format.gguf.GgufMetadata;
+import io.quantsweep.format.gguf.GgufPlan;
+import io.quantsweep.format.gguf.GgufTensorSpec;
+import io.quantsweep.format.gguf.GgufValue;
+import io.quantsweep.format.gguf.GgufWriter;
+import io.quantsweep.format.gguf.TensorData;
+import io.quantsweep.quant.GgmlType;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -76,6 +84,42 @@ class GgufInfoCommandTest {
         assertEquals(0, t0.get("dataOffset").asLong());
         assertEquals(215040, t0.get("bytes").asLong());
         assertEquals(21, root.get("tensors").size());
+    }
+
+    /**
+     * A hostile file's keys, strings and tensor names reach the terminal escaped: an ESC sequence could
+     * otherwise recolour, clear or retitle it, and NUL, DEL, C1 controls (CSI is U+009B), U+2028 and
+     * bidirectional overrides could hide or reorder what gguf-info shows.
+     */
+    @Test
+    void controlCharactersInKeysValuesAndTensorNamesAreEscaped() throws Exception {
+        String hostile = "a\u001b[2J\u0007b\u0000c\u007fd\u009b31me\u2028f\u2029g\u202eh\\i\nj";
+        GgufMetadata md = new GgufMetadata()
+                .put("general.architecture", GgufValue.string("llama"))
+                .put("evil.value", GgufValue.string(hostile))
+                .put("evil.key\u001b[8m", GgufValue.string("hidden"))
+                .put("evil.array", GgufValue.stringArray(List.of("x\u001by", "\u0085")));
+        Path file = dir.resolve("hostile.gguf");
+        GgufWriter.write(file, GgufPlan.of(md, List.of(GgufTensorSpec.of("blk.0\u001b[1A.weight", GgmlType.F32, 4))),
+                t -> TensorData.of(new byte[16]));
+
+        Run r = run(file.toString());
+        assertEquals(0, r.exit(), r.err());
+        for (char ch : r.out().toCharArray()) {
+            boolean control = ch < 0x20 && ch != '\n' || ch >= 0x7f && ch <= 0x9f || ch == '\u2028' || ch == '\u2029'
+                    || ch == '\u202e';
+            assertTrue(!control, "U+%04X reached the output:%n%s".formatted((int) ch, r.out()));
+        }
+        String escaped = "a\\u001b[2J\\u0007b\\u0000c\\u007fd\\u009b31me\\u2028f\\u2029g\\u202eh\\\\i\\nj";
+        assertTrue(r.out().matches("(?s).*\\nevil\\.value\\s+STRING\\s+" + java.util.regex.Pattern.quote(escaped) + "\\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*\\nevil\\.key\\\\u001b\\[8m\\s+STRING\\s+hidden\\n.*"), r.out());
+        assertTrue(r.out().contains("[\"x\\u001by\", \"\\u0085\"]"), r.out());
+        assertTrue(r.out().matches("(?s).*\\n\\s+0\\s+" + java.util.regex.Pattern.quote("blk.0\\u001b[1A.weight") + "\\s+F32\\s.*"), r.out());
+
+        // --json keeps the values as they are, for programs: JSON escapes what it must
+        JsonNode root = new ObjectMapper().readTree(run("--json", file.toString()).out());
+        assertEquals(hostile, root.get("metadata").get(1).get("value").asText());
+        assertEquals("blk.0\u001b[1A.weight", root.get("tensors").get(0).get("name").asText());
     }
 
     @Test
