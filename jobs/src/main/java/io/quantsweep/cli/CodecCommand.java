@@ -63,8 +63,8 @@ final class CodecCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             RawRowCodec codec = shape.codec();
-            float[] importance = imatrix == null ? null : codec.readImportance(InputFiles.regular(imatrix));
-            codec.quantize(InputFiles.regular(in), importance, out);
+            float[] importance = imatrix == null ? null : codec.readImportance(InputFiles.seekable(imatrix, "the importance reader"));
+            codec.quantize(InputFiles.seekable(in, "the raw row reader"), importance, out);
             return 0;
         }
     }
@@ -83,7 +83,7 @@ final class CodecCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            shape.codec().dequantize(InputFiles.regular(in), out);
+            shape.codec().dequantize(InputFiles.seekable(in, "the raw row reader"), out);
             return 0;
         }
     }

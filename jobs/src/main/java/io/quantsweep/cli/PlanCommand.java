@@ -106,6 +106,7 @@ public final class PlanCommand implements Callable<Integer> {
         }
         if (imatrix != null) {
             Path file = new Path(imatrix);
+            InputFiles.seekable(file, "the imatrix reader");
             ImatrixData data = ImatrixFiles.read(HadoopFiles.fileSystem(file), file);
             options = options.withImatrix(ImatrixProvenance.of(imatrix, data, data.importance()));
         }

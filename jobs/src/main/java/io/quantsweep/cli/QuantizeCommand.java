@@ -100,6 +100,10 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         QuantizeOptions options = options();
+        if (imatrix != null) {
+            // before the Spark session starts: the planner would block opening a FIFO, or call a pipe empty
+            InputFiles.seekable(new org.apache.hadoop.fs.Path(imatrix), "the imatrix reader");
+        }
         PrintWriter w = spec.commandLine().getOut();
         try (LocalSession session = LocalSession.open("quantsweep quantize", master)) {
             QuantizeJob.run(session.spark(), options, w);
