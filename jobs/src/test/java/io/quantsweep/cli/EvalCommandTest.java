@@ -1,15 +1,15 @@
 package io.quantsweep.cli;
 
+import static io.quantsweep.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quantsweep.cli.CliRun.Result;
 import io.quantsweep.eval.backend.http.FakeInferenceServer;
 import io.quantsweep.eval.backend.http.ServerKind;
 import io.quantsweep.eval.run.SweepPlan;
 import io.quantsweep.eval.sweep.SweepFile;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -23,16 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 class EvalCommandTest {
     @TempDir
     Path dir;
-
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = QuantSweep.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(status, out.toString(), err.toString());
-    }
 
     private Path sweep(String variants, String scoring) throws IOException {
         Files.createDirectories(dir.resolve("data/mc"));

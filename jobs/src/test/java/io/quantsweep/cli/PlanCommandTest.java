@@ -1,17 +1,17 @@
 package io.quantsweep.cli;
 
+import static io.quantsweep.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantsweep.cli.CliRun.Result;
 import io.quantsweep.format.imatrix.ImatrixData;
 import io.quantsweep.format.imatrix.ImatrixFiles;
 import io.quantsweep.format.imatrix.ImatrixFormat;
 import io.quantsweep.spark.LocalSpark;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,16 +29,6 @@ class PlanCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = QuantSweep.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(status, out.toString(), err.toString());
-    }
 
     @Test
     void jsonHasOneEntryPerVariantWithItsTensorRows() throws Exception {

@@ -1,15 +1,17 @@
 package io.quantsweep.cli;
 
+import static io.quantsweep.cli.CliRun.run;
 import static io.quantsweep.quant.Golden.COLS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quantsweep.quant.Golden;
+import io.quantsweep.cli.CliRun.Result;
 import io.quantsweep.quant.Codecs;
 import io.quantsweep.quant.GgmlType;
+import io.quantsweep.quant.Golden;
 import io.quantsweep.quant.LittleEndian;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,16 +34,6 @@ import picocli.CommandLine;
 class QuantSweepTest {
     @TempDir
     Path dir;
-
-    record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = QuantSweep.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(status, out.toString(), err.toString());
-    }
 
     /** Status 2, and exactly one stderr line: {@code quantsweep: ...expected...}. */
     private static void assertBadInput(Result r, String expected) {

@@ -1,14 +1,13 @@
 package io.quantsweep.report;
 
+import static io.quantsweep.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.arch.RealModelFiles;
-import io.quantsweep.cli.QuantSweep;
+import io.quantsweep.cli.CliRun.Result;
 import io.quantsweep.plan.DeploymentTargets;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,16 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportCommandTest {
     @TempDir
     Path dir;
-
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = QuantSweep.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(status, out.toString(), err.toString());
-    }
 
     @Test
     void writesThePageAndNothingElse() throws IOException {
