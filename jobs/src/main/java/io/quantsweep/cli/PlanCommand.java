@@ -13,6 +13,8 @@ import io.quantsweep.plan.ModelPlan;
 import io.quantsweep.plan.PlanOptions;
 import io.quantsweep.plan.PlanParquet;
 import io.quantsweep.plan.PlanReport;
+import io.quantsweep.quant.imatrix.ImportanceMatrix;
+import io.quantsweep.quantize.ImportanceCoverage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -104,11 +106,13 @@ public final class PlanCommand implements Callable<Integer> {
         } else if (splitMaxSize != null) {
             options = options.withSplit(new GgufSplit.Options(GgufSplit.Limit.parseSize(splitMaxSize), false));
         }
+        ImportanceMatrix matrix = null;
         if (imatrix != null) {
             Path file = new Path(imatrix);
             InputFiles.seekable(file, "the imatrix reader");
             ImatrixData data = ImatrixFiles.read(HadoopFiles.fileSystem(file), file);
-            options = options.withImatrix(ImatrixProvenance.of(imatrix, data, data.importance()));
+            matrix = data.importance();
+            options = options.withImatrix(ImatrixProvenance.of(imatrix, data, matrix));
         }
         DeploymentTargets targets = targetsFile == null ? DeploymentTargets.builtIn()
                 : DeploymentTargets.load(InputFiles.regular(targetsFile));
@@ -126,6 +130,15 @@ public final class PlanCommand implements Callable<Integer> {
         ModelPlan plan = ModelPlan.plan(input, variants, options);
         PlanReport report = new PlanReport(input, layout, plan, KvCache.of(input.metadata()), context, targets);
         PrintWriter w = spec.commandLine().getOut();
+        if (matrix != null) {
+            // what quantize will refuse or say of the matrix, said here: its entries' sizes, its coverage
+            ImportanceCoverage coverage = ImportanceCoverage.of(matrix, ImportanceCoverage.lookUp(plan.variants(),
+                    input.mapping().tensors(), input.inputType(), matrix).values());
+            coverage.requireUsable(imatrix);
+            if (!json) {
+                w.printf("imatrix %s: %s%n%n", imatrix, coverage.describe());
+            }
+        }
         if (json) {
             report.writeJson(w);
         } else {

@@ -1,10 +1,16 @@
 package io.quantsweep.quantize;
 
+import io.quantsweep.arch.OutputTensor;
+import io.quantsweep.plan.VariantPlan;
+import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.imatrix.ImportanceMatrix;
 import io.quantsweep.quant.imatrix.TensorImportance;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -27,8 +33,35 @@ public record ImportanceCoverage(int weighted, int unreached, List<String> witho
         unused = List.copyOf(unused);
     }
 
+    /**
+     * Every tensor that some variant changes from the converted file's type, looked up in {@code matrix}
+     * as llama-quantize looks it up (a tensor no variant changes is copied, not looked up), by name in
+     * tensor order.
+     *
+     * @param inputType the type of the converted file llama-quantize would read
+     * @throws io.quantsweep.quant.imatrix.ImportanceMatrixException for an entry of the wrong size
+     */
+    public static Map<String, TensorImportance> lookUp(List<VariantPlan> variants, List<OutputTensor> tensors,
+            GgmlType inputType, ImportanceMatrix matrix) {
+        List<Map<String, GgmlType>> types = new ArrayList<>();
+        for (VariantPlan v : variants) {
+            Map<String, GgmlType> m = new HashMap<>();
+            v.tensors().forEach(t -> m.put(t.name(), t.type()));
+            types.add(m);
+        }
+        Map<String, TensorImportance> lookups = new LinkedHashMap<>();
+        for (OutputTensor t : tensors) {
+            GgmlType convertedAs = t.alwaysF32() ? GgmlType.F32 : inputType;
+            if (types.stream().anyMatch(m -> m.get(t.name()) != convertedAs)) {
+                lookups.put(t.name(), matrix.forTensor(t.name(), Math.toIntExact(t.ne()[0]),
+                        t.ne().length >= 3 ? Math.toIntExact(t.ne()[2]) : 1));
+            }
+        }
+        return lookups;
+    }
+
     /** The coverage of {@code matrix} over the lookups of the tensors a run quantizes. */
-    static ImportanceCoverage of(ImportanceMatrix matrix, Collection<TensorImportance> lookups) {
+    public static ImportanceCoverage of(ImportanceMatrix matrix, Collection<TensorImportance> lookups) {
         int weighted = 0;
         int unreached = 0;
         List<String> without = new ArrayList<>();
@@ -43,6 +76,20 @@ public record ImportanceCoverage(int weighted, int unreached, List<String> witho
             }
         }
         return new ImportanceCoverage(weighted, unreached, without, List.copyOf(unused));
+    }
+
+    /**
+     * Refuses a matrix none of whose entries names a tensor the run quantizes, as one made for another
+     * model: a run "with" it would weigh nothing, yet record it in every file's KVs.
+     *
+     * @param file the matrix's file, as given
+     */
+    public void requireUsable(String file) {
+        if (weighted == 0 && !withoutEntry.isEmpty()) {
+            throw new IllegalArgumentException(("%s: none of its entries names a tensor this run quantizes (it has %s; "
+                    + "the run quantizes %s): an importance matrix of another model?").formatted(file, firstNames(unused),
+                    firstNames(withoutEntry)));
+        }
     }
 
     /** One line for the run's log, naming the first few tensors and entries of each kind. */

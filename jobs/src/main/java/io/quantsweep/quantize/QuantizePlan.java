@@ -18,7 +18,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,8 +78,8 @@ public final class QuantizePlan {
         List<WorkUnit> units = new ArrayList<>();
         List<Map<String, Long>> hosts = new ArrayList<>();
         Map<String, List<Integer>> unitsOf = new HashMap<>();
-        // each quantized tensor's lookup in the matrix, once, in tensor order
-        Map<String, TensorImportance> lookups = new LinkedHashMap<>();
+        Map<String, TensorImportance> lookups = imatrix.map(m -> ImportanceCoverage.lookUp(variants, tensors, inputType, m))
+                .orElse(Map.of());
         List<UnitSlicer.Span> spans = UnitSlicer.slice(tensors, unitBytes);
         for (UnitSlicer.Span span : spans) {
             OutputTensor t = tensors.get(span.tensor());
@@ -99,12 +98,7 @@ public final class QuantizePlan {
                 padding.add(last ? Gguf.pad(p.bytes(), alignment) - p.bytes() : 0L);
             }
             List<SourceRanges.Range> r = ranges.of(t, span.row0(), span.row1());
-            TensorImportance ti = null;
-            if (imatrix.isPresent() && looksUp(t, types, inputType)) {
-                ti = lookups.computeIfAbsent(t.name(), n -> imatrix.get().forTensor(n, Math.toIntExact(t.ne()[0]),
-                        t.ne().length >= 3 ? Math.toIntExact(t.ne()[2]) : 1));
-            }
-            WorkUnit u = new WorkUnit(units.size(), t, span.row0(), span.row1(), importance(ti, t, span),
+            WorkUnit u = new WorkUnit(units.size(), t, span.row0(), span.row1(), importance(lookups.get(t.name()), t, span),
                     SourceRanges.bytes(r), types, shards, padding);
             units.add(u);
             hosts.add(ranges.hostBytes(r));
@@ -139,12 +133,6 @@ public final class QuantizePlan {
         }
         return new QuantizePlan(model, units, hosts, parts, imatrix, imatrix.map(m -> ImportanceCoverage.of(m, lookups.values())),
                 unitBytes);
-    }
-
-    /** Whether some variant quantizes {@code t}, so that llama-quantize looks it up in the matrix. */
-    private static boolean looksUp(OutputTensor t, List<GgmlType> types, GgmlType inputType) {
-        GgmlType convertedAs = t.alwaysF32() ? GgmlType.F32 : inputType;
-        return !types.stream().allMatch(type -> type == convertedAs);
     }
 
     /** The importance vectors of the slices a span covers, or null where the tensor is not weighted. */

@@ -87,14 +87,7 @@ public final class QuantizePlanner {
             model.mapping().validate(checkpoint);
             QuantizePlan plan = QuantizePlan.build(modelPlan, model.mapping().tensors(), inputType, imatrix, o.unitBytes(),
                     new SourceRanges(fs, checkpoint));
-            Optional<ImportanceCoverage> coverage = plan.coverage();
-            if (coverage.isPresent() && coverage.get().weighted() == 0 && !coverage.get().withoutEntry().isEmpty()) {
-                // a run "with" an imatrix that weighs nothing would record it in every file's KVs all the same
-                throw new IllegalArgumentException(("%s: none of its entries names a tensor this run quantizes (it has %s; "
-                        + "the run quantizes %s): an importance matrix of another model?").formatted(imatrixFile.get(),
-                        ImportanceCoverage.firstNames(coverage.get().unused()),
-                        ImportanceCoverage.firstNames(coverage.get().withoutEntry())));
-            }
+            plan.coverage().ifPresent(c -> c.requireUsable(imatrixFile.get().toString()));
             RunManifest manifest = new RunManifest(o.manifestParameters(dir.toString(), imatrixFile.map(Path::toString)),
                     plan.fingerprint(checkpoint));
             return new Planned(plan, manifest, dir, out, scaling);

@@ -12,6 +12,7 @@ import io.quantsweep.format.imatrix.ImatrixData;
 import io.quantsweep.format.imatrix.ImatrixFiles;
 import io.quantsweep.format.imatrix.ImatrixFormat;
 import io.quantsweep.spark.LocalSpark;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -116,9 +117,7 @@ class PlanCommandTest {
 
     @Test
     void theImatrixQuantizeWillBeGivenDecidesTheFileTypesThatDependOnIt() throws Exception {
-        Path imatrix = dir.resolve("v3.imatrix.gguf");
-        ImatrixFiles.write(imatrix, new ImatrixData(List.of("calibration.txt"), 10, 512,
-                List.of(new ImatrixData.Entry("blk.0.attn_q_a.weight", new float[7168], new float[] {1}))), ImatrixFormat.GGUF);
+        Path imatrix = imatrix("v3.imatrix.gguf", "blk.0.attn_q_a.weight", 7168);
         JsonNode without = new ObjectMapper().readTree(run("plan", "--model", MODEL, "--variants", "IQ4_XS,Q4_0", "--json").out());
         Result r = run("plan", "--model", MODEL, "--variants", "IQ4_XS,Q4_0", "--json", "--imatrix", imatrix.toString());
         assertEquals(0, r.status(), r.err());
@@ -128,6 +127,33 @@ class PlanCommandTest {
         assertTrue(with.get("variants").get(0).get("histogram").path("Q5_K").isMissingNode(), with.toString());
         assertTrue(without.get("variants").get(1).get("histogram").path("Q4_1").isMissingNode());
         assertEquals(11, with.get("variants").get(1).get("histogram").path("Q4_1").asInt());
+    }
+
+    @Test
+    void theImatrixIsCheckedAsQuantizeChecksIt() throws Exception {
+        Path imatrix = imatrix("v3.imatrix.gguf", "blk.0.attn_q_a.weight", 7168);
+        Result r = run("plan", "--model", MODEL, "--variants", "Q4_K_M", "--no-tensors", "--imatrix", imatrix.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("imatrix " + imatrix + ": 1 tensors quantized with weights (unit weights for 0 of "
+                + "their matrices, which the calibration never reached), "), r.out());
+
+        Path wrong = imatrix("short.imatrix.gguf", "blk.0.attn_q_a.weight", 100);
+        Result refused = run("plan", "--model", MODEL, "--variants", "Q4_K_M", "--no-tensors", "--imatrix", wrong.toString());
+        assertEquals(QuantSweep.BAD_INPUT, refused.status(), refused.out());
+        assertTrue(refused.err().contains("blk.0.attn_q_a.weight") && refused.err().contains("100 values, but the tensor needs "
+                + "ne0 × ne2 = 7168 × 1 = 7168"), refused.err());
+
+        Path foreign = imatrix("other.imatrix.gguf", "blk.99.foo.weight", 4);
+        Result other = run("plan", "--model", MODEL, "--variants", "Q4_K_M", "--json", "--imatrix", foreign.toString());
+        assertEquals(QuantSweep.BAD_INPUT, other.status(), other.out());
+        assertTrue(other.err().contains("none of its entries names a tensor this run quantizes"), other.err());
+    }
+
+    private Path imatrix(String name, String entry, int values) throws IOException {
+        Path file = dir.resolve(name);
+        ImatrixFiles.write(file, new ImatrixData(List.of("calibration.txt"), 10, 512,
+                List.of(new ImatrixData.Entry(entry, new float[values], new float[] {1}))), ImatrixFormat.GGUF);
+        return file;
     }
 
     @Test
