@@ -5,6 +5,8 @@ import io.quantsweep.eval.backend.BackendConfig;
 import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.Capabilities;
 import io.quantsweep.eval.backend.Capability;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -76,9 +78,16 @@ public record EmbeddedConfig(String modelPath, int contextSize, int threads, boo
         return new EmbeddedBackend(EmbeddedEngine.load(this));
     }
 
-    /** {@link GgufPreflight} of the model file, without loading it. */
+    /**
+     * {@link GgufPreflight} of the model file, without loading it. A missing file passes: a variant
+     * whose samples are all written needs none (its file may have been deleted to free the disk), and
+     * one with samples to ask meets the missing file in its task.
+     */
     @Override
     public void preflight() throws BackendException {
-        GgufPreflight.check(EmbeddedEngine.path(this), EmbeddedEngine.build());
+        Path path = EmbeddedEngine.path(this);
+        if (Files.exists(path)) {
+            GgufPreflight.check(path, EmbeddedEngine.build());
+        }
     }
 }
