@@ -23,7 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -221,9 +222,8 @@ public final class QuantizePlan {
 
     /**
      * SHA-256 over what decides the output bytes beyond the arguments: every file's header (its KVs
-     * and tensor table), the units (rows, types, padding, importance vectors), the headers of the
-     * checkpoint tensors they read, and the length and modification time of the checkpoint files that
-     * hold them (the weights themselves are read only by the units).
+     * and tensor table), the units (rows, types, padding, importance vectors) and the headers of the
+     * checkpoint tensors they read.
      */
     public String fingerprint(SafetensorsCheckpoint checkpoint) throws IOException {
         MessageDigest d;
@@ -252,21 +252,37 @@ public final class QuantizePlan {
                 d.update(f.array());
             }
         }
+        for (String name : sourceTensors()) {
+            text(d, checkpoint.shardOf(name) + " " + checkpoint.tensor(name));
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+
+    /**
+     * The checkpoint files the units read, by name, each with its length and modification time: what
+     * tells a file replaced by another of the same header (a new revision of a model with the same
+     * shapes, downloaded into the same folder) from the one a run started on, without reading the weights.
+     */
+    public SortedMap<String, String> sourceFiles(SafetensorsCheckpoint checkpoint) throws IOException {
+        SortedMap<String, String> files = new TreeMap<>();
+        for (String name : sourceTensors()) {
+            String shard = checkpoint.shardOf(name);
+            if (!files.containsKey(shard)) {
+                files.put(shard, checkpoint.version(shard));
+            }
+        }
+        return files;
+    }
+
+    /** The checkpoint tensors the units read, in unit order. */
+    private Set<String> sourceTensors() {
         Set<String> sources = new LinkedHashSet<>();
         for (WorkUnit u : units) {
             if (u.row0() == 0) {
                 u.tensor().sources().forEach(s -> sources.add(s.tensor()));
             }
         }
-        Set<String> shards = new TreeSet<>();
-        for (String name : sources) {
-            text(d, checkpoint.shardOf(name) + " " + checkpoint.tensor(name));
-            shards.add(checkpoint.shardOf(name));
-        }
-        for (String shard : shards) {
-            text(d, checkpoint.version(shard));
-        }
-        return HexFormat.of().formatHex(d.digest());
+        return sources;
     }
 
     private static void text(MessageDigest d, String s) {

@@ -89,7 +89,7 @@ public final class QuantizePlanner {
                     new SourceRanges(fs, checkpoint));
             plan.coverage().ifPresent(c -> c.requireUsable(imatrixFile.get().toString()));
             RunManifest manifest = new RunManifest(o.manifestParameters(dir.toString(), imatrixFile.map(Path::toString)),
-                    plan.fingerprint(checkpoint));
+                    plan.fingerprint(checkpoint), plan.sourceFiles(checkpoint));
             return new Planned(plan, manifest, dir, out, scaling);
         }
     }

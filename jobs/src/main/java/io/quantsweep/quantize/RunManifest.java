@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -22,14 +24,16 @@ import org.apache.hadoop.fs.Path;
  * The identity of a run, written as {@value #FILE} into its output directory before anything else:
  * the arguments that decide the output bytes (model, variants, imatrix, MLA layout, split, source
  * precision, unit budget) and a fingerprint of everything they resolve to (every shard's header, the
- * unit layout, the checkpoint headers, the importance vectors). Device, master and partitioning are
- * not part of it: they never change the bytes.
+ * unit layout, the checkpoint headers, the importance vectors), and the length and modification time
+ * of each checkpoint file read ({@code sources}; absent from manifests of earlier versions, which are
+ * then not checked for it). Device, master and partitioning are not part of it: they never change the
+ * bytes.
  *
  * <p>{@link #check} decides what a run may do with a directory: start afresh (missing or empty),
  * resume (same manifest, no {@value #SUCCESS}), or nothing (same manifest, complete); anything else
  * is a {@link RunConflictException}, so two runs' files are never mixed.
  */
-public record RunManifest(Map<String, String> parameters, String fingerprint) {
+public record RunManifest(Map<String, String> parameters, String fingerprint, SortedMap<String, String> sources) {
     public static final String FILE = "_run.json";
     public static final String SUCCESS = "_SUCCESS";
     private static final int VERSION = 1;
@@ -40,6 +44,12 @@ public record RunManifest(Map<String, String> parameters, String fingerprint) {
     public RunManifest {
         parameters = new LinkedHashMap<>(parameters);
         Objects.requireNonNull(fingerprint, "fingerprint");
+        sources = new TreeMap<>(sources);
+    }
+
+    @Override
+    public SortedMap<String, String> sources() {
+        return new TreeMap<>(sources);
     }
 
     @Override
@@ -82,17 +92,39 @@ public record RunManifest(Map<String, String> parameters, String fingerprint) {
                 differences.add("%s was '%s', now '%s'".formatted(key, then, now));
             }
         }
-        if (differences.isEmpty() && !fingerprint.equals(earlier.fingerprint)) {
-            throw new RunConflictException(RunConflictException.Reason.DIFFERENT_RUN, out + " holds a run of the same "
-                    + "arguments on other inputs: the checkpoint's files, a recipe file or the importance matrix changed since "
-                    + "it started (fingerprint was " + earlier.fingerprint + ", now " + fingerprint + "), so its parts are not "
-                    + "this run's; choose another directory, or delete this one to start again");
+        if (differences.isEmpty()) {
+            String changed = null;
+            if (!fingerprint.equals(earlier.fingerprint)) {
+                changed = "the checkpoint's headers, a recipe file or the importance matrix changed (fingerprint was "
+                        + earlier.fingerprint + ", now " + fingerprint + ")";
+            } else if (!earlier.sources.isEmpty() && !sources.equals(earlier.sources)) {
+                changed = "checkpoint files changed: " + changedSources(earlier.sources);
+            }
+            if (changed != null) {
+                throw new RunConflictException(RunConflictException.Reason.DIFFERENT_RUN, out + " holds a run of the same "
+                        + "arguments on other inputs: since it started, " + changed + "; its parts are not this run's: "
+                        + "choose another directory, or delete this one to start again");
+            }
         }
         if (!differences.isEmpty()) {
             throw new RunConflictException(RunConflictException.Reason.DIFFERENT_RUN, out + " holds a run with other arguments ("
                     + String.join("; ", differences) + "); rerun with the same arguments to resume it, or choose another directory");
         }
         return fs.exists(new Path(out, SUCCESS)) ? State.COMPLETE : State.RESUME;
+    }
+
+    /** The files whose length or time differs from {@code earlier}, as "name: then → now", the first few. */
+    private String changedSources(Map<String, String> earlier) {
+        List<String> changed = new ArrayList<>();
+        for (String name : union(earlier.keySet(), sources.keySet())) {
+            String then = earlier.getOrDefault(name, "absent");
+            String now = sources.getOrDefault(name, "absent");
+            if (!then.equals(now)) {
+                changed.add(name + ": " + then + " → " + now);
+            }
+        }
+        return String.join("; ", changed.subList(0, Math.min(3, changed.size())))
+                + (changed.size() > 3 ? "; … (" + changed.size() + " files)" : "");
     }
 
     private static List<String> union(Iterable<String> a, Iterable<String> b) {
@@ -134,6 +166,8 @@ public record RunManifest(Map<String, String> parameters, String fingerprint) {
         ObjectNode p = o.putObject("parameters");
         parameters.forEach(p::put);
         o.put("fingerprint", fingerprint);
+        ObjectNode f = o.putObject("sources");
+        sources.forEach(f::put);
         try {
             return JsonFile.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o);
         } catch (IOException e) {
@@ -161,7 +195,12 @@ public record RunManifest(Map<String, String> parameters, String fingerprint) {
                 Map.Entry<String, JsonNode> e = it.next();
                 parameters.put(e.getKey(), e.getValue().asText());
             }
-            return new RunManifest(parameters, o.get("fingerprint").textValue());
+            SortedMap<String, String> sources = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.path("sources").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                sources.put(e.getKey(), e.getValue().asText());
+            }
+            return new RunManifest(parameters, o.get("fingerprint").textValue(), sources);
         } catch (RuntimeException e) {
             throw new RunConflictException(RunConflictException.Reason.BAD_MANIFEST, file + " is not a run manifest: " + e.getMessage());
         }

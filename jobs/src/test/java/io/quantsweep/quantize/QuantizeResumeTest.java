@@ -223,7 +223,8 @@ class QuantizeResumeTest {
         }
         RunConflictException e = assertThrows(RunConflictException.class, () -> run(spark, o));
         assertEquals(RunConflictException.Reason.DIFFERENT_RUN, e.reason());
-        assertTrue(e.getMessage().contains("holds a run of the same arguments on other inputs"), e.getMessage());
+        assertTrue(e.getMessage().contains("holds a run of the same arguments on other inputs: since it started, checkpoint "
+                + "files changed: model-0000"), e.getMessage());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.quantsweep.quantize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,11 +27,19 @@ class RunManifestTest {
     Path dir;
 
     private static RunManifest manifest(String variants, String fingerprint) {
+        return manifest(variants, fingerprint, SOURCES);
+    }
+
+    private static final SortedMap<String, String> SOURCES = new TreeMap<>(Map.of(
+            "model-00001-of-00002.safetensors", "4,000 bytes, modified 2026-11-01T10:00:00Z",
+            "model-00002-of-00002.safetensors", "2,000 bytes, modified 2026-11-01T10:00:01Z"));
+
+    private static RunManifest manifest(String variants, String fingerprint, SortedMap<String, String> sources) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("model", "hdfs://nn/models/DeepSeek-V3");
         p.put("variants", variants);
         p.put("source-precision", "bf16");
-        return new RunManifest(p, fingerprint);
+        return new RunManifest(p, fingerprint, sources);
     }
 
     private RunManifest.State check(RunManifest m, Path out) throws IOException {
@@ -48,6 +59,16 @@ class RunManifestTest {
         m.writeSuccess(FS, RealModelFiles.hadoop(out), JsonFile.JSON.createObjectNode().put("units", 3));
         assertEquals(RunManifest.State.COMPLETE, check(m, out));
         assertTrue(Files.readString(out.resolve(RunManifest.SUCCESS)).contains("\"variants\" : \"Q4_K_M,Q8_0\""));
+    }
+
+    @Test
+    void aManifestOfAnEarlierVersionWithoutSourcesResumes() throws IOException {
+        Path out = dir.resolve("out");
+        manifest("Q4_K_M", "abc", new TreeMap<>()).write(FS, RealModelFiles.hadoop(out));
+        String json = Files.readString(out.resolve(RunManifest.FILE));
+        Files.writeString(out.resolve(RunManifest.FILE), json.replaceAll(",\\s*\"sources\" : \\{ ?}", ""));
+        assertFalse(Files.readString(out.resolve(RunManifest.FILE)).contains("sources"));
+        assertEquals(RunManifest.State.RESUME, check(manifest("Q4_K_M", "abc"), out));
     }
 
     @Test
@@ -77,9 +98,16 @@ class RunManifestTest {
         assertTrue(args.getMessage().contains("variants was 'Q4_K_M,Q8_0', now 'Q4_K_M'"), args.getMessage());
         RunConflictException inputs = assertThrows(RunConflictException.class, () -> check(manifest("Q4_K_M,Q8_0", "abd"), out));
         assertEquals(RunConflictException.Reason.DIFFERENT_RUN, inputs.reason());
-        assertTrue(inputs.getMessage().endsWith(" holds a run of the same arguments on other inputs: the checkpoint's files, "
-                + "a recipe file or the importance matrix changed since it started (fingerprint was abc, now abd), so its "
-                + "parts are not this run's; choose another directory, or delete this one to start again"), inputs.getMessage());
+        assertTrue(inputs.getMessage().endsWith(" holds a run of the same arguments on other inputs: since it started, the "
+                + "checkpoint's headers, a recipe file or the importance matrix changed (fingerprint was abc, now abd); its "
+                + "parts are not this run's: choose another directory, or delete this one to start again"), inputs.getMessage());
+        SortedMap<String, String> revised = new TreeMap<>(SOURCES);
+        revised.put("model-00002-of-00002.safetensors", "2,000 bytes, modified 2026-11-20T08:00:00Z");
+        RunConflictException files = assertThrows(RunConflictException.class,
+                () -> check(manifest("Q4_K_M,Q8_0", "abc", revised), out));
+        assertTrue(files.getMessage().contains("since it started, checkpoint files changed: model-00002-of-00002.safetensors: "
+                + "2,000 bytes, modified 2026-11-01T10:00:01Z → 2,000 bytes, modified 2026-11-20T08:00:00Z; its parts"),
+                files.getMessage());
 
         Path foreign = Files.createDirectory(dir.resolve("foreign"));
         Files.writeString(foreign.resolve("x.gguf"), "");

@@ -9,6 +9,7 @@ import io.quantsweep.quant.numeric.Fp8BlockScaling;
 import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -123,12 +124,13 @@ public final class SafetensorsCheckpoint implements Closeable {
     }
 
     /**
-     * The length and modification time of shard {@code shardName}: what tells a file replaced by another
-     * of the same header, as a re-downloaded revision of a model with the same shapes, from the original.
+     * The length and modification time of shard {@code shardName}, as "N bytes, modified INSTANT": what
+     * tells a file replaced by another of the same header, as a re-downloaded revision of a model with
+     * the same shapes, from the original.
      */
     public String version(String shardName) throws IOException {
         FileStatus status = fs.getFileStatus(shard(shardName).path());
-        return shardName + " " + status.getLen() + " bytes, modified " + status.getModificationTime();
+        return "%,d bytes, modified %s".formatted(status.getLen(), Instant.ofEpochMilli(status.getModificationTime()));
     }
 
     /** The opened shard {@code shardName}, checked against the index on first use. */
