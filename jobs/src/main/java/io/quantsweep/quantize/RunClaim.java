@@ -34,9 +34,12 @@ record RunClaim(FileSystem fs, Path out, String run) {
     void require(String step) throws IOException {
         Optional<String> holder = WriterClaim.holder(fs, file());
         if (!holder.equals(Optional.of(run))) {
+            // no claim: a later run is writing it, or finished and deleted the work folder with it
+            String other = holder.map(id -> "run " + id).orElse(fs.exists(new Path(out, RunManifest.SUCCESS))
+                    ? "which has completed it" : "whose claim is being written");
             throw new RunConflictException(RunConflictException.Reason.SUPERSEDED, ("%s: another run into this directory "
-                    + "started after this one (run %s; this is %s): this one stops before %s and leaves the output to it")
-                    .formatted(out, holder.orElse("unknown: its claim is being written"), run, step));
+                    + "started after this one (%s; this is run %s): this one stops before %s and leaves the output to it")
+                    .formatted(out, other, run, step));
         }
     }
 }

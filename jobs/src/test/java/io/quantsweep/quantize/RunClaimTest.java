@@ -28,11 +28,15 @@ class RunClaimTest {
         second.require("assembling the files");
         RunConflictException e = assertThrows(RunConflictException.class, () -> first.require("writing the statistics"));
         assertEquals(RunConflictException.Reason.SUPERSEDED, e.reason());
-        assertEquals(out + ": another run into this directory started after this one (run " + second.run() + "; this is "
+        assertEquals(out + ": another run into this directory started after this one (run " + second.run() + "; this is run "
                 + first.run() + "): this one stops before writing the statistics and leaves the output to it", e.getMessage());
 
         Files.delete(dir.resolve(QuantizeJob.WORK).resolve(RunClaim.FILE));
         assertTrue(assertThrows(RunConflictException.class, () -> second.require("writing _SUCCESS")).getMessage()
-                .contains("(run unknown: its claim is being written;"));
+                .contains("(whose claim is being written; this is run " + second.run() + ")"));
+        // the later run finished: its _SUCCESS is there and its work folder, claim included, is gone
+        Files.writeString(dir.resolve(RunManifest.SUCCESS), "{}");
+        assertTrue(assertThrows(RunConflictException.class, () -> first.require("assembling the files")).getMessage()
+                .contains("(which has completed it; this is run " + first.run() + ")"));
     }
 }
