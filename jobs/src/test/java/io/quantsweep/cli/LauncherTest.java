@@ -72,6 +72,16 @@ class LauncherTest {
     }
 
     @Test
+    void theCommandItselfMayComeFromAnArgumentFile() throws Exception {
+        Path args = root.resolve("job.args");
+        Files.writeString(args, "quantize --master yarn\n--out hdfs:///q\n");
+        assertTrue(run("@" + args).startsWith("spark-submit --master yarn "));
+        Path local = root.resolve("info.args");
+        Files.writeString(local, "gguf-info --master yarn x.gguf\n");
+        assertTrue(run("@" + local).startsWith("java "), "not a Spark job");
+    }
+
+    @Test
     void theLastMasterWinsWhereverItComesFrom() throws Exception {
         Path args = root.resolve("local.args");
         Files.writeString(args, "--master=local[4]\n");
