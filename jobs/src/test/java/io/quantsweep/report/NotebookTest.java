@@ -87,6 +87,8 @@ class NotebookTest {
         Path parts = ReportFixture.tiny(fresh(work.resolve("parts")));
         checkNotebook(work, Map.of("QUANTSWEEP_QUANT", parts.resolve("quant").toString(),
                 "QUANTSWEEP_EVAL", parts.resolve("eval").toString()), fresh(work.resolve("empty-root")));
+        assertTrue(Files.readString(work.resolve("check-notebook.log")).contains("(with QUANTSWEEP_QUANT=" + parts.resolve("quant")
+                + " QUANTSWEEP_EVAL=" + parts.resolve("eval") + ")"), "the run says it reads other folders");
         JsonNode apartFolders = JSON.readTree(ROOT.resolve("target/notebook/analysis-1.ipynb").toFile());
         assertEquals(outputs(first, "text/plain"), outputs(apartFolders, "text/plain").replace(parts.toString(), tiny.toString()));
     }
