@@ -41,6 +41,7 @@ class ScriptHelpTest {
         assertTrue(Pattern.compile("scripts/" + Pattern.quote(script) + "(?![\\w-])").matcher(run.output()).find(),
                 "the help names scripts/" + script + ": " + run.output());
         assertEmpty(work);
+        assertEquals(List.of(), run.called(), "scripts/" + script + " --help did work");
     }
 
     @Test
@@ -50,6 +51,7 @@ class ScriptHelpTest {
         assertTrue(run.output().contains("--bogus"), run.output());
         assertTrue(run.output().contains("usage: scripts/bench-quantize"), run.output());
         assertEmpty(work);
+        assertEquals(List.of(), run.called());
     }
 
     @Test
@@ -59,6 +61,7 @@ class ScriptHelpTest {
         assertEquals(2, run.exit(), run.output());
         assertTrue(run.output().contains(bin.resolve("llama-quantize").toString()), run.output());
         assertEmpty(work);
+        assertEquals(List.of(), run.called());
     }
 
     private static void assertEmpty(Path work) throws IOException {
@@ -68,23 +71,41 @@ class ScriptHelpTest {
         }
     }
 
-    private record Run(int exit, String output) {
+    /** @param called the tools of real work the script called (builds, installs, a JVM, Python), in order */
+    private record Run(int exit, String output, List<String> called) {
     }
 
-    /** bash SCRIPT ARGS in WORK, its output (stdout and stderr) kept in LOGS, not in WORK. */
+    /** What the scripts do their work with; each is replaced by a stub that notes the call and fails. */
+    private static final List<String> TOOLS = List.of("mvn", "java", "python3", "pip", "pip3", "apt-get", "sudo", "g++",
+            "nvcc", "cmake", "make", "npm", "npx", "chromium", "curl", "wget");
+
+    /**
+     * bash SCRIPT ARGS in WORK, its output (stdout and stderr) kept in LOGS, not in WORK, with {@link #TOOLS}
+     * stubbed on the PATH: the scripts work in the repository and /tmp, not only where they are run, so
+     * an empty WORK alone would not show that they did nothing.
+     */
     private static Run run(Path work, Path logs, String script, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve(script).toString()));
         command.addAll(List.of(args));
         Path log = logs.resolve("output.txt");
-        Process p = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+        Path stubs = Files.createDirectories(logs.resolve("stubs"));
+        Path called = logs.resolve("called.txt");
+        for (String tool : TOOLS) {
+            Path stub = stubs.resolve(tool);
+            Files.writeString(stub, "#!/bin/sh\necho " + tool + " >> '" + called + "'\nexit 1\n");
+            assertTrue(stub.toFile().setExecutable(true));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("PATH", stubs + ":" + pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
+        Process p = pb.start();
         if (!p.waitFor(20, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly().waitFor();
             throw new AssertionError("scripts/" + script + " " + String.join(" ", args) + " ran for 20 s: "
                     + Files.readString(log, StandardCharsets.UTF_8));
         }
-        return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8),
+                Files.exists(called) ? Files.readAllLines(called) : List.of());
     }
 }
