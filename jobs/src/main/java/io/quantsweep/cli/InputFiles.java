@@ -2,14 +2,11 @@ package io.quantsweep.cli;
 
 import io.quantsweep.io.IsDirectoryException;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /** Local input files named on the command line. */
 final class InputFiles {
@@ -55,30 +52,17 @@ final class InputFiles {
     }
 
     /**
-     * {@link #seekable(Path, String)} for a path that may name any Hadoop file system: a local one
-     * ({@code file:}, or no scheme where the default file system is local) is checked; the others
-     * ({@code hdfs:}, {@code s3a:}) hold no pipes or devices, and are left to their readers without
-     * making a client for them here.
+     * {@link #seekable(Path, String)} for a path that may name any Hadoop file system. A {@code file:}
+     * path is checked. A path without a scheme is checked where a local file of that name exists: the
+     * default file system may be another ({@code spark.hadoop.fs.defaultFS}), whose files the reader
+     * finds. Other schemes ({@code hdfs:}, {@code s3a:}) hold no pipes or devices.
      */
     static void seekable(org.apache.hadoop.fs.Path path, String reader) throws IOException {
-        String scheme = path.toUri().getScheme();
-        if (scheme == null) {
-            scheme = FileSystem.getDefaultUri(new Configuration()).getScheme();
+        URI uri = path.toUri();
+        Path local = Path.of(uri.getPath());
+        if ("file".equals(uri.getScheme()) || uri.getScheme() == null && Files.exists(local)) {
+            check(local, path.toString(), reader);
         }
-        if (!"file".equals(scheme)) {
-            return;
-        }
-        // Hadoop resolves a relative path against its own working directory; pathToFile does the same
-        FileSystem fs = HadoopFiles.fileSystem(path);
-        java.io.File local;
-        if (fs instanceof RawLocalFileSystem raw) {
-            local = raw.pathToFile(path);
-        } else if (fs instanceof LocalFileSystem checksummed) {
-            local = checksummed.pathToFile(path);
-        } else {
-            return;
-        }
-        check(local.toPath(), path.toString(), reader);
     }
 
     private static void check(Path file, String shown, String reader) throws IOException {
