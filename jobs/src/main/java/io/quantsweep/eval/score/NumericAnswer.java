@@ -1,7 +1,6 @@
 package io.quantsweep.eval.score;
 
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,8 +20,10 @@ import java.util.regex.Pattern;
  *     such as {@code #### 2. Sales}</td></tr>
  * <tr><td>{@code num/answer-is}</td><td>{@code The answer is N}, {@code final answer is: $N},
  *     {@code **Final Answer:** N} (emphasis allowed); after a sum shown there, as in
- *     {@code Final answer: 3 + 15 = 18}, the number after its last {@code =}</td></tr>
- * <tr><td>{@code num/boxed}</td><td>the first number inside the last {@code \boxed{...}}</td></tr>
+ *     {@code Final answer: 3 + 15 = 18}, the number after its last {@code =}; unless a
+ *     {@code \boxed{...}} comes after it</td></tr>
+ * <tr><td>{@code num/boxed}</td><td>the first number inside the last {@code \boxed{...}}, or the first after
+ *     its last {@code =}</td></tr>
  * <tr><td>{@code num/last}</td><td>the last number in the text</td></tr>
  * </table>
  * Nothing found gives {@code num/none}.
@@ -47,21 +48,38 @@ public final class NumericAnswer {
     public static Extraction extract(String text) {
         // LaTeX's thousands separators, 10{,}000 and 10\,000, as plain commas; U+2212 as a minus sign
         String answerText = text.replace("{,}", ",").replaceAll("(?<=\\d)\\\\,(?=\\d)", ",").replace('\u2212', '-');
-        for (Rule rule : List.of(new Rule("num/hash", HASH), new Rule("num/answer-is", ANSWER_IS))) {
-            String last = lastGroup(rule.pattern().matcher(answerText));
-            if (last != null) {
-                return found(last, rule.id());
-            }
+        String hash = lastGroup(HASH.matcher(answerText));
+        if (hash != null) {
+            return found(hash, "num/hash");
         }
-        Optional<String> boxed = MathAnswer.lastBoxed(answerText);
+        Matcher answerIs = ANSWER_IS.matcher(answerText);
+        String stated = null;
+        int statedAt = -1;
+        while (answerIs.find()) {
+            stated = answerIs.group(1);
+            statedAt = answerIs.start();
+        }
+        // a box after the last "answer is" is the final answer: "so the answer is 9 eggs times $2 ...
+        // **Final Answer:** \[ \boxed{18} \]" states 18, in a form the answer-is rule does not read
+        if (stated != null && answerText.lastIndexOf("\\boxed") < statedAt) {
+            return found(stated, "num/answer-is");
+        }
+        Optional<String> boxed = MathAnswer.lastBoxed(answerText).flatMap(NumericAnswer::boxedNumber);
         if (boxed.isPresent()) {
-            Matcher m = ANY.matcher(boxed.get());
-            if (m.find()) {
-                return found(m.group(1), "num/boxed");
-            }
+            return found(boxed.get(), "num/boxed");
+        }
+        if (stated != null) {
+            return found(stated, "num/answer-is");
         }
         String last = lastGroup(ANY.matcher(answerText));
         return last != null ? found(last, "num/last") : new Extraction("", "num/none");
+    }
+
+    /** The number a box states: its first, or the first after its last {@code =} ({@code \boxed{2 \times 3 = 6}}). */
+    private static Optional<String> boxedNumber(String box) {
+        int equals = box.lastIndexOf('=');
+        Matcher m = ANY.matcher(equals < 0 ? box : box.substring(equals + 1));
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /**
@@ -88,9 +106,6 @@ public final class NumericAnswer {
             return Optional.empty();
         }
         return Optional.of(new BigDecimal(t));
-    }
-
-    private record Rule(String id, Pattern pattern) {
     }
 
     private static Extraction found(String number, String id) {

@@ -50,6 +50,14 @@ class NumericAnswerTest {
         assertEquals(new Extraction("12", "num/answer-is"), NumericAnswer.extract("The answer is 20 - 8 = 12 = 12 eggs"));
         // an "=" on a later line is not the stated answer's working
         assertEquals(new Extraction("18", "num/answer-is"), NumericAnswer.extract("The answer is 18\n= 20 in total"));
+        // DeepSeek-V3's closing box comes after an intermediate "answer is": the box is the final answer
+        assertEquals(new Extraction("18", "num/boxed"), NumericAnswer.extract("She sells 16 - 3 - 4 = 9 eggs, so the answer "
+                + "is 9 eggs times $2 each.\n\n**Final Answer:**\n\\[\n\\boxed{18}\n\\]"));
+        assertEquals(new Extraction("35", "num/boxed"),
+                NumericAnswer.extract("The answer is 5 hours, so 5 * 7 = 35. The final answer is \\(\\boxed{35}\\)."));
+        assertEquals(new Extraction("6", "num/boxed"), NumericAnswer.extract("So \\boxed{2 \\times 3 = 6}"));
+        // a box the reply then restates keeps the restated answer
+        assertEquals(new Extraction("18", "num/answer-is"), NumericAnswer.extract("\\boxed{17}? No: the answer is 18"));
     }
 
     @Test
