@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,10 +24,14 @@ import java.util.regex.Pattern;
  * {@code \mbox{..}}, {@code \textbf{..}}, {@code \mathbf{..}}; drop all spaces and {@code {,}};
  * {@code \{ \}} become braces; brace the arguments of {@code \frac12} and {@code \sqrt3}; an integer
  * fraction {@code a/b} becomes {@code \frac{a}{b}}; drop a short assignment ({@code x=}, {@code k=}:
- * one {@code =} with at most two characters before it) and a trailing period.
+ * one {@code =} with at most two characters before it) and a trailing period; a one-token subscript
+ * loses its braces ({@code 52_{8}} is {@code 52_8}); a parenthesised number or letter loses its
+ * parentheses ({@code (073)}, {@code \text{(C)}}); a word of two or more letters is lower-cased
+ * ({@code \text{Even}} is {@code even}), as PRM800K's grader does.
  *
  * <p>Two answers are equivalent if they normalise to the same text, or both are exact rationals
- * (integers, decimals, thousands commas, {@code \frac{a}{b}} of integers) of equal value — so
+ * (integers, decimals, thousands commas, {@code \frac{a}{b}} of integers, mixed numbers
+ * {@code 1\frac{4}{5}}) of equal value — so
  * {@code 0.5 = \frac{1}{2}} and {@code 033 = 33} but {@code 0.33 ≠ \frac13} — or both are tuples or
  * intervals with the same brackets whose elements are equivalent in order.
  */
@@ -36,7 +41,10 @@ public final class MathAnswer {
     // thousands commas never follow a leading 0: "0,125" is a list of two answers, not 125
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(?:[1-9]\\d{0,2}(?:,\\d{3})+|\\d+)?(?:\\.\\d+)?");
     private static final Pattern FRACTION = Pattern.compile("(-?)\\\\frac\\{([-+]?\\d+)\\}\\{([-+]?\\d+)\\}");
-    private static final Pattern PARENTHESISED_NUMBER = Pattern.compile("^\\(([-+]?[\\d.]+)\\)$");
+    // "(073)", and "(C)", as the MATH answers of "enter the letter of the correct option" are written
+    private static final Pattern PARENTHESISED = Pattern.compile("^\\(([-+]?[\\d.]+|[A-Za-z])\\)$");
+    private static final Pattern MIXED_NUMBER = Pattern.compile("(-?)(\\d+)\\\\frac\\{(\\d+)\\}\\{(\\d+)\\}");
+    private static final Pattern WORD = Pattern.compile("[A-Za-z]{2,}");
     private static final Pattern SLASH = Pattern.compile("(-?\\d+)/(\\d+)");
     private static final String BRACKETS = "([{";
     private static final String CLOSING = ")]}";
@@ -126,7 +134,11 @@ public final class MathAnswer {
         if (t.endsWith(".")) {
             t = t.substring(0, t.length() - 1);
         }
-        return PARENTHESISED_NUMBER.matcher(t).replaceFirst("$1");
+        // a base's subscript with or without braces: 52_{8} is 52_8
+        t = t.replaceAll("_\\{([A-Za-z0-9]+)\\}", "_$1");
+        t = PARENTHESISED.matcher(t).replaceFirst("$1");
+        // a word answer in any case (Even, even); single letters keep theirs: they name options or variables
+        return WORD.matcher(t).matches() ? t.toLowerCase(Locale.ROOT) : t;
     }
 
     /** Whether a predicted answer matches the gold answer (see the class comment). */
@@ -161,6 +173,13 @@ public final class MathAnswer {
 
     /** {numerator, denominator} of an exact rational, denominator positive. */
     static Optional<BigInteger[]> rational(String s) {
+        Matcher mixed = MIXED_NUMBER.matcher(s);
+        if (mixed.matches() && !new BigInteger(mixed.group(4)).equals(BigInteger.ZERO)) {
+            // 1\frac{4}{5} is the mixed number 9/5, as MATH writes one
+            BigInteger den = new BigInteger(mixed.group(4));
+            BigInteger num = new BigInteger(mixed.group(2)).multiply(den).add(new BigInteger(mixed.group(3)));
+            return Optional.of(new BigInteger[] {mixed.group(1).isEmpty() ? num : num.negate(), den});
+        }
         Matcher f = FRACTION.matcher(s);
         if (f.matches()) {
             BigInteger num = new BigInteger(f.group(2));

@@ -31,7 +31,7 @@ class MathAnswerTest {
         assertEquals("\\frac{\\frac{1}{2}}{3}", MathAnswer.normalize("\\frac{\\frac12}3"));
         assertEquals("\\sqrt[3]{2}", MathAnswer.normalize("\\sqrt[3]{2}"));
         assertEquals("10", MathAnswer.normalize("10\\text{ inches}"));
-        assertEquals("(B)", MathAnswer.normalize("\\text{(B)}"));
+        assertEquals("B", MathAnswer.normalize("\\text{(B)}"), "the letter of an option, as a reply boxes it");
         assertEquals("\\frac{3}{4}", MathAnswer.normalize("3/4"));
         assertEquals("x+y=5", MathAnswer.normalize("x + y = 5"));
     }
@@ -60,6 +60,14 @@ class MathAnswerTest {
             5.                         | 5
             \\textbf{(113) }           | 113
             (073)                      | 73
+            C                          | \\text{(C)}
+            \\text{C}                  | \\text{(C)}
+            52_{8}                     | 52_8
+            4210_5                     | 4210_{5}
+            \\text{Even}               | \\text{even}
+            \\frac{9}{5}               | 1\\frac{4}{5}
+            137.5                      | 137 \\frac{1}{2}
+            -2\\frac{1}{2}             | -2.5
             """)
     void equivalent(String predicted, String gold) {
         assertTrue(MathAnswer.equivalent(predicted, gold));
@@ -74,6 +82,10 @@ class MathAnswerTest {
             12                         | 21
             x                          | y
             0, 125                     | 125
+            C                          | \\text{(D)}
+            c                          | \\text{(C)}
+            52_{8}                     | 52_{9}
+            1\\frac{4}{5}              | \\frac{4}{5}
             """)
     void notEquivalent(String predicted, String gold) {
         assertFalse(MathAnswer.equivalent(predicted, gold));
