@@ -21,6 +21,10 @@ public record ChatMessage(Role role, String content) implements Serializable {
         Objects.requireNonNull(content, "content");
     }
 
+    public static ChatMessage system(String content) {
+        return new ChatMessage(Role.SYSTEM, content);
+    }
+
     public static ChatMessage user(String content) {
         return new ChatMessage(Role.USER, content);
     }

@@ -13,7 +13,8 @@ import java.util.Objects;
  * <p>Raw text without chat markup ({@link ChatFormat#NONE}) is the description, then per exemplar
  * {@code question + delimiter + answer} followed by a blank line, then the question block. Chat turns
  * are one user turn (question block) and one assistant turn (answer) per exemplar, then the question as
- * the last user turn; the description opens the first user turn. With a DeepSeek chat format the raw
+ * the last user turn, after the description as a system turn (as lm-evaluation-harness sends it under a
+ * chat template). With a DeepSeek chat format the raw
  * text is those turns in DeepSeek's markup.
  */
 public final class PromptBuilder implements Serializable {
@@ -58,7 +59,12 @@ public final class PromptBuilder implements Serializable {
         }
         List<Item> exemplars = selection.select(item, pool, shots, seed);
         List<ChatMessage> messages = new ArrayList<>();
-        StringBuilder raw = new StringBuilder(template.description(item));
+        String description = template.description(item);
+        if (!description.isEmpty()) {
+            // as lm-evaluation-harness sends it under a chat template: a system turn, not the first user turn's start
+            messages.add(ChatMessage.system(description));
+        }
+        StringBuilder raw = new StringBuilder(description);
         for (Item shot : exemplars) {
             messages.add(ChatMessage.user(template.question(shot)));
             messages.add(ChatMessage.assistant(template.answer(shot)));
@@ -67,7 +73,6 @@ public final class PromptBuilder implements Serializable {
         }
         messages.add(ChatMessage.user(template.question(item)));
         raw.append(template.question(item));
-        messages.set(0, ChatMessage.user(template.description(item) + messages.get(0).content()));
         String text = chat == ChatFormat.NONE ? raw.toString() : chat.render(messages);
         return new Prompt(templateId(), text, messages, chat.prefillsThink(),
                 exemplars.stream().map(Item::id).toList());

@@ -42,11 +42,17 @@ class PromptBuilderTest {
         assertEquals(List.of("abstract_algebra/0", "abstract_algebra/1", "abstract_algebra/2", "abstract_algebra/3",
                 "abstract_algebra/4"), p.shotIds());
         assertFalse(p.thinkPrefilled());
-        assertEquals(11, p.messages().size());
-        assertTrue(p.messages().get(0).content().startsWith("The following are multiple choice questions (with "
-                + "answers) about abstract algebra.\n\nFind all c in Z_3"));
-        assertEquals(ChatMessage.assistant("B"), p.messages().get(1));
-        assertTrue(p.messages().get(10).content().endsWith("D. 6\nAnswer:"));
+        // in chat turns the description is a system turn, as lm-evaluation-harness sends it
+        assertEquals(12, p.messages().size());
+        assertEquals(ChatMessage.system("The following are multiple choice questions (with answers) about abstract "
+                + "algebra.\n\n"), p.messages().get(0));
+        assertTrue(p.messages().get(1).content().startsWith("Find all c in Z_3"), p.messages().get(1).content());
+        assertEquals(ChatMessage.assistant("B"), p.messages().get(2));
+        assertTrue(p.messages().get(11).content().endsWith("D. 6\nAnswer:"));
+        String chat = new PromptBuilder(PromptTemplate.MMLU_LM_EVAL, ChatFormat.DEEPSEEK_V3, 5, ShotSelection.FIRST_N, 0,
+                dev).build(question).text();
+        assertTrue(chat.startsWith("The following are multiple choice questions (with answers) about abstract "
+                + "algebra.\n\n<｜User｜>Find all c in Z_3"), chat);
     }
 
     @Test
