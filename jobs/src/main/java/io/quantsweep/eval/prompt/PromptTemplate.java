@@ -110,6 +110,12 @@ public enum PromptTemplate {
             return "";
         }
 
+        /** lm-evaluation-harness's {@code until}: without it a reply goes on to invent the next exemplar. */
+        @Override
+        public List<String> defaultStop() {
+            return List.of("Question:", "</s>", "<|im_end|>");
+        }
+
         @Override
         String question(Item item) {
             return "Question: " + item.question() + "\nAnswer:";
@@ -182,6 +188,11 @@ public enum PromptTemplate {
     }
 
     /** Put once before the first question (empty for none). */
+    /** The stop strings a sweep's benchmark gets when it names none: the reference's, where it sets them. */
+    public List<String> defaultStop() {
+        return List.of();
+    }
+
     abstract String description(Item item);
 
     /** The question block, ending where the answer starts. */

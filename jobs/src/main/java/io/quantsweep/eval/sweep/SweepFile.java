@@ -67,7 +67,7 @@ import org.yaml.snakeyaml.nodes.Node;
  *     top-p: 1.0                      # default 1
  *     seed: 1234                      # default 0
  *     limit: 500                      # default: every item
- *     stop: ["Question:"]             # default none
+ *     stop: ["Question:"]             # default the template's (gsm8k-lm-eval: lm-eval's), else none
  *     weight: 2                       # default the paper's weight for the name or loader, else 0
  *     fields: {question: problem}     # jsonl-* only: id, question, choices, answer, subject, solution
  *   - name: wiki                      # next-token distributions against the baseline's:
@@ -314,7 +314,7 @@ public final class SweepFile {
                 b.string("shots-split", "dev"), atLeast(b, "n-shot", b.integer("n-shot", 0), 0), selection, template,
                 chat, scoring, atLeast(b, "samples", b.integer("samples", 1), 1),
                 atLeast(b, "max-tokens", b.integer("max-tokens", 1), 1), temperature, topP, b.longInteger("seed", 0),
-                limit, b.strings("stop"), weight, fields(b, loader),
+                limit, b.has("stop") ? b.strings("stop") : template.defaultStop(), weight, fields(b, loader),
                 atLeast(b, "top-k", b.integer("top-k", DEFAULT_TOP_K), 1),
                 atLeast(b, "positions", b.integer("positions", DEFAULT_POSITIONS), 1));
     }

@@ -126,6 +126,16 @@ class SweepFileTest {
     }
 
     @Test
+    void gsm8kStopsWhereLmEvalStopsUnlessTheSweepSaysOtherwise() throws SweepFormatException {
+        String gsm8k = "  - {name: gsm8k, loader: gsm8k, path: g, template: gsm8k-lm-eval, scoring: numeric, max-tokens: 256";
+        assertEquals(List.of("Question:", "</s>", "<|im_end|>"),
+                SweepFile.parse(with(22, gsm8k + "}"), "t.yaml").benchmarks().get(2).stop());
+        assertEquals(List.of(), SweepFile.parse(with(22, gsm8k + ", stop: []}"), "t.yaml").benchmarks().get(2).stop());
+        assertEquals(List.of(), SweepFile.parse(with(22, "    weight: 3"), "t.yaml").benchmarks().get(1).stop(),
+                "other templates set none");
+    }
+
+    @Test
     void defaultsOfAMinimalSweep() throws SweepFormatException {
         SweepSpec s = SweepFile.parse(with(22, "    weight: 3"), "t.yaml");
         assertEquals(ExecutionSpec.DEFAULT, s.execution());
