@@ -298,7 +298,29 @@ public enum PromptTemplate {
 
     /** lm-evaluation-harness's multiple-choice block: the question, {@code A. ..} per choice, the answer mark. */
     private static String lmEvalQuestion(Item item, String answerMark) {
-        return item.question().strip() + "\n" + options(item, ". ") + "\n" + answerMark;
+        return pythonStrip(item.question()) + "\n" + options(item, ". ") + "\n" + answerMark;
+    }
+
+    /**
+     * {@code s} without leading and trailing whitespace as Python's {@code str.strip()} (and so the
+     * harness's Jinja {@code strip}) sees it, which takes more than Java's {@code strip()}: also U+0085,
+     * no-break spaces (U+00A0, U+2007, U+202F) and the separators U+001C to U+001F. One MMLU question
+     * ({@code sociology/69}) ends in U+0085.
+     */
+    private static String pythonStrip(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && pythonSpace(s.charAt(from))) {
+            from++;
+        }
+        while (to > from && pythonSpace(s.charAt(to - 1))) {
+            to--;
+        }
+        return s.substring(from, to);
+    }
+
+    private static boolean pythonSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085' || (c >= '\u001c' && c <= '\u001f');
     }
 
     /** {@code A<separator>text} per choice, one per line, without a final line break. */

@@ -145,6 +145,16 @@ class PromptBuilderTest {
     private static final Location HERE = new Location("t.jsonl", 1);
 
     @Test
+    void questionsAreStrippedAsPythonStripsThem() {
+        // MMLU sociology/69 ends its question in U+0085, which the harness's Jinja strip() removes and Java's keeps
+        Item item = new Item("q", "sociology", "Durkheim suggests that\u0085\u00a0", List.of("w", "x", "y", "z"), "A", "",
+                Map.of(), HERE);
+        String text = new PromptBuilder(PromptTemplate.MMLU_LM_EVAL, ChatFormat.NONE, 0, ShotSelection.FIRST_N, 0,
+                List.of()).build(item).text();
+        assertTrue(text.endsWith("Durkheim suggests that\nA. w\nB. x\nC. y\nD. z\nAnswer:"), text);
+    }
+
+    @Test
     void simpleEvalsPromptInDeepSeekV3Markup() {
         Item item = new Item("q", "", "What is 1 + 1?", List.of("one", "two", "three", "four"), "B", "", Map.of(), HERE);
         Prompt p = new PromptBuilder(PromptTemplate.SIMPLE_EVALS_MCQ, ChatFormat.DEEPSEEK_V3, 0, ShotSelection.FIRST_N,
