@@ -17,6 +17,7 @@ import io.quantsweep.format.gguf.GgufValue;
 import io.quantsweep.format.gguf.GgufWriter;
 import io.quantsweep.format.gguf.TensorData;
 import io.quantsweep.format.safetensors.SafetensorsCheckpoint;
+import io.quantsweep.quant.Codec;
 import io.quantsweep.quant.Codecs;
 import io.quantsweep.quant.GgmlType;
 import java.io.IOException;
@@ -159,20 +160,20 @@ public final class CheckpointConverter {
 
             @Override
             public void writeTo(OutputStream out) throws IOException {
+                Codec codec = Codecs.of(type);
                 for (long r0 = 0; r0 < t.rowCount(); r0 += rowsPerSlab) {
                     long r1 = Math.min(t.rowCount(), r0 + rowsPerSlab);
                     float[] rows = TensorRows.read(checkpoint, t, r0, r1);
+                    // the one check the codec needs (whole rows the read guarantees): named here, where the tensor is known
                     int bad = Codecs.firstNonFinite(rows, 0, rows.length);
                     if (bad >= 0) {
                         throw new NonFiniteWeightException(checkpoint.location(), t, r0 + bad / cols, bad % cols, rows[bad],
                                 NonFiniteWeightException.MUST_BE_FINITE);
                     }
-                    try {
-                        out.write(Codecs.quantize(type, rows, cols, null));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("tensor '" + t.name() + "', rows [" + r0 + ", " + r1 + "): "
-                                + e.getMessage(), e);
-                    }
+                    int n = (int) (r1 - r0);
+                    byte[] bytes = new byte[Math.toIntExact(Math.multiplyExact((long) n, type.bytesFor(cols)))];
+                    codec.quantizeRows(rows, 0, n, cols, null, bytes, 0);
+                    out.write(bytes);
                 }
             }
         };
