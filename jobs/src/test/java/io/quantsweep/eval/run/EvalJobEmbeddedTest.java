@@ -173,28 +173,29 @@ class EvalJobEmbeddedTest {
 
     @Test
     void refusesAProbabilitySweepForTheInProcessBackendBeforeAnythingRuns(SparkSession spark) throws IOException {
-        SweepSpec logprob = demo("scoring: mc-grammar", "scoring: mc-logprob");
-        Path out = dir.resolve("refused");
-        SweepRefusedException e = assertThrows(SweepRefusedException.class,
-                () -> EvalJob.run(spark, plan(spark, logprob), out.toString()));
+        SweepRefusedException e = refusedBeforeAnythingRuns(spark, demo("scoring: mc-grammar", "scoring: mc-logprob"));
         assertTrue(e.getMessage().startsWith("sweep demo-tiny: variant bf16 cannot run benchmark tiny-mc (scoring mc-logprob)"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("TOP_K"), e.getMessage());
         assertEquals(BackendException.Reason.MISSING_CAPABILITY, assertInstanceOf(BackendException.class, e.getCause()).reason());
-        assertFalse(Files.exists(out), "nothing is written");
     }
 
     @Test
     void refusesAModelTheEngineCannotRunBeforeAnyVariantRuns(SparkSession spark) throws IOException {
-        SweepSpec split = demo("tiny-f16.gguf", "tiny-f16-split.gguf");
-        Path out = dir.resolve("refused-model");
-        SweepRefusedException e = assertThrows(SweepRefusedException.class,
-                () -> EvalJob.run(spark, plan(spark, split), out.toString()));
+        SweepRefusedException e = refusedBeforeAnythingRuns(spark, demo("tiny-f16.gguf", "tiny-f16-split.gguf"));
         assertTrue(e.getMessage().startsWith("sweep demo-tiny: variant f16: cannot open embedded llama.cpp ("
                 + dir.resolve("tiny-f16-split.gguf").toAbsolutePath()), e.getMessage());
         assertTrue(e.getMessage().contains("split MLA layout"), e.getMessage());
         assertEquals(BackendException.Reason.UNSUPPORTED_MODEL,
                 assertInstanceOf(BackendException.class, e.getCause()).reason());
-        assertFalse(Files.exists(out), "variant bf16 did not run either");
+    }
+
+    /** The refusal of {@code sweep}, which must come before any variant runs: nothing is written. */
+    private static SweepRefusedException refusedBeforeAnythingRuns(SparkSession spark, SweepSpec sweep) throws IOException {
+        Path out = Files.createTempDirectory(dir, "refused").resolve("eval");
+        SweepRefusedException e = assertThrows(SweepRefusedException.class,
+                () -> EvalJob.run(spark, plan(spark, sweep), out.toString()));
+        assertFalse(Files.exists(out), "nothing is written, no variant ran: " + e.getMessage());
+        return e;
     }
 }
