@@ -24,26 +24,13 @@ public final class PromptBuilder implements Serializable {
 
     private final PromptTemplate template;
     private final ChatFormat chat;
-    private final int shots;
-    private final ShotSelection selection;
-    private final long seed;
-    private final List<Item> pool;
+    private final ShotSelection.Exemplars exemplars;
 
-    /**
-     * @param shots number of exemplars per prompt (0 for none; then {@code pool} may be empty)
-     * @param pool  the few-shot pool, usually the dev split
-     */
-    public PromptBuilder(PromptTemplate template, ChatFormat chat, int shots, ShotSelection selection, long seed,
-            List<Item> pool) {
+    /** @param exemplars each question's exemplars ({@link ShotSelection#prepare}) */
+    public PromptBuilder(PromptTemplate template, ChatFormat chat, ShotSelection.Exemplars exemplars) {
         this.template = Objects.requireNonNull(template, "template");
         this.chat = Objects.requireNonNull(chat, "chat");
-        if (shots < 0) {
-            throw new IllegalArgumentException("number of shots must not be negative, got " + shots);
-        }
-        this.shots = shots;
-        this.selection = Objects.requireNonNull(selection, "selection");
-        this.seed = seed;
-        this.pool = List.copyOf(pool);
+        this.exemplars = Objects.requireNonNull(exemplars, "exemplars");
     }
 
     /** {@code <template>+<chat format>}. */
@@ -57,7 +44,7 @@ public final class PromptBuilder implements Serializable {
             throw new IllegalArgumentException(item.where() + ": template '" + template.id()
                     + "' needs choices, item '" + item.id() + "' has none");
         }
-        List<Item> exemplars = selection.select(item, pool, shots, seed);
+        List<Item> shots = exemplars.of(item);
         List<ChatMessage> messages = new ArrayList<>();
         String description = template.description(item);
         if (!description.isEmpty()) {
@@ -65,7 +52,7 @@ public final class PromptBuilder implements Serializable {
             messages.add(ChatMessage.system(description));
         }
         StringBuilder raw = new StringBuilder(description);
-        for (Item shot : exemplars) {
+        for (Item shot : shots) {
             messages.add(ChatMessage.user(template.question(shot)));
             messages.add(ChatMessage.assistant(template.answer(shot)));
             raw.append(template.question(shot)).append(template.delimiter()).append(template.answer(shot))
@@ -75,6 +62,6 @@ public final class PromptBuilder implements Serializable {
         raw.append(template.question(item));
         String text = chat == ChatFormat.NONE ? raw.toString() : chat.render(messages);
         return new Prompt(templateId(), text, messages, chat.prefillsThink(),
-                exemplars.stream().map(Item::id).toList());
+                shots.stream().map(Item::id).toList());
     }
 }

@@ -116,6 +116,12 @@ public enum PromptTemplate {
             return List.of("Question:", "</s>", "<|im_end|>");
         }
 
+        /** The harness draws GSM8K's exemplars at random from the train split, anew for each question. */
+        @Override
+        public ShotSelection defaultShotSelection() {
+            return ShotSelection.LM_EVAL;
+        }
+
         @Override
         String question(Item item) {
             return "Question: " + item.question() + "\nAnswer:";
@@ -187,12 +193,17 @@ public enum PromptTemplate {
         this.multipleChoice = multipleChoice;
     }
 
-    /** Put once before the first question (empty for none). */
     /** The stop strings a sweep's benchmark gets when it names none: the reference's, where it sets them. */
     public List<String> defaultStop() {
         return List.of();
     }
 
+    /** How a sweep's benchmark with exemplars draws them when it names no way: the reference's. */
+    public ShotSelection defaultShotSelection() {
+        return ShotSelection.FIRST_N;
+    }
+
+    /** Put once before the first question (empty for none). */
     abstract String description(Item item);
 
     /** The question block, ending where the answer starts. */

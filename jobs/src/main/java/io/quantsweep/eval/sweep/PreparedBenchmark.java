@@ -54,8 +54,8 @@ public record PreparedBenchmark(BenchmarkSpec spec, List<Item> items, PromptBuil
             pool = shots.items();
         }
         List<Item> items = ItemSubset.of(split.items(), spec.limit(), spec.seed());
-        PromptBuilder prompts = new PromptBuilder(spec.template(), spec.chat(), spec.shots(), spec.shotSelection(),
-                spec.seed(), pool);
+        PromptBuilder prompts = new PromptBuilder(spec.template(), spec.chat(),
+                spec.shotSelection().prepare(split.items(), pool, spec.shots(), spec.seed()));
         Map<String, Item> firstOfSubject = new LinkedHashMap<>();
         items.forEach(i -> firstOfSubject.putIfAbsent(i.subject(), i));
         firstOfSubject.values().forEach(prompts::build);

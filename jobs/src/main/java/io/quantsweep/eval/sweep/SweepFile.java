@@ -56,7 +56,7 @@ import org.yaml.snakeyaml.nodes.Node;
  *     split: test                     # default test
  *     shots-split: dev                # default dev
  *     n-shot: 5                       # default 0
- *     shot-selection: first-n         # first-n (default) | seeded
+ *     shot-selection: first-n         # first-n | seeded | lm-eval; default first-n, gsm8k-lm-eval: lm-eval
  *     template: mmlu-lm-eval          # mmlu-lm-eval | zh-mcq (CMMLU) | ceval-zh-mcq | simple-evals-mcq | gsm8k-lm-eval | math-boxed | passage
  *     chat: none                      # none (default) | deepseek-v3 | deepseek-r1 (not on openai-chat)
  *     scoring: mc-logprob             # mc-logprob | mc-grammar | mc-generate | numeric | boxed | kld
@@ -65,7 +65,7 @@ import org.yaml.snakeyaml.nodes.Node;
  *     max-tokens: 1                   # default 1 for mc-logprob and mc-grammar, else required
  *     temperature: 0.0                # default 0
  *     top-p: 1.0                      # default 1
- *     seed: 1234                      # default 0
+ *     seed: 1234                      # default 0; 1234 (the harness's) for lm-eval exemplars
  *     limit: 500                      # default: every item
  *     stop: ["Question:"]             # default the template's (gsm8k-lm-eval: lm-eval's), else none
  *     weight: 2                       # default the paper's weight for the name or loader, else 0
@@ -96,6 +96,7 @@ public final class SweepFile {
             "temperature", "top-p", "seed", "limit", "stop", "weight", "fields");
     private static final int DEFAULT_TOP_K = 20;
     private static final int DEFAULT_POSITIONS = 16;
+    private static final long LM_EVAL_SHOT_SEED = 1234;
     private static final Set<String> FIELDS = Set.of("id", "question", "choices", "answer", "subject", "solution");
 
     private SweepFile() {
@@ -259,8 +260,11 @@ public final class SweepFile {
                 : parse(b, "template", PromptTemplate::parse);
         ScoringMode scoring = parse(b, "scoring", ScoringMode::parse);
         ChatFormat chat = b.has("chat") ? parse(b, "chat", ChatFormat::parse) : ChatFormat.NONE;
+        int shots = atLeast(b, "n-shot", b.integer("n-shot", 0), 0);
         ShotSelection selection = b.has("shot-selection") ? parse(b, "shot-selection", ShotSelection::parse)
-                : ShotSelection.FIRST_N;
+                : shots > 0 ? template.defaultShotSelection() : ShotSelection.FIRST_N;
+        // the harness seeds its few-shot draws with 1234 unless told otherwise
+        long seed = b.longInteger("seed", selection == ShotSelection.LM_EVAL && shots > 0 ? LM_EVAL_SHOT_SEED : 0);
         String misfit = "' does not fit the " + (loader.multipleChoice() ? "multiple-choice" : "free-answer")
                 + " loader '" + loader.id() + "'";
         if (template.multipleChoice() != loader.multipleChoice()) {
@@ -311,10 +315,10 @@ public final class SweepFile {
             throw b.error("weight", "must not be negative, got " + weight);
         }
         return new BenchmarkSpec(name, loader, nonBlank(b, "path"), b.string("split", "test"),
-                b.string("shots-split", "dev"), atLeast(b, "n-shot", b.integer("n-shot", 0), 0), selection, template,
-                chat, scoring, atLeast(b, "samples", b.integer("samples", 1), 1),
-                atLeast(b, "max-tokens", b.integer("max-tokens", 1), 1), temperature, topP, b.longInteger("seed", 0),
-                limit, b.has("stop") ? b.strings("stop") : template.defaultStop(), weight, fields(b, loader),
+                b.string("shots-split", "dev"), shots, selection, template, chat, scoring,
+                atLeast(b, "samples", b.integer("samples", 1), 1),
+                atLeast(b, "max-tokens", b.integer("max-tokens", 1), 1), temperature, topP, seed, limit,
+                b.has("stop") ? b.strings("stop") : template.defaultStop(), weight, fields(b, loader),
                 atLeast(b, "top-k", b.integer("top-k", DEFAULT_TOP_K), 1),
                 atLeast(b, "positions", b.integer("positions", DEFAULT_POSITIONS), 1));
     }

@@ -15,10 +15,12 @@ import org.junit.jupiter.api.Test;
 
 /** Where passages are cut for kld, and what each cut sends. */
 class WorkItemTest {
+    private static final ShotSelection.Exemplars NO_SHOTS = ShotSelection.FIRST_N.prepare(List.of(), List.of(), 0, 0);
+
     private static WorkItem passage(String id, String text, int count, long seed) {
         Item item = Item.free(id, "", text, "", "", new Location("p.txt", 1));
-        return WorkItem.cut(item, new PromptBuilder(PromptTemplate.PASSAGE, ChatFormat.NONE, 0, ShotSelection.FIRST_N, 0,
-                List.of()).build(item), count, seed);
+        return WorkItem.cut(item, new PromptBuilder(PromptTemplate.PASSAGE, ChatFormat.NONE, NO_SHOTS).build(item),
+                count, seed);
     }
 
     @Test
@@ -49,8 +51,7 @@ class WorkItemTest {
     @Test
     void aWholeItemSendsItsPromptForEverySample() {
         Item item = Item.free("x", "", "What?", "1", "", new Location("q.jsonl", 1));
-        WorkItem w = WorkItem.whole(item, new PromptBuilder(PromptTemplate.GSM8K_LM_EVAL, ChatFormat.NONE, 0,
-                ShotSelection.FIRST_N, 0, List.of()).build(item));
+        WorkItem w = WorkItem.whole(item, new PromptBuilder(PromptTemplate.GSM8K_LM_EVAL, ChatFormat.NONE, NO_SHOTS).build(item));
         assertEquals(5, w.samples(5));
         assertEquals(w.prompt().text(), w.text(3));
         assertEquals("", w.continuation(0));

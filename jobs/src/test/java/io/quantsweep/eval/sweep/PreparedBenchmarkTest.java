@@ -77,6 +77,26 @@ class PreparedBenchmarkTest {
     }
 
     @Test
+    void lmEvalExemplarsFollowEachQuestionsPlaceInTheWholeSplitWhateverTheLimitKeeps() throws IOException {
+        String[] lines = {"loader: gsm8k", "path: p", "shots-split: train", "n-shot: 2", "template: gsm8k-lm-eval",
+            "scoring: numeric", "max-tokens: 256"};
+        PreparedBenchmark all = PreparedBenchmark.prepare(spec(lines), BenchmarkSlices.dir("gsm8k"), 0.0);
+        List<String> withLimit = new ArrayList<>(List.of(lines));
+        withLimit.add("limit: 2");
+        PreparedBenchmark limited = PreparedBenchmark.prepare(spec(withLimit.toArray(String[]::new)),
+                BenchmarkSlices.dir("gsm8k"), 0.0);
+        assertEquals(2, limited.items().size());
+        assertNotEquals(all.items().subList(0, 2), limited.items(), "the seeded subset is not the first rows");
+        for (Item kept : limited.items()) {
+            assertEquals(all.prompts().build(kept), limited.prompts().build(kept), kept.id());
+        }
+        // the slice's 8 train rows, drawn for the 5 test rows in turn by Python's Random(1234)
+        List<List<String>> shots = all.items().stream().map(i -> all.prompts().build(i).shotIds()).toList();
+        assertEquals(List.of(List.of("7", "0"), List.of("0", "7"), List.of("0", "5"), List.of("1", "0"),
+                List.of("5", "1")), shots);
+    }
+
+    @Test
     void malformedRowsBeyondTheShareFailThePreparation(@TempDir Path tmp) throws IOException {
         Path dir = BenchmarkSlices.copy("mmlu", tmp);
         Path dev = dir.resolve("dev/abstract_algebra_dev.csv");

@@ -81,7 +81,7 @@ class SweepFileTest {
                 1.0, 1234, 500, List.of(), 2.0, JsonlFields.DEFAULT, 20, 16), s.benchmarks().get(0));
         BenchmarkSpec gsm8k = s.benchmarks().get(2);
         assertEquals(List.of("Question:", "\n\n\n"), gsm8k.stop());
-        assertEquals(ShotSelection.SEEDED, gsm8k.shotSelection());
+        assertEquals(ShotSelection.LM_EVAL, gsm8k.shotSelection());
         assertEquals("train", gsm8k.shotsSplit());
         assertEquals(0.0, gsm8k.weight(), "GSM8K has no weight in the paper");
         BenchmarkSpec aime = s.benchmarks().get(4);
@@ -133,6 +133,29 @@ class SweepFileTest {
         assertEquals(List.of(), SweepFile.parse(with(22, gsm8k + ", stop: []}"), "t.yaml").benchmarks().get(2).stop());
         assertEquals(List.of(), SweepFile.parse(with(22, "    weight: 3"), "t.yaml").benchmarks().get(1).stop(),
                 "other templates set none");
+    }
+
+    @Test
+    void gsm8kDrawsExemplarsAsLmEvalDoesUnlessTheSweepSaysOtherwise() throws SweepFormatException {
+        String gsm8k = "  - {name: gsm8k, loader: gsm8k, path: g, template: gsm8k-lm-eval, scoring: numeric, max-tokens: 256"
+                + ", shots-split: train";
+        BenchmarkSpec harness = SweepFile.parse(with(22, gsm8k + ", n-shot: 5}"), "t.yaml").benchmarks().get(2);
+        assertEquals(ShotSelection.LM_EVAL, harness.shotSelection());
+        assertEquals(1234L, harness.seed(), "the harness's few-shot seed");
+        BenchmarkSpec seeded = SweepFile.parse(with(22, gsm8k + ", n-shot: 5, seed: 7}"), "t.yaml").benchmarks().get(2);
+        assertEquals(ShotSelection.LM_EVAL, seeded.shotSelection());
+        assertEquals(7L, seeded.seed());
+        BenchmarkSpec firstN = SweepFile.parse(with(22, gsm8k + ", n-shot: 5, shot-selection: first-n}"), "t.yaml")
+                .benchmarks().get(2);
+        assertEquals(ShotSelection.FIRST_N, firstN.shotSelection());
+        assertEquals(0L, firstN.seed());
+        BenchmarkSpec zeroShot = SweepFile.parse(with(22, gsm8k + "}"), "t.yaml").benchmarks().get(2);
+        assertEquals(ShotSelection.FIRST_N, zeroShot.shotSelection(), "no exemplars, nothing drawn");
+        assertEquals(0L, zeroShot.seed());
+        BenchmarkSpec mmlu = SweepFile.parse(with(15, "    scoring: mc-logprob\n    n-shot: 5"), "t.yaml")
+                .benchmarks().get(0);
+        assertEquals(ShotSelection.FIRST_N, mmlu.shotSelection(), "MMLU's exemplars are the first of its dev split");
+        assertEquals(5, mmlu.shots());
     }
 
     @Test
