@@ -17,6 +17,12 @@ import java.util.TreeMap;
  */
 public record ServerInfo(String backend, String build, String model, SortedMap<String, String> details)
         implements Serializable {
+    /**
+     * The details key of what tells the model file from another at the same path, the same in every
+     * copy; only where the backend reads the file itself (in-process models).
+     */
+    public static final String MODEL_FILE = "model_file";
+
     public ServerInfo {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(build, "build");

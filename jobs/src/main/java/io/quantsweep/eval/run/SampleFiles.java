@@ -123,6 +123,7 @@ public final class SampleFiles {
             .requiredString("backend")
             .requiredString("build")
             .requiredString("model")
+            .name("server_details").type().map().values().stringType().noDefault()
             .endRecord();
 
     /** The samples table as Spark reads it: the file columns, then the partition columns. */
@@ -208,19 +209,40 @@ public final class SampleFiles {
         }
     }
 
+    /** A server detail of a read sample, "" where it has none (its keys are Avro's strings, not Java's). */
+    private static String detail(GenericRecord g, String key) {
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) g.get("server_details")).entrySet()) {
+            if (e.getKey().toString().equals(key)) {
+                return e.getValue().toString();
+            }
+        }
+        return "";
+    }
+
     /** A committed sample: its settings and the file holding it. */
     record Committed(Settings settings, Source source, Path file) {
     }
 
-    /** What answered a sample: the backend, its build and the model it ran, as the sample's columns say. */
-    record Source(String backend, String build, String model) {
+    /**
+     * What answered a sample: the backend, its build and the model it ran, as the sample's columns say,
+     * and the model file's identity ({@link ServerInfo#MODEL_FILE}) where the backend knows it; empty
+     * elsewhere and in samples written before it was recorded.
+     */
+    record Source(String backend, String build, String model, String modelFile) {
         static Source of(ServerInfo info) {
-            return new Source(info.backend(), info.build(), info.model());
+            return new Source(info.backend(), info.build(), info.model(),
+                    info.details().getOrDefault(ServerInfo.MODEL_FILE, ""));
+        }
+
+        /** Whether samples of this source may be joined by those of {@code now}: the same model, the same file. */
+        boolean admits(Source now) {
+            return backend.equals(now.backend) && build.equals(now.build) && model.equals(now.model)
+                    && (modelFile.isEmpty() || now.modelFile.isEmpty() || modelFile.equals(now.modelFile));
         }
 
         @Override
         public String toString() {
-            return "%s %s running %s".formatted(backend, build, model);
+            return "%s %s running %s".formatted(backend, build, model) + (modelFile.isEmpty() ? "" : " (" + modelFile + ")");
         }
     }
 
@@ -328,7 +350,7 @@ public final class SampleFiles {
                                 (Long) g.get("seed"), (Double) g.get("temperature"), (Double) g.get("top_p"),
                                 (Integer) g.get("max_tokens"), stop, (Integer) g.get("top_k"));
                         Source source = new Source(g.get("backend").toString(), g.get("build").toString(),
-                                g.get("model").toString());
+                                g.get("model").toString(), detail(g, ServerInfo.MODEL_FILE));
                         Committed before = found.put(key, new Committed(s, source, f.getPath()));
                         if (before != null) {
                             // what only a superseded attempt's last batch can do (see the class comment)

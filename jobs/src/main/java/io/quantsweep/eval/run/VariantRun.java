@@ -144,7 +144,7 @@ final class VariantRun {
         BooleanSupplier killed = () -> task != null && task.isInterrupted();
         List<Backend> backends = open();
         SampleFiles.Source now = SampleFiles.Source.of(backends.get(0).serverInfo());
-        Optional<SampleFiles.Committed> other = done.stream().filter(c -> !c.source().equals(now)).findFirst();
+        Optional<SampleFiles.Committed> other = done.stream().filter(c -> !c.source().admits(now)).findFirst();
         if (other.isPresent()) {
             backends.forEach(Backend::close);
             // a resumed variant would mix two models' (or two builds') answers under one name

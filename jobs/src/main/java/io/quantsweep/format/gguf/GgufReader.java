@@ -6,9 +6,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -135,6 +138,29 @@ public final class GgufReader implements Closeable {
         if (!header.tensor(t.name()).map(t::equals).orElse(false)) {
             throw new IllegalArgumentException("tensor %s is not a tensor of %s".formatted(t, source.name()));
         }
+    }
+
+    /**
+     * SHA-256 of the header's bytes as stored (magic to the padding before the tensor data), in hex:
+     * the same for every copy of the file, different when its metadata or any tensor's name, type,
+     * shape or place differs.
+     */
+    public String headerSha256() throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        // a file without tensors may end before the padding
+        long end = Math.min(header.dataOffset(), header.fileSize());
+        byte[] chunk = new byte[1 << 20];
+        for (long at = 0; at < end; at += chunk.length) {
+            int n = (int) Math.min(chunk.length, end - at);
+            source.readFully(at, chunk, 0, n);
+            sha.update(chunk, 0, n);
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     @Override

@@ -13,9 +13,11 @@ import io.quantsweep.arch.deepseek.DeepseekV3Generator;
 import io.quantsweep.arch.deepseek.DeepseekV3Preset;
 import io.quantsweep.convert.CheckpointConverter;
 import io.quantsweep.eval.backend.BackendException;
+import io.quantsweep.eval.backend.ServerInfo;
 import io.quantsweep.eval.sweep.BenchmarkSpec;
 import io.quantsweep.eval.sweep.SweepFile;
 import io.quantsweep.eval.sweep.SweepSpec;
+import io.quantsweep.format.gguf.GgufReader;
 import io.quantsweep.io.AtomicOutput;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.spark.DatasetAssertions;
@@ -88,6 +90,13 @@ class EvalJobEmbeddedTest {
 
         Dataset<Row> samples = spark.read().parquet(out + "/samples");
         assertEquals(120, samples.count());
+        Map<String, String> identities = new HashMap<>();
+        for (String variant : List.of("bf16", "f16")) {
+            Path file = dir.resolve("tiny-" + variant + ".gguf");
+            try (GgufReader r = GgufReader.open(file)) {
+                identities.put(variant, Files.size(file) + " bytes, header sha256 " + r.headerSha256().substring(0, 16));
+            }
+        }
         assertEquals(120, samples.select("variant", "benchmark", "item_id", "sample").distinct().count());
         assertEquals(SampleFiles.SPARK_SCHEMA.simpleString(), spark.read().schema(SampleFiles.SPARK_SCHEMA)
                 .parquet(out + "/samples").schema().simpleString());
@@ -99,6 +108,7 @@ class EvalJobEmbeddedTest {
             Map<String, String> details = r.getJavaMap(r.fieldIndex("server_details"));
             assertTrue(details.get("routing").startsWith("groups ignored by llama.cpp b4916-c6af2161"), details.toString());
             assertEquals("1024", details.get("context_size"));
+            assertEquals(identities.get(variant), details.get(ServerInfo.MODEL_FILE));
             assertEquals(1, r.<Integer>getAs("attempts"));
             assertEquals(64, r.<String>getAs("prompt_hash").length());
             assertTrue(r.<Double>getAs("latency_ms") > 0);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quantsweep.eval.backend.ServerInfo;
 import io.quantsweep.io.AtomicOutput;
 import io.quantsweep.io.AtomicParquet;
 import java.io.IOException;
@@ -36,10 +37,13 @@ class SampleFilesTest {
     Path dir;
 
     static SampleRow row(String benchmark, String item, int sample, String hash) {
+        return row(benchmark, item, sample, hash, Map.of("slots", "4"));
+    }
+
+    private static SampleRow row(String benchmark, String item, int sample, String hash, Map<String, String> details) {
         return new SampleRow("v", benchmark, item, sample, "", hash, "t+none", " B", "B", "B", true, "grammar",
                 Map.of("A", 0.25, "B", 0.75), Map.of(), null, 12.5, null, null, 1, "llama-server", "b1", "m",
-                new TreeMap<>(Map.of("slots", "4")), "mc-grammar", 7L, 0.0, 1.0, 1, List.of("\n\n"), 0, "s",
-                1_700_000_000_000L);
+                new TreeMap<>(details), "mc-grammar", 7L, 0.0, 1.0, 1, List.of("\n\n"), 0, "s", 1_700_000_000_000L);
     }
 
     private org.apache.hadoop.fs.Path samples() {
@@ -99,6 +103,24 @@ class SampleFilesTest {
             assertEquals(List.of("part-a-00000.parquet"), files.map(p -> p.getFileName().toString()).toList(),
                     "no temporary or checksum files stay behind");
         }
+    }
+
+    @Test
+    void theModelFilesIdentityIsReadBackAndOnlyAnotherOneIsAnotherSource() throws IOException {
+        SampleRow plain = row("mmlu", "q1", 0, "h1");
+        SampleRow withFile = row("mmlu", "q2", 0, "h2", Map.of("slots", "4", ServerInfo.MODEL_FILE, "9 bytes, x"));
+        write("mmlu", "part-a-00000.parquet", plain, withFile);
+        Map<SampleKey, SampleFiles.Committed> found = SampleFiles.existing(FS, CONF, samples(), "v");
+        SampleFiles.Source before = found.get(new SampleKey("mmlu", "q1", 0)).source();
+        SampleFiles.Source known = found.get(new SampleKey("mmlu", "q2", 0)).source();
+        assertEquals(new SampleFiles.Source("llama-server", "b1", "m", ""), before);
+        assertEquals(new SampleFiles.Source("llama-server", "b1", "m", "9 bytes, x"), known);
+        assertEquals("llama-server b1 running m (9 bytes, x)", known.toString());
+
+        assertTrue(known.admits(known));
+        assertTrue(before.admits(known) && known.admits(before), "samples written before the identity was recorded");
+        assertFalse(known.admits(new SampleFiles.Source("llama-server", "b1", "m", "9 bytes, y")));
+        assertFalse(before.admits(new SampleFiles.Source("llama-server", "b2", "m", "")));
     }
 
     @Test

@@ -168,6 +168,7 @@ final class EmbeddedEngine {
         Map<String, String> details = new HashMap<>(accepted.warnings());
         details.put("binding", Native.BINDING);
         details.put("general.name", accepted.name());
+        details.put(ServerInfo.MODEL_FILE, accepted.identity());
         details.put("context_size", String.valueOf(config.contextSize()));
         details.put("threads", String.valueOf(threads));
         details.put("cache_prompt", String.valueOf(config.cachePrompt()));

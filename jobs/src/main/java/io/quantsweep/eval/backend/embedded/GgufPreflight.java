@@ -4,12 +4,14 @@ import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.BackendException.Reason;
 import io.quantsweep.format.gguf.GgufFormatException;
 import io.quantsweep.format.gguf.GgufMetadata;
+import io.quantsweep.format.gguf.GgufReader;
 import io.quantsweep.format.gguf.GgufSplitSet;
 import io.quantsweep.format.gguf.GgufTensorInfo;
 import io.quantsweep.format.gguf.GgufValue;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,9 +52,11 @@ final class GgufPreflight {
      * What the preflight found in an accepted file.
      *
      * @param name     the file's {@code general.name}, or its file name when it has none
+     * @param identity what tells this model file from another at the same path, the same in every copy:
+     *                 its size and the start of its header's SHA-256 (of each shard's, for a gguf-split set)
      * @param warnings differences this build runs anyway, by details key (e.g. {@value #ROUTING}), sorted
      */
-    record Accepted(String name, SortedMap<String, String> warnings) {
+    record Accepted(String name, String identity, SortedMap<String, String> warnings) {
         Accepted {
             warnings = new TreeMap<>(warnings);
         }
@@ -67,9 +71,17 @@ final class GgufPreflight {
     static Accepted check(Path file, String build) throws BackendException {
         GgufMetadata header;
         List<GgufTensorInfo> tensors;
+        String identity;
         try (GgufSplitSet model = GgufSplitSet.open(file)) {
             header = model.metadata();
             tensors = model.tensors();
+            long bytes = 0;
+            List<String> headers = new ArrayList<>();
+            for (GgufReader shard : model.shards()) {
+                bytes += shard.header().fileSize();
+                headers.add(shard.headerSha256().substring(0, 16));
+            }
+            identity = "%d bytes, header sha256 %s".formatted(bytes, String.join(",", headers));
         } catch (GgufFormatException e) {
             throw e.reason() == GgufFormatException.Reason.SPLIT_MISMATCH
                     ? refuse(file, build, "its gguf-split set is not whole: " + e.getMessage(),
@@ -90,7 +102,7 @@ final class GgufPreflight {
         }
         Map<String, String> warnings = arch.equals("deepseek2") ? checkDeepSeek(file, build, header) : Map.of();
         return new Accepted(string(header, "general.name").orElse(file.getFileName().toString()),
-                new TreeMap<>(warnings));
+                identity, new TreeMap<>(warnings));
     }
 
     private static Map<String, String> checkDeepSeek(Path file, String build, GgufMetadata header)

@@ -99,6 +99,35 @@ class GgufPreflightTest {
     }
 
     @Test
+    void theIdentityIsTheSameForACopyAndNamesEachShardOfASet() throws IOException, BackendException {
+        Path file = deepSeek("legacy-mla.gguf", new GgufMetadata(), "token_embd.weight", "blk.0.attn_kv_b.weight");
+        String identity = GgufPreflight.check(file, "b4916-c6af2161").identity();
+        String sha;
+        try (GgufReader r = GgufReader.open(file)) {
+            sha = r.headerSha256();
+            assertEquals(64, sha.length());
+        }
+        assertEquals(Files.size(file) + " bytes, header sha256 " + sha.substring(0, 16), identity);
+        Path copy = Files.copy(file, dir.resolve("copy.gguf"));
+        assertEquals(identity, GgufPreflight.check(copy, "b4916-c6af2161").identity(), "the path is not part of it");
+
+        // same size, same tensor bytes, one metadata value other: another model file
+        GgufMetadata renamed = new GgufMetadata();
+        renamed.put("general.name", GgufValue.string("tiny-deepseeK"));
+        Path other = deepSeek("other.gguf", renamed, "token_embd.weight", "blk.0.attn_kv_b.weight");
+        assertEquals(Files.size(file), Files.size(other));
+        assertTrue(!identity.equals(GgufPreflight.check(other, "b4916-c6af2161").identity()), identity);
+
+        List<Path> shards;
+        try (GgufReader whole = GgufReader.open(file)) {
+            shards = GgufSplit.split(whole, dir.resolve("tiny"), new GgufSplit.Options(GgufSplit.Limit.maxTensors(1), false));
+        }
+        String set = GgufPreflight.check(shards.get(0), "b4916-c6af2161").identity();
+        assertTrue(set.matches((Files.size(shards.get(0)) + Files.size(shards.get(1))) + " bytes, header sha256 "
+                + "[0-9a-f]{16},[0-9a-f]{16}"), set);
+    }
+
+    @Test
     void unknownOrMissingPreTokenizerIsRefused() throws IOException {
         GgufMetadata other = new GgufMetadata();
         other.put("tokenizer.ggml.pre", GgufValue.string("deepseek-v3-new"));
