@@ -61,7 +61,7 @@ import org.yaml.snakeyaml.nodes.Node;
  *     chat: none                      # none (default) | deepseek-v3 | deepseek-r1 (not on openai-chat)
  *     scoring: mc-logprob             # mc-logprob | mc-grammar | mc-generate | numeric | boxed | kld
  *     top-k: 20                       # mc-logprob and kld: next-token alternatives asked for, default 20
- *     samples: 1                      # k, default 1
+ *     samples: 1                      # k, default 1; mc-logprob and mc-grammar: 1, greedy (temperature 0, top-p 1)
  *     max-tokens: 1                   # default 1 for mc-logprob and mc-grammar, else required
  *     temperature: 0.0                # default 0
  *     top-p: 1.0                      # default 1
@@ -308,6 +308,13 @@ public final class SweepFile {
         if (!(topP > 0 && topP <= 1)) {
             throw b.error("top-p", "must be in (0, 1], got " + topP);
         }
+        int samples = atLeast(b, "samples", b.integer("samples", 1), 1);
+        if (oneToken && !kld && (samples > 1 || temperature > 0 || topP < 1)) {
+            // every backend asks these greedily: k samples would be k copies of one answer
+            String key = samples > 1 ? "samples" : temperature > 0 ? "temperature" : "top-p";
+            throw b.error(key, "scoring '" + scoring.id() + "' asks once per item for the most probable letter, "
+                    + "greedily, so it takes no samples above 1, temperature above 0 or top-p below 1");
+        }
         int limit = b.has("limit") ? atLeast(b, "limit", b.integer("limit", 0), 1) : 0;
         double weight = b.has("weight") ? b.decimal("weight", 0) : PaperAggregate.weight(name)
                 .orElse(PaperAggregate.weight(loader.id()).orElse(0.0));
@@ -315,8 +322,7 @@ public final class SweepFile {
             throw b.error("weight", "must not be negative, got " + weight);
         }
         return new BenchmarkSpec(name, loader, nonBlank(b, "path"), b.string("split", "test"),
-                b.string("shots-split", "dev"), shots, selection, template, chat, scoring,
-                atLeast(b, "samples", b.integer("samples", 1), 1),
+                b.string("shots-split", "dev"), shots, selection, template, chat, scoring, samples,
                 atLeast(b, "max-tokens", b.integer("max-tokens", 1), 1), temperature, topP, seed, limit,
                 b.has("stop") ? b.strings("stop") : template.defaultStop(), weight, fields(b, loader),
                 atLeast(b, "top-k", b.integer("top-k", DEFAULT_TOP_K), 1),

@@ -159,6 +159,22 @@ class SweepFileTest {
     }
 
     @Test
+    void multipleChoiceByTheMostProbableLetterTakesNoSampling() throws SweepFormatException {
+        for (String scoring : List.of("mc-logprob", "mc-grammar")) {
+            for (String setting : List.of("samples: 4", "temperature: 0.9", "top-p: 0.95")) {
+                SweepFormatException e = assertThrows(SweepFormatException.class,
+                        () -> SweepFile.parse(with(15, "    scoring: " + scoring + "\n    " + setting), "t.yaml"));
+                assertEquals("t.yaml:16: benchmarks[0]." + setting.substring(0, setting.indexOf(':')) + ": scoring '"
+                        + scoring + "' asks once per item for the most probable letter, greedily, so it takes no "
+                        + "samples above 1, temperature above 0 or top-p below 1", e.getMessage());
+            }
+            BenchmarkSpec spelledOut = SweepFile.parse(with(15, "    scoring: " + scoring
+                    + "\n    samples: 1\n    temperature: 0\n    top-p: 1"), "t.yaml").benchmarks().get(0);
+            assertEquals(1, spelledOut.samples());
+        }
+    }
+
+    @Test
     void defaultsOfAMinimalSweep() throws SweepFormatException {
         SweepSpec s = SweepFile.parse(with(22, "    weight: 3"), "t.yaml");
         assertEquals(ExecutionSpec.DEFAULT, s.execution());
