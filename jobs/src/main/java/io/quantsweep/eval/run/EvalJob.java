@@ -136,29 +136,24 @@ public final class EvalJob {
         Path samples = new Path(root, SAMPLES);
         FileSystem fs = SweepPlan.fileSystem(root, conf);
         requireSweepFolder(fs, root, plan);
+        // the tables are computed from all samples at the end; a run that fails before then must not leave
+        // an earlier run's beside samples they no longer describe, for a report to show as current
+        for (String table : List.of(SUMMARY, KLD, KLD_POSITIONS)) {
+            fs.delete(new Path(root, table), true);
+        }
         fs.mkdirs(samples);
         List<VariantOutcome> outcomes = evaluate(spark, plan, samples, conf);
 
         Dataset<Row> planned = planned(spark, plan, spark.read().schema(SampleFiles.SPARK_SCHEMA)
                 .option("basePath", samples.toString()).parquet(samples.toString()));
         List<SummaryRow> summary = summary(plan, planned);
-        Path summaryFolder = new Path(root, SUMMARY);
-        if (summary.isEmpty()) {
-            // kld alone: no summary rather than one without rows, which readers would take for a sweep's scores;
-            // and an earlier run's must not outlive the plan it summarised
-            fs.delete(summaryFolder, true);
-        } else {
+        // kld alone: no summary rather than one without rows, which readers would take for a sweep's scores
+        if (!summary.isEmpty()) {
             spark.createDataFrame(summary.stream().map(SummaryRow::toRow).toList(), SummaryRow.SCHEMA).coalesce(1)
-                    .write().mode(SaveMode.Overwrite).parquet(summaryFolder.toString());
+                    .write().mode(SaveMode.Overwrite).parquet(new Path(root, SUMMARY).toString());
         }
-        List<Row> kld = List.of();
-        if (plan.benchmarks().stream().anyMatch(b -> b.spec().scoring() == ScoringMode.KLD)) {
-            kld = kld(spark, plan, planned, root);
-        } else {
-            // as the summary: an earlier run's tables must not outlive the plan that made them
-            fs.delete(new Path(root, KLD), true);
-            fs.delete(new Path(root, KLD_POSITIONS), true);
-        }
+        List<Row> kld = plan.benchmarks().stream().anyMatch(b -> b.spec().scoring() == ScoringMode.KLD)
+                ? kld(spark, plan, planned, root) : List.of();
         return new Result(outcomes, summary, kld);
     }
 
@@ -287,6 +282,12 @@ public final class EvalJob {
             List<Boolean> correct = new ArrayList<>();
             List<String> predicted = new ArrayList<>();
             for (Row s : r.<Row>getList(3)) {
+                if (s.isNullAt(1)) {
+                    throw new SweepRefusedException(("sweep %s: sample %d of item %s in %s/variant=%s/benchmark=%s has "
+                            + "no 'correct' value, which its scoring always gives: not a file this job wrote. Delete "
+                            + "the file that holds it, and run the sweep again to ask it again").formatted(
+                            plan.sweep().name(), s.getInt(0), r.getString(2), SAMPLES, r.getString(0), r.getString(1)));
+                }
                 correct.add(s.getBoolean(1));
                 predicted.add(s.getString(2));
             }

@@ -16,6 +16,8 @@ import io.quantsweep.eval.metrics.TopKDivergence;
 import io.quantsweep.eval.score.LetterProbabilities;
 import io.quantsweep.eval.sweep.SweepFile;
 import io.quantsweep.eval.sweep.SweepSpec;
+import io.quantsweep.io.AtomicOutput;
+import io.quantsweep.io.AtomicParquet;
 import io.quantsweep.plan.DeploymentTargets;
 import io.quantsweep.report.Analysis;
 import io.quantsweep.spark.DatasetAssertions;
@@ -24,11 +26,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroReadSupport;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -353,6 +364,42 @@ class EvalJobHttpTest {
             SampleFilesTest.assertOneFilePerBenchmark(Path.of(resumed, "samples"));
             assertEquals(reference.summary(), again.summary());
             assertEquals(reference.kld(), again.kld());
+        }
+    }
+
+    @Test
+    void aSampleWithoutItsScoreIsRefusedAndNoEarlierSummaryOutlivesTheRunThatFailed(SparkSession spark)
+            throws IOException {
+        String out = data.resolve("unscored").toString();
+        try (Servers s = Servers.start()) {
+            SweepPlan plan = plan(spark, s.base(), s.b1(), s.b2(), 8);
+            EvalJob.run(spark, plan, out);
+            assertTrue(Files.isDirectory(Path.of(out, EvalJob.SUMMARY)));
+            // a file edited outside the job: its first sample loses its score
+            Path file;
+            try (Stream<Path> files = Files.list(Path.of(out, "samples", "variant=cand", "benchmark=mc"))) {
+                file = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+            }
+            Configuration conf = new Configuration();
+            AvroReadSupport.setAvroReadSchema(conf, SampleFiles.SCHEMA);
+            List<GenericRecord> records = new ArrayList<>();
+            try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
+                    HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), conf))
+                    .withDataModel(GenericData.get()).withConf(conf).build()) {
+                for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
+                    records.add(g);
+                }
+            }
+            records.get(0).put("correct", null);
+            AtomicParquet.write(AtomicOutput.localFileSystem(), new org.apache.hadoop.fs.Path(file.toUri()),
+                    SampleFiles.SCHEMA, conf, records);
+
+            SweepRefusedException e = assertThrows(SweepRefusedException.class, () -> EvalJob.run(spark, plan, out));
+            assertEquals(("sweep http-sweep: sample %s of item %s in samples/variant=cand/benchmark=mc has no 'correct' "
+                    + "value, which its scoring always gives: not a file this job wrote. Delete the file that holds it, "
+                    + "and run the sweep again to ask it again").formatted(records.get(0).get("sample"),
+                    records.get(0).get("item_id")), e.getMessage());
+            assertFalse(Files.exists(Path.of(out, EvalJob.SUMMARY)), "the summary of the samples before the edit");
         }
     }
 }
