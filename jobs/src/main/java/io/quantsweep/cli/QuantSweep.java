@@ -103,9 +103,7 @@ public final class QuantSweep implements Runnable {
         if (cause instanceof ParameterException) {
             status = BAD_INPUT;
             message = cause.getMessage() + "; see '" + command.getCommandSpec().qualifiedName() + " --help'";
-        } else if (cause instanceof IllegalArgumentException || cause instanceof FormatException
-                || cause instanceof RecipeException || cause instanceof ImportanceMatrixException
-                || cause instanceof GpuUnavailableException) {
+        } else if (badInput(cause.getClass())) {
             status = BAD_INPUT;
             message = cause.getMessage();
         } else if (cause instanceof NoSuchFileException n) {
@@ -135,6 +133,16 @@ public final class QuantSweep implements Runnable {
         err.println("quantsweep: " + message);
         err.flush();
         return status;
+    }
+
+    /**
+     * Whether a failure of this type is bad input that names itself: reported by its message alone, with
+     * status 2. (Missing files and paths of the wrong kind are bad input too, reported in words of ours.)
+     */
+    static boolean badInput(Class<?> type) {
+        return IllegalArgumentException.class.isAssignableFrom(type) || FormatException.class.isAssignableFrom(type)
+                || RecipeException.class.isAssignableFrom(type) || ImportanceMatrixException.class.isAssignableFrom(type)
+                || GpuUnavailableException.class.isAssignableFrom(type);
     }
 
     /** The reason of a file system exception that carries only its path, as the JDK's mostly do. */
