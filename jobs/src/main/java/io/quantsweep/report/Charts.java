@@ -114,8 +114,8 @@ final class Charts {
             double py = plot.y(p.score());
             svg.circle(px, py, 5, onFront ? PALETTE[0] : "#9a9a9a", attr("class", "point" + (onFront ? " on-front" : ""))
                     + attr("data-variant", p.variant()) + attr("data-size", Svg.num(p.size())) + attr("data-score", Svg.num(p.score())),
-                    String.format(Locale.ROOT, "%s: %.2f %s, weighted score %.2f%s", p.variant(), p.size(), unit, p.score(),
-                            onFront ? " (Pareto front)" : ""));
+                    p.variant() + ": " + Digits.fixed(p.size(), 2) + " " + unit + ", weighted score "
+                            + Digits.fixed(p.score(), 2) + (onFront ? " (Pareto front)" : ""));
             placed.add(new double[] {px - 6, py - 6, px + 6, py + 6});
         }
         for (Point p : points) {
@@ -201,11 +201,12 @@ final class Charts {
                 String label = kind == null ? "other" : kind;
                 svg.rect(plot.x(acc), y0, plot.x(acc + bits) - plot.x(acc), row - 8, kind == null ? OTHER : PALETTE[k],
                         attr("class", "segment") + attr("data-variant", v.variant()) + attr("data-kind", label)
-                                + attr("data-bits", String.format(Locale.ROOT, "%.4f", bits)),
-                        String.format(Locale.ROOT, "%s, %s: %.3f of %.3f bits per weight", v.variant(), label, bits, v.total()));
+                                + attr("data-bits", Digits.fixed(bits, 4)),
+                        v.variant() + ", " + label + ": " + Digits.fixed(bits, 3) + " of " + Digits.fixed(v.total(), 3)
+                                + " bits per weight");
                 acc += bits;
             }
-            svg.text(plot.x(acc) + 4, y0 + 14, "start", "bar-total", "", String.format(Locale.ROOT, "%.2f", v.total()));
+            svg.text(plot.x(acc) + 4, y0 + 14, "start", "bar-total", "", Digits.fixed(v.total(), 2));
         }
         double ly = mt + row * variants.size() + axisH;
         for (int k = 0; k < legendItems; k++) {
@@ -259,8 +260,8 @@ final class Charts {
                 svg.rect(ml + k * cw, y, cw - 1, ch - 1, fill, attr("class", "cell") + attr("data-variant", variant)
                                 + attr("data-layer", Integer.toString(layer)) + attr("data-kind", kinds.get(k))
                                 + attr("data-rel-rmse", String.format(Locale.ROOT, "%.4g", c.relativeRmse())),
-                        String.format(Locale.ROOT, "%s: %s, %.3f bits per weight, relative RMSE %.3g", c.tensor(), c.type(),
-                                c.bitsPerWeight(), c.relativeRmse()));
+                        c.tensor() + ": " + c.type() + ", " + Digits.fixed(c.bitsPerWeight(), 3)
+                                + " bits per weight, relative RMSE " + String.format(Locale.ROOT, "%.3g", c.relativeRmse()));
             }
         }
         return svg.toString();
@@ -344,7 +345,7 @@ final class Charts {
 
         String label(double v) {
             int decimals = (int) Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-            return String.format(Locale.ROOT, "%." + decimals + "f", v);
+            return Digits.fixed(v, decimals);
         }
     }
 

@@ -117,9 +117,9 @@ public final class HtmlReport {
                 if (s.isEmpty()) {
                     html.append("–");
                 } else {
-                    html.append(fmt("%.2f", 100 * s.get().accuracy()));
+                    html.append(Digits.fixed(100 * s.get().accuracy(), 2));
                     if (!Double.isNaN(s.get().std())) {
-                        html.append(" <span class=\"pm\">±").append(fmt("%.2f", 100 * s.get().std())).append("</span>");
+                        html.append(" <span class=\"pm\">±").append(Digits.fixed(100 * s.get().std(), 2)).append("</span>");
                     }
                     String marks = PaperTable.marks(s.get().pValue());
                     if (!marks.isEmpty()) {
@@ -131,18 +131,36 @@ public final class HtmlReport {
             }
             html.append("</tr>\n");
         }
-        aggregateRow("Average", "average", t.variants(), t.average(), "%.2f");
-        aggregateRow("Weighted avg.", "weighted", t.variants(), t.weighted(), "%.2f");
-        aggregateRow("Accuracy drop", "drop", t.variants(), t.drop(), "%.2f%%");
-        html.append("</tbody></table></div>\n<p class=\"note\">Scores in percent, ± the standard deviation over the samples per item where")
-                .append(" there are several. <sup class=\"sig\">*</sup> p &lt; ").append(PaperTable.SIGNIFICANT)
+        aggregateRow("Average", "average", t.variants(), t.average(), "");
+        aggregateRow("Weighted avg.", "weighted", t.variants(), t.weighted(), "");
+        aggregateRow("Accuracy drop", "drop", t.variants(), t.drop(), "%");
+        html.append("</tbody></table></div>\n<p class=\"note\">Scores in percent, ± the standard deviation of the accuracy")
+                .append(" over the k runs where each item has k ≥ 2 samples. <sup class=\"sig\">*</sup> p &lt; ").append(PaperTable.SIGNIFICANT)
                 .append(", <sup class=\"sig\">**</sup> p &lt; ").append(PaperTable.HIGHLY_SIGNIFICANT)
                 .append(": exact McNemar test against the baseline ").append(escape(display.get(t.baseline())))
-                .append(" on the same items. Weighted average with ")
+                .append(" on each item's first sample. Weighted average with ")
                 .append(t.paperWeights() ? "the paper's weights (arXiv 2505.02390: AIME 0.4; MATH-500, GPQA, MBPP, MBPP+, LiveCodeBench 1;"
                         + " MMLU, CMMLU, C-Eval 2; other benchmarks left out)" : "the sweep's weights (" + escape(weights(e)) + ")")
                 .append(". Accuracy drop: the relative drop of the weighted average against the baseline's over the same benchmarks;")
-                .append(" negative when the variant scores higher.").append(gaps(t, display)).append("</p>\n</section>\n");
+                .append(" negative when the variant scores higher.").append(gaps(t, display)).append(itemCounts(t, e, display))
+                .append(t.weighted().getOrDefault(t.baseline(), Double.NaN) == 0
+                        ? " The baseline's weighted average is 0, from which no relative drop can be taken." : "")
+                .append("</p>\n</section>\n");
+    }
+
+    /** The benchmarks on which the variants' summaries count different numbers of items, which a sweep never writes. */
+    private static String itemCounts(PaperTable t, SweepSummary e, Map<String, String> display) {
+        List<String> uneven = new ArrayList<>();
+        for (String b : t.benchmarks()) {
+            Map<String, Long> items = new LinkedHashMap<>();
+            t.variants().forEach(v -> e.score(v, b).filter(s -> s.items() >= 0).ifPresent(s -> items.put(display.get(v), s.items())));
+            if (items.values().stream().distinct().count() > 1) {
+                uneven.add(b + " (" + items.entrySet().stream().map(i -> i.getKey() + " " + i.getValue())
+                        .collect(Collectors.joining(", ")) + ")");
+            }
+        }
+        return uneven.isEmpty() ? "" : " Not over the same items: " + escape(String.join("; ", uneven))
+                + " items, so those scores compare different questions.";
     }
 
     /** Why some averages are –: the variants without every benchmark, or nothing. */
@@ -164,19 +182,19 @@ public final class HtmlReport {
             html.append("<tr").append(attr("data-variant", name)).append(attr("data-benchmark", r.benchmark())).append("><th>")
                     .append(escape(name)).append("</th><td>").append(escape(r.benchmark())).append("</td><td>").append(r.positions())
                     .append("</td><td>").append(r.topK()).append("</td><td>")
-                    .append(Double.isNaN(r.meanKl()) ? "–" : fmt("%.4f", r.meanKl())).append("</td><td>")
-                    .append(Double.isNaN(r.top1Agreement()) ? "–" : fmt("%.2f%%", 100 * r.top1Agreement())).append("</td></tr>\n");
+                    .append(Double.isNaN(r.meanKl()) ? "–" : Digits.fixed(r.meanKl(), 4)).append("</td><td>")
+                    .append(Double.isNaN(r.top1Agreement()) ? "–" : Digits.fixed(100 * r.top1Agreement(), 2) + "%").append("</td></tr>\n");
         }
         html.append("</tbody></table></div>\n<p class=\"note\">Mean KL divergence of each variant's next-token distribution from")
                 .append(" the baseline's over the baseline's top-K tokens, and the share of positions where both rank the same token")
                 .append(" first.</p>\n</section>\n");
     }
 
-    private void aggregateRow(String label, String cssName, List<String> order, Map<String, Double> values, String format) {
+    private void aggregateRow(String label, String cssName, List<String> order, Map<String, Double> values, String unit) {
         html.append("<tr class=\"aggregate\"").append(attr("data-row", cssName)).append("><th>").append(label).append("</th>");
         for (String v : order) {
             double x = values.get(v);
-            html.append("<td>").append(Double.isNaN(x) ? "–" : fmt(format, x)).append("</td>");
+            html.append("<td>").append(Double.isNaN(x) ? "–" : Digits.fixed(x, 2) + unit).append("</td>");
         }
         html.append("</tr>\n");
     }
@@ -231,15 +249,15 @@ public final class HtmlReport {
             long bytes = q.bytes(s);
             QuantStats.Tensor worst = q.worst(s);
             html.append("<tr").append(attr("data-variant", v.name())).append("><th>").append(escape(v.name())).append("</th><td>")
-                    .append(fmt("%.2f", unit.of(bytes))).append(' ').append(unit.name()).append("</td><td>")
-                    .append(fmt("%.3f", q.bitsPerWeight(s))).append("</td>");
+                    .append(Digits.fixed(unit.of(bytes), 2)).append(' ').append(unit.name()).append("</td><td>")
+                    .append(Digits.fixed(q.bitsPerWeight(s), 3)).append("</td>");
             t.ifPresent(p -> {
                 Double score = v.evalName().map(p.weighted()::get).orElse(Double.NaN);
-                html.append("<td>").append(Double.isNaN(score) ? "–" : fmt("%.2f", score)).append("</td>");
+                html.append("<td>").append(Double.isNaN(score) ? "–" : Digits.fixed(score, 2)).append("</td>");
             });
             for (DeploymentTarget d : targets) {
                 double left = (budgetBytes(d) - bytes) / MemoryFit.GIB;
-                html.append("<td class=\"").append(left >= 0 ? "fits" : "short").append("\">").append(fmt("%+.1f", left)).append("</td>");
+                html.append("<td class=\"").append(left >= 0 ? "fits" : "short").append("\">").append(Digits.signed(left, 1)).append("</td>");
             }
             html.append("<td>").append(escape(worst.name())).append(" <span class=\"pm\">").append(escape(worst.type())).append(", ")
                     .append(fmt("%.3g", worst.relativeRmse())).append("</span></td></tr>\n");
@@ -278,7 +296,7 @@ public final class HtmlReport {
                 if (k == null) {
                     html.append("–");
                 } else {
-                    html.append(fmt("%.2f", k.bitsPerWeight())).append(" <span class=\"pm\">")
+                    html.append(Digits.fixed(k.bitsPerWeight(), 2)).append(" <span class=\"pm\">")
                             .append(escape(types(q.tensors(v.statsName().get()), kind))).append("</span>");
                 }
                 html.append("</td>");
@@ -328,7 +346,7 @@ public final class HtmlReport {
     }
 
     private String budgetRule() {
-        return "devices × (memory − " + fmt("%.1f", analysis.targets().overheadPerDeviceGib())
+        return "devices × (memory − " + Digits.fixed(analysis.targets().overheadPerDeviceGib(), 1)
                 + " GiB overhead per device), from <code>conf/deployment-targets.yaml</code>";
     }
 

@@ -1,6 +1,7 @@
 package io.quantsweep.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,26 @@ class ReportTest {
         assertTrue(html.contains("Q4_K_M (missing: aime24), api (missing: aime24)"), "the note says why");
         assertEquals(1, count(html, "<circle "), "Q4_K_M has no weighted score to draw");
         assertTrue(html.contains("Not drawn, without a weighted score: Q4_K_M."));
+    }
+
+    @Test
+    void theNoteSaysWhatTheSpreadAndTheTestAreAndWhatTheTableCannotCompare() throws IOException {
+        String tiny = HtmlReport.render(read(ReportFixture.tiny(dir.resolve("tiny"))));
+        assertTrue(tiny.contains("± the standard deviation of the accuracy over the k runs where each item has k ≥ 2 samples"));
+        assertTrue(tiny.contains("against the baseline Q8_0 on each item's first sample"), tiny);
+        assertFalse(tiny.contains("Not over the same items") || tiny.contains("no relative drop"), tiny);
+
+        // summaries no sweep writes: q4_k_m over 10 mmlu items, and a baseline that scores nothing
+        ReportFixture.writeSummary(dir, ReportFixture.tinyScores().stream().map(s -> new ReportFixture.Score(s.variant(),
+                s.benchmark(), s.baseline(), s.variant().equals("q8_0") ? 0 : s.accuracy(), s.std(),
+                s.variant().equals("q4_k_m") && s.benchmark().equals("mmlu") ? 10 : s.items(), s.weight(), s.pValue())).toList());
+        ReportFixture.writeStats(dir, ReportFixture.tinyStats());
+        String html = HtmlReport.render(read(dir));
+        assertTrue(html.contains(" Not over the same items: mmlu (Q8_0 100, Q4_K_M 10, api 100) items, so those scores "
+                + "compare different questions."), html);
+        assertTrue(html.contains(" The baseline's weighted average is 0, from which no relative drop can be taken."), html);
+        assertTrue(html.contains("<tr class=\"aggregate\" data-row=\"drop\"><th>Accuracy drop</th><td>–</td><td>–</td><td>–</td></tr>"),
+                html);
     }
 
     @Test
