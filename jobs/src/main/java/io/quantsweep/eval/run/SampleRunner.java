@@ -72,7 +72,7 @@ public final class SampleRunner {
                 yield new Answer(c.text(), new ModelOutput.Generation(c.text()), Map.of(), c.latency(), null, null,
                         c.attempts());
             }
-            case MC_GENERATE, NUMERIC, BOXED -> {
+            case MC_GENERATE, NUMERIC, GSM8K_STRICT_MATCH, GSM8K_FLEXIBLE_EXTRACT, BOXED -> {
                 Completion c = backend.generate(text, GenerationParams.builder()
                         .maxTokens(spec.maxTokens())
                         .temperature(spec.temperature())

@@ -162,7 +162,7 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
         return switch (mode) {
             case MC_LOGPROB, KLD -> Capability.TOP_K;
             case MC_GRAMMAR -> Capability.CHOOSE;
-            case MC_GENERATE, NUMERIC, BOXED -> Capability.GENERATE;
+            case MC_GENERATE, NUMERIC, GSM8K_STRICT_MATCH, GSM8K_FLEXIBLE_EXTRACT, BOXED -> Capability.GENERATE;
         };
     }
 

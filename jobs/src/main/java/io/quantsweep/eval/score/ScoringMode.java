@@ -26,6 +26,10 @@ public enum ScoringMode {
     MC_GENERATE("mc-generate", true),
     /** Numeric exact match, GSM8K ({@link NumericAnswer}). */
     NUMERIC("numeric", false),
+    /** lm-evaluation-harness's GSM8K exact match under its strict-match filter ({@link LmEvalGsm8k}). */
+    GSM8K_STRICT_MATCH("gsm8k-strict-match", false),
+    /** lm-evaluation-harness's GSM8K exact match under its flexible-extract filter ({@link LmEvalGsm8k}). */
+    GSM8K_FLEXIBLE_EXTRACT("gsm8k-flexible-extract", false),
     /** Boxed-answer extraction and LaTeX equivalence, MATH-500 and AIME ({@link MathAnswer}). */
     BOXED("boxed", false),
     /**
@@ -60,7 +64,8 @@ public enum ScoringMode {
 
     /** Whether the mode generates text freely, where stop strings and a token budget apply. */
     public boolean generates() {
-        return this == MC_GENERATE || this == NUMERIC || this == BOXED;
+        return this == MC_GENERATE || this == NUMERIC || this == GSM8K_STRICT_MATCH || this == GSM8K_FLEXIBLE_EXTRACT
+                || this == BOXED;
     }
 
     /** Whether samples are judged right or wrong ({@link #KLD}'s are compared with the baseline instead). */
@@ -76,6 +81,7 @@ public enum ScoringMode {
     public boolean sameAnswer(String a, String b) {
         return switch (this) {
             case NUMERIC -> NumericAnswer.equivalent(a, b);
+            case GSM8K_STRICT_MATCH, GSM8K_FLEXIBLE_EXTRACT -> LmEvalGsm8k.exactMatch(a, b);
             case BOXED -> MathAnswer.equivalent(a, b);
             default -> a.equals(b);
         };
@@ -128,6 +134,11 @@ public enum ScoringMode {
                 Extraction e = NumericAnswer.extract(reply.answer());
                 yield new Score(e.found() && NumericAnswer.equivalent(e.answer(), item.answer()), e.answer(),
                         e.extractor(), Map.of());
+            }
+            case GSM8K_STRICT_MATCH, GSM8K_FLEXIBLE_EXTRACT -> {
+                Extraction e = (this == GSM8K_STRICT_MATCH ? LmEvalGsm8k.STRICT_MATCH : LmEvalGsm8k.FLEXIBLE_EXTRACT)
+                        .extract(reply.answer());
+                yield new Score(LmEvalGsm8k.exactMatch(e.answer(), item.answer()), e.answer(), e.extractor(), Map.of());
             }
             case BOXED -> {
                 Extraction e = MathAnswer.extract(reply.answer());

@@ -59,7 +59,8 @@ import org.yaml.snakeyaml.nodes.Node;
  *     shot-selection: first-n         # first-n | seeded | lm-eval; default first-n, gsm8k-lm-eval: lm-eval
  *     template: mmlu-lm-eval          # mmlu-lm-eval | zh-mcq (CMMLU) | ceval-zh-mcq | simple-evals-mcq | gsm8k-lm-eval | math-boxed | passage
  *     chat: none                      # none (default) | deepseek-v3 | deepseek-r1 (not on openai-chat)
- *     scoring: mc-logprob             # mc-logprob | mc-grammar | mc-generate | numeric | boxed | kld
+ *     scoring: mc-logprob             # mc-logprob | mc-grammar | mc-generate | numeric | boxed | kld |
+ *                                     #   gsm8k-strict-match | gsm8k-flexible-extract (lm-eval's GSM8K metric)
  *     top-k: 20                       # mc-logprob and kld: next-token alternatives asked for, default 20
  *     samples: 1                      # k, default 1; mc-logprob and mc-grammar: 1, greedy (temperature 0, top-p 1)
  *     max-tokens: 1                   # default 1 for mc-logprob and mc-grammar, else required
