@@ -71,6 +71,10 @@ public final class Columns {
         public static final String STD_OVER_SAMPLES = "std_over_samples";
         /** Items evaluated; optional. */
         public static final String ITEMS = "items";
+        /** Samples per item k; optional. */
+        public static final String SAMPLES_PER_ITEM = "samples_per_item";
+        /** Standard error of the accuracy over the items (their per-item scores' standard deviation / √n); optional. */
+        public static final String STANDARD_ERROR = "standard_error";
         /** Weight in the weighted average (0 = left out); optional: without it the paper's weights apply. */
         public static final String WEIGHT = "weight";
         /** Exact McNemar p-value against the baseline on the same items; null for the baseline; optional. */

@@ -113,7 +113,8 @@ public final class HtmlReport {
             html.append("<tr class=\"benchmark\"").append(attr("data-benchmark", b)).append("><th>").append(escape(b)).append("</th>");
             for (String v : t.variants()) {
                 Optional<SweepSummary.Score> s = e.score(v, b);
-                html.append("<td").append(attr("data-variant", display.get(v))).append('>');
+                html.append("<td").append(attr("data-variant", display.get(v))).append(s.map(HtmlReport::extent).orElse(""))
+                        .append('>');
                 if (s.isEmpty()) {
                     html.append("–");
                 } else {
@@ -135,7 +136,8 @@ public final class HtmlReport {
         aggregateRow("Weighted avg.", "weighted", t.variants(), t.weighted(), "");
         aggregateRow("Accuracy drop", "drop", t.variants(), t.drop(), "%");
         html.append("</tbody></table></div>\n<p class=\"note\">Scores in percent, ± the standard deviation of the accuracy")
-                .append(" over the k runs where each item has k ≥ 2 samples. <sup class=\"sig\">*</sup> p &lt; ").append(PaperTable.SIGNIFICANT)
+                .append(" over the k runs where each item has k ≥ 2 samples; a score's title gives its items and standard error.")
+                .append(" <sup class=\"sig\">*</sup> p &lt; ").append(PaperTable.SIGNIFICANT)
                 .append(", <sup class=\"sig\">**</sup> p &lt; ").append(PaperTable.HIGHLY_SIGNIFICANT)
                 .append(": exact McNemar test against the baseline ").append(escape(display.get(t.baseline())))
                 .append(" on each item's first sample. Weighted average with ")
@@ -161,6 +163,18 @@ public final class HtmlReport {
         }
         return uneven.isEmpty() ? "" : " Not over the same items: " + escape(String.join("; ", uneven))
                 + " items, so those scores compare different questions.";
+    }
+
+    /** A score's items, samples and standard error as its cell's title, where the summary has them. */
+    private static String extent(SweepSummary.Score s) {
+        List<String> parts = new ArrayList<>();
+        if (s.items() >= 0) {
+            parts.add(s.items() + " items" + (s.samplesPerItem() > 1 ? " × " + s.samplesPerItem() + " samples" : ""));
+        }
+        if (!Double.isNaN(s.standardError())) {
+            parts.add("standard error " + Digits.fixed(100 * s.standardError(), 2));
+        }
+        return parts.isEmpty() ? "" : attr("title", String.join(", ", parts));
     }
 
     /** Why some averages are –: the variants without every benchmark, or nothing. */

@@ -24,9 +24,12 @@ public final class SweepSummary {
      * @param accuracy in [0, 1]
      * @param std the standard deviation over the k runs, NaN when not recorded
      * @param items items evaluated, -1 when not recorded
+     * @param samplesPerItem samples per item k, -1 when not recorded
+     * @param standardError of the accuracy over the items, NaN when not recorded
      * @param pValue exact McNemar p-value against the baseline, NaN for the baseline or when not recorded
      */
-    public record Score(String variant, String benchmark, double accuracy, double std, long items, double pValue) {
+    public record Score(String variant, String benchmark, double accuracy, double std, long items, long samplesPerItem,
+            double standardError, double pValue) {
     }
 
     private final String baseline;
@@ -73,8 +76,9 @@ public final class SweepSummary {
             }
             baseline = b;
             Score s = new Score(r.string(Summary.VARIANT), r.string(Summary.BENCHMARK), r.dbl(Summary.ACCURACY),
-                    r.optionalDouble(Summary.STD_OVER_SAMPLES), r.has(Summary.ITEMS) && r.record().get(Summary.ITEMS) != null
-                            ? r.longValue(Summary.ITEMS) : -1, r.optionalDouble(Summary.MCNEMAR_P));
+                    r.optionalDouble(Summary.STD_OVER_SAMPLES), optionalCount(r, Summary.ITEMS),
+                    optionalCount(r, Summary.SAMPLES_PER_ITEM), r.optionalDouble(Summary.STANDARD_ERROR),
+                    r.optionalDouble(Summary.MCNEMAR_P));
             if (!(s.accuracy() >= 0 && s.accuracy() <= 1)) {
                 throw new ReportInputException(where + "accuracy " + s.accuracy() + " of " + s.variant() + " on " + s.benchmark()
                         + " is not in [0, 1]");
@@ -98,6 +102,11 @@ public final class SweepSummary {
             throw new ReportInputException(name + " (" + path + "): no rows of kind '" + Summary.KIND_BENCHMARK + "'");
         }
         return Optional.of(new SweepSummary(baseline, scores, weights));
+    }
+
+    /** A count column's value, -1 where the table has no such column or the row no value. */
+    private static long optionalCount(ParquetTable.Row r, String column) {
+        return r.has(column) && r.record().get(column) != null ? r.longValue(column) : -1;
     }
 
     public String baseline() {
