@@ -6,12 +6,12 @@ import io.quantsweep.eval.bench.StableHash;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * How the n exemplars of a question are drawn from the few-shot pool (the dev or train split).
@@ -51,8 +51,9 @@ public enum ShotSelection {
      *
      * @param split the evaluated split, every item in file order (lm-eval's draws follow it)
      * @param pool  the few-shot pool, in file order
-     * @throws IllegalArgumentException naming the first question whose subject has too few exemplars,
-     *                                  for draws made here ({@link #LM_EVAL})
+     * @throws IllegalArgumentException for {@link #LM_EVAL}, which draws here for the whole split (a limit
+     *                                  does not change a question's exemplars), naming the first question
+     *                                  whose subject has too few exemplars
      */
     public Exemplars prepare(List<Item> split, List<Item> pool, int n, long seed) {
         if (n < 0) {
@@ -66,11 +67,16 @@ public enum ShotSelection {
     private static Map<Location, int[]> harnessDraws(List<Item> split, List<Item> pool, int n, long seed) {
         Map<String, List<Integer>> candidatesOf = new HashMap<>();
         Map<String, PythonRandom> generatorOf = new HashMap<>();
+        Map<Location, Integer> inPool = new HashMap<>();
+        for (int p = 0; p < pool.size(); p++) {
+            inPool.put(pool.get(p).where(), p);
+        }
         Map<Location, int[]> drawn = new HashMap<>();
         for (Item item : split) {
             List<Integer> candidates = candidatesOf.computeIfAbsent(item.subject(), s -> candidates(s, pool));
-            int own = IntStream.range(0, candidates.size())
-                    .filter(c -> pool.get(candidates.get(c)).where().equals(item.where())).findFirst().orElse(-1);
+            // the question's place among its candidates (pool indices, ascending) when the pool is its own split
+            Integer self = inPool.get(item.where());
+            int own = self == null ? -1 : Math.max(-1, Collections.binarySearch(candidates, self));
             int draw = own < 0 ? n : n + 1;
             if (candidates.size() < draw) {
                 throw tooFew(item, n, draw == n ? candidates.size() : candidates.size() - 1);
@@ -132,10 +138,6 @@ public enum ShotSelection {
             this.n = n;
             this.seed = seed;
             this.drawn = drawn;
-        }
-
-        public int count() {
-            return n;
         }
 
         /** The exemplars for {@code item}, in prompt order. */

@@ -29,7 +29,8 @@ import java.util.Objects;
  * @param maxTokens     most tokens generated per sample
  * @param temperature   sampling temperature (0 = greedy)
  * @param topP          nucleus sampling mass, in (0, 1]
- * @param seed          base seed for exemplar draws and sampling
+ * @param seed          base seed for the limit's subset and for sampling
+ * @param shotSeed      seed of the exemplar draws ({@code seeded}, {@code lm-eval})
  * @param limit         items evaluated at most (a deterministic seeded subset); 0 = all
  * @param stop          stop strings for generation
  * @param weight        weight in the weighted average; 0 = left out
@@ -39,7 +40,7 @@ import java.util.Objects;
  */
 public record BenchmarkSpec(String name, LoaderKind loader, String path, String split, String shotsSplit, int shots,
         ShotSelection shotSelection, PromptTemplate template, ChatFormat chat, ScoringMode scoring, int samples,
-        int maxTokens, double temperature, double topP, long seed, int limit, List<String> stop, double weight,
+        int maxTokens, double temperature, double topP, long seed, long shotSeed, int limit, List<String> stop, double weight,
         JsonlFields fields, int topK, int positions) implements Serializable {
     public BenchmarkSpec {
         Objects.requireNonNull(name, "name");

@@ -55,7 +55,7 @@ public record PreparedBenchmark(BenchmarkSpec spec, List<Item> items, PromptBuil
         }
         List<Item> items = ItemSubset.of(split.items(), spec.limit(), spec.seed());
         PromptBuilder prompts = new PromptBuilder(spec.template(), spec.chat(),
-                spec.shotSelection().prepare(split.items(), pool, spec.shots(), spec.seed()));
+                spec.shotSelection().prepare(split.items(), pool, spec.shots(), spec.shotSeed()));
         Map<String, Item> firstOfSubject = new LinkedHashMap<>();
         items.forEach(i -> firstOfSubject.putIfAbsent(i.subject(), i));
         firstOfSubject.values().forEach(prompts::build);

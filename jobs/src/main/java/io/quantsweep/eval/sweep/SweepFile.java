@@ -66,7 +66,8 @@ import org.yaml.snakeyaml.nodes.Node;
  *     max-tokens: 1                   # default 1 for mc-logprob and mc-grammar, else required
  *     temperature: 0.0                # default 0
  *     top-p: 1.0                      # default 1
- *     seed: 1234                      # default 0; 1234 (the harness's) for lm-eval exemplars
+ *     seed: 1234                      # default 0: the limit's subset, sampling
+ *     shot-seed: 1234                 # the exemplar draws; default 1234 (the harness's) for lm-eval, else seed
  *     limit: 500                      # default: every item
  *     stop: ["Question:"]             # default the template's (gsm8k-lm-eval: lm-eval's), else none
  *     weight: 2                       # default the paper's weight for the name or loader, else 0
@@ -94,7 +95,7 @@ public final class SweepFile {
             "retry-backoff-ms", "max-malformed-share", "batch-size");
     private static final Set<String> BENCHMARK = Set.of("name", "loader", "path", "split", "shots-split", "n-shot",
             "shot-selection", "template", "chat", "scoring", "top-k", "positions", "samples", "max-tokens",
-            "temperature", "top-p", "seed", "limit", "stop", "weight", "fields");
+            "temperature", "top-p", "seed", "shot-seed", "limit", "stop", "weight", "fields");
     private static final int DEFAULT_TOP_K = 20;
     private static final int DEFAULT_POSITIONS = 16;
     private static final long LM_EVAL_SHOT_SEED = 1234;
@@ -264,8 +265,12 @@ public final class SweepFile {
         int shots = atLeast(b, "n-shot", b.integer("n-shot", 0), 0);
         ShotSelection selection = b.has("shot-selection") ? parse(b, "shot-selection", ShotSelection::parse)
                 : shots > 0 ? template.defaultShotSelection() : ShotSelection.FIRST_N;
-        // the harness seeds its few-shot draws with 1234 unless told otherwise
-        long seed = b.longInteger("seed", selection == ShotSelection.LM_EVAL && shots > 0 ? LM_EVAL_SHOT_SEED : 0);
+        long seed = b.longInteger("seed", 0);
+        if (b.has("shot-seed") && (shots == 0 || selection == ShotSelection.FIRST_N)) {
+            throw b.error("shot-seed", "only seeded and lm-eval exemplars are drawn (with n-shot above 0)");
+        }
+        // the harness seeds its few-shot draws apart from its other seeds, with 1234 unless told otherwise
+        long shotSeed = b.longInteger("shot-seed", selection == ShotSelection.LM_EVAL ? LM_EVAL_SHOT_SEED : seed);
         String misfit = "' does not fit the " + (loader.multipleChoice() ? "multiple-choice" : "free-answer")
                 + " loader '" + loader.id() + "'";
         if (template.multipleChoice() != loader.multipleChoice()) {
@@ -324,7 +329,7 @@ public final class SweepFile {
         }
         return new BenchmarkSpec(name, loader, nonBlank(b, "path"), b.string("split", "test"),
                 b.string("shots-split", "dev"), shots, selection, template, chat, scoring, samples,
-                atLeast(b, "max-tokens", b.integer("max-tokens", 1), 1), temperature, topP, seed, limit,
+                atLeast(b, "max-tokens", b.integer("max-tokens", 1), 1), temperature, topP, seed, shotSeed, limit,
                 b.has("stop") ? b.strings("stop") : template.defaultStop(), weight, fields(b, loader),
                 atLeast(b, "top-k", b.integer("top-k", DEFAULT_TOP_K), 1),
                 atLeast(b, "positions", b.integer("positions", DEFAULT_POSITIONS), 1));

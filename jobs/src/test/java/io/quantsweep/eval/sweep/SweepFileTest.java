@@ -78,7 +78,7 @@ class SweepFileTest {
 
         assertEquals(new BenchmarkSpec("mmlu", LoaderKind.MMLU, "benchmarks/mmlu/data", "test", "dev", 5,
                 ShotSelection.FIRST_N, PromptTemplate.MMLU_LM_EVAL, ChatFormat.NONE, ScoringMode.MC_GRAMMAR, 1, 1, 0.0,
-                1.0, 1234, 500, List.of(), 2.0, JsonlFields.DEFAULT, 20, 16), s.benchmarks().get(0));
+                1.0, 1234, 1234, 500, List.of(), 2.0, JsonlFields.DEFAULT, 20, 16), s.benchmarks().get(0));
         BenchmarkSpec gsm8k = s.benchmarks().get(2);
         assertEquals(List.of("Question:", "\n\n\n"), gsm8k.stop());
         assertEquals(ShotSelection.LM_EVAL, gsm8k.shotSelection());
@@ -141,17 +141,25 @@ class SweepFileTest {
                 + ", shots-split: train";
         BenchmarkSpec harness = SweepFile.parse(with(22, gsm8k + ", n-shot: 5}"), "t.yaml").benchmarks().get(2);
         assertEquals(ShotSelection.LM_EVAL, harness.shotSelection());
-        assertEquals(1234L, harness.seed(), "the harness's few-shot seed");
-        BenchmarkSpec seeded = SweepFile.parse(with(22, gsm8k + ", n-shot: 5, seed: 7}"), "t.yaml").benchmarks().get(2);
+        assertEquals(1234L, harness.shotSeed(), "the harness's few-shot seed");
+        assertEquals(0L, harness.seed(), "the limit's subset and sampling keep theirs");
+        BenchmarkSpec seeded = SweepFile.parse(with(22, gsm8k + ", n-shot: 5, seed: 7, shot-seed: 42}"), "t.yaml")
+                .benchmarks().get(2);
         assertEquals(ShotSelection.LM_EVAL, seeded.shotSelection());
         assertEquals(7L, seeded.seed());
+        assertEquals(42L, seeded.shotSeed());
         BenchmarkSpec firstN = SweepFile.parse(with(22, gsm8k + ", n-shot: 5, shot-selection: first-n}"), "t.yaml")
                 .benchmarks().get(2);
         assertEquals(ShotSelection.FIRST_N, firstN.shotSelection());
-        assertEquals(0L, firstN.seed());
+        BenchmarkSpec ours = SweepFile.parse(with(22, gsm8k + ", n-shot: 5, shot-selection: seeded, seed: 9}"), "t.yaml")
+                .benchmarks().get(2);
+        assertEquals(9L, ours.shotSeed(), "seeded draws by the benchmark's seed, as before shot-seed");
+        SweepFormatException drawsNothing = assertThrows(SweepFormatException.class, () -> SweepFile.parse(
+                with(22, gsm8k + ", n-shot: 5, shot-selection: first-n, shot-seed: 3}"), "t.yaml"));
+        assertTrue(drawsNothing.getMessage().endsWith("benchmarks[2].shot-seed: only seeded and lm-eval exemplars are drawn "
+                + "(with n-shot above 0)"), drawsNothing.getMessage());
         BenchmarkSpec zeroShot = SweepFile.parse(with(22, gsm8k + "}"), "t.yaml").benchmarks().get(2);
         assertEquals(ShotSelection.FIRST_N, zeroShot.shotSelection(), "no exemplars, nothing drawn");
-        assertEquals(0L, zeroShot.seed());
         BenchmarkSpec mmlu = SweepFile.parse(with(15, "    scoring: mc-logprob\n    n-shot: 5"), "t.yaml")
                 .benchmarks().get(0);
         assertEquals(ShotSelection.FIRST_N, mmlu.shotSelection(), "MMLU's exemplars are the first of its dev split");
