@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
@@ -26,7 +27,9 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapFunction;
@@ -136,24 +139,45 @@ public final class EvalJob {
         Path samples = new Path(root, SAMPLES);
         FileSystem fs = SweepPlan.fileSystem(root, conf);
         requireSweepFolder(fs, root, plan);
-        // the tables are computed from all samples at the end; a run that fails before then must not leave
-        // an earlier run's beside samples they no longer describe, for a report to show as current
-        for (String table : List.of(SUMMARY, KLD, KLD_POSITIONS)) {
-            fs.delete(new Path(root, table), true);
-        }
         fs.mkdirs(samples);
-        List<VariantOutcome> outcomes = evaluate(spark, plan, samples, conf);
+        Map<String, Long> before = sampleFiles(fs, samples);
+        List<VariantOutcome> outcomes;
+        try {
+            outcomes = evaluate(spark, plan, samples, conf);
+        } catch (RuntimeException | IOException e) {
+            // the tables are computed from all samples at the end: a run that wrote samples and failed before
+            // then must not leave an earlier run's beside samples they no longer describe, for a report to
+            // show as current; one refused before it wrote (other settings, another model) leaves them be
+            if (!sampleFiles(fs, samples).equals(before)) {
+                deleteTables(fs, root, List.of(SUMMARY, KLD, KLD_POSITIONS));
+            }
+            throw e;
+        }
 
         Dataset<Row> planned = planned(spark, plan, spark.read().schema(SampleFiles.SPARK_SCHEMA)
                 .option("basePath", samples.toString()).parquet(samples.toString()));
-        List<SummaryRow> summary = summary(plan, planned);
-        // kld alone: no summary rather than one without rows, which readers would take for a sweep's scores
-        if (!summary.isEmpty()) {
+        List<SummaryRow> summary;
+        try {
+            summary = summary(spark, plan, samples, planned);
+        } catch (SweepRefusedException e) {
+            // samples that no longer make a summary: an earlier one would stand for them
+            deleteTables(fs, root, List.of(SUMMARY));
+            throw e;
+        }
+        if (summary.isEmpty()) {
+            // kld alone: no summary rather than one without rows, which readers would take for a sweep's scores;
+            // and an earlier run's must not outlive the plan it summarised
+            deleteTables(fs, root, List.of(SUMMARY));
+        } else {
             spark.createDataFrame(summary.stream().map(SummaryRow::toRow).toList(), SummaryRow.SCHEMA).coalesce(1)
                     .write().mode(SaveMode.Overwrite).parquet(new Path(root, SUMMARY).toString());
         }
-        List<Row> kld = plan.benchmarks().stream().anyMatch(b -> b.spec().scoring() == ScoringMode.KLD)
-                ? kld(spark, plan, planned, root) : List.of();
+        List<Row> kld = List.of();
+        if (plan.benchmarks().stream().anyMatch(b -> b.spec().scoring() == ScoringMode.KLD)) {
+            kld = kld(spark, plan, planned, root);
+        } else {
+            deleteTables(fs, root, List.of(KLD, KLD_POSITIONS));
+        }
         return new Result(outcomes, summary, kld);
     }
 
@@ -201,6 +225,23 @@ public final class EvalJob {
         }
         throw first instanceof SweepFailedException failed ? failed
                 : new SweepFailedException("sweep " + plan.sweep().name() + " failed: " + first.getMessage(), first);
+    }
+
+    /** Every file under the samples folder, by path, with its length: what a run changed. */
+    private static Map<String, Long> sampleFiles(FileSystem fs, Path samples) throws IOException {
+        Map<String, Long> files = new HashMap<>();
+        RemoteIterator<LocatedFileStatus> all = fs.listFiles(samples, true);
+        while (all.hasNext()) {
+            LocatedFileStatus f = all.next();
+            files.put(f.getPath().toString(), f.getLen());
+        }
+        return files;
+    }
+
+    private static void deleteTables(FileSystem fs, Path root, List<String> tables) throws IOException {
+        for (String table : tables) {
+            fs.delete(new Path(root, table), true);
+        }
     }
 
     /** A variant's outcome, or why it failed: exactly one of the two is null. */
@@ -271,7 +312,7 @@ public final class EvalJob {
                 .drop("planned_samples");
     }
 
-    private static List<SummaryRow> summary(SweepPlan plan, Dataset<Row> planned) {
+    private static List<SummaryRow> summary(SparkSession spark, SweepPlan plan, Path samplesDir, Dataset<Row> planned) {
         List<BenchmarkSpec> scored = plan.benchmarks().stream().map(BenchmarkPlan::spec)
                 .filter(s -> s.scoring().scored()).toList();
         Dataset<Row> samples = planned.filter(col("scoring").notEqual(ScoringMode.KLD.id()));
@@ -283,10 +324,7 @@ public final class EvalJob {
             List<String> predicted = new ArrayList<>();
             for (Row s : r.<Row>getList(3)) {
                 if (s.isNullAt(1)) {
-                    throw new SweepRefusedException(("sweep %s: sample %d of item %s in %s/variant=%s/benchmark=%s has "
-                            + "no 'correct' value, which its scoring always gives: not a file this job wrote. Delete "
-                            + "the file that holds it, and run the sweep again to ask it again").formatted(
-                            plan.sweep().name(), s.getInt(0), r.getString(2), SAMPLES, r.getString(0), r.getString(1)));
+                    throw unscored(spark, plan, samplesDir, r.getString(0), r.getString(1), r.getString(2), s.getInt(0));
                 }
                 correct.add(s.getBoolean(1));
                 predicted.add(s.getString(2));
@@ -295,6 +333,17 @@ public final class EvalJob {
         }
         return Summary.of(plan.sweep().baseline(), plan.variants().stream().map(VariantPlan::name).toList(), scored,
                 items, commonPrefixes(plan, samples));
+    }
+
+    /** The refusal of a scored sample without its score, naming the file that holds it. */
+    private static SweepRefusedException unscored(SparkSession spark, SweepPlan plan, Path samples, String variant,
+            String benchmark, String item, int sample) {
+        String file = spark.read().parquet(SampleFiles.benchmarkDir(samples, variant, benchmark).toString())
+                .filter(col("item_id").equalTo(item).and(col("sample").equalTo(sample)))
+                .select(input_file_name()).as(Encoders.STRING()).first();
+        return new SweepRefusedException(("sweep %s: variant %s: sample %d of item %s in %s has no 'correct' value, "
+                + "which its scoring always gives: not a file this job wrote. Delete the file, and run the sweep again "
+                + "to ask its samples again").formatted(plan.sweep().name(), variant, sample, item, file));
     }
 
     /** Mean common-prefix length of first samples against the baseline's, for generation at temperature 0. */

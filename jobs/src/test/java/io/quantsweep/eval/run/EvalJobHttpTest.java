@@ -142,6 +142,15 @@ class EvalJobHttpTest {
         }
     }
 
+    private static void copyFolder(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+
     private static Dataset<Row> samples(SparkSession spark, String out) {
         return spark.read().parquet(out + "/samples");
     }
@@ -332,7 +341,10 @@ class EvalJobHttpTest {
             s.b1().failAfter(6);
             s.b2().failAfter(3);
             SweepPlan plan = plan(spark, s.base(), s.b1(), s.b2(), 8);
+            // a summary from before: the failed run adds samples it does not describe
+            copyFolder(Path.of(clean, EvalJob.SUMMARY), Path.of(resumed, EvalJob.SUMMARY));
             SweepFailedException e = assertThrows(SweepFailedException.class, () -> EvalJob.run(spark, plan, resumed));
+            assertFalse(Files.exists(Path.of(resumed, EvalJob.SUMMARY)), "a summary of fewer samples than there are");
             assertTrue(e.getMessage().startsWith("sweep http-sweep: variant cand: benchmark ") && e.getMessage().contains(
                     "run the sweep again to resume"), e.getMessage());
             Dataset<Row> partial = samples(spark, resumed);
@@ -368,13 +380,18 @@ class EvalJobHttpTest {
     }
 
     @Test
-    void aSampleWithoutItsScoreIsRefusedAndNoEarlierSummaryOutlivesTheRunThatFailed(SparkSession spark)
+    void aRefusedRerunKeepsTheSummaryAndASampleWithoutItsScoreIsRefusedNamingItsFile(SparkSession spark)
             throws IOException {
         String out = data.resolve("unscored").toString();
         try (Servers s = Servers.start()) {
             SweepPlan plan = plan(spark, s.base(), s.b1(), s.b2(), 8);
             EvalJob.run(spark, plan, out);
             assertTrue(Files.isDirectory(Path.of(out, EvalJob.SUMMARY)));
+            // refused before it wrote anything: the summary still describes the samples
+            assertThrows(SweepRefusedException.class, () -> EvalJob.run(spark, plan(spark, s.base(), s.b1(), s.b2(), 9), out));
+            assertTrue(Files.isDirectory(Path.of(out, EvalJob.SUMMARY)));
+            assertTrue(Files.isDirectory(Path.of(out, EvalJob.KLD)));
+
             // a file edited outside the job: its first sample loses its score
             Path file;
             try (Stream<Path> files = Files.list(Path.of(out, "samples", "variant=cand", "benchmark=mc"))) {
@@ -395,10 +412,10 @@ class EvalJobHttpTest {
                     SampleFiles.SCHEMA, conf, records);
 
             SweepRefusedException e = assertThrows(SweepRefusedException.class, () -> EvalJob.run(spark, plan, out));
-            assertEquals(("sweep http-sweep: sample %s of item %s in samples/variant=cand/benchmark=mc has no 'correct' "
-                    + "value, which its scoring always gives: not a file this job wrote. Delete the file that holds it, "
-                    + "and run the sweep again to ask it again").formatted(records.get(0).get("sample"),
-                    records.get(0).get("item_id")), e.getMessage());
+            assertEquals(("sweep http-sweep: variant cand: sample %s of item %s in %s has no 'correct' value, which its "
+                    + "scoring always gives: not a file this job wrote. Delete the file, and run the sweep again to ask its "
+                    + "samples again").formatted(records.get(0).get("sample"), records.get(0).get("item_id"), file.toUri()),
+                    e.getMessage());
             assertFalse(Files.exists(Path.of(out, EvalJob.SUMMARY)), "the summary of the samples before the edit");
         }
     }
