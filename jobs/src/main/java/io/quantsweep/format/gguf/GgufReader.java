@@ -59,6 +59,10 @@ public final class GgufReader implements Closeable {
     /** Smallest tensor info: 8-byte name length, 1-byte name, n_dims, type, offset. */
     private static final int MIN_TENSOR_INFO_BYTES = 25;
 
+    /** Blocks of the tensor data a {@link #fingerprint} reads, and their size. */
+    private static final int SAMPLED_BLOCKS = 16;
+    private static final int SAMPLED_BLOCK_BYTES = 64 << 10;
+
     private final ByteSource source;
     private final GgufHeader header;
 
@@ -141,11 +145,11 @@ public final class GgufReader implements Closeable {
     }
 
     /**
-     * SHA-256 of the header's bytes as stored (magic to the padding before the tensor data), in hex:
-     * the same for every copy of the file, different when its metadata or any tensor's name, type,
-     * shape or place differs.
+     * SHA-256 of the header's bytes as stored (magic to the padding before the tensor data) and of 16
+     * blocks of 64 KiB spread evenly over the tensor data, in hex: the same for every copy of the file, different when its metadata or any tensor's name,
+     * type, shape or place differs, or the weights where a block falls; a megabyte read whatever the size.
      */
-    public String headerSha256() throws IOException {
+    public String fingerprint() throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -153,14 +157,23 @@ public final class GgufReader implements Closeable {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
         // a file without tensors may end before the padding
-        long end = Math.min(header.dataOffset(), header.fileSize());
-        byte[] chunk = new byte[1 << 20];
-        for (long at = 0; at < end; at += chunk.length) {
-            int n = (int) Math.min(chunk.length, end - at);
+        long data = Math.min(header.dataOffset(), header.fileSize());
+        byte[] chunk = new byte[SAMPLED_BLOCK_BYTES];
+        digest(sha, chunk, 0, data);
+        long dataBytes = header.fileSize() - data;
+        for (int i = 0; i < SAMPLED_BLOCKS && dataBytes > 0; i++) {
+            long at = data + dataBytes * i / SAMPLED_BLOCKS;
+            digest(sha, chunk, at, Math.min(at + SAMPLED_BLOCK_BYTES, header.fileSize()));
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private void digest(MessageDigest sha, byte[] chunk, long from, long to) throws IOException {
+        for (long at = from; at < to; at += chunk.length) {
+            int n = (int) Math.min(chunk.length, to - at);
             source.readFully(at, chunk, 0, n);
             sha.update(chunk, 0, n);
         }
-        return HexFormat.of().formatHex(sha.digest());
     }
 
     @Override

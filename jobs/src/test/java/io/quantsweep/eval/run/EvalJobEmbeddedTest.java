@@ -94,7 +94,7 @@ class EvalJobEmbeddedTest {
         for (String variant : List.of("bf16", "f16")) {
             Path file = dir.resolve("tiny-" + variant + ".gguf");
             try (GgufReader r = GgufReader.open(file)) {
-                identities.put(variant, Files.size(file) + " bytes, header sha256 " + r.headerSha256().substring(0, 16));
+                identities.put(variant, Files.size(file) + " bytes, sha256 " + r.fingerprint().substring(0, 16));
             }
         }
         assertEquals(120, samples.select("variant", "benchmark", "item_id", "sample").distinct().count());

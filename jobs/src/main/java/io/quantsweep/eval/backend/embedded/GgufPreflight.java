@@ -53,7 +53,7 @@ final class GgufPreflight {
      *
      * @param name     the file's {@code general.name}, or its file name when it has none
      * @param identity what tells this model file from another at the same path, the same in every copy:
-     *                 its size and the start of its header's SHA-256 (of each shard's, for a gguf-split set)
+     *                 its size and the start of its {@link GgufReader#fingerprint} (each shard's, for a set)
      * @param warnings differences this build runs anyway, by details key (e.g. {@value #ROUTING}), sorted
      */
     record Accepted(String name, String identity, SortedMap<String, String> warnings) {
@@ -76,12 +76,12 @@ final class GgufPreflight {
             header = model.metadata();
             tensors = model.tensors();
             long bytes = 0;
-            List<String> headers = new ArrayList<>();
+            List<String> fingerprints = new ArrayList<>();
             for (GgufReader shard : model.shards()) {
                 bytes += shard.header().fileSize();
-                headers.add(shard.headerSha256().substring(0, 16));
+                fingerprints.add(shard.fingerprint().substring(0, 16));
             }
-            identity = "%d bytes, header sha256 %s".formatted(bytes, String.join(",", headers));
+            identity = "%d bytes, sha256 %s".formatted(bytes, String.join(",", fingerprints));
         } catch (GgufFormatException e) {
             throw e.reason() == GgufFormatException.Reason.SPLIT_MISMATCH
                     ? refuse(file, build, "its gguf-split set is not whole: " + e.getMessage(),

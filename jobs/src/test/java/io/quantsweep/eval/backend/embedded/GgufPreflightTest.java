@@ -1,6 +1,7 @@
 package io.quantsweep.eval.backend.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import io.quantsweep.format.gguf.GgufWriter;
 import io.quantsweep.format.gguf.TensorData;
 import io.quantsweep.quant.GgmlType;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -104,10 +106,10 @@ class GgufPreflightTest {
         String identity = GgufPreflight.check(file, "b4916-c6af2161").identity();
         String sha;
         try (GgufReader r = GgufReader.open(file)) {
-            sha = r.headerSha256();
+            sha = r.fingerprint();
             assertEquals(64, sha.length());
         }
-        assertEquals(Files.size(file) + " bytes, header sha256 " + sha.substring(0, 16), identity);
+        assertEquals(Files.size(file) + " bytes, sha256 " + sha.substring(0, 16), identity);
         Path copy = Files.copy(file, dir.resolve("copy.gguf"));
         assertEquals(identity, GgufPreflight.check(copy, "b4916-c6af2161").identity(), "the path is not part of it");
 
@@ -116,14 +118,21 @@ class GgufPreflightTest {
         renamed.put("general.name", GgufValue.string("tiny-deepseeK"));
         Path other = deepSeek("other.gguf", renamed, "token_embd.weight", "blk.0.attn_kv_b.weight");
         assertEquals(Files.size(file), Files.size(other));
-        assertTrue(!identity.equals(GgufPreflight.check(other, "b4916-c6af2161").identity()), identity);
+        assertNotEquals(identity, GgufPreflight.check(other, "b4916-c6af2161").identity());
+        // same header, other weights (quantized again from another checkpoint revision)
+        Path reweighed = Files.copy(file, dir.resolve("reweighed.gguf"));
+        try (RandomAccessFile raf = new RandomAccessFile(reweighed.toFile(), "rw")) {
+            raf.seek(raf.length() - 1);
+            raf.write(1);
+        }
+        assertNotEquals(identity, GgufPreflight.check(reweighed, "b4916-c6af2161").identity());
 
         List<Path> shards;
         try (GgufReader whole = GgufReader.open(file)) {
             shards = GgufSplit.split(whole, dir.resolve("tiny"), new GgufSplit.Options(GgufSplit.Limit.maxTensors(1), false));
         }
         String set = GgufPreflight.check(shards.get(0), "b4916-c6af2161").identity();
-        assertTrue(set.matches((Files.size(shards.get(0)) + Files.size(shards.get(1))) + " bytes, header sha256 "
+        assertTrue(set.matches((Files.size(shards.get(0)) + Files.size(shards.get(1))) + " bytes, sha256 "
                 + "[0-9a-f]{16},[0-9a-f]{16}"), set);
     }
 
