@@ -157,12 +157,12 @@ public final class HtmlReport {
             Map<String, Long> items = new LinkedHashMap<>();
             t.variants().forEach(v -> e.score(v, b).filter(s -> s.items() >= 0).ifPresent(s -> items.put(display.get(v), s.items())));
             if (items.values().stream().distinct().count() > 1) {
-                uneven.add(b + " (" + items.entrySet().stream().map(i -> i.getKey() + " " + i.getValue())
+                uneven.add(b + " (" + items.entrySet().stream().map(i -> i.getKey() + ": " + i.getValue() + " items")
                         .collect(Collectors.joining(", ")) + ")");
             }
         }
-        return uneven.isEmpty() ? "" : " Not over the same items: " + escape(String.join("; ", uneven))
-                + " items, so those scores compare different questions.";
+        return uneven.isEmpty() ? "" : " Scores not over the same items, which compare different questions: "
+                + escape(String.join("; ", uneven)) + ".";
     }
 
     /** A score's items, samples and standard error as its cell's title, where the summary has them. */

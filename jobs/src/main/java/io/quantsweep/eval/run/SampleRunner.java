@@ -60,19 +60,19 @@ public final class SampleRunner {
 
     private static Answer ask(Backend backend, BenchmarkSpec spec, WorkItem work, String text, long seed)
             throws BackendException {
-        return switch (spec.scoring()) {
-            case MC_LOGPROB, KLD -> {
+        return switch (SweepPlan.needs(spec.scoring())) {
+            case TOP_K -> {
                 NextTokenDistribution d = backend.topK(text, spec.topK());
                 Map<String, Double> top = d.asMap();
                 yield new Answer(d.top().get(0).token(), new ModelOutput.NextToken(top), top,
                         d.latency(), null, null, d.attempts());
             }
-            case MC_GRAMMAR -> {
+            case CHOOSE -> {
                 Choice c = backend.choose(text, spec.template().letterChoices(work.item().choices().size(), spec.chat()));
                 yield new Answer(c.text(), new ModelOutput.Generation(c.text()), Map.of(), c.latency(), null, null,
                         c.attempts());
             }
-            case MC_GENERATE, NUMERIC, GSM8K_STRICT_MATCH, GSM8K_FLEXIBLE_EXTRACT, BOXED -> {
+            case GENERATE -> {
                 Completion c = backend.generate(text, GenerationParams.builder()
                         .maxTokens(spec.maxTokens())
                         .temperature(spec.temperature())
@@ -83,6 +83,7 @@ public final class SampleRunner {
                 yield new Answer(c.text(), new ModelOutput.Generation(c.text()), Map.of(), c.latency(), c.tokens(),
                         c.finishReason().name(), c.attempts());
             }
+            case TOKEN_LOGPROBS, RAW_PROMPT -> throw new IllegalStateException("not what a scoring asks: " + spec.scoring());
         };
     }
 }

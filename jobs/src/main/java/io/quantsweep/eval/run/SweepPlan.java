@@ -159,11 +159,8 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
 
     /** What a scoring mode asks of a backend. */
     static Capability needs(ScoringMode mode) {
-        return switch (mode) {
-            case MC_LOGPROB, KLD -> Capability.TOP_K;
-            case MC_GRAMMAR -> Capability.CHOOSE;
-            case MC_GENERATE, NUMERIC, GSM8K_STRICT_MATCH, GSM8K_FLEXIBLE_EXTRACT, BOXED -> Capability.GENERATE;
-        };
+        return mode.needsNextToken() ? Capability.TOP_K : mode == ScoringMode.MC_GRAMMAR ? Capability.CHOOSE
+                : Capability.GENERATE;
     }
 
     /**

@@ -46,7 +46,11 @@ public enum LmEvalGsm8k {
         String answer = "";
         while (m.find()) {
             // the first group that matched: Python's findall gives a tuple of all, with "" for the others
-            answer = (m.group(1) != null ? m.group(1) : m.group(2)).strip();
+            String found = "";
+            for (int g = 1; g <= m.groupCount() && found.isEmpty(); g++) {
+                found = m.group(g) == null ? "" : m.group(g);
+            }
+            answer = found.strip();
             if (first) {
                 break;
             }
