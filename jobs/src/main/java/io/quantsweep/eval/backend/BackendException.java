@@ -36,19 +36,27 @@ public final class BackendException extends IOException {
     }
 
     private final Reason reason;
+    private final String detail;
 
     public BackendException(Reason reason, String message) {
         super(message + " [" + reason + "]");
         this.reason = reason;
+        this.detail = message;
     }
 
     public BackendException(Reason reason, String message, Throwable cause) {
         super(message + " [" + reason + "]", cause);
         this.reason = reason;
+        this.detail = message;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** The message without the reason after it. */
+    public String detail() {
+        return detail;
     }
 
     /** Whether the backend refuses its configuration or model: the sweep's input, not a failure to retry. */

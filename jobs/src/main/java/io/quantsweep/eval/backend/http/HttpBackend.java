@@ -30,6 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * through {@link Transport}'s retries; the permit is held only while a request is in flight.
  */
 final class HttpBackend implements Backend {
+    /** vLLM's default {@code --max-logprobs}: it refuses a request for more alternatives. */
+    private static final int VLLM_DEFAULT_MAX_LOGPROBS = 20;
+
     private static final String HEALTH = "/health";
     private static final String MODELS = "/v1/models";
     private static final Duration PROBE_FLOOR = Duration.ofSeconds(1);
@@ -179,7 +182,17 @@ final class HttpBackend implements Backend {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, not " + k);
         }
-        Transport.Answer a = transport.post(pool, config.api().path(), Protocol.topK(config, model, prompt, k));
+        Transport.Answer a;
+        try {
+            a = transport.post(pool, config.api().path(), Protocol.topK(config, model, prompt, k));
+        } catch (BackendException e) {
+            if (e.reason() == Reason.REJECTED && config.server() == ServerKind.VLLM && k > VLLM_DEFAULT_MAX_LOGPROBS) {
+                throw new BackendException(Reason.REJECTED, e.detail() + " (vLLM gives at most its --max-logprobs "
+                        + "alternatives, " + VLLM_DEFAULT_MAX_LOGPROBS + " unless set: ask top-k " + VLLM_DEFAULT_MAX_LOGPROBS
+                        + " or fewer, or start it with --max-logprobs " + k + ")", e);
+            }
+            throw e;
+        }
         return Protocol.distribution(config.api(), a, source());
     }
 

@@ -43,6 +43,8 @@ import java.util.regex.Pattern;
  * variants against several of these servers.
  */
 public final class FakeInferenceServer implements AutoCloseable {
+    private static final int VLLM_MAX_LOGPROBS = 20;
+
     /** What the server does to one request instead of answering it. */
     public enum Fault {
         /** 500 with an error body that echoes the request's Authorization header. */
@@ -337,6 +339,10 @@ public final class FakeInferenceServer implements AutoCloseable {
                 fail(ex, fault);
             } else if (missing != null) {
                 send(ex, 400, error(400, "missing or wrong field '" + missing + "'"));
+            } else if (kind == ServerKind.VLLM && alternatives(path, body) > VLLM_MAX_LOGPROBS) {
+                // vLLM started without --max-logprobs
+                send(ex, 400, error(400, "Requested sample logprobs of " + alternatives(path, body)
+                        + ", which is greater than max allowed: " + VLLM_MAX_LOGPROBS));
             } else {
                 ObjectNode answer = answer(path, body, answerAs.getOrDefault(id, id));
                 if (fault == Fault.NO_ALTERNATIVES) {

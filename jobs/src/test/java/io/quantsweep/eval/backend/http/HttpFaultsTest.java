@@ -97,6 +97,19 @@ class HttpFaultsTest {
     }
 
     @Test
+    void vllmsCapOnAlternativesIsNamedWithItsFix() throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.VLLM);
+             Backend backend = HttpTesting.config(ServerKind.VLLM, Api.COMPLETIONS, server).build().open()) {
+            assertEquals(20, backend.topK("#4", 20).top().size());
+            BackendException e = assertThrows(BackendException.class, () -> backend.topK("#4", 21));
+            assertEquals(Reason.REJECTED, e.reason());
+            assertTrue(e.getMessage().endsWith("400 Requested sample logprobs of 21, which is greater than max allowed: 20 "
+                    + "(vLLM gives at most its --max-logprobs alternatives, 20 unless set: ask top-k 20 or fewer, or start "
+                    + "it with --max-logprobs 21) [REJECTED]"), e.getMessage());
+        }
+    }
+
+    @Test
     void aBodyBeyondTheCapFailsItsRequestWithoutARetry() throws IOException {
         try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER);
              Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server)
