@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
@@ -156,14 +155,7 @@ public final class EvalJob {
 
         Dataset<Row> planned = planned(spark, plan, spark.read().schema(SampleFiles.SPARK_SCHEMA)
                 .option("basePath", samples.toString()).parquet(samples.toString()));
-        List<SummaryRow> summary;
-        try {
-            summary = summary(spark, plan, samples, planned);
-        } catch (SweepRefusedException e) {
-            // samples that no longer make a summary: an earlier one would stand for them
-            deleteTables(fs, root, List.of(SUMMARY));
-            throw e;
-        }
+        List<SummaryRow> summary = summary(plan, planned);
         if (summary.isEmpty()) {
             // kld alone: no summary rather than one without rows, which readers would take for a sweep's scores;
             // and an earlier run's must not outlive the plan it summarised
@@ -312,7 +304,7 @@ public final class EvalJob {
                 .drop("planned_samples");
     }
 
-    private static List<SummaryRow> summary(SparkSession spark, SweepPlan plan, Path samplesDir, Dataset<Row> planned) {
+    private static List<SummaryRow> summary(SweepPlan plan, Dataset<Row> planned) {
         List<BenchmarkSpec> scored = plan.benchmarks().stream().map(BenchmarkPlan::spec)
                 .filter(s -> s.scoring().scored()).toList();
         Dataset<Row> samples = planned.filter(col("scoring").notEqual(ScoringMode.KLD.id()));
@@ -323,9 +315,6 @@ public final class EvalJob {
             List<Boolean> correct = new ArrayList<>();
             List<String> predicted = new ArrayList<>();
             for (Row s : r.<Row>getList(3)) {
-                if (s.isNullAt(1)) {
-                    throw unscored(spark, plan, samplesDir, r.getString(0), r.getString(1), r.getString(2), s.getInt(0));
-                }
                 correct.add(s.getBoolean(1));
                 predicted.add(s.getString(2));
             }
@@ -333,17 +322,6 @@ public final class EvalJob {
         }
         return Summary.of(plan.sweep().baseline(), plan.variants().stream().map(VariantPlan::name).toList(), scored,
                 items, commonPrefixes(plan, samples));
-    }
-
-    /** The refusal of a scored sample without its score, naming the file that holds it. */
-    private static SweepRefusedException unscored(SparkSession spark, SweepPlan plan, Path samples, String variant,
-            String benchmark, String item, int sample) {
-        String file = spark.read().parquet(SampleFiles.benchmarkDir(samples, variant, benchmark).toString())
-                .filter(col("item_id").equalTo(item).and(col("sample").equalTo(sample)))
-                .select(input_file_name()).as(Encoders.STRING()).first();
-        return new SweepRefusedException(("sweep %s: variant %s: sample %d of item %s in %s has no 'correct' value, "
-                + "which its scoring always gives: not a file this job wrote. Delete the file, and run the sweep again "
-                + "to ask its samples again").formatted(plan.sweep().name(), variant, sample, item, file));
     }
 
     /** Mean common-prefix length of first samples against the baseline's, for generation at temperature 0. */

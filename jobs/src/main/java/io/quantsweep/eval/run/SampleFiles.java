@@ -52,7 +52,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>When a variant's task ends well, each benchmark's batches are merged into one file
  * ({@link #compact}), so a finished sweep leaves one file per variant and benchmark, not thousands of
- * small ones. The merged file names the batches it holds in its footer and is committed before they
+ * small ones; the merge scores every sample again, and rewrites a lone file where a score changed. The merged file names the batches it holds in its footer and is committed before they
  * are deleted; a task killed in between leaves those batches behind, and the next task of the variant
  * deletes them before it reads anything ({@link #deleteLeftovers}).
  */
@@ -365,24 +365,40 @@ public final class SampleFiles {
         return found;
     }
 
+    /** Brings a read sample's score up to what the scoring gives now, in place; whether it changed. */
+    @FunctionalInterface
+    interface Rescorer {
+        Rescorer NONE = sample -> false;
+
+        boolean rescore(GenericRecord sample);
+    }
+
+    /** What {@link #compact} did: files merged into one (0: none) and samples whose score it brought up to date. */
+    record Compaction(int merged, int rescored) {
+    }
+
     /**
      * Merges the committed files of the benchmark folder {@code dir} into one, {@code part-<attempt>}
-     * {@value #COMPACTED}, when it holds two or more. Returns how many files were merged (0: none).
+     * {@value #COMPACTED}, when it holds two or more, or when {@code rescorer} changes a sample of its one
+     * file; the samples go through {@code rescorer} on the way.
      */
-    static int compact(FileSystem fs, Configuration conf, Path dir, String attempt) throws IOException {
+    static Compaction compact(FileSystem fs, Configuration conf, Path dir, String attempt, Rescorer rescorer)
+            throws IOException {
         List<FileStatus> parts = committed(fs, dir);
-        if (parts.size() < 2) {
-            return 0;
-        }
-        String names = String.join(",", parts.stream().map(f -> f.getPath().getName()).toList());
         Configuration read = new Configuration(conf);
         AvroReadSupport.setAvroReadSchema(read, SCHEMA);
+        if (parts.isEmpty() || parts.size() == 1 && !anyRescored(parts.get(0), read, rescorer)) {
+            return new Compaction(0, 0);
+        }
+        String names = String.join(",", parts.stream().map(f -> f.getPath().getName()).toList());
+        int[] rescored = {0};
         AtomicParquet.write(fs, new Path(dir, PART + attempt + COMPACTED), SCHEMA, conf, Map.of(MERGED_FROM, names),
                 writer -> {
                     for (FileStatus f : parts) {
                         try (ParquetReader<GenericRecord> reader = open(f, read)) {
                             for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
-                                writer.write(withLaterColumns(g));
+                                rescored[0] += rescorer.rescore(withLaterColumns(g)) ? 1 : 0;
+                                writer.write(g);
                             }
                         }
                     }
@@ -390,7 +406,18 @@ public final class SampleFiles {
         for (FileStatus f : parts) {
             fs.delete(f.getPath(), false);
         }
-        return parts.size();
+        return new Compaction(parts.size() > 1 ? parts.size() : 0, rescored[0]);
+    }
+
+    private static boolean anyRescored(FileStatus file, Configuration read, Rescorer rescorer) throws IOException {
+        try (ParquetReader<GenericRecord> reader = open(file, read)) {
+            for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
+                if (rescorer.rescore(withLaterColumns(g))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

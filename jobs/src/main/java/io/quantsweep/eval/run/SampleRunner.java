@@ -12,11 +12,13 @@ import io.quantsweep.eval.score.Score;
 import io.quantsweep.eval.score.ScoringMode;
 import io.quantsweep.eval.sweep.BenchmarkSpec;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Asks a backend for one sample and scores it: the call each scoring mode makes, and the row that
- * records it.
+ * records it; and scores written samples again ({@link #rescorer}).
  *
  * <ul>
  *   <li>mc-logprob and kld: {@link Backend#topK} with the benchmark's top-k; the response is the most
@@ -56,6 +58,51 @@ public final class SampleRunner {
                 a.latency().toNanos() / 1e6, a.tokens(), a.finishReason(), a.attempts(), info.backend(), info.build(),
                 info.model(), info.details(), spec.scoring().id(), seed, spec.temperature(), spec.topP(),
                 spec.maxTokens(), spec.requestStop(), spec.requestTopK(), sweep, System.currentTimeMillis());
+    }
+
+    /**
+     * Scores samples read back from their file again, from what the backend answered (the response, or
+     * the next-token alternatives), as {@link #run} scores them now: samples an earlier version scored
+     * by other rules take this version's score, so one sweep's samples are scored one way. Samples of
+     * items the plan does not hold, and kld's, stay as they are.
+     */
+    static SampleFiles.Rescorer rescorer(BenchmarkPlan benchmark) {
+        ScoringMode scoring = benchmark.spec().scoring();
+        if (!scoring.scored()) {
+            return SampleFiles.Rescorer.NONE;
+        }
+        Map<String, WorkItem> items = new HashMap<>();
+        benchmark.items().forEach(w -> items.put(w.item().id(), w));
+        return sample -> {
+            WorkItem w = items.get(sample.get("item_id").toString());
+            if (w == null) {
+                return false;
+            }
+            ModelOutput output = scoring.needsNextToken()
+                    ? new ModelOutput.NextToken(doubles(sample.get("top_logprobs")))
+                    : new ModelOutput.Generation(sample.get("response").toString());
+            Score now = scoring.score(w.item(), output, w.prompt().thinkPrefilled());
+            String gold = w.item().answer();
+            if (now.predicted().equals(sample.get("predicted").toString())
+                    && now.extractor().equals(sample.get("extractor").toString())
+                    && Objects.equals(now.correct(), sample.get("correct")) && gold.equals(sample.get("gold").toString())
+                    && now.letterProbabilities().equals(doubles(sample.get("letter_probabilities")))) {
+                return false;
+            }
+            sample.put("predicted", now.predicted());
+            sample.put("correct", now.correct());
+            sample.put("extractor", now.extractor());
+            sample.put("letter_probabilities", now.letterProbabilities());
+            sample.put("gold", gold);
+            return true;
+        };
+    }
+
+    /** A map column as read back (Avro's strings as keys) with Java's strings. */
+    private static Map<String, Double> doubles(Object column) {
+        Map<String, Double> out = new HashMap<>();
+        ((Map<?, ?>) column).forEach((k, v) -> out.put(k.toString(), (Double) v));
+        return out;
     }
 
     private static Answer ask(Backend backend, BenchmarkSpec spec, WorkItem work, String text, long seed)

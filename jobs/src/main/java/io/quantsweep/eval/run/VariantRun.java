@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * backends (loading an in-process model once for the JVM), sends the missing samples on
  * {@link VariantPlan#threads()} threads, and writes each benchmark's finished samples in batches of
  * the sweep's batch size, its last ones as soon as they are done; when all are done, it merges each
- * benchmark's files into one ({@link SampleFiles}).
+ * benchmark's files into one ({@link SampleFiles}), scoring every sample again by this version's rules
+ * on the way ({@link SampleRunner#rescorer}).
  *
  * <p>When a sample fails for good, no further sample is started; the ones in flight finish, every
  * finished sample is written, and the task fails with the first failure. A variant whose samples are
@@ -116,10 +117,15 @@ final class VariantRun {
         }
         SampleFiles.requireWriter(fs, samples, name, attempt);
         for (BenchmarkPlan b : plan.benchmarks()) {
-            int merged = SampleFiles.compact(fs, conf, SampleFiles.benchmarkDir(samples, name, b.spec().name()), attempt);
-            if (merged > 0) {
+            SampleFiles.Compaction c = SampleFiles.compact(fs, conf, SampleFiles.benchmarkDir(samples, name, b.spec().name()),
+                    attempt, SampleRunner.rescorer(b));
+            if (c.merged() > 0) {
                 LOG.info("sweep {} variant {} benchmark {}: merged {} sample files into one", plan.sweep().name(), name,
-                        b.spec().name(), merged);
+                        b.spec().name(), c.merged());
+            }
+            if (c.rescored() > 0) {
+                LOG.info("sweep {} variant {} benchmark {}: scored {} samples again, which an earlier version (or an edit) "
+                        + "scored otherwise", plan.sweep().name(), name, b.spec().name(), c.rescored());
             }
         }
         return new VariantOutcome(name, planned, planned - pending.size(), written, files, leftovers);

@@ -380,43 +380,77 @@ class EvalJobHttpTest {
     }
 
     @Test
-    void aRefusedRerunKeepsTheSummaryAndASampleWithoutItsScoreIsRefusedNamingItsFile(SparkSession spark)
-            throws IOException {
-        String out = data.resolve("unscored").toString();
+    void aRefusedRerunKeepsTheSummaryAndARerunScoresEverySampleAgain(SparkSession spark) throws IOException {
+        String out = data.resolve("rescored").toString();
         try (Servers s = Servers.start()) {
             SweepPlan plan = plan(spark, s.base(), s.b1(), s.b2(), 8);
-            EvalJob.run(spark, plan, out);
+            EvalJob.Result first = EvalJob.run(spark, plan, out);
             assertTrue(Files.isDirectory(Path.of(out, EvalJob.SUMMARY)));
             // refused before it wrote anything: the summary still describes the samples
             assertThrows(SweepRefusedException.class, () -> EvalJob.run(spark, plan(spark, s.base(), s.b1(), s.b2(), 9), out));
             assertTrue(Files.isDirectory(Path.of(out, EvalJob.SUMMARY)));
             assertTrue(Files.isDirectory(Path.of(out, EvalJob.KLD)));
 
-            // a file edited outside the job: its first sample loses its score
-            Path file;
-            try (Stream<Path> files = Files.list(Path.of(out, "samples", "variant=cand", "benchmark=mc"))) {
-                file = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
-            }
-            Configuration conf = new Configuration();
-            AvroReadSupport.setAvroReadSchema(conf, SampleFiles.SCHEMA);
-            List<GenericRecord> records = new ArrayList<>();
-            try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
-                    HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), conf))
-                    .withDataModel(GenericData.get()).withConf(conf).build()) {
-                for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
-                    records.add(g);
+            // scores an earlier version (or an edit) gave otherwise: one sample of each scoring without its score,
+            // one with another answer, one with other letter probabilities
+            Map<String, Path> files = new LinkedHashMap<>();
+            for (String benchmark : List.of("mc", "mc-prob", "free")) {
+                try (Stream<Path> in = Files.list(Path.of(out, "samples", "variant=cand", "benchmark=" + benchmark))) {
+                    files.put(benchmark, in.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow());
                 }
             }
-            records.get(0).put("correct", null);
-            AtomicParquet.write(AtomicOutput.localFileSystem(), new org.apache.hadoop.fs.Path(file.toUri()),
-                    SampleFiles.SCHEMA, conf, records);
+            Map<String, String> asWritten = new LinkedHashMap<>();
+            for (Map.Entry<String, Path> f : files.entrySet()) {
+                asWritten.put(f.getKey(), readSamples(f.getValue()).toString());
+            }
+            List<GenericRecord> mc = readSamples(files.get("mc"));
+            List<GenericRecord> prob = readSamples(files.get("mc-prob"));
+            List<GenericRecord> free = readSamples(files.get("free"));
+            mc.get(0).put("correct", null);
+            prob.get(1).put("letter_probabilities", Map.of("A", 1.0));
+            prob.get(1).put("predicted", "A");
+            free.get(2).put("predicted", "999");
+            free.get(2).put("extractor", "num/older-rule");
+            writeSamples(files.get("mc"), mc);
+            writeSamples(files.get("mc-prob"), prob);
+            writeSamples(files.get("free"), free);
 
-            SweepRefusedException e = assertThrows(SweepRefusedException.class, () -> EvalJob.run(spark, plan, out));
-            assertEquals(("sweep http-sweep: variant cand: sample %s of item %s in %s has no 'correct' value, which its "
-                    + "scoring always gives: not a file this job wrote. Delete the file, and run the sweep again to ask its "
-                    + "samples again").formatted(records.get(0).get("sample"), records.get(0).get("item_id"), file.toUri()),
-                    e.getMessage());
-            assertFalse(Files.exists(Path.of(out, EvalJob.SUMMARY)), "the summary of the samples before the edit");
+            EvalJob.Result again = EvalJob.run(spark, plan, out);
+            assertEquals(first.summary(), again.summary());
+            for (String benchmark : files.keySet()) {
+                assertEquals(asWritten.get(benchmark), readSamples(onlyFile(out, benchmark)).toString(),
+                        benchmark + ": the edited sample's own score again, the others as they were");
+            }
+            String mcFile = onlyFile(out, "mc").getFileName().toString();
+            EvalJob.run(spark, plan, out);
+            assertEquals(mcFile, onlyFile(out, "mc").getFileName().toString(), "nothing to score again, nothing rewritten");
         }
+    }
+
+    private static Path onlyFile(String out, String benchmark) throws IOException {
+        try (Stream<Path> in = Files.list(Path.of(out, "samples", "variant=cand", "benchmark=" + benchmark))) {
+            List<Path> parquet = in.filter(p -> p.toString().endsWith(".parquet")).toList();
+            assertEquals(1, parquet.size(), parquet.toString());
+            return parquet.get(0);
+        }
+    }
+
+    private static List<GenericRecord> readSamples(Path file) throws IOException {
+        Configuration conf = new Configuration();
+        AvroReadSupport.setAvroReadSchema(conf, SampleFiles.SCHEMA);
+        List<GenericRecord> records = new ArrayList<>();
+        try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
+                HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), conf))
+                .withDataModel(GenericData.get()).withConf(conf).build()) {
+            for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
+                records.add(g);
+            }
+        }
+        return records;
+    }
+
+    private static void writeSamples(Path file, List<GenericRecord> records) throws IOException {
+        AtomicParquet.write(AtomicOutput.localFileSystem(), new org.apache.hadoop.fs.Path(file.toUri()), SampleFiles.SCHEMA,
+                new Configuration(), records);
     }
 }

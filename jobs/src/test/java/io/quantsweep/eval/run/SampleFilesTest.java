@@ -50,6 +50,11 @@ class SampleFilesTest {
         return new org.apache.hadoop.fs.Path(dir.resolve("samples").toUri());
     }
 
+    /** Merges a benchmark folder's files, scoring nothing again; how many it merged. */
+    private static int merge(org.apache.hadoop.fs.Path dir, String attempt) throws IOException {
+        return SampleFiles.compact(FS, CONF, dir, attempt, SampleFiles.Rescorer.NONE).merged();
+    }
+
     private void write(String benchmark, String name, SampleRow... rows) throws IOException {
         SampleFiles.write(FS, CONF, SampleFiles.benchmarkDir(samples(), "v", benchmark), name, List.of(rows));
     }
@@ -142,7 +147,7 @@ class SampleFilesTest {
         assertEquals(0, read.topK());
         // and a merge with a newer batch writes it whole
         write("mmlu", "part-b-00000.parquet", row("mmlu", "q2", 0, "h2"));
-        assertEquals(2, SampleFiles.compact(FS, CONF, dirOfMmlu, "c"));
+        assertEquals(2, merge(dirOfMmlu, "c"));
         assertEquals(List.of("\n\n"), SampleFiles.existing(FS, CONF, samples(), "v").get(new SampleKey("mmlu", "q2", 0))
                 .settings().stop());
     }
@@ -176,16 +181,16 @@ class SampleFilesTest {
         write("gsm8k", "part-a-00002.parquet", row("gsm8k", "q1", 0, "h5"));
         List<String> before = records("mmlu");
 
-        assertEquals(3, SampleFiles.compact(FS, CONF, SampleFiles.benchmarkDir(samples(), "v", "mmlu"), "c"));
+        assertEquals(3, merge(SampleFiles.benchmarkDir(samples(), "v", "mmlu"), "c"));
         assertEquals(Map.of("benchmark=mmlu", List.of("part-c-compacted.parquet"),
                 "benchmark=gsm8k", List.of("part-a-00002.parquet")), files(dir.resolve("samples/variant=v")));
         assertEquals(before, records("mmlu"));
         Map<SampleKey, SampleFiles.Committed> found = SampleFiles.existing(FS, CONF, samples(), "v");
         assertEquals(5, found.size());
         assertEquals(SampleFiles.Settings.of(row("mmlu", "q4", 1, "h4")), found.get(new SampleKey("mmlu", "q4", 1)).settings());
-        assertEquals(0, SampleFiles.compact(FS, CONF, SampleFiles.benchmarkDir(samples(), "v", "mmlu"), "d"),
+        assertEquals(0, merge(SampleFiles.benchmarkDir(samples(), "v", "mmlu"), "d"),
                 "one file is left as it is");
-        assertEquals(0, SampleFiles.compact(FS, CONF, SampleFiles.benchmarkDir(samples(), "v", "gsm8k"), "d"));
+        assertEquals(0, merge(SampleFiles.benchmarkDir(samples(), "v", "gsm8k"), "d"));
         assertEquals(0, SampleFiles.deleteLeftovers(FS, CONF, samples(), "v"));
     }
 
@@ -220,7 +225,7 @@ class SampleFilesTest {
         for (String name : sources) {
             kept.put(name, Files.readAllBytes(folder.resolve(name)));
         }
-        assertEquals(sources.length, SampleFiles.compact(FS, CONF, new org.apache.hadoop.fs.Path(folder.toUri()), attempt));
+        assertEquals(sources.length, merge(new org.apache.hadoop.fs.Path(folder.toUri()), attempt));
         for (Map.Entry<String, byte[]> e : kept.entrySet()) {
             Files.write(folder.resolve(e.getKey()), e.getValue());
         }
