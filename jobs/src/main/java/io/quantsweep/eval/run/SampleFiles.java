@@ -387,7 +387,8 @@ public final class SampleFiles {
         List<FileStatus> parts = committed(fs, dir);
         Configuration read = new Configuration(conf);
         AvroReadSupport.setAvroReadSchema(read, SCHEMA);
-        if (parts.isEmpty() || parts.size() == 1 && !anyRescored(parts.get(0), read, rescorer)) {
+        if (parts.isEmpty()
+                || parts.size() == 1 && (rescorer == Rescorer.NONE || !anyRescored(parts.get(0), read, rescorer))) {
             return new Compaction(0, 0);
         }
         String names = String.join(",", parts.stream().map(f -> f.getPath().getName()).toList());
@@ -397,7 +398,7 @@ public final class SampleFiles {
                     for (FileStatus f : parts) {
                         try (ParquetReader<GenericRecord> reader = open(f, read)) {
                             for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
-                                rescored[0] += rescorer.rescore(withLaterColumns(g)) ? 1 : 0;
+                                rescored[0] += rescore(rescorer, withLaterColumns(g), f) ? 1 : 0;
                                 writer.write(g);
                             }
                         }
@@ -412,12 +413,22 @@ public final class SampleFiles {
     private static boolean anyRescored(FileStatus file, Configuration read, Rescorer rescorer) throws IOException {
         try (ParquetReader<GenericRecord> reader = open(file, read)) {
             for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
-                if (rescorer.rescore(withLaterColumns(g))) {
+                if (rescore(rescorer, withLaterColumns(g), file)) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /** {@code rescorer} on one sample, a refusal of its data naming the file and the sample. */
+    private static boolean rescore(Rescorer rescorer, GenericRecord sample, FileStatus file) {
+        try {
+            return rescorer.rescore(sample);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("%s: sample %s#%s cannot be scored again: %s".formatted(file.getPath(),
+                    sample.get("item_id"), sample.get("sample"), e.getMessage()), e);
+        }
     }
 
     /**
@@ -442,6 +453,7 @@ public final class SampleFiles {
             }
             // a merge may hold an earlier merge, which then goes before its own footer is read
             Set<String> gone = new HashSet<>();
+            Set<String> mergedSets = new HashSet<>();
             for (FileStatus f : committed(fs, dir.getPath())) {
                 if (!f.getPath().getName().endsWith(COMPACTED) || gone.contains(f.getPath().getName())) {
                     continue;
@@ -449,6 +461,13 @@ public final class SampleFiles {
                 String merged;
                 try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromStatus(f, conf))) {
                     merged = footer.getFileMetaData().getKeyValueMetaData().getOrDefault(MERGED_FROM, "");
+                }
+                // two attempts that merged the same files at once wrote the same samples twice: one copy goes
+                if (!merged.isEmpty() && !mergedSets.add(merged)) {
+                    if (gone.add(f.getPath().getName()) && fs.delete(f.getPath(), false)) {
+                        deleted++;
+                    }
+                    continue;
                 }
                 for (String name : merged.split(",")) {
                     if (!name.isEmpty() && gone.add(name) && fs.delete(new Path(dir.getPath(), name), false)) {

@@ -115,8 +115,9 @@ final class VariantRun {
         if (!pending.isEmpty()) {
             ask(pending, existing.values());
         }
-        SampleFiles.requireWriter(fs, samples, name, attempt);
         for (BenchmarkPlan b : plan.benchmarks()) {
+            // each merge rewrites a file: an attempt overtaken meanwhile must not write one beside its successor's
+            SampleFiles.requireWriter(fs, samples, name, attempt);
             SampleFiles.Compaction c = SampleFiles.compact(fs, conf, SampleFiles.benchmarkDir(samples, name, b.spec().name()),
                     attempt, SampleRunner.rescorer(b));
             if (c.merged() > 0) {

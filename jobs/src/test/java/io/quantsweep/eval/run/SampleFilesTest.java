@@ -128,6 +128,90 @@ class SampleFilesTest {
         assertFalse(before.admits(new SampleFiles.Source("llama-server", "b2", "m", "")));
     }
 
+    /** Scores predicted B as C, wrong: what a newer rule might say of an older sample. */
+    private static final SampleFiles.Rescorer B_TO_C = g -> {
+        if (!g.get("predicted").toString().equals("B")) {
+            return false;
+        }
+        g.put("predicted", "C");
+        g.put("correct", false);
+        return true;
+    };
+
+    private org.apache.hadoop.fs.Path mmlu() {
+        return SampleFiles.benchmarkDir(samples(), "v", "mmlu");
+    }
+
+    private List<String> mmluFiles() throws IOException {
+        return files(dir.resolve("samples/variant=v")).get("benchmark=mmlu");
+    }
+
+    @Test
+    void aLoneFileIsRewrittenOnlyWhereAScoreChangesAndAKilledRewriteIsCleanedUp() throws IOException {
+        write("mmlu", "part-a-00000.parquet", row("mmlu", "q1", 0, "h1"), row("mmlu", "q2", 0, "h2"));
+        Path old = dir.resolve("samples/variant=v/benchmark=mmlu/part-a-00000.parquet");
+        byte[] asWritten = Files.readAllBytes(old);
+        assertEquals(new SampleFiles.Compaction(0, 0), SampleFiles.compact(FS, CONF, mmlu(), "b", g -> false));
+        assertEquals(List.of("part-a-00000.parquet"), mmluFiles());
+
+        assertEquals(new SampleFiles.Compaction(0, 2), SampleFiles.compact(FS, CONF, mmlu(), "b", B_TO_C));
+        assertEquals(List.of("part-b-compacted.parquet"), mmluFiles());
+        assertEquals("C", readAll(dir.resolve("samples/variant=v/benchmark=mmlu/part-b-compacted.parquet")).get(0)
+                .get("predicted").toString());
+        // as if killed between the commit and the delete: the next run's cleanup takes the old file
+        Files.write(old, asWritten);
+        assertThrows(SweepRefusedException.class, () -> SampleFiles.existing(FS, CONF, samples(), "v"));
+        assertEquals(1, SampleFiles.deleteLeftovers(FS, CONF, samples(), "v"));
+        assertEquals(List.of("part-b-compacted.parquet"), mmluFiles());
+        assertEquals(2, SampleFiles.existing(FS, CONF, samples(), "v").size());
+    }
+
+    @Test
+    void twoAttemptsThatRewroteOneFileAtOnceLeaveOneCopy() throws IOException {
+        write("mmlu", "part-a-00000.parquet", row("mmlu", "q1", 0, "h1"));
+        int[] calls = {0};
+        // an attempt overtaken in the middle of its rewrite, while its successor rewrites the same file
+        SampleFiles.Rescorer overtaken = g -> {
+            boolean changed = B_TO_C.rescore(g);
+            if (++calls[0] == 2) {
+                try {
+                    SampleFiles.compact(FS, CONF, mmlu(), "newer", B_TO_C);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return changed;
+        };
+        SampleFiles.compact(FS, CONF, mmlu(), "older", overtaken);
+        assertEquals(List.of("part-newer-compacted.parquet", "part-older-compacted.parquet"), mmluFiles());
+        assertEquals(1, SampleFiles.deleteLeftovers(FS, CONF, samples(), "v"));
+        assertEquals(1, mmluFiles().size());
+        assertEquals(1, SampleFiles.existing(FS, CONF, samples(), "v").size());
+    }
+
+    @Test
+    void aSampleThatCannotBeScoredAgainIsNamedAndItsFileStays() throws IOException {
+        write("mmlu", "part-a-00000.parquet", row("mmlu", "q1", 0, "h1"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SampleFiles.compact(FS, CONF,
+                mmlu(), "b", g -> {
+                    throw new IllegalArgumentException("token 'A' has log-probability 0.5");
+                }));
+        assertTrue(e.getMessage().endsWith("variant=v/benchmark=mmlu/part-a-00000.parquet: sample q1#0 cannot be scored "
+                + "again: token 'A' has log-probability 0.5"), e.getMessage());
+        assertEquals(List.of("part-a-00000.parquet"), mmluFiles());
+    }
+
+    private static List<GenericRecord> readAll(Path file) throws IOException {
+        List<GenericRecord> out = new ArrayList<>();
+        try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
+                HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), CONF)).withConf(CONF).build()) {
+            for (GenericRecord g = reader.read(); g != null; g = reader.read()) {
+                out.add(g);
+            }
+        }
+        return out;
+    }
+
     @Test
     void aFileWrittenBeforeStopAndTopKReadsAsNeither() throws IOException {
         List<Schema.Field> fields = SampleFiles.SCHEMA.getFields().stream()
