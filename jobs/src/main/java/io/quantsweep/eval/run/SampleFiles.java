@@ -52,9 +52,10 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>When a variant's task ends well, each benchmark's batches are merged into one file
  * ({@link #compact}), so a finished sweep leaves one file per variant and benchmark, not thousands of
- * small ones; the merge scores every sample again, and rewrites a lone file where a score changed. The merged file names the batches it holds in its footer and is committed before they
- * are deleted; a task killed in between leaves those batches behind, and the next task of the variant
- * deletes them before it reads anything ({@link #deleteLeftovers}).
+ * small ones; the merge scores every sample again, and rewrites a lone file where a score changed. The
+ * merged file names the batches it holds in its footer and is committed before they are deleted; a
+ * task killed in between leaves those batches behind, and the next task of the variant deletes them
+ * before it reads anything ({@link #deleteLeftovers}).
  */
 public final class SampleFiles {
     /** Prefix of committed sample files. */

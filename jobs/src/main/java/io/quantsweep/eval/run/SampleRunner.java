@@ -24,8 +24,8 @@ import java.util.Objects;
  *   <li>mc-logprob and kld: {@link Backend#topK} with the benchmark's top-k; the response is the most
  *       probable token.
  *   <li>mc-grammar: {@link Backend#choose} among the template's letter answers ({@code " A"} …).
- *   <li>mc-generate, numeric, boxed: {@link Backend#generate} with the benchmark's sampling settings and
- *       the sample's own seed; top-k and min-p off.
+ *   <li>mc-generate, numeric, gsm8k-strict-match, gsm8k-flexible-extract, boxed: {@link Backend#generate}
+ *       with the benchmark's sampling settings and the sample's own seed; top-k and min-p off.
  * </ul>
  */
 public final class SampleRunner {
