@@ -21,6 +21,7 @@ public enum LmEvalGsm8k {
     // Python's "\.$": a period at the very end, or before a newline that ends the text
     private static final Pattern FINAL_PERIOD = Pattern.compile("\\.(?=\\n?\\z)");
 
+    /** The harness's name of the filter, in the extractor ids. */
     private final String filter;
     private final Pattern pattern;
     private final boolean first;
@@ -29,11 +30,6 @@ public enum LmEvalGsm8k {
         this.filter = filter;
         this.pattern = pattern;
         this.first = first;
-    }
-
-    /** The harness's name of the filter. */
-    public String filter() {
-        return filter;
     }
 
     /**
