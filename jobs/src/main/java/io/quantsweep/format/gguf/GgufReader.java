@@ -146,8 +146,9 @@ public final class GgufReader implements Closeable {
 
     /**
      * SHA-256 of the header's bytes as stored (magic to the padding before the tensor data) and of 16
-     * blocks of 64 KiB spread evenly over the tensor data, in hex: the same for every copy of the file, different when its metadata or any tensor's name,
-     * type, shape or place differs, or the weights where a block falls; a megabyte read whatever the size.
+     * blocks of 64 KiB spread evenly over the tensor data, in hex: the same for every copy of the file,
+     * different when its metadata or any tensor's name, type, shape or place differs, or the weights where
+     * a block falls; a megabyte read whatever the file's size.
      */
     public String fingerprint() throws IOException {
         MessageDigest sha;
