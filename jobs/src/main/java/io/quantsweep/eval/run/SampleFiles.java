@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -210,14 +211,11 @@ public final class SampleFiles {
         }
     }
 
-    /** A server detail of a read sample, "" where it has none (its keys are Avro's strings, not Java's). */
-    private static String detail(GenericRecord g, String key) {
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) g.get("server_details")).entrySet()) {
-            if (e.getKey().toString().equals(key)) {
-                return e.getValue().toString();
-            }
-        }
-        return "";
+    /** A map column of a read sample, keyed by Java's strings (Avro reads its own), values as {@code value} makes them. */
+    static <V> Map<String, V> mapColumn(GenericRecord sample, String column, Function<Object, V> value) {
+        Map<String, V> out = new HashMap<>();
+        ((Map<?, ?>) sample.get(column)).forEach((k, v) -> out.put(k.toString(), value.apply(v)));
+        return out;
     }
 
     /** A committed sample: its settings and the file holding it. */
@@ -351,7 +349,8 @@ public final class SampleFiles {
                                 (Long) g.get("seed"), (Double) g.get("temperature"), (Double) g.get("top_p"),
                                 (Integer) g.get("max_tokens"), stop, (Integer) g.get("top_k"));
                         Source source = new Source(g.get("backend").toString(), g.get("build").toString(),
-                                g.get("model").toString(), detail(g, ServerInfo.MODEL_FILE));
+                                g.get("model").toString(),
+                                mapColumn(g, "server_details", Object::toString).getOrDefault(ServerInfo.MODEL_FILE, ""));
                         Committed before = found.put(key, new Committed(s, source, f.getPath()));
                         if (before != null) {
                             // what only a superseded attempt's last batch can do (see the class comment)

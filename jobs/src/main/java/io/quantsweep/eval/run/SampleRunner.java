@@ -79,14 +79,15 @@ public final class SampleRunner {
                 return false;
             }
             ModelOutput output = scoring.needsNextToken()
-                    ? new ModelOutput.NextToken(doubles(sample.get("top_logprobs")))
+                    ? new ModelOutput.NextToken(SampleFiles.mapColumn(sample, "top_logprobs", Double.class::cast))
                     : new ModelOutput.Generation(sample.get("response").toString());
             Score now = scoring.score(w.item(), output, w.prompt().thinkPrefilled());
             String gold = w.item().answer();
             if (now.predicted().equals(sample.get("predicted").toString())
                     && now.extractor().equals(sample.get("extractor").toString())
                     && Objects.equals(now.correct(), sample.get("correct")) && gold.equals(sample.get("gold").toString())
-                    && now.letterProbabilities().equals(doubles(sample.get("letter_probabilities")))) {
+                    && now.letterProbabilities()
+                            .equals(SampleFiles.mapColumn(sample, "letter_probabilities", Double.class::cast))) {
                 return false;
             }
             sample.put("predicted", now.predicted());
@@ -96,13 +97,6 @@ public final class SampleRunner {
             sample.put("gold", gold);
             return true;
         };
-    }
-
-    /** A map column as read back (Avro's strings as keys) with Java's strings. */
-    private static Map<String, Double> doubles(Object column) {
-        Map<String, Double> out = new HashMap<>();
-        ((Map<?, ?>) column).forEach((k, v) -> out.put(k.toString(), (Double) v));
-        return out;
     }
 
     private static Answer ask(Backend backend, BenchmarkSpec spec, WorkItem work, String text, long seed)
