@@ -7,11 +7,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The task of one variant, on an executor: finds the samples its output lacks, opens the variant's
  * backends (loading an in-process model once for the JVM), sends the missing samples on
- * {@link VariantPlan#threads()} threads, and writes each benchmark's finished samples in batches of
+ * {@link VariantPlan#threads()} threads (each benchmark's first before the rest), and writes each benchmark's finished samples in batches of
  * the sweep's batch size, its last ones as soon as they are done; when all are done, it merges each
  * benchmark's files into one ({@link SampleFiles}), scoring every sample again by this version's rules
  * on the way ({@link SampleRunner#rescorer}).
@@ -113,7 +115,7 @@ final class VariantRun {
         LOG.info("sweep {} variant {}: {} of {} samples to ask ({} already written, {} leftovers of killed runs removed)",
                 plan.sweep().name(), name, pending.size(), planned, planned - pending.size(), leftovers);
         if (!pending.isEmpty()) {
-            ask(pending, existing.values());
+            ask(firstOfEachBenchmarkFirst(pending), existing.values());
         }
         for (BenchmarkPlan b : plan.benchmarks()) {
             // each merge rewrites a file: an attempt overtaken meanwhile must not write one beside its successor's
@@ -130,6 +132,22 @@ final class VariantRun {
             }
         }
         return new VariantOutcome(name, planned, planned - pending.size(), written, files, leftovers);
+    }
+
+    /**
+     * {@code pending} with each benchmark's first sample moved to the front, so that a request the
+     * backend refuses for one benchmark's settings (more alternatives than vLLM's --max-logprobs, a
+     * grammar, a context too small) stops the variant at its start, not after the benchmarks before it.
+     */
+    private static List<Task> firstOfEachBenchmarkFirst(List<Task> pending) {
+        List<Task> first = new ArrayList<>();
+        List<Task> rest = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Task t : pending) {
+            (seen.add(t.benchmark().spec().name()) ? first : rest).add(t);
+        }
+        first.addAll(rest);
+        return first;
     }
 
     private void requireSameSettings(SampleKey key, SampleFiles.Committed done, BenchmarkPlan b, WorkItem w, int s) {

@@ -380,6 +380,33 @@ class EvalJobHttpTest {
     }
 
     @Test
+    void aBenchmarkTheServerRefusesStopsTheVariantBeforeTheBenchmarksBeforeItRunToTheirEnd(SparkSession spark)
+            throws IOException {
+        try (FakeInferenceServer vllm = new FakeInferenceServer(ServerKind.VLLM)) {
+            SweepSpec spec = SweepFile.parse("""
+                    name: vllm-sweep
+                    baseline: v
+                    variants:
+                      - name: v
+                        endpoints:
+                          - {url: "%s", server: vllm, api: openai-completions, model: tiny-deepseek, concurrency: 1}
+                    benchmarks:
+                      - {name: free, loader: jsonl-free, path: free, template: gsm8k-lm-eval, scoring: numeric, max-tokens: 8}
+                      - {name: mc-prob, loader: jsonl-choice, path: mc, template: mmlu-lm-eval, scoring: mc-logprob, top-k: 21}
+                    execution: {retries: 1, retry-backoff-ms: 1, timeout-seconds: 5}
+                    """.formatted(vllm.uri()), "vllm-sweep.yaml");
+            SweepPlan plan = SweepPlan.of(spec, new org.apache.hadoop.fs.Path(data.toUri()),
+                    spark.sparkContext().hadoopConfiguration());
+            String out = data.resolve("vllm-refuses").toString();
+            SweepFailedException e = assertThrows(SweepFailedException.class, () -> EvalJob.run(spark, plan, out));
+            assertTrue(e.getMessage().contains("benchmark mc-prob item m0 sample 0 failed")
+                    && e.getMessage().contains("start it with --max-logprobs 21"), e.getMessage());
+            assertEquals(2, vllm.answered(), "free's first sample and mc-prob's refused one, not all of free's first");
+            assertEquals(1, samples(spark, out).count());
+        }
+    }
+
+    @Test
     void aRefusedRerunKeepsTheSummaryAndARerunScoresEverySampleAgain(SparkSession spark) throws IOException {
         String out = data.resolve("rescored").toString();
         try (Servers s = Servers.start()) {
