@@ -23,13 +23,14 @@ public enum ServerKind {
     },
     /**
      * vLLM: version in {@code GET /version}; {@code structured_outputs: {choice: [...]}}, which it takes
-     * since 0.10.2, or {@code guided_choice} before that. 0.12 removed {@code guided_choice} and answers a
-     * request that has it unconstrained, without an error (and so may a development build before 0.12).
+     * since 0.11, or {@code guided_choice} before that (0.11 takes both). 0.12 removed {@code guided_choice}
+     * and answers a request that has it unconstrained, without an error; 0.10.2 ignores
+     * {@code structured_outputs} in the same way.
      */
     VLLM("vllm", "/version", "version", -1) {
         @Override
         void constrain(ObjectNode body, List<String> choices, String build) {
-            ArrayNode allowed = olderThan(build, 0, 10, 2) ? body.putArray("guided_choice")
+            ArrayNode allowed = olderThan(build, 0, 11) ? body.putArray("guided_choice")
                     : body.putObject("structured_outputs").putArray("choice");
             choices.forEach(allowed::add);
         }

@@ -225,7 +225,11 @@ final class Transport {
         }
     }
 
-    /** The server's error message when the body is an OpenAI/llama-server error object, else the body. */
+    /**
+     * The server's error message when the body is an error object, OpenAI's and llama-server's
+     * ({@code {"error": {"message": …}}}) or SGLang's ({@code {"object": "error", "message": …}}), else
+     * the body.
+     */
     private static String errorText(String body) {
         try {
             JsonNode json = JSON.readTree(body);
@@ -235,6 +239,9 @@ final class Transport {
             }
             if (error != null && error.isTextual()) {
                 return error.asText();
+            }
+            if (json != null && json.path("message").isTextual()) {
+                return json.get("message").asText();
             }
         } catch (JsonProcessingException e) {
             // not JSON: show the body itself

@@ -553,9 +553,9 @@ public final class FakeInferenceServer implements AutoCloseable {
                 out.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
             }
         } else if (kind == ServerKind.VLLM) {
-            // vLLM takes structured_outputs since 0.10.2; 0.12 removed guided_choice, and answers a request that
-            // has it unconstrained, no error saying so
-            JsonNode structured = ServerKind.olderThan(build, 0, 10, 2) ? MissingNode.getInstance()
+            // vLLM takes structured_outputs since 0.11; 0.12 removed guided_choice; either, where unknown, is
+            // ignored: the answer comes unconstrained, no error saying so
+            JsonNode structured = ServerKind.olderThan(build, 0, 11) ? MissingNode.getInstance()
                     : body.path("structured_outputs").path("choice");
             JsonNode list = structured.isMissingNode() && ServerKind.olderThan(build, 0, 12) ? body.path("guided_choice") : structured;
             list.forEach(c -> out.add(c.asText()));
@@ -568,9 +568,11 @@ public final class FakeInferenceServer implements AutoCloseable {
         return out;
     }
 
-    private static String error(int code, String message) {
+    /** SGLang's error object is flat, as OpenAI's was before it nested one under {@code error}. */
+    private String error(int code, String message) {
         ObjectNode o = JSON.createObjectNode();
-        o.putObject("error").put("code", code).put("message", message);
+        (kind == ServerKind.SGLANG ? o.put("object", "error").put("type", "BadRequestError") : o.putObject("error"))
+                .put("code", code).put("message", message);
         return o.toString();
     }
 

@@ -154,8 +154,8 @@ class HttpProtocolTest {
 
     @ParameterizedTest
     @EnumSource(value = Api.class, names = {"COMPLETIONS", "CHAT"})
-    void aVllmBefore0102IsConstrainedByGuidedChoice(Api api) throws IOException {
-        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.VLLM).build("0.10.1");
+    void aVllmBefore011IsConstrainedByGuidedChoice(Api api) throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.VLLM).build("0.10.2");
              Backend backend = HttpTesting.config(ServerKind.VLLM, api, server).build().open()) {
             assertEquals("C", backend.choose("Question #6\nAnswer:", List.of("A", "B", "C", "D")).text());
             assertEquals("[\"A\",\"B\",\"C\",\"D\"]", server.lastBody().get("guided_choice").toString());
@@ -164,10 +164,11 @@ class HttpProtocolTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"0.10.1, true", "v0.9.1, true", "0.10, true", "0.10.2rc1, false", "0.10.2, false", "0.11.1.dev5+gabc, false",
+    @CsvSource({"0.10.1, true", "v0.9.1, true", "0.10, true", "0.10.2, true", "0.10.2.post1, true", "0.11.0rc1, false",
+            "0.11, false", "0.11.1.dev5+gabc, false",
             "0.12.0+cu129, false", "1.0.0, false", "dev, false", "0.0.0+g2a3b, false", "0.1.dev12+g2a3b, false"})
     void vllmReleasesAreOrderedByTheirNumber(String build, boolean older) {
-        assertEquals(older, ServerKind.olderThan(build, 0, 10, 2), build);
+        assertEquals(older, ServerKind.olderThan(build, 0, 11), build);
     }
 
     @ParameterizedTest
