@@ -18,8 +18,9 @@ import java.util.TreeMap;
 public record ServerInfo(String backend, String build, String model, SortedMap<String, String> details)
         implements Serializable {
     /**
-     * The details key of what tells the model file from another at the same path, the same in every
-     * copy; only where the backend reads the file itself (in-process models).
+     * The details key of the model file behind the model's name: in-process, what tells it from another
+     * file at the same path (its size and hashes); on a server, the path or checkpoint it says it
+     * serves, which an alias hides.
      */
     public static final String MODEL_FILE = "model_file";
 
@@ -32,6 +33,19 @@ public record ServerInfo(String backend, String build, String model, SortedMap<S
 
     public static ServerInfo of(String backend, String build, String model, Map<String, String> details) {
         return new ServerInfo(backend, build, model, new TreeMap<>(details));
+    }
+
+    /** Whether {@code other} runs the same build and model, from the same file where both name theirs. */
+    public boolean sameModel(ServerInfo other) {
+        String file = modelFile();
+        String otherFile = other.modelFile();
+        return backend.equals(other.backend) && build.equals(other.build) && model.equals(other.model)
+                && (file.isEmpty() || otherFile.isEmpty() || file.equals(otherFile));
+    }
+
+    /** {@link #MODEL_FILE}, or "" where the backend does not know it. */
+    public String modelFile() {
+        return details.getOrDefault(MODEL_FILE, "");
     }
 
     /** "backend build (model)", for messages. */

@@ -229,14 +229,16 @@ public final class SampleFiles {
      */
     record Source(String backend, String build, String model, String modelFile) {
         static Source of(ServerInfo info) {
-            return new Source(info.backend(), info.build(), info.model(),
-                    info.details().getOrDefault(ServerInfo.MODEL_FILE, ""));
+            return new Source(info.backend(), info.build(), info.model(), info.modelFile());
         }
 
         /** Whether samples of this source may be joined by those of {@code now}: the same model, the same file. */
         boolean admits(Source now) {
-            return backend.equals(now.backend) && build.equals(now.build) && model.equals(now.model)
-                    && (modelFile.isEmpty() || now.modelFile.isEmpty() || modelFile.equals(now.modelFile));
+            return info().sameModel(now.info());
+        }
+
+        private ServerInfo info() {
+            return ServerInfo.of(backend, build, model, modelFile.isEmpty() ? Map.of() : Map.of(ServerInfo.MODEL_FILE, modelFile));
         }
 
         @Override

@@ -272,7 +272,7 @@ final class VariantRun {
                 Backend b = group.config().open();
                 backends.add(b);
                 ServerInfo first = backends.get(0).serverInfo();
-                if (!b.serverInfo().build().equals(first.build()) || !b.serverInfo().model().equals(first.model())) {
+                if (!b.serverInfo().sameModel(first)) {
                     throw new BackendException(BackendException.Reason.BAD_CONFIG, "one variant's endpoints run %s and %s"
                             .formatted(first.describe(), b.serverInfo().describe()));
                 }

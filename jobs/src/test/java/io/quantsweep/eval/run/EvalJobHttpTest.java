@@ -364,11 +364,21 @@ class EvalJobHttpTest {
             s.b1().build("b5000-0a0a0a0");
             s.b2().build("b5000-0a0a0a0");
             SweepRefusedException build = assertThrows(SweepRefusedException.class, () -> EvalJob.run(spark, plan, resumed));
-            assertTrue(build.getMessage().contains("were answered by llama-server b4916-c6af2161 running tiny-deepseek, but it "
-                    + "now runs on llama-server b5000-0a0a0a0 running tiny-deepseek; write to a new output folder"),
+            assertTrue(build.getMessage().contains("were answered by llama-server b4916-c6af2161 running tiny-deepseek "
+                    + "(/models/tiny-deepseek.gguf), but it now runs on llama-server b5000-0a0a0a0 running tiny-deepseek "
+                    + "(/models/tiny-deepseek.gguf); write to a new output folder"),
                     build.getMessage());
             s.b1().build("b4916-c6af2161");
             s.b2().build("b4916-c6af2161");
+            // restarted on another GGUF under the same name (llama-server's --alias)
+            s.b1().modelFile("/models/other.gguf");
+            s.b2().modelFile("/models/other.gguf");
+            SweepRefusedException file = assertThrows(SweepRefusedException.class, () -> EvalJob.run(spark, plan, resumed));
+            assertTrue(file.getMessage().contains("were answered by llama-server b4916-c6af2161 running tiny-deepseek "
+                    + "(/models/tiny-deepseek.gguf), but it now runs on llama-server b4916-c6af2161 running tiny-deepseek "
+                    + "(/models/other.gguf)"), file.getMessage());
+            s.b1().modelFile("/models/tiny-deepseek.gguf");
+            s.b2().modelFile("/models/tiny-deepseek.gguf");
             EvalJob.Result again = EvalJob.run(spark, plan, resumed);
             VariantOutcome cand = again.variants().get(1);
             assertEquals(new VariantOutcome("cand", PER_VARIANT, 9, PER_VARIANT - 9, cand.files(), 0), cand);

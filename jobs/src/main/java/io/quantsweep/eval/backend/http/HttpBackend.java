@@ -57,20 +57,17 @@ final class HttpBackend implements Backend {
         EndpointPool pool = new EndpointPool(config.endpoints(), config.maxConcurrentPerEndpoint());
         awaitHealthy(config, transport, pool);
         ServerInfo first = null;
-        String firstModel = null;
         for (EndpointPool.Endpoint e : pool.endpoints()) {
-            String served = servedModel(config, transport, e);
-            ServerInfo info = serverInfo(config, transport, e, served);
+            ServerInfo info = serverInfo(config, transport, e, servedModel(config, transport, e));
             if (first == null) {
                 first = info;
-                firstModel = served;
-            } else if (!first.build().equals(info.build()) || !firstModel.equals(served)) {
-                throw new BackendException(Reason.BAD_CONFIG, ("endpoints disagree: %s runs %s with model %s, %s runs %s "
-                        + "with model %s; one variant's endpoints must run one build and one model")
-                        .formatted(pool.endpoints().get(0), first.build(), firstModel, e, info.build(), served));
+            } else if (!first.sameModel(info)) {
+                throw new BackendException(Reason.BAD_CONFIG, ("endpoints disagree: %s runs %s from %s, %s runs %s from "
+                        + "%s; one variant's endpoints must run one build and one model").formatted(pool.endpoints().get(0),
+                        first.describe(), first.modelFile(), e, info.describe(), info.modelFile()));
             }
         }
-        return new HttpBackend(config, transport, pool, firstModel, first);
+        return new HttpBackend(config, transport, pool, first.model(), first);
     }
 
     /** Polls {@code /health} of every endpoint until all answer 2xx or the health timeout passes. */
@@ -108,27 +105,32 @@ final class HttpBackend implements Backend {
         }
     }
 
-    /** The model to ask for: the configured one, which the endpoint must list, or the only one it lists. */
-    private static String servedModel(HttpConfig config, Transport transport, EndpointPool.Endpoint e)
+    /**
+     * The {@code /v1/models} entry of the model to ask for: the configured one, which the endpoint must
+     * list, or the only one it lists.
+     */
+    private static JsonNode servedModel(HttpConfig config, Transport transport, EndpointPool.Endpoint e)
             throws BackendException {
-        JsonNode data = transport.get(e, MODELS).json().path("data");
-        List<String> ids = new ArrayList<>();
-        data.forEach(m -> ids.add(m.path("id").asText("")));
+        List<JsonNode> cards = new ArrayList<>();
+        transport.get(e, MODELS).json().path("data").forEach(cards::add);
+        List<String> ids = cards.stream().map(m -> m.path("id").asText("")).toList();
         if (!config.model().isEmpty()) {
             if (!ids.contains(config.model())) {
                 throw new BackendException(Reason.BAD_CONFIG, "endpoint %s serves %s, not '%s'".formatted(e, ids, config.model()));
             }
-            return config.model();
+            return cards.get(ids.indexOf(config.model()));
         }
         if (ids.size() != 1 || ids.get(0).isEmpty()) {
             throw new BackendException(Reason.BAD_CONFIG, "endpoint %s%s lists models %s; name the one to use"
                     .formatted(e, MODELS, ids));
         }
-        return ids.get(0);
+        return cards.get(0);
     }
 
-    private static ServerInfo serverInfo(HttpConfig config, Transport transport, EndpointPool.Endpoint e, String model)
+    /** @param card the served model's {@code /v1/models} entry */
+    private static ServerInfo serverInfo(HttpConfig config, Transport transport, EndpointPool.Endpoint e, JsonNode card)
             throws BackendException {
+        String model = card.path("id").asText();
         ServerKind server = config.server();
         JsonNode props = transport.get(e, server.infoPath()).json();
         JsonNode build = props.get(server.buildField());
@@ -145,9 +147,12 @@ final class HttpBackend implements Backend {
             if (props.hasNonNull("total_slots")) {
                 details.put("total_slots", props.get("total_slots").asText());
             }
-            if (props.hasNonNull("model_path")) {
-                details.put("model_path", props.get("model_path").asText());
-            }
+        }
+        // the file (or checkpoint) behind the served name, which an alias (--alias, --served-model-name) hides:
+        // llama-server's and SGLang's model_path, vLLM's root
+        JsonNode file = server == ServerKind.VLLM ? card.get("root") : props.get("model_path");
+        if (file != null && file.isTextual() && !file.asText().isEmpty()) {
+            details.put(ServerInfo.MODEL_FILE, file.asText());
         }
         return ServerInfo.of(server.id(), build.asText(), model, details);
     }

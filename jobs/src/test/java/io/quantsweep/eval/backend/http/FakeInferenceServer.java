@@ -101,6 +101,8 @@ public final class FakeInferenceServer implements AutoCloseable {
     private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
     private volatile String build;
     private volatile List<String> models = List.of("tiny-deepseek");
+    /** What it says it serves under those names; by default a file named after the first. */
+    private volatile String modelFile;
     private volatile String requiredKey = "";
     private volatile Duration delay = Duration.ZERO;
     private volatile Duration slowDelay = Duration.ofMillis(2500);
@@ -146,6 +148,16 @@ public final class FakeInferenceServer implements AutoCloseable {
     FakeInferenceServer models(String... models) {
         this.models = List.of(models);
         return this;
+    }
+
+    /** Serves this file (or checkpoint) under its model names, as an alias does. */
+    public FakeInferenceServer modelFile(String file) {
+        this.modelFile = file;
+        return this;
+    }
+
+    private String servedFile() {
+        return modelFile != null ? modelFile : "/models/" + models.get(0) + ".gguf";
     }
 
     /** Answers 401 unless requests carry {@code Authorization: Bearer key}. */
@@ -293,18 +305,23 @@ public final class FakeInferenceServer implements AutoCloseable {
                 o.put("status", "ok");
             }
             case "/props" -> {
-                o.put("build_info", build).put("model_path", "/models/" + models.get(0) + ".gguf").put("total_slots", 4);
+                o.put("build_info", build).put("model_path", servedFile()).put("total_slots", 4);
             }
             case "/version" -> {
                 o.put("version", build);
             }
             case "/get_server_info" -> {
-                o.put("version", build).put("tp_size", 1);
+                o.put("version", build).put("tp_size", 1).put("model_path", servedFile());
             }
             case "/v1/models" -> {
                 o.put("object", "list");
                 ArrayNode data = o.putArray("data");
-                models.forEach(m -> data.addObject().put("id", m).put("object", "model"));
+                models.forEach(m -> {
+                    ObjectNode card = data.addObject().put("id", m).put("object", "model");
+                    if (kind == ServerKind.VLLM) {
+                        card.put("root", servedFile());
+                    }
+                });
             }
             default -> {
                 send(ex, 404, error(404, "no route " + path));
