@@ -148,6 +148,10 @@ final class HttpBackend implements Backend {
                 details.put("total_slots", props.get("total_slots").asText());
             }
         }
+        if (server == ServerKind.SGLANG) {
+            // SGLang applies a request's seed only when started with --enable-deterministic-inference
+            details.put("deterministic_inference", String.valueOf(props.path("enable_deterministic_inference").asBoolean(false)));
+        }
         // the file (or checkpoint) behind the served name, which an alias (--alias, --served-model-name) hides:
         // llama-server's and SGLang's model_path, vLLM's root
         JsonNode file = server == ServerKind.VLLM ? card.get("root") : props.get("model_path");

@@ -103,6 +103,7 @@ public final class FakeInferenceServer implements AutoCloseable {
     private volatile List<String> models = List.of("tiny-deepseek");
     /** What it says it serves under those names; by default a file named after the first. */
     private volatile String modelFile;
+    private volatile boolean deterministic;
     private volatile String requiredKey = "";
     private volatile Duration delay = Duration.ZERO;
     private volatile Duration slowDelay = Duration.ofMillis(2500);
@@ -147,6 +148,12 @@ public final class FakeInferenceServer implements AutoCloseable {
 
     FakeInferenceServer models(String... models) {
         this.models = List.of(models);
+        return this;
+    }
+
+    /** SGLang started with --enable-deterministic-inference, without which it ignores a request's seed. */
+    FakeInferenceServer deterministic(boolean deterministic) {
+        this.deterministic = deterministic;
         return this;
     }
 
@@ -311,7 +318,8 @@ public final class FakeInferenceServer implements AutoCloseable {
                 o.put("version", build);
             }
             case "/get_server_info" -> {
-                o.put("version", build).put("tp_size", 1).put("model_path", servedFile());
+                o.put("version", build).put("tp_size", 1).put("model_path", servedFile())
+                        .put("enable_deterministic_inference", deterministic);
             }
             case "/v1/models" -> {
                 o.put("object", "list");
