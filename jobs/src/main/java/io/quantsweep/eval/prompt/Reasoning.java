@@ -5,8 +5,8 @@ package io.quantsweep.eval.prompt;
  * last {@code </think>}; a reply whose thinking never closes (cut off by the token limit) has no answer.
  */
 public final class Reasoning {
-    static final String OPEN = "<think>";
-    static final String CLOSE = "</think>";
+    public static final String OPEN = "<think>";
+    public static final String CLOSE = "</think>";
 
     private Reasoning() {
     }

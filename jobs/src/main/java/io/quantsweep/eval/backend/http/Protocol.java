@@ -10,6 +10,7 @@ import io.quantsweep.eval.backend.FinishReason;
 import io.quantsweep.eval.backend.GenerationParams;
 import io.quantsweep.eval.backend.NextTokenDistribution;
 import io.quantsweep.eval.backend.TokenLogprob;
+import io.quantsweep.eval.prompt.Reasoning;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +121,8 @@ final class Protocol {
 
     static Completion completion(Api api, Transport.Answer a, String source) throws BackendException {
         JsonNode answer = a.json();
-        String text = text(api, answer, source);
+        String text = api == Api.CHAT ? withReasoning(firstChoice(answer, source).path("message"), text(api, answer, source))
+                : text(api, answer, source);
         if (api == Api.NATIVE) {
             int tokens = required(answer, source, "tokens_predicted").asInt();
             FinishReason finish = switch (required(answer, source, "stop_type").asText()) {
@@ -147,6 +149,21 @@ final class Protocol {
             perToken = legacyTokens(logprobs, source);
         }
         return new Completion(text, tokens, finish, a.latency(), perToken, a.attempts());
+    }
+
+    /**
+     * A chat reply as the model wrote it. A reasoning parser (vLLM's and SGLang's {@code --reasoning-parser},
+     * llama-server's default {@code --reasoning-format}) moves the thinking out of {@code content} into
+     * {@code reasoning_content} (newer vLLM: {@code reasoning}); it goes back in front, in R1's tags, so
+     * that the sample keeps it and the answer is read after it, as on the other APIs. Null content (the
+     * budget spent on thinking) leaves the thinking open, which scores as no answer.
+     */
+    private static String withReasoning(JsonNode message, String content) {
+        String reasoning = message.path("reasoning_content").asText(message.path("reasoning").asText(""));
+        if (reasoning.isEmpty()) {
+            return content;
+        }
+        return Reasoning.OPEN + reasoning + (message.path("content").isNull() ? "" : Reasoning.CLOSE + content);
     }
 
     static NextTokenDistribution distribution(Api api, Transport.Answer a, String source) throws BackendException {

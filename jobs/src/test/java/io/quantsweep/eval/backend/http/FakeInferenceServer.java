@@ -104,6 +104,7 @@ public final class FakeInferenceServer implements AutoCloseable {
     /** What it says it serves under those names; by default a file named after the first. */
     private volatile String modelFile;
     private volatile boolean deterministic;
+    private volatile boolean thinks;
     private volatile String requiredKey = "";
     private volatile Duration delay = Duration.ZERO;
     private volatile Duration slowDelay = Duration.ofMillis(2500);
@@ -154,6 +155,16 @@ public final class FakeInferenceServer implements AutoCloseable {
     /** SGLang started with --enable-deterministic-inference, without which it ignores a request's seed. */
     FakeInferenceServer deterministic(boolean deterministic) {
         this.deterministic = deterministic;
+        return this;
+    }
+
+    /**
+     * A reasoning model behind a reasoning parser: a chat reply thinks for two tokens first, which come
+     * apart from its content (vLLM's newer {@code reasoning}, the others' {@code reasoning_content});
+     * its content is null when the budget ends inside them.
+     */
+    FakeInferenceServer thinks(boolean thinks) {
+        this.thinks = thinks;
         return this;
     }
 
@@ -452,6 +463,9 @@ public final class FakeInferenceServer implements AutoCloseable {
         List<String> allowed = choices(body);
         List<String> tokens = allowed.isEmpty() ? List.of("answer", "-", String.valueOf(id))
                 : List.of(allowed.get(Math.floorMod(id, allowed.size())));
+        List<String> thinking = thinks && path.equals("/v1/chat/completions") ? List.of("Let me", " see.") : List.of();
+        int thought = Math.min(thinking.size(), maxTokens);
+        maxTokens -= thought;
         boolean cut = tokens.size() > maxTokens;
         List<String> emitted = cut ? tokens.subList(0, maxTokens) : tokens;
         String text = String.join("", emitted);
@@ -466,7 +480,16 @@ public final class FakeInferenceServer implements AutoCloseable {
         }
         ObjectNode choice = o.putArray("choices").addObject().put("index", 0).put("finish_reason", cut ? "length" : "stop");
         if (path.equals("/v1/chat/completions")) {
-            choice.putObject("message").put("role", "assistant").put("content", text);
+            ObjectNode message = choice.putObject("message").put("role", "assistant");
+            if (thought > 0) {
+                message.put(kind == ServerKind.VLLM ? "reasoning" : "reasoning_content",
+                        String.join("", thinking.subList(0, thought)));
+            }
+            if (thought < thinking.size()) {
+                message.putNull("content");
+            } else {
+                message.put("content", text);
+            }
         } else {
             choice.put("text", text);
         }
@@ -487,7 +510,8 @@ public final class FakeInferenceServer implements AutoCloseable {
                 choice.putObject("logprobs").set("content", tokenList(emitted, alternatives, id));
             }
         }
-        o.putObject("usage").put("prompt_tokens", 5).put("completion_tokens", emitted.size()).put("total_tokens", 5 + emitted.size());
+        int completion = thought + emitted.size();
+        o.putObject("usage").put("prompt_tokens", 5).put("completion_tokens", completion).put("total_tokens", 5 + completion);
         return o;
     }
 

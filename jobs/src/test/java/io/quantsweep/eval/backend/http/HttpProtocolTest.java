@@ -19,6 +19,7 @@ import io.quantsweep.eval.backend.NextTokenDistribution;
 import io.quantsweep.eval.backend.ServerInfo;
 import io.quantsweep.eval.backend.TokenLogprob;
 import io.quantsweep.eval.backend.http.FakeInferenceServer.Fault;
+import io.quantsweep.eval.prompt.Reasoning;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.List;
@@ -96,6 +97,23 @@ class HttpProtocolTest {
             assertEquals("answer-", cut.text());
             assertEquals(2, cut.tokens());
             assertEquals(FinishReason.LENGTH, cut.finishReason());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void aChatReplyKeepsTheThinkingAReasoningParserTookOutOfItsContent(ServerKind kind) throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(kind).thinks(true);
+             Backend backend = HttpTesting.config(kind, Api.CHAT, server).build().open()) {
+            Completion c = backend.generate("Question #7: what?", GenerationParams.greedy(8));
+            assertEquals("<think>Let me see.</think>answer-7", c.text());
+            assertEquals(5, c.tokens());
+            assertEquals(new Reasoning.Reply("Let me see.", "answer-7", true), Reasoning.split(c.text(), false));
+
+            Completion cut = backend.generate("Question #7: what?", GenerationParams.greedy(1));
+            assertEquals("<think>Let me", cut.text());
+            assertEquals(FinishReason.LENGTH, cut.finishReason());
+            assertEquals(new Reasoning.Reply("Let me", "", false), Reasoning.split(cut.text(), false), "no answer");
         }
     }
 
