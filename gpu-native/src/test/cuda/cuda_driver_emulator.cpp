@@ -27,7 +27,9 @@
 // QUANTSWEEP_CUDA_EMULATOR_FAULT=KERNEL:COLUMNS makes such a launch fault as it runs, as a kernel that
 // reads a wild address on a GPU: CUDA_ERROR_ILLEGAL_ADDRESS at the next synchronization, sticky.
 // QUANTSWEEP_CUDA_EMULATOR_FULL=D fills device D's memory, as another process can: every cuMemAlloc in
-// its context returns CUDA_ERROR_OUT_OF_MEMORY. cuDevicePrimaryCtxGetState shows whether a context
+// its context returns CUDA_ERROR_OUT_OF_MEMORY. QUANTSWEEP_CUDA_EMULATOR_JIT_ERROR=D makes device D's JIT
+// refuse the PTX, as a driver too old for its ISA does: CUDA_ERROR_INVALID_PTX, with a line in the error
+// log buffer cuModuleLoadDataEx is given. cuDevicePrimaryCtxGetState shows whether a context
 // is still retained, so a test can see that a failed load gave its context back, and the scheduling
 // flags cuDevicePrimaryCtxSetFlags chose.
 //
@@ -62,8 +64,10 @@ namespace {
 
 using CUresult = int;
 constexpr CUresult SUCCESS = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, NOT_INITIALIZED = 3,
-                   INVALID_DEVICE = 101, INVALID_IMAGE = 200, INVALID_CONTEXT = 201, INVALID_HANDLE = 400, NOT_FOUND = 500,
-                   ILLEGAL_ADDRESS = 700, LAUNCH_OUT_OF_RESOURCES = 701;
+                   INVALID_DEVICE = 101, INVALID_IMAGE = 200, INVALID_CONTEXT = 201, INVALID_PTX = 218,
+                   INVALID_HANDLE = 400, NOT_FOUND = 500, ILLEGAL_ADDRESS = 700, LAUNCH_OUT_OF_RESOURCES = 701;
+// CUjit_option: the error log buffer and its size (in: the capacity; out: the bytes written)
+constexpr int JIT_ERROR_LOG_BUFFER = 5, JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6;
 
 const char* errorName(CUresult r) {
     switch (r) {
@@ -74,6 +78,7 @@ const char* errorName(CUresult r) {
         case INVALID_DEVICE: return "CUDA_ERROR_INVALID_DEVICE";
         case INVALID_IMAGE: return "CUDA_ERROR_INVALID_IMAGE";
         case INVALID_CONTEXT: return "CUDA_ERROR_INVALID_CONTEXT";
+        case INVALID_PTX: return "CUDA_ERROR_INVALID_PTX";
         case INVALID_HANDLE: return "CUDA_ERROR_INVALID_HANDLE";
         case NOT_FOUND: return "CUDA_ERROR_NOT_FOUND";
         case ILLEGAL_ADDRESS: return "CUDA_ERROR_ILLEGAL_ADDRESS";
@@ -102,6 +107,15 @@ int deviceCount() {
 int fullDevice() {
     static const int d = [] {
         const char* v = getenv("QUANTSWEEP_CUDA_EMULATOR_FULL");
+        return v != nullptr ? atoi(v) : -1;
+    }();
+    return d;
+}
+
+// The device whose JIT refuses the PTX (QUANTSWEEP_CUDA_EMULATOR_JIT_ERROR), -1 for none, read once.
+int jitErrorDevice() {
+    static const int d = [] {
+        const char* v = getenv("QUANTSWEEP_CUDA_EMULATOR_JIT_ERROR");
         return v != nullptr ? atoi(v) : -1;
     }();
     return d;
@@ -525,8 +539,26 @@ API CUresult cuModuleLoadData(void** module, const void* image) {
     if (r != SUCCESS) return r;
     const char* ptx = static_cast<const char*>(image);
     if (strstr(ptx, ".version ") == nullptr || strstr(ptx, ".target ") == nullptr) return INVALID_IMAGE;
+    if (currentDevice == jitErrorDevice()) return INVALID_PTX;
     *module = new Module{ptx, currentDevice};
     return SUCCESS;
+}
+
+API CUresult cuModuleLoadDataEx(void** module, const void* image, unsigned options, const int* option, void** values) {
+    char* log = nullptr;
+    int logSize = -1;
+    for (unsigned i = 0; i < options; i++) {
+        if (option[i] == JIT_ERROR_LOG_BUFFER) log = static_cast<char*>(values[i]);
+        if (option[i] == JIT_ERROR_LOG_BUFFER_SIZE_BYTES) logSize = static_cast<int>(i);
+    }
+    CUresult r = cuModuleLoadData(module, image);
+    if (r == INVALID_PTX && log != nullptr && logSize >= 0) {
+        size_t capacity = reinterpret_cast<size_t>(values[logSize]);
+        int written = snprintf(log, capacity, "ptxas application ptx input, line 1; fatal   : emulated JIT failure on "
+                               "device %d", currentDevice);
+        values[logSize] = reinterpret_cast<void*>(static_cast<size_t>(written < 0 ? 0 : written));
+    }
+    return r;
 }
 
 API CUresult cuModuleUnload(void* module) {

@@ -11,6 +11,8 @@ import static org.bytedeco.cuda.global.cudart.CUDA_SUCCESS;
 import static org.bytedeco.cuda.global.cudart.CU_CTX_SCHED_BLOCKING_SYNC;
 import static org.bytedeco.cuda.global.cudart.CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES;
 import static org.bytedeco.cuda.global.cudart.CU_FUNC_ATTRIBUTE_NUM_REGS;
+import static org.bytedeco.cuda.global.cudart.CU_JIT_ERROR_LOG_BUFFER;
+import static org.bytedeco.cuda.global.cudart.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES;
 import static org.bytedeco.cuda.global.cudart.CU_STREAM_NON_BLOCKING;
 import static org.bytedeco.cuda.global.cudart.cuCtxSetCurrent;
 import static org.bytedeco.cuda.global.cudart.cuDevicePrimaryCtxRelease;
@@ -27,6 +29,7 @@ import static org.bytedeco.cuda.global.cudart.cuMemcpyDtoHAsync;
 import static org.bytedeco.cuda.global.cudart.cuMemcpyHtoDAsync;
 import static org.bytedeco.cuda.global.cudart.cuModuleGetFunction;
 import static org.bytedeco.cuda.global.cudart.cuModuleLoadData;
+import static org.bytedeco.cuda.global.cudart.cuModuleLoadDataEx;
 import static org.bytedeco.cuda.global.cudart.cuModuleUnload;
 import static org.bytedeco.cuda.global.cudart.cuStreamCreate;
 import static org.bytedeco.cuda.global.cudart.cuStreamDestroy;
@@ -179,8 +182,11 @@ final class CudaKernels {
             try (BytePointer image = new BytePointer(ptx.length + 1L)) {
                 image.put(ptx, 0, ptx.length).put(ptx.length, (byte) 0);
                 CUmod_st loaded = new CUmod_st();
-                check(cuModuleLoadData(loaded, image), "loading the kernels' PTX (" + ptx.length
-                        + " bytes, CUDA 13.0 ISA 9.0: needs driver >= 580) with cuModuleLoadData");
+                int rc = cuModuleLoadData(loaded, image);
+                if (rc != CUDA_SUCCESS) {
+                    throw new CudaException("loading the kernels' PTX (" + ptx.length + " bytes, CUDA 13.0 ISA 9.0: "
+                            + "needs driver >= 580) with cuModuleLoadData" + jitLog(image), rc, errorName(rc));
+                }
                 module = loaded;
             }
             Map<GgmlType, CUfunc_st> functions = new EnumMap<>(GgmlType.class);
@@ -204,6 +210,32 @@ final class CudaKernels {
             String failure = "the CUDA kernels do not load on device " + device + ": " + e.getMessage();
             LOG.log(Level.WARNING, failure);
             return new Outcome(null, failure, e);
+        }
+    }
+
+    /**
+     * What the driver's JIT says of {@code image}, which it refused, as " (the JIT says: …)"; "" where it
+     * says nothing. Asked only after a failure, so that the load itself takes no options a driver might
+     * treat otherwise.
+     */
+    private static String jitLog(BytePointer image) {
+        int capacity = 16 * 1024;
+        try (BytePointer log = new BytePointer(capacity); LongPointer values = new LongPointer(2);
+             IntPointer options = new IntPointer(CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES)) {
+            log.put(0, (byte) 0);
+            // void* option values: the buffer's address, and its size in the pointer's own bits. The
+            // PointerPointer cast aliases values, as void** must; the binding's plain-Pointer overload
+            // passes the address of a copy of the pointer instead, and the driver writes past it
+            values.put(0, log.address()).put(1, capacity);
+            CUmod_st again = new CUmod_st();
+            int rc = cuModuleLoadDataEx(again, image, 2, options, new PointerPointer<>(values));
+            if (rc == CUDA_SUCCESS) {
+                cuModuleUnload(again);
+                return "";
+            }
+            String said = log.getString();
+            said = said.substring(0, said.indexOf('\0') >= 0 ? said.indexOf('\0') : said.length()).strip();
+            return said.isEmpty() ? "" : " (the JIT says: " + said + ")";
         }
     }
 

@@ -95,7 +95,7 @@ class GpuCodecTest {
 
     @Test
     void twoDevicesQuantizeAtOnceEachInItsOwnContextWithTheCpuCodecsBytes() throws Exception {
-        // the emulated driver shows three devices (QUANTSWEEP_CUDA_EMULATOR_DEVICES=3, the third one full),
+        // the emulated driver shows four devices (QUANTSWEEP_CUDA_EMULATOR_DEVICES=4, the last two unusable),
         // and keeps each device's streams, kernels and memory to its own context, as a GPU does
         CudaProbe.Status second = CudaProbe.status(1);
         Assumptions.assumeTrue(second.available(), () -> "no second device: " + second.reason());
