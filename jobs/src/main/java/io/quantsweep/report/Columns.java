@@ -75,6 +75,8 @@ public final class Columns {
         public static final String SAMPLES_PER_ITEM = "samples_per_item";
         /** Standard error of the accuracy over the items (their per-item scores' standard deviation / √n); optional. */
         public static final String STANDARD_ERROR = "standard_error";
+        /** Share of the items with a right sample among their k (pass@k), null when k &lt; 2; optional. */
+        public static final String PASS_AT_K = "pass_at_k";
         /** Weight in the weighted average (0 = left out); optional: without it the paper's weights apply. */
         public static final String WEIGHT = "weight";
         /** Exact McNemar p-value against the baseline on the same items; null for the baseline; optional. */

@@ -11,6 +11,8 @@ import java.io.Serializable;
  * ({@link #stdOverSamples}) is the sample standard deviation (divisor k − 1) of the k run accuracies,
  * run j being sample j of every item; it needs the same k ≥ 2 for every item, else it is NaN. The
  * standard error is the sample standard deviation of the per-item scores over √n (NaN for n < 2).
+ * pass@k, with k every item's number of samples (k ≥ 2, else NaN), is the share of items with at
+ * least one right sample ({@link PassAtK} at k = n).
  *
  * @param accuracy       mean per-item score, in [0, 1]
  * @param items          number of items n
@@ -18,9 +20,10 @@ import java.io.Serializable;
  * @param samplesPerItem k when every item has the same number of samples, else 0
  * @param stdOverSamples standard deviation of the k run accuracies, or NaN
  * @param standardError  standard error of the accuracy over items, or NaN
+ * @param passAtK        pass@k at k = samplesPerItem, or NaN
  */
 public record AccuracySummary(double accuracy, int items, long samples, int samplesPerItem, double stdOverSamples,
-        double standardError) implements Serializable {
+        double standardError, double passAtK) implements Serializable {
     /** The summary of {@code correct[item][sample]}; every item needs at least one sample. */
     public static AccuracySummary of(boolean[][] correct) {
         int n = correct.length;
@@ -41,7 +44,9 @@ public record AccuracySummary(double accuracy, int items, long samples, int samp
         double accuracy = Stats.mean(itemScore);
         double standardError = n < 2 ? Double.NaN : Stats.sampleStd(itemScore) / Math.sqrt(n);
         double stdOverSamples = Double.NaN;
+        double passAtK = Double.NaN;
         if (k >= 2) {
+            passAtK = PassAtK.mean(correct, k);
             double[] run = new double[k];
             for (int j = 0; j < k; j++) {
                 int right = 0;
@@ -52,7 +57,7 @@ public record AccuracySummary(double accuracy, int items, long samples, int samp
             }
             stdOverSamples = Stats.sampleStd(run);
         }
-        return new AccuracySummary(accuracy, n, samples, k, stdOverSamples, standardError);
+        return new AccuracySummary(accuracy, n, samples, k, stdOverSamples, standardError, passAtK);
     }
 
     private static int count(boolean[] b) {

@@ -75,7 +75,7 @@ final class Summary {
         Agreement agree = Agreement.of(firstAnswers(baseItems), firstAnswers(items), b.scoring()::sameAnswer);
         return new SummaryRow(variant, b.name(), SummaryRow.BENCHMARK, b.scoring().id(), a.items(), a.samples(),
                 a.samplesPerItem(), a.accuracy(), SummaryRow.defined(a.stdOverSamples()),
-                SummaryRow.defined(a.standardError()), b.weight(), baseline, baseAccuracy, drop(baseAccuracy, a.accuracy()),
+                SummaryRow.defined(a.standardError()), SummaryRow.defined(a.passAtK()), b.weight(), baseline, baseAccuracy, drop(baseAccuracy, a.accuracy()),
                 m.pairs(), m.baselineOnly(), m.variantOnly(), m.pValue(), agree.items(), SummaryRow.defined(agree.share()),
                 prefixChars, List.of(b.name()));
     }
@@ -97,7 +97,7 @@ final class Summary {
         }
         Double value = SummaryRow.defined(w.value());
         return new SummaryRow(variant, SummaryRow.WEIGHTED_AVERAGE, SummaryRow.WEIGHTED_AVERAGE, null, items, samples,
-                null, value, null, null, w.totalWeight(), baseline, baseAverage,
+                null, value, null, null, null, w.totalWeight(), baseline, baseAverage,
                 value == null ? null : drop(baseAverage, value), null, null, null, null, null, null, null, w.used());
     }
 

@@ -23,6 +23,7 @@ class AccuracySummaryTest {
         assertEquals(3, s.samplesPerItem());
         assertEquals(0.25, s.stdOverSamples(), EPS);
         assertEquals(Math.sqrt(5.0 / 27.0) / 2, s.standardError(), EPS);
+        assertEquals(0.75, s.passAtK(), EPS, "three of the four items have a right sample");
     }
 
     @Test
@@ -33,6 +34,7 @@ class AccuracySummaryTest {
         assertEquals(1, s.samplesPerItem());
         assertTrue(Double.isNaN(s.stdOverSamples()));
         assertEquals(0.25, s.standardError(), EPS);
+        assertTrue(Double.isNaN(s.passAtK()), "pass@1 is the accuracy itself");
     }
 
     @Test
@@ -42,6 +44,7 @@ class AccuracySummaryTest {
         assertEquals(0, s.samplesPerItem());
         assertEquals(3, s.samples());
         assertTrue(Double.isNaN(s.stdOverSamples()));
+        assertTrue(Double.isNaN(s.passAtK()));
         assertTrue(Double.isNaN(AccuracySummary.of(new boolean[][] {{T, F}}).standardError()));
         assertThrows(IllegalArgumentException.class, () -> AccuracySummary.of(new boolean[0][]));
         assertThrows(IllegalArgumentException.class, () -> AccuracySummary.of(new boolean[][] {{T}, {}}));
