@@ -77,6 +77,8 @@ public final class Columns {
         public static final String STANDARD_ERROR = "standard_error";
         /** Share of the items with a right sample among their k (pass@k), null when k &lt; 2; optional. */
         public static final String PASS_AT_K = "pass_at_k";
+        /** Share of the items whose majority answer over their k is right (cons@k), null when k &lt; 2; optional. */
+        public static final String CONS_AT_K = "cons_at_k";
         /** Weight in the weighted average (0 = left out); optional: without it the paper's weights apply. */
         public static final String WEIGHT = "weight";
         /** Exact McNemar p-value against the baseline on the same items; null for the baseline; optional. */

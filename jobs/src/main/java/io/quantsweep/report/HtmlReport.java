@@ -165,7 +165,7 @@ public final class HtmlReport {
                 + escape(String.join("; ", uneven)) + ".";
     }
 
-    /** A score's items, samples, pass@k and standard error as its cell's title, where the summary has them. */
+    /** A score's items, samples, pass@k, cons@k and standard error as its cell's title, where the summary has them. */
     private static String extent(SweepSummary.Score s) {
         List<String> parts = new ArrayList<>();
         if (s.items() >= 0) {
@@ -173,6 +173,9 @@ public final class HtmlReport {
         }
         if (!Double.isNaN(s.passAtK()) && s.samplesPerItem() > 1) {
             parts.add("pass@" + s.samplesPerItem() + " " + Digits.fixed(100 * s.passAtK(), 2));
+        }
+        if (!Double.isNaN(s.consAtK()) && s.samplesPerItem() > 1) {
+            parts.add("cons@" + s.samplesPerItem() + " " + Digits.fixed(100 * s.consAtK(), 2));
         }
         if (!Double.isNaN(s.standardError())) {
             parts.add("standard error " + Digits.fixed(100 * s.standardError(), 2));

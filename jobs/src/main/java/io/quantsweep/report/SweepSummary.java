@@ -27,10 +27,11 @@ public final class SweepSummary {
      * @param samplesPerItem samples per item k, -1 when not recorded
      * @param standardError of the accuracy over the items, NaN when not recorded
      * @param passAtK share of the items with a right sample among their k, NaN when not recorded
+     * @param consAtK share of the items whose majority answer over their k is right, NaN when not recorded
      * @param pValue exact McNemar p-value against the baseline, NaN for the baseline or when not recorded
      */
     public record Score(String variant, String benchmark, double accuracy, double std, long items, long samplesPerItem,
-            double standardError, double passAtK, double pValue) {
+            double standardError, double passAtK, double consAtK, double pValue) {
     }
 
     private final String baseline;
@@ -79,7 +80,8 @@ public final class SweepSummary {
             Score s = new Score(r.string(Summary.VARIANT), r.string(Summary.BENCHMARK), r.dbl(Summary.ACCURACY),
                     r.optionalDouble(Summary.STD_OVER_SAMPLES), optionalCount(r, Summary.ITEMS),
                     optionalCount(r, Summary.SAMPLES_PER_ITEM), r.optionalDouble(Summary.STANDARD_ERROR),
-                    r.optionalDouble(Summary.PASS_AT_K), r.optionalDouble(Summary.MCNEMAR_P));
+                    r.optionalDouble(Summary.PASS_AT_K), r.optionalDouble(Summary.CONS_AT_K),
+                    r.optionalDouble(Summary.MCNEMAR_P));
             if (!(s.accuracy() >= 0 && s.accuracy() <= 1)) {
                 throw new ReportInputException(where + "accuracy " + s.accuracy() + " of " + s.variant() + " on " + s.benchmark()
                         + " is not in [0, 1]");

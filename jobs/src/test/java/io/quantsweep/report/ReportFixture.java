@@ -143,6 +143,7 @@ final class ReportFixture {
             v.put("std_over_samples", Double.isNaN(std) ? null : std);
             // with 4 samples, some items right only in some of them
             v.put("pass_at_k", Double.isNaN(std) ? null : Math.min(1, accuracy + 2 * std));
+            v.put("cons_at_k", Double.isNaN(std) ? null : accuracy + std);
             // of 0/1 item scores, as eval/summary computes it for one sample per item
             v.put("standard_error", Math.sqrt(accuracy * (1 - accuracy) / (items - 1)));
             v.put("weight", weight);

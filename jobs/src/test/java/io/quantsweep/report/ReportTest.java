@@ -107,7 +107,7 @@ class ReportTest {
         assertTrue(tiny.contains("± the standard deviation of the accuracy over the k runs where each item has k ≥ 2 samples"));
         assertTrue(tiny.contains("against the baseline Q8_0 on each item's first sample"), tiny);
         assertTrue(tiny.contains("<td data-variant=\"Q8_0\" title=\"100 items, standard error 4.02\">80.00</td>"), tiny);
-        assertTrue(tiny.contains("<td data-variant=\"Q8_0\" title=\"10 items × 4 samples, pass@4 40.00, standard error 15.28\">30.00 "), tiny);
+        assertTrue(tiny.contains("<td data-variant=\"Q8_0\" title=\"10 items × 4 samples, pass@4 40.00, cons@4 35.00, standard error 15.28\">30.00 "), tiny);
         assertFalse(tiny.contains("not over the same items") || tiny.contains("no relative drop"), tiny);
 
         // summaries no sweep writes: q4_k_m over 10 mmlu items, and a baseline that scores nothing
@@ -177,7 +177,7 @@ class ReportTest {
         assertTrue(html.contains("<td data-variant=\"Q4_K_M\" title=\"100 items, standard error 4.61\">70.00<sup class=\"sig\" "
                 + "title=\"McNemar p = 0.00400\">**</sup></td>"), html);
         assertTrue(html.contains("<td data-variant=\"Q4_K_M\" title=\"50 items, standard error 7.09\">56.00<sup class=\"sig\" title=\"McNemar p = 0.0300\">*</sup></td>"));
-        assertTrue(html.contains("<td data-variant=\"Q4_K_M\" title=\"10 items × 4 samples, pass@4 60.00, standard error 16.33\">40.00 <span class=\"pm\">±10.00</span></td>"));
+        assertTrue(html.contains("<td data-variant=\"Q4_K_M\" title=\"10 items × 4 samples, pass@4 60.00, cons@4 50.00, standard error 16.33\">40.00 <span class=\"pm\">±10.00</span></td>"));
         assertTrue(html.contains("<td data-variant=\"api\">–</td>"), "api has no aime24 score");
         assertEquals(12, count(html, "class=\"cell\""), "6 lossy tensors per quantized variant");
         assertEquals(2, count(html, "<circle "), "the variants with size and score");

@@ -2,6 +2,7 @@ package io.quantsweep.eval.run;
 
 import io.quantsweep.eval.metrics.AccuracySummary;
 import io.quantsweep.eval.metrics.Agreement;
+import io.quantsweep.eval.metrics.MajorityVote;
 import io.quantsweep.eval.metrics.McNemar;
 import io.quantsweep.eval.metrics.PaperAggregate;
 import io.quantsweep.eval.sweep.BenchmarkSpec;
@@ -17,6 +18,9 @@ import java.util.TreeMap;
  * The summary of a sweep's scored samples: per variant and benchmark, accuracy with its spreads
  * ({@link AccuracySummary}) and the comparison with the baseline on the same items; per variant, the
  * paper's weighted average ({@link PaperAggregate}) with the sweep's weights.
+ *
+ * <p>With k ≥ 2 samples per item, pass@k and cons@k (the majority vote, {@link MajorityVote}) go
+ * beside the accuracy, which is pass@1 averaged over the k.
  *
  * <p>The paired test and the agreement use each item's <b>first sample</b> (sample 0): with greedy
  * decoding it is the only one; with sampling it is one draw per item whose seed every variant shares,
@@ -75,7 +79,8 @@ final class Summary {
         Agreement agree = Agreement.of(firstAnswers(baseItems), firstAnswers(items), b.scoring()::sameAnswer);
         return new SummaryRow(variant, b.name(), SummaryRow.BENCHMARK, b.scoring().id(), a.items(), a.samples(),
                 a.samplesPerItem(), a.accuracy(), SummaryRow.defined(a.stdOverSamples()),
-                SummaryRow.defined(a.standardError()), SummaryRow.defined(a.passAtK()), b.weight(), baseline, baseAccuracy, drop(baseAccuracy, a.accuracy()),
+                SummaryRow.defined(a.standardError()), SummaryRow.defined(a.passAtK()),
+                a.samplesPerItem() >= 2 ? consensus(items, b) : null, b.weight(), baseline, baseAccuracy, drop(baseAccuracy, a.accuracy()),
                 m.pairs(), m.baselineOnly(), m.variantOnly(), m.pValue(), agree.items(), SummaryRow.defined(agree.share()),
                 prefixChars, List.of(b.name()));
     }
@@ -97,7 +102,7 @@ final class Summary {
         }
         Double value = SummaryRow.defined(w.value());
         return new SummaryRow(variant, SummaryRow.WEIGHTED_AVERAGE, SummaryRow.WEIGHTED_AVERAGE, null, items, samples,
-                null, value, null, null, null, w.totalWeight(), baseline, baseAverage,
+                null, value, null, null, null, null, w.totalWeight(), baseline, baseAverage,
                 value == null ? null : drop(baseAverage, value), null, null, null, null, null, null, null, w.used());
     }
 
@@ -124,6 +129,15 @@ final class Summary {
             }
         }
         return AccuracySummary.of(correct);
+    }
+
+    /** cons@k: the share of items whose majority answer is right, by the scoring's equivalence. */
+    private static double consensus(List<ItemResult> items, BenchmarkSpec b) {
+        int right = 0;
+        for (ItemResult i : items) {
+            right += MajorityVote.right(i.predicted(), i.correct(), b.scoring()::sameAnswer) ? 1 : 0;
+        }
+        return (double) right / items.size();
     }
 
     private static Map<String, Boolean> firstVerdicts(List<ItemResult> items) {

@@ -24,6 +24,7 @@ import org.apache.spark.sql.types.StructType;
  * @param stdOverSamples       sample standard deviation of the k run accuracies (k ≥ 2)
  * @param standardError        standard error of the accuracy over items (n ≥ 2)
  * @param passAtK              share of items with a right sample among their k (k ≥ 2)
+ * @param consAtK              share of items whose majority answer over their k samples is right (k ≥ 2)
  * @param weight               the benchmark's weight; for the weighted average the total weight used
  * @param baseline             the sweep's baseline variant
  * @param baselineAccuracy     the baseline's accuracy (or weighted average over the same benchmarks)
@@ -40,7 +41,8 @@ import org.apache.spark.sql.types.StructType;
  * @param benchmarks           the weighted average: the benchmarks it used; else the benchmark itself
  */
 public record SummaryRow(String variant, String benchmark, String kind, String scoring, int items, long samples,
-        Integer samplesPerItem, Double accuracy, Double stdOverSamples, Double standardError, Double passAtK, double weight,
+        Integer samplesPerItem, Double accuracy, Double stdOverSamples, Double standardError, Double passAtK,
+        Double consAtK, double weight,
         String baseline, Double baselineAccuracy, Double relativeDrop, Integer mcnemarPairs,
         Integer mcnemarBaselineOnly, Integer mcnemarVariantOnly, Double mcnemarPValue, Integer agreementItems,
         Double agreement, Double commonPrefixChars, List<String> benchmarks) {
@@ -62,6 +64,7 @@ public record SummaryRow(String variant, String benchmark, String kind, String s
         DataTypes.createStructField("std_over_samples", DataTypes.DoubleType, true),
         DataTypes.createStructField("standard_error", DataTypes.DoubleType, true),
         DataTypes.createStructField("pass_at_k", DataTypes.DoubleType, true),
+        DataTypes.createStructField("cons_at_k", DataTypes.DoubleType, true),
         DataTypes.createStructField("weight", DataTypes.DoubleType, false),
         DataTypes.createStructField("baseline", DataTypes.StringType, false),
         DataTypes.createStructField("baseline_accuracy", DataTypes.DoubleType, true),
@@ -91,7 +94,7 @@ public record SummaryRow(String variant, String benchmark, String kind, String s
     /** This row in {@link #SCHEMA}'s order. */
     Row toRow() {
         return RowFactory.create(variant, benchmark, kind, scoring, items, samples, samplesPerItem, accuracy,
-                stdOverSamples, standardError, passAtK, weight, baseline, baselineAccuracy, relativeDrop, mcnemarPairs,
+                stdOverSamples, standardError, passAtK, consAtK, weight, baseline, baselineAccuracy, relativeDrop, mcnemarPairs,
                 mcnemarBaselineOnly, mcnemarVariantOnly, mcnemarPValue, agreementItems, agreement, commonPrefixChars,
                 benchmarks);
     }

@@ -56,7 +56,7 @@ class SummaryTest {
         // mmlu: 2 of 4 right each; i2 only the baseline, i3 only the variant: p = min(1, 2 * P(X <= 1 | n = 2)) = 1
         SummaryRow mmlu = rows.get("v/mmlu");
         assertEquals(new SummaryRow("v", "mmlu", "benchmark", "mc-grammar", 4, 4, 1, 0.5, null, mmlu.standardError(), null,
-                2.0, "b", 0.5, 0.0, 4, 1, 1, 1.0, 4, 0.5, null, List.of("mmlu")), mmlu);
+                null, 2.0, "b", 0.5, 0.0, 4, 1, 1, 1.0, 4, 0.5, null, List.of("mmlu")), mmlu);
         // per-item scores 1, 0, 1, 0: sample std sqrt(1/3), over sqrt(4)
         assertEquals(Math.sqrt(1.0 / 3) / 2, mmlu.standardError(), 1e-15);
 
@@ -78,6 +78,11 @@ class SummaryTest {
         // a right sample among the two: m1 only -> 1/3; the baseline m1, m2 -> 2/3
         assertEquals(1.0 / 3, math.passAtK(), 1e-15);
         assertEquals(2.0 / 3, rows.get("b/math").passAtK(), 1e-15);
+        // majorities: m1 1 against 9, a tie the first answer wins, right; m2, m3 wrong -> 1/3; the baseline m1 1, 1
+        // and m2 2 against 3 right -> 2/3
+        assertEquals(1.0 / 3, math.consAtK(), 1e-15);
+        assertEquals(2.0 / 3, rows.get("b/math").consAtK(), 1e-15);
+        assertNull(mmlu.consAtK(), "one sample per item: no vote");
         assertEquals(3.5, math.commonPrefixChars());
 
         // a benchmark the baseline lacks: nothing to compare with
@@ -93,7 +98,7 @@ class SummaryTest {
         // weights mmlu 2, math 1, extra 0 (left out): (2 * 1/2 + 1/6) / 3 = 7/18 against (2 * 1/2 + 1/2) / 3 = 1/2
         SummaryRow weighted = rows.get("v/weighted-average");
         assertEquals(new SummaryRow("v", "weighted-average", "weighted-average", null, 7, 10, null, weighted.accuracy(),
-                null, null, null, 3.0, "b", 0.5, weighted.relativeDrop(), null, null, null, null, null, null, null,
+                null, null, null, null, 3.0, "b", 0.5, weighted.relativeDrop(), null, null, null, null, null, null, null,
                 List.of("math", "mmlu")), weighted);
         assertEquals(7.0 / 18, weighted.accuracy(), 1e-15);
         assertEquals((0.5 - 7.0 / 18) / 0.5, weighted.relativeDrop(), 1e-15);
