@@ -63,6 +63,7 @@ class NotebookTest {
         JsonNode first = JSON.readTree(ROOT.resolve("target/notebook/analysis-1.ipynb").toFile());
         String text = outputs(first, "text/plain");
         assertTrue(text.contains("70.00**") && text.contains("56.00*") && text.contains("40.00 ±10.00"), text);
+        assertTrue(text.contains("aime24  Q4_K_M  4    40.0    60.0    50.0"), "pass@1, pass@4 and cons@4: " + text);
         assertEquals(3, count(outputs(first, "image/png"), "\n---\n"), "size/score, bits, heatmaps");
         // DeepSeek-V3: the paper's weighted averages
         String second = outputs(JSON.readTree(ROOT.resolve("target/notebook/analysis-2.ipynb").toFile()), "text/plain");
