@@ -26,8 +26,8 @@ import io.quantsweep.quant.Codecs;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.LittleEndian;
 import io.quantsweep.quant.imatrix.ImportanceMatrix;
-import io.quantsweep.quant.imatrix.ImportanceReport;
 import io.quantsweep.quant.imatrix.TensorImportance;
+import io.quantsweep.quantize.ImportanceCoverage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -117,9 +117,9 @@ class ImatrixFilesTest {
         assertEquals(tail, new String(b, trailer + 8, tail.length(), StandardCharsets.UTF_8));
     }
 
-    /** What llama-quantize loads: slices per expert and head, unit weights for the idle expert, and the report. */
+    /** What llama-quantize loads: slices per expert and head, unit weights for the idle expert, and the coverage. */
     @Test
-    void importanceFromGgufHasSlicesFallbacksAndSummary() throws IOException {
+    void importanceFromGgufHasSlicesFallbacksAndCoverage() throws IOException {
         ImportanceMatrix m = ImatrixFiles.read(write("imatrix.gguf", sample())).importance();
         TensorImportance down = m.forTensor(DOWN_EXPS, DOWN_NE0, EXPERTS);
         float[] s = sums(EXPERTS * DOWN_NE0, 1);
@@ -137,12 +137,8 @@ class ImatrixFilesTest {
         TensorImportance qa = m.forTensor(Q_A, Q_A_NE0, 1);
         assertEquals(sums(Q_A_NE0, 3)[9] / 1000f, qa.slice(0)[9]);
         TensorImportance out = m.forTensor("output.weight", Q_A_NE0, 1);
-        ImportanceReport r = ImportanceReport.of(m, List.of(down, kb, qa, out));
-        assertEquals("""
-                importance matrix: 3 entries, 4 tensors looked up
-                  1 tensor has no entry, quantized without weights: output.weight
-                  1 expert in 1 tensor saw no calibration tokens, unit weights used: blk.3.ffn_down_exps.weight [1]""",
-                r.summary());
+        assertEquals(new ImportanceCoverage(3, 1, List.of("output.weight"), List.of()),
+                ImportanceCoverage.of(m, List.of(down, kb, qa, out)));
     }
 
     /** The same statistics as .dat and as GGUF load to the same values, expert by expert, idle expert included. */

@@ -2,7 +2,6 @@ package io.quantsweep.quant.imatrix;
 
 import io.quantsweep.quant.imatrix.ImportanceMatrixException.Reason;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -186,17 +185,6 @@ public final class ImportanceMatrix implements Serializable {
 
     public Optional<Entry> entry(String name) {
         return Optional.ofNullable(entries.get(name));
-    }
-
-    /** The entries that {@code filter} keeps. */
-    public ImportanceMatrix filter(WeightFilter filter) {
-        List<Entry> kept = new ArrayList<>();
-        for (Entry e : entries.values()) {
-            if (filter.keeps(e.name())) {
-                kept.add(e);
-            }
-        }
-        return of(kept);
     }
 
     /**

@@ -18,7 +18,7 @@ public final class TensorImportance implements Serializable {
     public enum Status {
         /** The entry was found and fits: every slice has a vector. */
         WEIGHTED,
-        /** The matrix has no entry for the tensor (or a filter removed it): quantized without weights. */
+        /** The matrix has no entry for the tensor: quantized without weights. */
         NO_ENTRY,
         /** {@code token_embd.weight} with an entry of the wrong size, which llama-quantize ignores. */
         IGNORED_SIZE

@@ -18,10 +18,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -142,67 +140,6 @@ class ImportanceMatrixTest {
         assertThrows(IllegalArgumentException.class, () -> Entry.fromSums("a", new float[5], new float[2]));
         assertThrows(IllegalArgumentException.class, () -> ImportanceMatrix.of(List.of(
                 Entry.fromSums("a", new float[2], new float[] {1}), Entry.fromSums("a", new float[2], new float[] {1}))));
-    }
-
-    @Test
-    void filtersKeepOrDropBySubstringAndCannotBeCombined() {
-        ImportanceMatrix m = sample();
-        assertEquals(List.of(DOWN_EXPS), List.copyOf(m.filter(WeightFilter.include("_exps")).names()));
-        assertEquals(List.of(K_B, DOWN_EXPS), List.copyOf(m.filter(WeightFilter.include("_exps", "k_b")).names()));
-        assertEquals(List.of(Q_A), List.copyOf(m.filter(WeightFilter.exclude("_exps", "k_b")).names()));
-        assertEquals(m, m.filter(WeightFilter.NONE));
-        assertEquals(Status.NO_ENTRY, m.filter(WeightFilter.exclude("attn")).forTensor(K_B, 3, 4).status());
-        assertThrows(IllegalArgumentException.class, () -> new WeightFilter(List.of("a"), List.of("b")));
-        assertThrows(IllegalArgumentException.class, () -> WeightFilter.exclude(""));
-    }
-
-    @Test
-    void reportCountsFallbacksAndNamesThem() {
-        ImportanceMatrix m = ImportanceMatrix.of(List.of(
-                Entry.fromSums(DOWN_EXPS, sums(32, 1), DOWN_COUNTS),
-                Entry.fromSums("blk.4.ffn_up_exps.weight", sums(32, 5), new float[] {0, 1, 0, 0}),
-                Entry.fromSums(ImportanceMatrix.TOKEN_EMBD, sums(4, 6), new float[] {1}),
-                Entry.fromSums("blk.9.attn_q_a.weight", sums(8, 7), new float[] {1})));
-        List<TensorImportance> lookups = List.of(
-                m.forTensor(DOWN_EXPS, 8, 4),
-                m.forTensor("blk.4.ffn_up_exps.weight", 8, 4),
-                m.forTensor(ImportanceMatrix.TOKEN_EMBD, 8, 1),
-                m.forTensor("output.weight", 8, 1),
-                m.forTensor("blk.0.attn_q_a.weight", 8, 1));
-        ImportanceReport r = ImportanceReport.of(m, lookups);
-        assertEquals(List.of("output.weight", "blk.0.attn_q_a.weight"), r.withoutEntry());
-        assertEquals(List.of(ImportanceMatrix.TOKEN_EMBD), r.ignored());
-        assertEquals(Map.of(DOWN_EXPS, List.of(2), "blk.4.ffn_up_exps.weight", List.of(0, 2, 3)), r.unseenMatrices());
-        assertEquals(4, r.unseenMatrixCount());
-        assertEquals(List.of("blk.9.attn_q_a.weight"), r.unusedEntries());
-        assertTrue(r.hasWarnings());
-        assertEquals("""
-                importance matrix: 4 entries, 5 tensors looked up
-                  2 tensors have no entry, quantized without weights: output.weight, blk.0.attn_q_a.weight
-                  4 experts in 2 tensors saw no calibration tokens, unit weights used: \
-                blk.3.ffn_down_exps.weight [2], blk.4.ffn_up_exps.weight [0, 2, 3]
-                  1 entry of the wrong size ignored, as llama-quantize does: token_embd.weight
-                  1 entry matches no tensor: blk.9.attn_q_a.weight""", r.summary());
-    }
-
-    @Test
-    void summaryListsAFewNamesAndCountsTheRest() {
-        ImportanceMatrix empty = ImportanceMatrix.of(List.of());
-        List<TensorImportance> lookups = new ArrayList<>();
-        for (int i = 0; i < 11; i++) {
-            lookups.add(empty.forTensor("blk." + i + ".attn_q_a.weight", 8, 1));
-        }
-        String s = ImportanceReport.of(empty, lookups).summary();
-        assertTrue(s.contains("11 tensors have no entry") && s.contains("blk.7.attn_q_a.weight and 3 more")
-                && !s.contains("blk.8."), s);
-        ImportanceMatrix m = sample();
-        ImportanceReport partial = ImportanceReport.of(m, List.of(m.forTensor(Q_A, 8, 1), m.forTensor(K_B, 3, 4)));
-        assertEquals(List.of(DOWN_EXPS), partial.unusedEntries());
-        assertTrue(partial.hasWarnings());
-        ImportanceMatrix dense = m.filter(WeightFilter.exclude("_exps"));
-        ImportanceReport clean = ImportanceReport.of(dense, List.of(dense.forTensor(Q_A, 8, 1), dense.forTensor(K_B, 3, 4)));
-        assertFalse(clean.hasWarnings(), clean.summary());
-        assertEquals("importance matrix: 2 entries, 2 tensors looked up", clean.summary());
     }
 
     @Test
