@@ -1,35 +1,28 @@
 package io.quantsweep.eval.prompt;
 
-import java.io.Serializable;
-import java.util.Locale;
 import java.util.Objects;
 
-/** One turn of a chat request, as an OpenAI-style chat endpoint takes it. */
-public record ChatMessage(Role role, String content) implements Serializable {
+/** One turn of a chat, as {@link ChatFormat#render} puts it in a model's markup. */
+record ChatMessage(Role role, String content) {
     /** Who speaks. */
-    public enum Role {
-        SYSTEM, USER, ASSISTANT;
-
-        /** The name chat APIs use: {@code system}, {@code user}, {@code assistant}. */
-        public String apiName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+    enum Role {
+        SYSTEM, USER, ASSISTANT
     }
 
-    public ChatMessage {
+    ChatMessage {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(content, "content");
     }
 
-    public static ChatMessage system(String content) {
+    static ChatMessage system(String content) {
         return new ChatMessage(Role.SYSTEM, content);
     }
 
-    public static ChatMessage user(String content) {
+    static ChatMessage user(String content) {
         return new ChatMessage(Role.USER, content);
     }
 
-    public static ChatMessage assistant(String content) {
+    static ChatMessage assistant(String content) {
         return new ChatMessage(Role.ASSISTANT, content);
     }
 }

@@ -61,7 +61,6 @@ public final class PromptBuilder implements Serializable {
         messages.add(ChatMessage.user(template.question(item)));
         raw.append(template.question(item));
         String text = chat == ChatFormat.NONE ? raw.toString() : chat.render(messages);
-        return new Prompt(templateId(), text, messages, chat.prefillsThink(),
-                shots.stream().map(Item::id).toList());
+        return new Prompt(templateId(), text, chat.prefillsThink());
     }
 }

@@ -50,19 +50,18 @@ class PromptBuilderTest {
         assertEquals(golden("mmlu-lm-eval-abstract_algebra-test-0-5shot.txt"), p.text());
         assertEquals("mmlu-lm-eval+none", p.templateId());
         assertEquals(List.of("abstract_algebra/0", "abstract_algebra/1", "abstract_algebra/2", "abstract_algebra/3",
-                "abstract_algebra/4"), p.shotIds());
+                "abstract_algebra/4"), PromptShots.ids(p, question, dev));
         assertFalse(p.thinkPrefilled());
-        // in chat turns the description is a system turn, as lm-evaluation-harness sends it
-        assertEquals(12, p.messages().size());
-        assertEquals(ChatMessage.system("The following are multiple choice questions (with answers) about abstract "
-                + "algebra.\n\n"), p.messages().get(0));
-        assertTrue(p.messages().get(1).content().startsWith("Find all c in Z_3"), p.messages().get(1).content());
-        assertEquals(ChatMessage.assistant("B"), p.messages().get(2));
-        assertTrue(p.messages().get(11).content().endsWith("D. 6\nAnswer:"));
+        // in chat markup the description goes before the first user turn, as lm-evaluation-harness sends it as a
+        // system turn; then a user and an assistant turn per exemplar, and the question as the last user turn
         String chat = shots(PromptTemplate.MMLU_LM_EVAL, ChatFormat.DEEPSEEK_V3, ShotSelection.FIRST_N, dev, 5, 0)
                 .build(question).text();
         assertTrue(chat.startsWith("The following are multiple choice questions (with answers) about abstract "
                 + "algebra.\n\n<｜User｜>Find all c in Z_3"), chat);
+        assertEquals(6, chat.split("<｜User｜>", -1).length - 1, chat);
+        assertEquals(5, chat.split("<｜end▁of▁sentence｜>", -1).length - 1, chat);
+        assertTrue(chat.contains("\nAnswer:<｜Assistant｜>B<｜end▁of▁sentence｜><｜User｜>"), chat);
+        assertTrue(chat.endsWith("D. 6\nAnswer:<｜Assistant｜>"), chat);
     }
 
     @Test
@@ -92,10 +91,11 @@ class PromptBuilderTest {
             Prompt p = a.build(item);
             assertEquals(p, a.build(item));
             assertEquals(p, b.build(item));
-            draws.add(p.shotIds());
+            draws.add(PromptShots.ids(p, item, pool));
         }
+        assertTrue(draws.stream().allMatch(d -> d.size() == 3), draws.toString());
         assertTrue(draws.stream().distinct().count() > 1, "each question gets its own draw: " + draws);
-        assertNotEquals(draws, test.stream().map(i -> otherSeed.build(i).shotIds()).toList());
+        assertNotEquals(draws, test.stream().map(i -> PromptShots.ids(otherSeed.build(i), i, pool)).toList());
     }
 
     @Test
@@ -116,7 +116,7 @@ class PromptBuilderTest {
         Prompt p = shots(PromptTemplate.MMLU_LM_EVAL, ChatFormat.NONE, ShotSelection.FIRST_N, dev, 4, 0)
                 .build(first);
         assertEquals(List.of("abstract_algebra/1", "abstract_algebra/2", "abstract_algebra/3", "abstract_algebra/4"),
-                p.shotIds());
+                PromptShots.ids(p, first, dev));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> shots(PromptTemplate.MMLU_LM_EVAL, ChatFormat.NONE, ShotSelection.FIRST_N, dev, 5, 0)
                         .build(first));
@@ -132,7 +132,7 @@ class PromptBuilderTest {
         // the subject as lm-evaluation-harness names it: agronomy is 农学
         assertEquals("以下是关于农学的单项选择题，请直接给出正确答案的选项。\n\n肉牛屠宰后，胴体的哪个部位肉质较好\n"
                 + "A. 胸\nB. 腹\nC. 大腿\nD. 小腿\n答案：", p.text());
-        assertEquals(List.of(), p.shotIds());
+        assertEquals(List.of(), PromptShots.ids(p, item, dev));
         // an exemplar's answer follows lm-evaluation-harness's target delimiter, a space
         Prompt shot = shots(PromptTemplate.ZH_MCQ, ChatFormat.NONE, ShotSelection.FIRST_N, dev, 1, 0)
                 .build(dev.get(1));
@@ -165,7 +165,6 @@ class PromptBuilderTest {
         String user = "Answer the following multiple choice question. The last line of your response should be of the "
                 + "following format: 'Answer: $LETTER' (without quotes) where LETTER is one of ABCD. Think step by step "
                 + "before answering.\n\nWhat is 1 + 1?\n\nA) one\nB) two\nC) three\nD) four";
-        assertEquals(List.of(ChatMessage.user(user)), p.messages());
         assertEquals("<｜User｜>" + user + "<｜Assistant｜>", p.text());
         assertEquals("simple-evals-mcq+deepseek-v3", p.templateId());
         assertFalse(p.thinkPrefilled());
@@ -181,7 +180,6 @@ class PromptBuilderTest {
         assertEquals("<｜User｜>1+1?" + suffix + "<｜Assistant｜>$\\boxed{2}$<｜end▁of▁sentence｜><｜User｜>2+3?" + suffix
                 + "<｜Assistant｜><think>\n", p.text());
         assertTrue(p.thinkPrefilled());
-        assertEquals(ChatMessage.assistant(shot.solution()), p.messages().get(1));
     }
 
     @Test

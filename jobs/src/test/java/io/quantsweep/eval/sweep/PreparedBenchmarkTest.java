@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantsweep.eval.bench.BenchmarkFormatException;
 import io.quantsweep.eval.bench.BenchmarkSlices;
+import io.quantsweep.eval.bench.CsvChoiceLoader;
 import io.quantsweep.eval.bench.DataDir;
 import io.quantsweep.eval.bench.Item;
+import io.quantsweep.eval.bench.JsonlLoader;
 import io.quantsweep.eval.prompt.Prompt;
+import io.quantsweep.eval.prompt.PromptShots;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A sweep file's benchmark made ready over the real slices. */
 class PreparedBenchmarkTest {
+    private static List<Item> train() throws IOException {
+        return JsonlLoader.GSM8K.load(BenchmarkSlices.dir("gsm8k"), "train").items();
+    }
+
     private static BenchmarkSpec spec(String... benchmarkLines) throws SweepFormatException {
         StringBuilder yaml = new StringBuilder("name: t\nbaseline: a\nvariants:\n  - {name: a, gguf: /m/a.gguf}\n"
                 + "benchmarks:\n  - name: b\n");
@@ -40,7 +47,8 @@ class PreparedBenchmarkTest {
         assertEquals(3, b.items().size());
         assertEquals(List.of(), b.malformed());
         Prompt p = b.prompts().build(b.items().get(0));
-        assertEquals(5, p.shotIds().size());
+        List<Item> dev = CsvChoiceLoader.MMLU.load(BenchmarkSlices.dir("mmlu"), "dev").items();
+        assertEquals(5, PromptShots.ids(p, b.items().get(0), dev).size());
         assertEquals("mmlu-lm-eval+none", p.templateId());
         assertTrue(p.text().endsWith(b.items().get(0).choices().get(3) + "\nAnswer:"));
     }
@@ -68,7 +76,8 @@ class PreparedBenchmarkTest {
                 "shot-selection: seeded", "template: gsm8k-lm-eval", "scoring: numeric", "max-tokens: 256");
         PreparedBenchmark b = PreparedBenchmark.prepare(spec, BenchmarkSlices.dir("gsm8k"), 0.0);
         assertEquals(5, b.items().size());
-        assertEquals(8, b.prompts().build(b.items().get(4)).shotIds().size());
+        Item last = b.items().get(4);
+        assertEquals(8, PromptShots.ids(b.prompts().build(last), last, train()).size());
         BenchmarkSpec tooMany = spec("loader: gsm8k", "path: p", "shots-split: train", "n-shot: 9",
                 "template: gsm8k-lm-eval", "scoring: numeric", "max-tokens: 256");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -91,7 +100,8 @@ class PreparedBenchmarkTest {
             assertEquals(all.prompts().build(kept), limited.prompts().build(kept), kept.id());
         }
         // the slice's 8 train rows, drawn for the 5 test rows in turn by Python's Random(1234)
-        List<List<String>> shots = all.items().stream().map(i -> all.prompts().build(i).shotIds()).toList();
+        List<Item> train = train();
+        List<List<String>> shots = all.items().stream().map(i -> PromptShots.ids(all.prompts().build(i), i, train)).toList();
         assertEquals(List.of(List.of("7", "0"), List.of("0", "7"), List.of("0", "5"), List.of("1", "0"),
                 List.of("5", "1")), shots);
     }
