@@ -104,10 +104,10 @@ public final class AtomicOutput implements Closeable {
         }
     }
 
-    /** Hadoop's raw local file system: no checksum side files. */
+    /** The local file system as {@link HadoopFileSystems} gives it: no checksum side files. */
     public static FileSystem localFileSystem() {
         try {
-            return FileSystem.getLocal(new Configuration()).getRawFileSystem();
+            return HadoopFileSystems.of(new Path("file:///"), new Configuration());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,12 +1,11 @@
 package io.quantsweep.arch;
 
+import io.quantsweep.io.AtomicOutput;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
 /** The DeepSeek-V3 671B config and tokenizer kept in test resources, and the local file system. */
@@ -16,11 +15,7 @@ public final class RealModelFiles {
 
     /** Hadoop's local file system without checksum files. */
     public static FileSystem fs() {
-        try {
-            return FileSystem.getLocal(new Configuration()).getRawFileSystem();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return AtomicOutput.localFileSystem();
     }
 
     public static org.apache.hadoop.fs.Path hadoop(Path p) {

@@ -13,6 +13,7 @@ import io.quantsweep.eval.metrics.Agreement;
 import io.quantsweep.eval.metrics.TopKDivergence;
 import io.quantsweep.eval.score.ScoringMode;
 import io.quantsweep.eval.sweep.BenchmarkSpec;
+import io.quantsweep.io.HadoopFileSystems;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -136,7 +137,7 @@ public final class EvalJob {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Path root = new Path(out);
         Path samples = new Path(root, SAMPLES);
-        FileSystem fs = SweepPlan.fileSystem(root, conf);
+        FileSystem fs = HadoopFileSystems.of(root, conf);
         requireSweepFolder(fs, root, plan);
         fs.mkdirs(samples);
         Map<String, Long> before = sampleFiles(fs, samples);

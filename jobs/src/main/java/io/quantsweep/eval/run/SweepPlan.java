@@ -12,6 +12,7 @@ import io.quantsweep.eval.sweep.BenchmarkSpec;
 import io.quantsweep.eval.sweep.PreparedBenchmark;
 import io.quantsweep.eval.sweep.SweepSpec;
 import io.quantsweep.eval.sweep.VariantSpec;
+import io.quantsweep.io.HadoopFileSystems;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,11 +49,11 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
      */
     public static SweepPlan of(SweepSpec sweep, Path folder, Configuration conf) throws IOException {
         // qualified, so that a relative folder means the same on the executors as here
-        Path base = fileSystem(folder, conf).makeQualified(folder);
+        Path base = HadoopFileSystems.of(folder, conf).makeQualified(folder);
         List<BenchmarkPlan> benchmarks = new ArrayList<>();
         for (BenchmarkSpec spec : sweep.benchmarks()) {
             Path dir = resolve(base, spec.path());
-            PreparedBenchmark prepared = PreparedBenchmark.prepare(spec, new HadoopDataDir(fileSystem(dir, conf), dir),
+            PreparedBenchmark prepared = PreparedBenchmark.prepare(spec, new HadoopDataDir(HadoopFileSystems.of(dir, conf), dir),
                     sweep.execution().maxMalformedShare());
             if (!prepared.malformed().isEmpty()) {
                 LOG.warn("benchmark {}: skipped {} malformed rows, first: {}", spec.name(), prepared.malformed().size(),
@@ -184,11 +184,5 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
     static Path resolve(Path base, String path) {
         Path p = new Path(path);
         return p.isAbsolute() || p.toUri().getScheme() != null ? p : new Path(base, path);
-    }
-
-    /** The file system of {@code path}; for local paths Hadoop's raw one, which writes no {@code .crc} files. */
-    static FileSystem fileSystem(Path path, Configuration conf) throws IOException {
-        FileSystem fs = path.getFileSystem(conf);
-        return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
     }
 }

@@ -3,6 +3,7 @@ package io.quantsweep.eval.run;
 import io.quantsweep.eval.backend.Backend;
 import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.ServerInfo;
+import io.quantsweep.io.HadoopFileSystems;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -87,7 +88,7 @@ final class VariantRun {
         Configuration conf = new Configuration(false);
         hadoop.forEach(conf::set);
         Path dir = new Path(samples);
-        VariantRun run = new VariantRun(plan, plan.variant(variant), SweepPlan.fileSystem(dir, conf), conf, dir);
+        VariantRun run = new VariantRun(plan, plan.variant(variant), HadoopFileSystems.of(dir, conf), conf, dir);
         return run.run();
     }
 
