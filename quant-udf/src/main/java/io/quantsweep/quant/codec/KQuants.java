@@ -33,16 +33,8 @@ final class KQuants {
      * @param qw the weights at {@code qw[qwOff..)}, or {@code null} for ggml's default {@code x²}
      */
     static float makeQxQuants(int n, int nmax, float[] x, int xOff, byte[] quants, int qOff, float[] qw, int qwOff) {
-        float max = 0f;
-        float amax = 0f;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xOff + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOff + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = firstMaxAbs(x, xOff, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             Arrays.fill(quants, qOff, qOff + n, (byte) 0);
             return 0f;
         }
@@ -91,16 +83,8 @@ final class KQuants {
      * or zeros for a group below {@link #GROUP_MAX_EPS}, and returns the scale.
      */
     static float makeQ3Quants(int n, int nmax, float[] x, int xOff, byte[] quants, int qOff) {
-        float max = 0f;
-        float amax = 0f;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xOff + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOff + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = firstMaxAbs(x, xOff, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             Arrays.fill(quants, qOff, qOff + n, (byte) 0);
             return 0f;
         }
@@ -145,6 +129,24 @@ final class KQuants {
             quants[qOff + i] += nmax;
         }
         return suml2 > 0f ? sumlx / suml2 : 0f;
+    }
+
+    /**
+     * The value of largest magnitude in {@code x[off..off+n)}, sign kept, as ggml's scale searches scan for it:
+     * the first of equal magnitudes wins (its sign is the scale's), a NaN is passed over, and 0 when nothing
+     * exceeds 0 in magnitude.
+     */
+    static float firstMaxAbs(float[] x, int off, int n) {
+        float amax = 0f;
+        float max = 0f;
+        for (int i = 0; i < n; i++) {
+            float ax = Math.abs(x[off + i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[off + i];
+            }
+        }
+        return max;
     }
 
     /** ggml's {@code MAX(lo, MIN(hi, v))} on ints. */

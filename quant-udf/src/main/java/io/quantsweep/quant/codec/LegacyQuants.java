@@ -19,16 +19,7 @@ final class LegacyQuants {
      * The truncation is x86's ({@link KQuants#cvtt}): where {@code 1/d} overflowed, ±∞ and NaN give level 0.
      */
     static float symmetricRef(float[] x, int xOff, int nmax, byte[] L) {
-        float amax = 0f;
-        float max = 0f;
-        for (int j = 0; j < 32; j++) {
-            float ax = Math.abs(x[xOff + j]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOff + j];
-            }
-        }
-        float d = max / -nmax;
+        float d = KQuants.firstMaxAbs(x, xOff, 32) / -nmax;
         float id = d != 0f ? 1f / d : 0f;
         float offset = nmax + 0.5f;
         for (int j = 0; j < 32; j++) {
@@ -140,16 +131,8 @@ final class LegacyQuants {
     static float iq4BlockScale(float[] x, int xb, float[] weight) {
         final int ntry = 7;
         final byte[] values = KQuants.KVALUES_IQ4NL;
-        float amax = 0f;
-        float max = 0f;
-        for (int j = 0; j < 32; j++) {
-            float ax = Math.abs(x[xb + j]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xb + j];
-            }
-        }
-        if (amax < KQuants.GROUP_MAX_EPS) {
+        float max = KQuants.firstMaxAbs(x, xb, 32);
+        if (Math.abs(max) < KQuants.GROUP_MAX_EPS) {
             return 0f;
         }
         float d = -max / values[0];
@@ -196,16 +179,7 @@ final class LegacyQuants {
             refit.nonLinear(32, x, xOff, id, L, 0);
             qsOff = off + 2;
         } else {
-            float amaxScale = 0f;
-            float maxScale = 0f;
-            for (int ib = 0; ib < sb / 32; ib++) {
-                float d = scales[sOff + ib];
-                if (Math.abs(d) > amaxScale) {
-                    amaxScale = Math.abs(d);
-                    maxScale = d;
-                }
-            }
-            float d = -maxScale / 32;
+            float d = -KQuants.firstMaxAbs(scales, sOff, sb / 32) / 32;
             LittleEndian.putShort(dst, off, Fp16.fromFloat(d));
             float id = d != 0f ? 1f / d : 0f;
             int scalesH = 0;

@@ -73,15 +73,7 @@ public final class Q3_KCodec implements LevelCodec {
      */
     static void encodeScalesRef(float[] scales, int off, byte[] dst, int out) {
         Arrays.fill(dst, out + SCALES, out + D, (byte) 0);
-        float maxScale = 0f;
-        float amax = 0f;
-        for (int j = 0; j < N_SUB; j++) {
-            float scale = Math.abs(scales[off + j]);
-            if (scale > amax) {
-                amax = scale;
-                maxScale = scales[off + j];
-            }
-        }
+        float maxScale = KQuants.firstMaxAbs(scales, off, N_SUB);
         if (maxScale != 0f) {
             float iscale = -32f / maxScale;
             for (int j = 0; j < N_SUB; j++) {

@@ -53,16 +53,8 @@ public final class Q6_KCodec implements LevelCodec {
      */
     static void encodeAndPack(float[] x, int xb, float[] scales, int off, byte[] quants, int qOff, byte[] dst,
                               int out, Refit refit) {
-        float maxScale = 0f;
-        float maxAbsScale = 0f;
-        for (int j = 0; j < N_SUB; j++) {
-            float absScale = Math.abs(scales[off + j]);
-            if (absScale > maxAbsScale) {
-                maxAbsScale = absScale;
-                maxScale = scales[off + j];
-            }
-        }
-        if (maxAbsScale < KQuants.GROUP_MAX_EPS) {
+        float maxScale = KQuants.firstMaxAbs(scales, off, N_SUB);
+        if (Math.abs(maxScale) < KQuants.GROUP_MAX_EPS) {
             Arrays.fill(dst, out, out + BLOCK_BYTES, (byte) 0);
             return;
         }
