@@ -302,7 +302,7 @@ public final class SweepFile {
             throw b.error("chat", "'" + chat.id() + "' opens the reply with <think>, so '" + scoring.id()
                     + "' would read the first token of the reasoning, not the answer");
         }
-        boolean oneToken = scoring == ScoringMode.MC_LOGPROB || scoring == ScoringMode.MC_GRAMMAR || kld;
+        boolean oneToken = !scoring.generates();
         if (!oneToken && !b.has("max-tokens")) {
             throw b.error("missing key 'max-tokens' (scoring '" + scoring.id() + "' generates text)");
         }
