@@ -1,6 +1,7 @@
 package io.quantsweep.format.gguf;
 
 import io.quantsweep.format.gguf.GgufFormatException.Reason;
+import io.quantsweep.io.Closeables;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -153,20 +154,6 @@ public final class GgufSplitSet implements Closeable {
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
-        for (GgufReader r : shards) {
-            try {
-                r.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Closeables.closeAll(shards);
     }
 }

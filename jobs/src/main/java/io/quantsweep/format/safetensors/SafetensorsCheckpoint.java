@@ -5,6 +5,7 @@ import static io.quantsweep.format.safetensors.SafetensorsFormatException.Reason
 import static io.quantsweep.format.safetensors.SafetensorsFormatException.Reason.MISSING_SHARD;
 import static io.quantsweep.format.safetensors.SafetensorsFormatException.Reason.MISSING_TENSOR;
 
+import io.quantsweep.io.Closeables;
 import io.quantsweep.quant.numeric.Fp8BlockScaling;
 import java.io.Closeable;
 import java.io.FileNotFoundException;
@@ -276,21 +277,10 @@ public final class SafetensorsCheckpoint implements Closeable {
     /** Closes every opened shard. */
     @Override
     public synchronized void close() throws IOException {
-        IOException first = null;
-        for (SafetensorsFile f : openShards.values()) {
-            try {
-                f.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        openShards.clear();
-        if (first != null) {
-            throw first;
+        try {
+            Closeables.closeAll(openShards.values());
+        } finally {
+            openShards.clear();
         }
     }
 }
