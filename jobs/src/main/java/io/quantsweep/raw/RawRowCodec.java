@@ -30,10 +30,7 @@ public record RawRowCodec(GgmlType type, int cols, int slabRows) {
 
     public RawRowCodec {
         Codecs.of(type); // refuses a type without a codec before any file is opened
-        if (cols <= 0 || cols % type.blockSize() != 0) {
-            throw new IllegalArgumentException("%s: row length %d is not a positive multiple of the block size %d"
-                    .formatted(type, cols, type.blockSize()));
-        }
+        Codecs.checkRowLength(type, cols);
         if (slabRows <= 0) {
             throw new IllegalArgumentException("slabRows must be positive, got " + slabRows);
         }

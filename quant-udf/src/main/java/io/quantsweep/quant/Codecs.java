@@ -95,15 +95,20 @@ public final class Codecs {
         return out;
     }
 
+    /** Refuses a row length {@code cols} that {@code type}'s blocks do not divide: a codec encodes whole blocks. */
+    public static void checkRowLength(GgmlType type, int cols) {
+        if (cols <= 0 || cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException("%s: row length %d is not a positive multiple of the block size %d"
+                    .formatted(type, cols, type.blockSize()));
+        }
+    }
+
     /**
      * Checks {@code x[off..off+len)} as rows of {@code cols} values for {@code type} and returns the
      * number of rows; see {@link #quantize} for what is refused.
      */
     public static int checkRows(GgmlType type, float[] x, int off, int len, int cols, float[] importance) {
-        if (cols <= 0 || cols % type.blockSize() != 0) {
-            throw new IllegalArgumentException("%s: row length %d is not a positive multiple of the block size %d"
-                    .formatted(type, cols, type.blockSize()));
-        }
+        checkRowLength(type, cols);
         if (len % cols != 0) {
             throw new IllegalArgumentException("%s: %d values do not make whole rows of %d (%d left over)"
                     .formatted(type, len, cols, len % cols));
