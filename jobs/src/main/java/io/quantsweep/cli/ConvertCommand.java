@@ -44,18 +44,13 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         GgmlType t;
-        MlaLayout layout;
         try {
             t = GgmlType.parse(type);
             CheckpointConverter.fileType(t);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--type must be F32, F16 or BF16, not '" + type + "'");
         }
-        try {
-            layout = MlaLayout.valueOf(mla.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--mla must be split or legacy, not '" + mla + "'");
-        }
+        MlaLayout layout = EnumOptions.parse(spec, "--mla", mla, MlaLayout.class);
         Path dir = new Path(model);
         GgufPlan plan = CheckpointConverter.convert(HadoopFiles.fileSystem(dir), dir, out, t, layout);
         PrintWriter w = spec.commandLine().getOut();

@@ -13,7 +13,6 @@ import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -44,12 +43,7 @@ public final class GenerateModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        DeepseekV3Preset p;
-        try {
-            p = DeepseekV3Preset.valueOf(preset.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--preset must be tiny, small or bench, not '" + preset + "'");
-        }
+        DeepseekV3Preset p = EnumOptions.parse(spec, "--preset", preset, DeepseekV3Preset.class);
         Path dir = new Path(out);
         FileSystem fs = HadoopFiles.fileSystem(dir);
         Optional<Path> tok = Optional.ofNullable(tokenizer).map(Path::new);

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
@@ -86,12 +85,7 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        MlaLayout layout;
-        try {
-            layout = MlaLayout.valueOf(mla.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--mla must be split or legacy, not '" + mla + "'");
-        }
+        MlaLayout layout = EnumOptions.parse(spec, "--mla", mla, MlaLayout.class);
         if (variants.isEmpty()) {
             throw new IllegalArgumentException("no variants to plan");
         }

@@ -113,11 +113,11 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     QuantizeOptions options() {
         QuantizeOptions o = QuantizeOptions.of(model, variants, out)
-                .withMla(parse("--mla", mla, MlaLayout.class))
-                .withDevice(parse("--device", device, Device.class))
-                .withSourcePrecision(parse("--source-precision", sourcePrecision, SourcePrecision.class))
+                .withMla(EnumOptions.parse(spec, "--mla", mla, MlaLayout.class))
+                .withDevice(EnumOptions.parse(spec, "--device", device, Device.class))
+                .withSourcePrecision(EnumOptions.parse(spec, "--source-precision", sourcePrecision, SourcePrecision.class))
                 .withUnitBytes(unitBytes())
-                .withAssembly(parse("--assemble", assemble, ShardAssembler.Mode.class))
+                .withAssembly(EnumOptions.parse(spec, "--assemble", assemble, ShardAssembler.Mode.class))
                 .withProgressInterval(Duration.ofSeconds(Math.max(0, progressSeconds)));
         if (partitions < 0) {
             throw new ParameterException(spec.commandLine(), "--partitions must not be negative, not " + partitions);
@@ -137,15 +137,6 @@ public final class QuantizeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         return limit.isPresent() ? o.withSplit(limit.get()) : o;
-    }
-
-    private <E extends Enum<E>> E parse(String option, String value, Class<E> type) {
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            List<String> allowed = java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
-            throw new ParameterException(spec.commandLine(), option + " must be one of " + allowed + ", not '" + value + "'");
-        }
     }
 
     private long unitBytes() {

@@ -80,7 +80,7 @@ class QuantizeCommandTest {
         assertTrue(both.err().contains("mutually exclusive"), both.err());
         Result precision = quantize("x", "--source-precision", "fp8");
         assertEquals(QuantSweep.BAD_INPUT, precision.status());
-        assertTrue(precision.err().contains("--source-precision must be one of [f32, bf16], not 'fp8'"), precision.err());
+        assertTrue(precision.err().contains("--source-precision must be f32 or bf16, not 'fp8'"), precision.err());
         Result unit = quantize("x", "--unit-size", "0");
         assertEquals(QuantSweep.BAD_INPUT, unit.status());
         // a unit larger than one Java array would overflow an int in every task, after the plan was written
