@@ -6,9 +6,6 @@ package io.quantsweep.arch;
  * tokenizer uses. Implementations are registered in {@link Architectures}.
  */
 public interface Architecture {
-    /** The class named in {@code config.json}'s {@code architectures}, e.g. {@code DeepseekV3ForCausalLM}. */
-    String hfName();
-
     /** {@code general.architecture}, e.g. {@code deepseek2}. */
     String ggufName();
 

@@ -167,11 +167,6 @@ public final class HfTokenizer {
         return vocab.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1);
     }
 
-    /** Number of merges. */
-    public int mergeCount() {
-        return merges.size();
-    }
-
     /**
      * The {@code tokenizer.*} keys, in the converter's order.
      *

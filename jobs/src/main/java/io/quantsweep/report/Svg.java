@@ -20,17 +20,6 @@ final class Svg {
                 .append("\" style=\"max-width:").append(num(width)).append("px\">");
     }
 
-    /** Opens a group. */
-    Svg group(String attributes) {
-        b.append("<g ").append(attributes).append('>');
-        return this;
-    }
-
-    Svg endGroup() {
-        b.append("</g>");
-        return this;
-    }
-
     /**
      * A rectangle.
      *

@@ -42,11 +42,6 @@ public final class DeepseekV3 implements Architecture {
     private static final Pattern LAYER = Pattern.compile("^model\\.layers\\.(\\d+)\\.");
 
     @Override
-    public String hfName() {
-        return HF_NAME;
-    }
-
-    @Override
     public String ggufName() {
         return GGUF_NAME;
     }

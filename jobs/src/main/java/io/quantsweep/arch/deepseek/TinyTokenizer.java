@@ -60,11 +60,6 @@ final class TinyTokenizer {
     private TinyTokenizer() {
     }
 
-    /** Ids of the BPE vocabulary end here; the chat tokens follow. */
-    static int chatTokenCount() {
-        return CHAT_TOKENS.size();
-    }
-
     /** tokenizer.json with a BPE vocabulary of at most {@code baseVocab} tokens (fewer if the words run out of merges). */
     static ObjectNode tokenizerJson(int baseVocab) {
         List<String> vocab = new ArrayList<>(List.of(BOS, EOS, PAD));

@@ -87,11 +87,6 @@ public final class GgufWriter implements Closeable {
         return plan;
     }
 
-    /** Index in {@link GgufPlan#tensors()} of the tensor {@link #writeTensor} expects next. */
-    public int nextTensor() {
-        return next;
-    }
-
     public void writeHeader() throws IOException {
         require(state == State.NEW, "writeHeader");
         guarded(() -> plan.writeHeader(out));

@@ -59,10 +59,6 @@ public record EmbeddedConfig(String modelPath, int contextSize, int threads, boo
         return new EmbeddedConfig(modelPath, contextSize, threads, cachePrompt, nativeLog);
     }
 
-    public EmbeddedConfig withNativeLog(NativeLog nativeLog) {
-        return new EmbeddedConfig(modelPath, contextSize, threads, cachePrompt, nativeLog);
-    }
-
     @Override
     public Capabilities capabilities() {
         return CAPABILITIES;
