@@ -36,8 +36,10 @@ import org.bytedeco.javacpp.Pointer;
  * quantization ({@link ExecutorBalance}). The report, Markdown, is rewritten after every step into
  * {@code OUTDIR/gpu-check.md}, so a run cut short still says how far it got.
  *
- * <p>Usage: {@code GpuCheck OUTDIR GOLDEN_DIR}. Exit status: 0 every byte identical, 1 a difference, 2 no
- * usable GPU (the reason is in the report).
+ * <p>Usage: {@code GpuCheck OUTDIR GOLDEN_DIR}. Exit status: 0 every byte identical; 1 a difference (an
+ * error may have stopped the check after it); 2 not measured to the end: no usable GPU, an error before any
+ * difference, or a report that could not be written (the reason is in the report, else on stdout); 64 a
+ * usage error.
  */
 public final class GpuCheck {
     static final String REPORT = "gpu-check.md";
