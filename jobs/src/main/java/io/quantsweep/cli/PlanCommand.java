@@ -14,6 +14,7 @@ import io.quantsweep.plan.PlanOptions;
 import io.quantsweep.plan.PlanParquet;
 import io.quantsweep.plan.PlanReport;
 import io.quantsweep.quant.imatrix.ImportanceMatrix;
+import io.quantsweep.quant.imatrix.ImportanceMatrixException;
 import io.quantsweep.quantize.ImportanceCoverage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -128,7 +129,11 @@ public final class PlanCommand implements Callable<Integer> {
             // what quantize will refuse or say of the matrix, said here: its entries' sizes, its coverage
             ImportanceCoverage coverage = ImportanceCoverage.of(matrix, ImportanceCoverage.lookUp(plan.variants(),
                     input.mapping().tensors(), input.inputType(), matrix).values());
-            coverage.requireUsable(imatrix);
+            try {
+                coverage.requireUsable();
+            } catch (ImportanceMatrixException e) {
+                throw e.in(imatrix);
+            }
             if (!json) {
                 w.printf("imatrix %s: %s%n%n", imatrix, coverage.describe());
             }

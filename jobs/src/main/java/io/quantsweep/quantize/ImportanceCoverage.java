@@ -4,6 +4,8 @@ import io.quantsweep.arch.OutputTensor;
 import io.quantsweep.plan.VariantPlan;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.imatrix.ImportanceMatrix;
+import io.quantsweep.quant.imatrix.ImportanceMatrixException;
+import io.quantsweep.quant.imatrix.ImportanceMatrixException.Reason;
 import io.quantsweep.quant.imatrix.TensorImportance;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,7 +41,7 @@ public record ImportanceCoverage(int weighted, int unreached, List<String> witho
      * tensor order.
      *
      * @param inputType the type of the converted file llama-quantize would read
-     * @throws io.quantsweep.quant.imatrix.ImportanceMatrixException for an entry of the wrong size
+     * @throws ImportanceMatrixException for an entry of the wrong size
      */
     public static Map<String, TensorImportance> lookUp(List<VariantPlan> variants, List<OutputTensor> tensors,
             GgmlType inputType, ImportanceMatrix matrix) {
@@ -82,13 +84,14 @@ public record ImportanceCoverage(int weighted, int unreached, List<String> witho
      * Refuses a matrix none of whose entries names a tensor the run quantizes, as one made for another
      * model: a run "with" it would weigh nothing, yet record it in every file's KVs.
      *
-     * @param file the matrix's file, as given
+     * @throws ImportanceMatrixException NO_TENSOR_NAMED, whose message leaves the file to
+     *     {@link ImportanceMatrixException#in}
      */
-    public void requireUsable(String file) {
+    public void requireUsable() {
         if (weighted == 0 && !withoutEntry.isEmpty()) {
-            throw new IllegalArgumentException(("%s: none of its entries names a tensor this run quantizes (it has %s; "
-                    + "the run quantizes %s): an importance matrix of another model?").formatted(file, firstNames(unused),
-                    firstNames(withoutEntry)));
+            throw new ImportanceMatrixException(Reason.NO_TENSOR_NAMED, ("none of its entries names a tensor this run "
+                    + "quantizes (it has %s; the run quantizes %s): an importance matrix of another model?")
+                    .formatted(firstNames(unused), firstNames(withoutEntry)));
         }
     }
 

@@ -26,7 +26,8 @@ import org.apache.hadoop.fs.Path;
  * {@link RunManifest} of a run. Bad input fails here, before any task starts: a missing or corrupt
  * file ({@link io.quantsweep.format.FormatException}), a checkpoint that does not match its config
  * ({@link io.quantsweep.arch.ModelMappingException}), an unknown variant or a bad recipe
- * ({@link io.quantsweep.quant.recipe.RecipeException}), an importance entry of the wrong size.
+ * ({@link io.quantsweep.quant.recipe.RecipeException}), an importance entry of the wrong size or a matrix
+ * of another model ({@link ImportanceMatrixException}).
  */
 public final class QuantizePlanner {
 
@@ -87,7 +88,7 @@ public final class QuantizePlanner {
             model.mapping().validate(checkpoint);
             QuantizePlan plan = QuantizePlan.build(modelPlan, model.mapping().tensors(), inputType, imatrix, o.unitBytes(),
                     new SourceRanges(fs, checkpoint));
-            plan.coverage().ifPresent(c -> c.requireUsable(imatrixFile.get().toString()));
+            plan.coverage().ifPresent(ImportanceCoverage::requireUsable);
             RunManifest manifest = new RunManifest(o.manifestParameters(dir.toString(), imatrixFile.map(Path::toString)),
                     plan.fingerprint(checkpoint), plan.sourceFiles(checkpoint));
             return new Planned(plan, manifest, dir, out, scaling);

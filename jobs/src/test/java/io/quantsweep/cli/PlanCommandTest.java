@@ -146,7 +146,8 @@ class PlanCommandTest {
         Path foreign = imatrix("other.imatrix.gguf", "blk.99.foo.weight", 4);
         Result other = run("plan", "--model", MODEL, "--variants", "Q4_K_M", "--json", "--imatrix", foreign.toString());
         assertEquals(QuantSweep.BAD_INPUT, other.status(), other.out());
-        assertTrue(other.err().contains("none of its entries names a tensor this run quantizes"), other.err());
+        assertTrue(other.err().startsWith("quantsweep: " + foreign + ": none of its entries names a tensor this run quantizes"),
+                other.err());
     }
 
     private Path imatrix(String name, String entry, int values) throws IOException {

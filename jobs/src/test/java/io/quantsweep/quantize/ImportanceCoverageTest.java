@@ -1,9 +1,11 @@
 package io.quantsweep.quantize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.quantsweep.quant.imatrix.ImportanceMatrix;
 import io.quantsweep.quant.imatrix.ImportanceMatrix.Entry;
+import io.quantsweep.quant.imatrix.ImportanceMatrixException;
 import io.quantsweep.quant.imatrix.TensorImportance;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,10 +48,16 @@ class ImportanceCoverageTest {
         for (int i = 0; i < 11; i++) {
             lookups.add(empty.forTensor("blk." + i + ".attn_q_a.weight", 8, 1));
         }
+        ImportanceCoverage none = ImportanceCoverage.of(empty, lookups);
         assertEquals("0 tensors quantized with weights (unit weights for 0 of their matrices, which the calibration never "
                 + "reached), 11 without an entry by the reference path (blk.0.attn_q_a.weight, blk.1.attn_q_a.weight, "
-                + "blk.2.attn_q_a.weight, … (11 in all)); 0 entries name no tensor of this run",
-                ImportanceCoverage.of(empty, lookups).describe());
+                + "blk.2.attn_q_a.weight, … (11 in all)); 0 entries name no tensor of this run", none.describe());
+        // the file is the caller's to name
+        ImportanceMatrixException e = assertThrows(ImportanceMatrixException.class, none::requireUsable);
+        assertEquals(ImportanceMatrixException.Reason.NO_TENSOR_NAMED, e.reason());
+        assertEquals("m.gguf: none of its entries names a tensor this run quantizes (it has ; the run quantizes "
+                + "blk.0.attn_q_a.weight, blk.1.attn_q_a.weight, blk.2.attn_q_a.weight, … (11 in all)): an importance "
+                + "matrix of another model?", e.in("m.gguf").getMessage());
     }
 
     @Test
@@ -60,6 +68,7 @@ class ImportanceCoverageTest {
                 Entry.fromSums(Q_A, new float[8], new float[] {4})));
         ImportanceCoverage partial = ImportanceCoverage.of(m, List.of(m.forTensor(Q_A, 8, 1), m.forTensor(K_B, 3, 4)));
         assertEquals(List.of(DOWN_EXPS), partial.unused());
+        partial.requireUsable();
         ImportanceMatrix dense = ImportanceMatrix.of(List.of(m.entry(K_B).orElseThrow(), m.entry(Q_A).orElseThrow()));
         ImportanceCoverage clean = ImportanceCoverage.of(dense, List.of(dense.forTensor(Q_A, 8, 1), dense.forTensor(K_B, 3, 4)));
         assertEquals(new ImportanceCoverage(2, 0, List.of(), List.of()), clean);

@@ -67,7 +67,8 @@ class QuantizePlannerTest {
     void anImportanceMatrixThatNamesNoTensorOfTheRunIsRefused() throws IOException {
         Path imatrix = oneEntryImatrix("other-model.imatrix.gguf", "blk.99.foo.weight", 4);
         QuantizeOptions o = withImatrix(imatrix);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuantizePlanner.plan(o, new Configuration()));
+        ImportanceMatrixException e = assertThrows(ImportanceMatrixException.class, () -> QuantizePlanner.plan(o, new Configuration()));
+        assertEquals(ImportanceMatrixException.Reason.NO_TENSOR_NAMED, e.reason());
         assertTrue(e.getMessage().contains(imatrix.toUri().getPath() + ": none of its entries names a tensor this run "
                 + "quantizes (it has blk.99.foo.weight; the run quantizes output.weight, token_embd.weight, blk.0.attn_k_b.weight, … ("),
                 e.getMessage());
