@@ -66,7 +66,7 @@ public record VariantPlan(String name, List<Group> groups) implements Serializab
     static VariantPlan of(VariantSpec variant, String gguf, ExecutionSpec execution) {
         if (variant.deployment() instanceof VariantSpec.InProcess p) {
             return new VariantPlan(variant.name(), List.of(new Group(
-                    new EmbeddedConfig(gguf, p.contextSize(), p.threads(), false, EmbeddedConfig.NativeLog.OFF), 1)));
+                    new EmbeddedConfig(gguf, p.contextSize(), p.threads(), false, p.nativeLog()), 1)));
         }
         VariantSpec.Endpoints e = (VariantSpec.Endpoints) variant.deployment();
         return new VariantPlan(variant.name(), endpointGroups(e.endpoints(), execution));

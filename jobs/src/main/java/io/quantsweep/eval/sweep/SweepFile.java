@@ -1,5 +1,6 @@
 package io.quantsweep.eval.sweep;
 
+import io.quantsweep.eval.backend.embedded.EmbeddedConfig.NativeLog;
 import io.quantsweep.eval.backend.http.ServerKind;
 import io.quantsweep.eval.bench.JsonlFields;
 import io.quantsweep.eval.bench.LoaderKind;
@@ -49,6 +50,7 @@ import org.yaml.snakeyaml.nodes.Node;
  *     gguf: /models/x.gguf            #   the (first shard's) file on every executor's disk
  *     context-size: 4096              #   default 0: the model's training context
  *     threads: 8                      #   default 0: every processor
+ *     native-log: off                 #   off (default) | stderr: llama.cpp's own log, e.g. why a model will not load
  * benchmarks:
  *   - name: mmlu                      # also the key of the paper's weight (else the loader's)
  *     loader: mmlu                    # mmlu | cmmlu | ceval | gsm8k | math500 | aime | jsonl-choice | jsonl-free | text
@@ -89,7 +91,7 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class SweepFile {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Set<String> TOP = Set.of("name", "baseline", "variants", "benchmarks", "execution");
-    private static final Set<String> VARIANT = Set.of("name", "gguf", "context-size", "threads", "endpoints");
+    private static final Set<String> VARIANT = Set.of("name", "gguf", "context-size", "threads", "native-log", "endpoints");
     private static final Set<String> ENDPOINT = Set.of("url", "server", "api", "model", "concurrency");
     private static final Set<String> EXECUTION = Set.of("concurrency-per-endpoint", "timeout-seconds", "retries",
             "retry-backoff-ms", "max-malformed-share", "batch-size");
@@ -201,9 +203,10 @@ public final class SweepFile {
         if (v.has("gguf")) {
             return new VariantSpec(name, new VariantSpec.InProcess(nonBlank(v, "gguf"),
                     atLeast(v, "context-size", v.integer("context-size", 0), 0),
-                    atLeast(v, "threads", v.integer("threads", 0), 0)));
+                    atLeast(v, "threads", v.integer("threads", 0), 0),
+                    v.has("native-log") ? parse(v, "native-log", NativeLog::parse) : NativeLog.OFF));
         }
-        for (String key : List.of("context-size", "threads")) {
+        for (String key : List.of("context-size", "threads", "native-log")) {
             if (v.has(key)) {
                 throw v.error(key, "only in-process variants ('gguf') take '" + key + "'");
             }

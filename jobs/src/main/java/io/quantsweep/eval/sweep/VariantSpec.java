@@ -1,5 +1,6 @@
 package io.quantsweep.eval.sweep;
 
+import io.quantsweep.eval.backend.embedded.EmbeddedConfig.NativeLog;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -21,10 +22,12 @@ public record VariantSpec(String name, Deployment deployment) implements Seriali
      * @param gguf        the (first shard's) path, as written in the sweep file (the job resolves it)
      * @param contextSize context length in tokens; 0 takes the model's training context
      * @param threads     CPU threads; 0 takes every processor of the executor's machine
+     * @param nativeLog   llama.cpp's own log, off unless a model will not load and its reason is wanted
      */
-    public record InProcess(String gguf, int contextSize, int threads) implements Deployment {
+    public record InProcess(String gguf, int contextSize, int threads, NativeLog nativeLog) implements Deployment {
         public InProcess {
             Objects.requireNonNull(gguf, "gguf");
+            Objects.requireNonNull(nativeLog, "nativeLog");
             if (contextSize < 0 || threads < 0) {
                 throw new IllegalArgumentException("context size and threads must be 0 or more, got "
                         + contextSize + " and " + threads);

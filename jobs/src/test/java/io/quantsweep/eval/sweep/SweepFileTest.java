@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quantsweep.eval.backend.embedded.EmbeddedConfig.NativeLog;
 import io.quantsweep.eval.backend.http.ServerKind;
 import io.quantsweep.eval.bench.JsonlFields;
 import io.quantsweep.eval.bench.LoaderKind;
@@ -60,6 +61,16 @@ class SweepFileTest {
     }
 
     @Test
+    void anInProcessVariantOpensLlamaCppsOwnLogOnRequest() throws SweepFormatException {
+        VariantSpec.InProcess quiet = assertInstanceOf(VariantSpec.InProcess.class,
+                SweepFile.parse(with(9, "    gguf: /m/b.gguf"), "t.yaml").variants().get(1).deployment());
+        assertEquals(NativeLog.OFF, quiet.nativeLog());
+        VariantSpec.InProcess loud = assertInstanceOf(VariantSpec.InProcess.class,
+                SweepFile.parse(with(9, "    gguf: /m/b.gguf\n    native-log: stderr"), "t.yaml").variants().get(1).deployment());
+        assertEquals(new VariantSpec.InProcess("/m/b.gguf", 0, 0, NativeLog.STDERR), loud);
+    }
+
+    @Test
     void theExampleSweepParses() throws IOException {
         Path file = Path.of("..", "conf", "sweeps", "r1-llama-server-smoke.yaml");
         assertTrue(Files.isRegularFile(file), "example sweep missing: " + file.toAbsolutePath());
@@ -72,7 +83,8 @@ class SweepFileTest {
                 new EndpointSpec(URI.create("http://127.0.0.1:8081"), ServerKind.LLAMA_SERVER, EndpointApi.LLAMA_SERVER, "", 4),
                 new EndpointSpec(URI.create("http://127.0.0.1:8082"), ServerKind.LLAMA_SERVER, EndpointApi.LLAMA_SERVER, "", 2)),
                 dq3.endpoints());
-        assertEquals(new VariantSpec.InProcess("/models/DeepSeek-R1-Q3_K_M/DeepSeek-R1-Q3_K_M-00001-of-00007.gguf", 36864, 0),
+        assertEquals(new VariantSpec.InProcess("/models/DeepSeek-R1-Q3_K_M/DeepSeek-R1-Q3_K_M-00001-of-00007.gguf", 36864, 0,
+                NativeLog.OFF),
                 s.variants().get(2).deployment());
         assertEquals(new ExecutionSpec(4, Duration.ofSeconds(3600), 2, Duration.ofMillis(500), 0.0, 8), s.execution());
 
@@ -228,6 +240,8 @@ class SweepFileTest {
             7  | `        api: llama-server\n      - {url: 'http://h:2', api: openai-chat, model: m}` | 6 | variants[0].endpoints: endpoints[1] (llama-server openai-chat m) differs from endpoints[0]
             7  | `        api: llama-server\n    threads: 4` | 8 | variants[0].threads: only in-process variants ('gguf') take 'threads'
             9  | `    gguf: /m/b.gguf\n    context-size: -1` | 10 | variants[1].context-size: must be 0 or more, got -1
+            9  | `    gguf: /m/b.gguf\n    native-log: loud` | 10 | variants[1].native-log: unknown native log 'loud', one of off, stderr
+            7  | `        api: llama-server\n    native-log: stderr` | 8 | variants[0].native-log: only in-process variants ('gguf') take 'native-log'
             9  | `    gguf: /m/b.gguf\n  - {name: c, gguf: /m/b.gguf}` | 10 | variants[2].gguf: variant 'b' runs /m/b.gguf already
             22 | `    top-k: 5`                              | 22 | benchmarks[1].top-k: only scoring 'mc-logprob' and 'kld'
             22 | `    positions: 5`                          | 22 | benchmarks[1].positions: only scoring 'kld' takes 'positions'

@@ -7,6 +7,7 @@ import io.quantsweep.eval.backend.Capabilities;
 import io.quantsweep.eval.backend.Capability;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -28,7 +29,24 @@ public record EmbeddedConfig(String modelPath, int contextSize, int threads, boo
     static final Capabilities CAPABILITIES = Capabilities.of(Capability.GENERATE, Capability.CHOOSE, Capability.RAW_PROMPT);
 
     /** llama.cpp's log: off, or onto the process's stderr (not Java's System.err). */
-    public enum NativeLog { OFF, STDERR }
+    public enum NativeLog {
+        OFF, STDERR;
+
+        /** The sweep file's name: {@code off} or {@code stderr}. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The log of that name. */
+        public static NativeLog parse(String id) {
+            for (NativeLog l : values()) {
+                if (l.id().equals(id)) {
+                    return l;
+                }
+            }
+            throw new IllegalArgumentException("unknown native log '" + id + "', one of off, stderr");
+        }
+    }
 
     public EmbeddedConfig {
         Objects.requireNonNull(modelPath, "modelPath");
