@@ -35,12 +35,23 @@ public record ServerInfo(String backend, String build, String model, SortedMap<S
         return new ServerInfo(backend, build, model, new TreeMap<>(details));
     }
 
-    /** Whether {@code other} runs the same build and model, from the same file where both name theirs. */
+    /**
+     * Whether {@code other} runs the same build and model, from the same file where both name theirs. A
+     * server's file is compared by its last name only: one file reached by a relative and an absolute
+     * path, or mounted elsewhere on another host, is still the same model, and another GGUF under the
+     * same alias has a name of its own.
+     */
     public boolean sameModel(ServerInfo other) {
-        String file = modelFile();
-        String otherFile = other.modelFile();
+        String file = lastName(modelFile());
+        String otherFile = lastName(other.modelFile());
         return backend.equals(other.backend) && build.equals(other.build) && model.equals(other.model)
                 && (file.isEmpty() || otherFile.isEmpty() || file.equals(otherFile));
+    }
+
+    /** What follows the last slash, trailing ones dropped: {@code /m/x.gguf} → {@code x.gguf}, {@code org/repo/} → {@code repo}. */
+    private static String lastName(String path) {
+        String p = path.replaceAll("[/\\\\]+$", "");
+        return p.substring(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
     }
 
     /** {@link #MODEL_FILE}, or "" where the backend does not know it. */

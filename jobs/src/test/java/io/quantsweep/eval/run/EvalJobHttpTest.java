@@ -377,8 +377,9 @@ class EvalJobHttpTest {
             assertTrue(file.getMessage().contains("were answered by llama-server b4916-c6af2161 running tiny-deepseek "
                     + "(/models/tiny-deepseek.gguf), but it now runs on llama-server b4916-c6af2161 running tiny-deepseek "
                     + "(/models/other.gguf)"), file.getMessage());
-            s.b1().modelFile("/models/tiny-deepseek.gguf");
-            s.b2().modelFile("/models/tiny-deepseek.gguf");
+            // the same file by another path: admitted
+            s.b1().modelFile("tiny-deepseek.gguf");
+            s.b2().modelFile("/mnt/other-host/tiny-deepseek.gguf");
             EvalJob.Result again = EvalJob.run(spark, plan, resumed);
             VariantOutcome cand = again.variants().get(1);
             assertEquals(new VariantOutcome("cand", PER_VARIANT, 9, PER_VARIANT - 9, cand.files(), 0), cand);
