@@ -121,7 +121,7 @@ final class Protocol {
 
     static Completion completion(Api api, Transport.Answer a, String source) throws BackendException {
         JsonNode answer = a.json();
-        String text = api == Api.CHAT ? withReasoning(firstChoice(answer, source).path("message"), text(api, answer, source))
+        String text = api == Api.CHAT ? withReasoning(firstChoice(answer, source), text(api, answer, source))
                 : text(api, answer, source);
         if (api == Api.NATIVE) {
             int tokens = required(answer, source, "tokens_predicted").asInt();
@@ -155,15 +155,19 @@ final class Protocol {
      * A chat reply as the model wrote it. A reasoning parser (vLLM's and SGLang's {@code --reasoning-parser},
      * llama-server's default {@code --reasoning-format}) moves the thinking out of {@code content} into
      * {@code reasoning_content} (newer vLLM: {@code reasoning}); it goes back in front, in R1's tags, so
-     * that the sample keeps it and the answer is read after it, as on the other APIs. Null content (the
-     * budget spent on thinking) leaves the thinking open, which scores as no answer.
+     * that the sample keeps it and the answer is read after it, as on the other APIs. A budget spent on
+     * thinking (content null, or empty as llama-server sends it, with the reply cut at its length) leaves
+     * the thinking open, which scores as no answer.
      */
-    private static String withReasoning(JsonNode message, String content) {
+    private static String withReasoning(JsonNode choice, String content) {
+        JsonNode message = choice.path("message");
         String reasoning = message.path("reasoning_content").asText(message.path("reasoning").asText(""));
         if (reasoning.isEmpty()) {
             return content;
         }
-        return Reasoning.OPEN + reasoning + (message.path("content").isNull() ? "" : Reasoning.CLOSE + content);
+        boolean cutWhileThinking = message.path("content").isNull()
+                || content.isEmpty() && choice.path("finish_reason").asText("").equals("length");
+        return Reasoning.OPEN + reasoning + (cutWhileThinking ? "" : Reasoning.CLOSE + content);
     }
 
     static NextTokenDistribution distribution(Api api, Transport.Answer a, String source) throws BackendException {

@@ -161,7 +161,7 @@ public final class FakeInferenceServer implements AutoCloseable {
     /**
      * A reasoning model behind a reasoning parser: a chat reply thinks for two tokens first, which come
      * apart from its content (vLLM's newer {@code reasoning}, the others' {@code reasoning_content});
-     * its content is null when the budget ends inside them.
+     * its content is null (llama-server: empty) when the budget ends inside them.
      */
     FakeInferenceServer thinks(boolean thinks) {
         this.thinks = thinks;
@@ -486,7 +486,12 @@ public final class FakeInferenceServer implements AutoCloseable {
                         String.join("", thinking.subList(0, thought)));
             }
             if (thought < thinking.size()) {
-                message.putNull("content");
+                // llama-server says "", the others null
+                if (kind == ServerKind.LLAMA_SERVER) {
+                    message.put("content", "");
+                } else {
+                    message.putNull("content");
+                }
             } else {
                 message.put("content", text);
             }

@@ -110,6 +110,7 @@ class HttpProtocolTest {
             assertEquals(5, c.tokens());
             assertEquals(new Reasoning.Reply("Let me see.", "answer-7", true), Reasoning.split(c.text(), false));
 
+            // cut inside the thinking: content null, or empty from llama-server
             Completion cut = backend.generate("Question #7: what?", GenerationParams.greedy(1));
             assertEquals("<think>Let me", cut.text());
             assertEquals(FinishReason.LENGTH, cut.finishReason());
