@@ -48,7 +48,7 @@ public record ServerInfo(String backend, String build, String model, SortedMap<S
                 && (file.isEmpty() || otherFile.isEmpty() || file.equals(otherFile));
     }
 
-    /** What follows the last slash, trailing ones dropped: {@code /m/x.gguf} → {@code x.gguf}, {@code org/repo/} → {@code repo}. */
+    /** What follows the last slash, trailing ones dropped: {@code /m/x.gguf} → {@code x.gguf}, {@code o/r/} → {@code r}. */
     private static String lastName(String path) {
         String p = path.replaceAll("[/\\\\]+$", "");
         return p.substring(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);

@@ -238,7 +238,8 @@ public final class SampleFiles {
         }
 
         private ServerInfo info() {
-            return ServerInfo.of(backend, build, model, modelFile.isEmpty() ? Map.of() : Map.of(ServerInfo.MODEL_FILE, modelFile));
+            return ServerInfo.of(backend, build, model,
+                    modelFile.isEmpty() ? Map.of() : Map.of(ServerInfo.MODEL_FILE, modelFile));
         }
 
         @Override

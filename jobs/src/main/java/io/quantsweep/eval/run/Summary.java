@@ -80,7 +80,8 @@ final class Summary {
         return new SummaryRow(variant, b.name(), SummaryRow.BENCHMARK, b.scoring().id(), a.items(), a.samples(),
                 a.samplesPerItem(), a.accuracy(), SummaryRow.defined(a.stdOverSamples()),
                 SummaryRow.defined(a.standardError()), SummaryRow.defined(a.passAtK()),
-                a.samplesPerItem() >= 2 ? consensus(items, b) : null, b.weight(), baseline, baseAccuracy, drop(baseAccuracy, a.accuracy()),
+                a.samplesPerItem() >= 2 ? consensus(items, b) : null, b.weight(), baseline, baseAccuracy,
+                drop(baseAccuracy, a.accuracy()),
                 m.pairs(), m.baselineOnly(), m.variantOnly(), m.pValue(), agree.items(), SummaryRow.defined(agree.share()),
                 prefixChars, List.of(b.name()));
     }

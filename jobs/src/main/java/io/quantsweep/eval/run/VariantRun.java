@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The task of one variant, on an executor: finds the samples its output lacks, opens the variant's
  * backends (loading an in-process model once for the JVM), sends the missing samples on
- * {@link VariantPlan#threads()} threads (each benchmark's first before the rest), and writes each benchmark's finished samples in batches of
- * the sweep's batch size, its last ones as soon as they are done; when all are done, it merges each
+ * {@link VariantPlan#threads()} threads (each benchmark's first before the rest), and writes each
+ * benchmark's finished samples in batches of the sweep's batch size, its last ones as soon as they are done; when all are done, it merges each
  * benchmark's files into one ({@link SampleFiles}), scoring every sample again by this version's rules
  * on the way ({@link SampleRunner#rescorer}).
  *

@@ -162,7 +162,8 @@ final class EmbeddedEngine {
         try {
             model = new LlamaModel(mp);
         } catch (RuntimeException e) {
-            throw new BackendException(Reason.ENGINE_FAILURE, "llama.cpp %s could not load %s: %s (give its variant native-log: stderr to see llama.cpp's log)"
+            throw new BackendException(Reason.ENGINE_FAILURE, ("llama.cpp %s could not load %s: %s (give its variant "
+                    + "native-log: stderr to see llama.cpp's log)")
                     .formatted(build, path, e.getMessage()), e);
         }
         Map<String, String> details = new HashMap<>(accepted.warnings());
