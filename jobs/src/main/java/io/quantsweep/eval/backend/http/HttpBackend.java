@@ -62,12 +62,17 @@ final class HttpBackend implements Backend {
             if (first == null) {
                 first = info;
             } else if (!first.sameModel(info)) {
-                throw new BackendException(Reason.BAD_CONFIG, ("endpoints disagree: %s runs %s from %s, %s runs %s from "
-                        + "%s; one variant's endpoints must run one build and one model").formatted(pool.endpoints().get(0),
-                        first.describe(), first.modelFile(), e, info.describe(), info.modelFile()));
+                throw new BackendException(Reason.BAD_CONFIG, ("endpoints disagree: %s runs %s, %s runs %s; one variant's "
+                        + "endpoints must run one build and one model").formatted(pool.endpoints().get(0), withFile(first), e,
+                        withFile(info)));
             }
         }
         return new HttpBackend(config, transport, pool, first.model(), first);
+    }
+
+    /** "backend build (model) from FILE", or without the file where the server did not say it. */
+    private static String withFile(ServerInfo info) {
+        return info.describe() + (info.modelFile().isEmpty() ? "" : " from " + info.modelFile());
     }
 
     /** Polls {@code /health} of every endpoint until all answer 2xx or the health timeout passes. */
@@ -150,7 +155,8 @@ final class HttpBackend implements Backend {
         }
         if (server == ServerKind.SGLANG) {
             // SGLang applies a request's seed only when started with --enable-deterministic-inference
-            details.put("deterministic_inference", String.valueOf(props.path("enable_deterministic_inference").asBoolean(false)));
+            details.put("deterministic_inference",
+                    String.valueOf(props.path("enable_deterministic_inference").asBoolean(false)));
         }
         // the file (or checkpoint) behind the served name, which an alias (--alias, --served-model-name) hides:
         // llama-server's and SGLang's model_path, vLLM's root
