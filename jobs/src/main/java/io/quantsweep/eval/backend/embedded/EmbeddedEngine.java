@@ -1,5 +1,6 @@
 package io.quantsweep.eval.backend.embedded;
 
+import com.sun.management.OperatingSystemMXBean;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
 import io.quantsweep.eval.backend.BackendException;
@@ -7,6 +8,7 @@ import io.quantsweep.eval.backend.BackendException.Reason;
 import io.quantsweep.eval.backend.ServerInfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -122,6 +124,11 @@ final class EmbeddedEngine {
         return "de.kherud:llama:" + p.getProperty("version");
     }
 
+    /** This machine's memory in bytes, its container's limit where it has one (the JDK reads the cgroup); 0 if unknown. */
+    private static long machineMemory() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os ? os.getTotalMemorySize() : 0;
+    }
+
     /** The model file of {@code config}, the key of {@link #MODELS}. */
     static Path path(EmbeddedConfig config) {
         return Path.of(config.modelPath()).toAbsolutePath().normalize();
@@ -144,7 +151,9 @@ final class EmbeddedEngine {
         }
         String build = build();
         GgufPreflight.Accepted accepted = GgufPreflight.check(path, build);
-        accepted.warnings().forEach((key, warning) -> LOG.warn("{}: {}", path, warning));
+        Map<String, String> warnings = new HashMap<>(accepted.warnings());
+        GgufPreflight.memory(accepted.bytes(), machineMemory()).ifPresent(w -> warnings.put(GgufPreflight.MEMORY, w));
+        warnings.forEach((key, warning) -> LOG.warn("{}: {}", path, warning));
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         // No warm-up decode: the binding would run it on this (Java) thread and every later decode on its
         // own worker thread, so libgomp keeps two thread pools; with more of its threads than CPUs it
@@ -166,7 +175,7 @@ final class EmbeddedEngine {
                     + "native-log: stderr to see llama.cpp's log)")
                     .formatted(build, path, e.getMessage()), e);
         }
-        Map<String, String> details = new HashMap<>(accepted.warnings());
+        Map<String, String> details = new HashMap<>(warnings);
         details.put("binding", Native.BINDING);
         details.put("general.name", accepted.name());
         details.put(ServerInfo.MODEL_FILE, accepted.identity());

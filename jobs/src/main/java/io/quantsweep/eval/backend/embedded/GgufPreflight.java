@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,17 +47,20 @@ import java.util.TreeMap;
 final class GgufPreflight {
     /** The {@code ServerInfo} details key of the routing warning. */
     static final String ROUTING = "routing";
+    /** The {@code ServerInfo} details key of the warning that the weights exceed the machine's memory. */
+    static final String MEMORY = "memory";
     private static final Set<String> DEEPSEEK_PRE_TOKENIZERS = Set.of("deepseek-llm", "deepseek-coder", "deepseek-v3");
 
     /**
      * What the preflight found in an accepted file.
      *
      * @param name     the file's {@code general.name}, or its file name when it has none
+     * @param bytes    the file's size (all shards', for a set)
      * @param identity what tells this model file from another at the same path, the same in every copy:
      *                 its size and the start of its {@link GgufReader#fingerprint} (each shard's, for a set)
      * @param warnings differences this build runs anyway, by details key (e.g. {@value #ROUTING}), sorted
      */
-    record Accepted(String name, String identity, SortedMap<String, String> warnings) {
+    record Accepted(String name, long bytes, String identity, SortedMap<String, String> warnings) {
         Accepted {
             warnings = new TreeMap<>(warnings);
         }
@@ -72,10 +76,10 @@ final class GgufPreflight {
         GgufMetadata header;
         List<GgufTensorInfo> tensors;
         String identity;
+        long bytes = 0;
         try (GgufSplitSet model = GgufSplitSet.open(file)) {
             header = model.metadata();
             tensors = model.tensors();
-            long bytes = 0;
             List<String> fingerprints = new ArrayList<>();
             for (GgufReader shard : model.shards()) {
                 bytes += shard.header().fileSize();
@@ -101,8 +105,23 @@ final class GgufPreflight {
             }
         }
         Map<String, String> warnings = arch.equals("deepseek2") ? checkDeepSeek(file, build, header) : Map.of();
-        return new Accepted(string(header, "general.name").orElse(file.getFileName().toString()),
+        return new Accepted(string(header, "general.name").orElse(file.getFileName().toString()), bytes,
                 identity, new TreeMap<>(warnings));
+    }
+
+    /**
+     * The warning for a model whose file alone is larger than the machine's memory ({@code memory}
+     * bytes, a container's limit where it has one), else empty. llama.cpp maps the weights from the file
+     * and runs anyway, reading them from disk again for every token: a sweep over it would take days and
+     * its latencies would measure the disk.
+     */
+    static Optional<String> memory(long bytes, long memory) {
+        if (memory <= 0 || bytes <= memory) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "the weights (%.1f GiB) exceed this machine's memory (%.1f GiB): "
+                + "llama.cpp reads them from disk for every token; give the executor a machine with more memory, or "
+                + "serve the model with llama-server", bytes / (double) (1L << 30), memory / (double) (1L << 30)));
     }
 
     private static Map<String, String> checkDeepSeek(Path file, String build, GgufMetadata header)

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -97,7 +98,19 @@ class GgufPreflightTest {
         Path file = deepSeek("legacy-mla.gguf", new GgufMetadata(), "token_embd.weight", "blk.0.attn_kv_b.weight");
         GgufPreflight.Accepted accepted = GgufPreflight.check(file, "b4916-c6af2161");
         assertEquals("tiny-deepseek", accepted.name());
+        assertEquals(Files.size(file), accepted.bytes());
         assertEquals(Map.of(), accepted.warnings());
+    }
+
+    @Test
+    void weightsLargerThanTheMachinesMemoryAreWarnedOf() {
+        long gib = 1L << 30;
+        assertEquals(Optional.empty(), GgufPreflight.memory(30 * gib, 32 * gib));
+        assertEquals(Optional.empty(), GgufPreflight.memory(32 * gib, 32 * gib));
+        assertEquals(Optional.empty(), GgufPreflight.memory(40 * gib, 0), "unknown memory: no warning");
+        assertEquals(Optional.of("the weights (40.5 GiB) exceed this machine's memory (32.0 GiB): llama.cpp reads them "
+                + "from disk for every token; give the executor a machine with more memory, or serve the model with "
+                + "llama-server"), GgufPreflight.memory(40 * gib + gib / 2, 32 * gib));
     }
 
     @Test
