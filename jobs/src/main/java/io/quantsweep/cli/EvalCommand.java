@@ -75,13 +75,13 @@ public final class EvalCommand implements Callable<Integer> {
                     o.resumed(), o.written(), o.files());
         }
         if (!result.summary().isEmpty()) {
-            w.printf("%-16s %-18s %8s %6s %8s %8s %8s %8s%n", "variant", "benchmark", "accuracy", "items", "stderr",
-                    "drop", "p", "agree");
+            w.printf("%-16s %-18s %8s %6s %8s %8s %8s %8s %8s %8s%n", "variant", "benchmark", "accuracy", "items", "stderr",
+                    "pass@k", "cons@k", "drop", "p", "agree");
         }
         for (SummaryRow r : result.summary()) {
-            w.printf("%-16s %-18s %8s %6d %8s %8s %8s %8s%n", r.variant(), r.benchmark(), number(r.accuracy()),
-                    r.items(), number(r.standardError()), number(r.relativeDrop()), number(r.mcnemarPValue()),
-                    number(r.agreement()));
+            w.printf("%-16s %-18s %8s %6d %8s %8s %8s %8s %8s %8s%n", r.variant(), r.benchmark(), number(r.accuracy()),
+                    r.items(), number(r.standardError()), number(r.passAtK()), number(r.consAtK()),
+                    number(r.relativeDrop()), number(r.mcnemarPValue()), number(r.agreement()));
         }
         for (Row k : result.kld()) {
             w.printf("kld %s on %s: mean KL %s nats over %d positions, top-1 agreement %s%n", k.getString(0),

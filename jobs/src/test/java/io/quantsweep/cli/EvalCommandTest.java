@@ -50,7 +50,8 @@ class EvalCommandTest {
             assertEquals(0, r.status(), r.err());
             assertTrue(r.out().contains("variant one: 2 samples, 0 from earlier runs, 2 written in 1 files"), r.out());
             // the server picks choice #id: A for item 0 (right), B for item 1 (wrong)
-            assertTrue(r.out().matches("(?s).*\\ntwo\\s+mc\\s+0\\.5000\\s+2\\s+0\\.5000\\s+0\\.0000\\s+1\\.0000\\s+1\\.0000\\n.*"),
+            // one greedy sample per item: no pass@k, no cons@k
+            assertTrue(r.out().matches("(?s).*\\ntwo\\s+mc\\s+0\\.5000\\s+2\\s+0\\.5000\\s+-\\s+-\\s+0\\.0000\\s+1\\.0000\\s+1\\.0000\\n.*"),
                     r.out());
             assertTrue(r.out().endsWith("wrote " + out + "/{samples,summary}\n"), r.out());
             assertTrue(Files.isDirectory(dir.resolve("out/summary")));
