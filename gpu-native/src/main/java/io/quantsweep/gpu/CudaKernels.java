@@ -233,8 +233,10 @@ final class CudaKernels {
                 cuModuleUnload(again);
                 return "";
             }
+            // the string runs to the buffer's end: the log ends at its NUL
             String said = log.getString();
-            said = said.substring(0, said.indexOf('\0') >= 0 ? said.indexOf('\0') : said.length()).strip();
+            int end = said.indexOf('\0');
+            said = (end >= 0 ? said.substring(0, end) : said).strip();
             return said.isEmpty() ? "" : " (the JIT says: " + said + ")";
         }
     }

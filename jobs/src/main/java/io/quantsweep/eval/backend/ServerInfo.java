@@ -63,4 +63,9 @@ public record ServerInfo(String backend, String build, String model, SortedMap<S
     public String describe() {
         return "%s %s (%s)".formatted(backend, build, model);
     }
+
+    /** {@link #describe()}, and " from FILE" where the backend named its model file (two may differ only there). */
+    public String describeWithFile() {
+        return describe() + (modelFile().isEmpty() ? "" : " from " + modelFile());
+    }
 }

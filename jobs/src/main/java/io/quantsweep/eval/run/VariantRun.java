@@ -275,7 +275,7 @@ final class VariantRun {
                 ServerInfo first = backends.get(0).serverInfo();
                 if (!b.serverInfo().sameModel(first)) {
                     throw new BackendException(BackendException.Reason.BAD_CONFIG, "one variant's endpoints run %s and %s"
-                            .formatted(first.describe(), b.serverInfo().describe()));
+                            .formatted(first.describeWithFile(), b.serverInfo().describeWithFile()));
                 }
             } catch (BackendException | RuntimeException e) {
                 backends.forEach(Backend::close);

@@ -63,16 +63,11 @@ final class HttpBackend implements Backend {
                 first = info;
             } else if (!first.sameModel(info)) {
                 throw new BackendException(Reason.BAD_CONFIG, ("endpoints disagree: %s runs %s, %s runs %s; one variant's "
-                        + "endpoints must run one build and one model").formatted(pool.endpoints().get(0), withFile(first), e,
-                        withFile(info)));
+                        + "endpoints must run one build and one model").formatted(pool.endpoints().get(0),
+                        first.describeWithFile(), e, info.describeWithFile()));
             }
         }
         return new HttpBackend(config, transport, pool, first.model(), first);
-    }
-
-    /** "backend build (model) from FILE", or without the file where the server did not say it. */
-    private static String withFile(ServerInfo info) {
-        return info.describe() + (info.modelFile().isEmpty() ? "" : " from " + info.modelFile());
     }
 
     /** Polls {@code /health} of every endpoint until all answer 2xx or the health timeout passes. */
