@@ -26,9 +26,10 @@ import java.util.Set;
  * <p>The binding returns text only: no token ids, no stop type, and never {@code n_probs} (setting it
  * aborts the JVM in the binding's JSON code). So {@link #generate} streams and counts the pieces,
  * one per generated token, and calls it {@link FinishReason#LENGTH} when that count reaches the
- * budget. The count is exact unless the model spelled a UTF-8 character over several tokens:
- * llama.cpp holds such pieces back and sends them as one (and drops them if generation ends
- * inside the character), so the count is then low and a cut-off answer may read as STOP.
+ * budget: the max-tokens asked for, or less where the context ends first. The count is exact
+ * unless the model spelled a UTF-8 character over several tokens: llama.cpp holds such pieces back
+ * and sends them as one (and drops them if generation ends inside the character), so the count is
+ * then low and a cut-off answer may read as STOP.
  */
 final class EmbeddedBackend implements Backend {
     private final EmbeddedEngine.Loaded loaded;
@@ -52,20 +53,22 @@ final class EmbeddedBackend implements Backend {
         if (params.tokenLogprobs()) {
             throw capabilities().refusal(serverInfo().describe(), Set.of(Capability.TOKEN_LOGPROBS));
         }
-        InferenceParameters p = request(prompt, params.maxTokens())
-                .setTemperature((float) params.temperature())
-                .setTopP((float) params.topP())
-                .setTopK(params.topK())
-                .setMinP((float) params.minP())
-                .setSeed(params.seed());
-        if (!params.stop().isEmpty()) {
-            p.setStopStrings(params.stop().toArray(String[]::new));
-        }
         long start = System.nanoTime();
         StringBuilder text = new StringBuilder();
         int results = 0;
+        int budget;
         EmbeddedEngine.INFERENCE.lock();
         try {
+            budget = tokenBudget(prompt, params.maxTokens());
+            InferenceParameters p = request(prompt, budget)
+                    .setTemperature((float) params.temperature())
+                    .setTopP((float) params.topP())
+                    .setTopK(params.topK())
+                    .setMinP((float) params.minP())
+                    .setSeed(params.seed());
+            if (!params.stop().isEmpty()) {
+                p.setStopStrings(params.stop().toArray(String[]::new));
+            }
             LlamaIterator it = model().generate(p).iterator();
             try {
                 while (it.hasNext()) {
@@ -83,22 +86,21 @@ final class EmbeddedBackend implements Backend {
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         // the last result is the final one, which carries no text in streaming mode
         int tokens = Math.max(0, results - 1);
-        FinishReason finish = tokens >= params.maxTokens() ? FinishReason.LENGTH : FinishReason.STOP;
+        FinishReason finish = tokens >= budget ? FinishReason.LENGTH : FinishReason.STOP;
         return new Completion(text.toString(), tokens, finish, latency, List.of(), 1);
     }
 
     @Override
     public Choice choose(String prompt, List<String> choices) throws BackendException {
         List<String> allowed = Choices.check(choices);
-        InferenceParameters p = request(prompt, Choices.tokenBudget(allowed))
-                .setTemperature(0f)
-                .setSeed(0)
-                .setGrammar(Choices.gbnf(allowed));
         long start = System.nanoTime();
         String answer;
         EmbeddedEngine.INFERENCE.lock();
         try {
-            answer = model().complete(p);
+            answer = model().complete(request(prompt, tokenBudget(prompt, Choices.tokenBudget(allowed)))
+                    .setTemperature(0f)
+                    .setSeed(0)
+                    .setGrammar(Choices.gbnf(allowed)));
         } catch (RuntimeException e) {
             throw failure("choose", e);
         } finally {
@@ -124,6 +126,23 @@ final class EmbeddedBackend implements Backend {
 
     private LlamaModel model() {
         return loaded.model();
+    }
+
+    /**
+     * The tokens {@code prompt} leaves for an answer of at most {@code wanted}: the context holds the prompt,
+     * the answer and one more (the position llama.cpp fills before it stops), as a server ends a reply at
+     * the context's end (finish reason length). A prompt that leaves no room is refused, as llama-server
+     * refuses it, rather than cut as the binding's context shift would cut it.
+     */
+    private int tokenBudget(String prompt, int wanted) throws BackendException {
+        int promptTokens = model().encode(prompt).length;
+        int room = loaded.context() - 1 - promptTokens;
+        if (room < 1) {
+            throw new BackendException(Reason.REJECTED, ("the prompt (%d tokens) leaves no room for an answer in the "
+                    + "context of %d tokens of %s; give the variant a larger context-size (0 takes the model's own)")
+                    .formatted(promptTokens, loaded.context(), serverInfo().describe()));
+        }
+        return Math.min(wanted, room);
     }
 
     private InferenceParameters request(String prompt, int maxTokens) {

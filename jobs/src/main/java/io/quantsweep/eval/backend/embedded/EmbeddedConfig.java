@@ -6,7 +6,6 @@ import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.Capabilities;
 import io.quantsweep.eval.backend.Capability;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -17,7 +16,7 @@ import java.util.Objects;
  * {@link EmbeddedEngine}.
  *
  * @param modelPath   a GGUF file on the executor's local disk (the first shard of a split model)
- * @param contextSize context length in tokens; 0 takes the model's training context
+ * @param contextSize context length in tokens; 0 takes the model's training context ({@code <arch>.context_length})
  * @param threads     CPU threads; 0 takes every processor of the machine
  * @param cachePrompt reuse the cached prefix of the previous prompt: faster, but logits then depend
  *                    on the batch split and results can differ between runs
@@ -93,15 +92,14 @@ public record EmbeddedConfig(String modelPath, int contextSize, int threads, boo
     }
 
     /**
-     * {@link GgufPreflight} of the model file, without loading it. A missing file passes: a variant
+     * {@link EmbeddedEngine#preflight} of the model file, without loading it. A missing file passes: a variant
      * whose samples are all written needs none (its file may have been deleted to free the disk), and
      * one with samples to ask meets the missing file in its task.
      */
     @Override
     public void preflight() throws BackendException {
-        Path path = EmbeddedEngine.path(this);
-        if (Files.exists(path)) {
-            GgufPreflight.check(path, EmbeddedEngine.build());
+        if (Files.exists(EmbeddedEngine.path(this))) {
+            EmbeddedEngine.preflight(this, EmbeddedEngine.build());
         }
     }
 }

@@ -48,8 +48,8 @@ final class EmbeddedEngine {
     /** Loaded models by absolute path; guarded by the class lock. */
     private static final Map<Path, Loaded> MODELS = new HashMap<>();
 
-    /** A model loaded with {@code config}, and what produced it. */
-    record Loaded(EmbeddedConfig config, LlamaModel model, ServerInfo info) {
+    /** A model loaded with {@code config} and a context of {@code context} tokens, and what produced it. */
+    record Loaded(EmbeddedConfig config, int context, LlamaModel model, ServerInfo info) {
     }
 
     private EmbeddedEngine() {
@@ -129,6 +129,18 @@ final class EmbeddedEngine {
         return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os ? os.getTotalMemorySize() : 0;
     }
 
+    /**
+     * {@link GgufPreflight}'s checks of {@code config}'s model on this machine: its header, then its weights
+     * and its KV cache at the config's context against the machine's memory (a warning among the
+     * model's warnings, or a refusal).
+     */
+    static GgufPreflight.Accepted preflight(EmbeddedConfig config, String build) throws BackendException {
+        Path path = path(config);
+        GgufPreflight.Accepted model = GgufPreflight.check(path, build);
+        return GgufPreflight.memory(path, build, model, config.contextSize(), machineMemory())
+                .map(warning -> model.withWarning(GgufPreflight.MEMORY, warning)).orElse(model);
+    }
+
     /** The model file of {@code config}, the key of {@link #MODELS}. */
     static Path path(EmbeddedConfig config) {
         return Path.of(config.modelPath()).toAbsolutePath().normalize();
@@ -150,10 +162,9 @@ final class EmbeddedEngine {
             return loaded;
         }
         String build = build();
-        GgufPreflight.Accepted accepted = GgufPreflight.check(path, build);
-        Map<String, String> warnings = new HashMap<>(accepted.warnings());
-        GgufPreflight.memory(accepted.bytes(), machineMemory()).ifPresent(w -> warnings.put(GgufPreflight.MEMORY, w));
-        warnings.forEach((key, warning) -> LOG.warn("{}: {}", path, warning));
+        GgufPreflight.Accepted accepted = preflight(config, build);
+        accepted.warnings().forEach((key, warning) -> LOG.warn("{}: {}", path, warning));
+        int context = accepted.context(config.contextSize());
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         // No warm-up decode: the binding would run it on this (Java) thread and every later decode on its
         // own worker thread, so libgomp keeps two thread pools; with more of its threads than CPUs it
@@ -161,9 +172,10 @@ final class EmbeddedEngine {
         // generation 4-6x slower at threads = cores (BENCHMARKS.md, evaluation backends).
         ModelParameters mp = new ModelParameters().setModel(path.toString()).setThreads(threads).setParallel(1)
                 .skipWarmup();
-        if (config.contextSize() > 0) {
-            mp.setCtxSize(config.contextSize());
-        }
+        // always set: the binding's default is llama.cpp's 4096 tokens, not the model's own; and without
+        // context shift a request that outgrows the context fails instead of silently dropping the
+        // prompt's start (EmbeddedBackend keeps each request inside it)
+        mp.setCtxSize(context).disableContextShift();
         if (config.nativeLog() == EmbeddedConfig.NativeLog.OFF) {
             mp.disableLog();
         }
@@ -175,16 +187,16 @@ final class EmbeddedEngine {
                     + "native-log: stderr to see llama.cpp's log)")
                     .formatted(build, path, e.getMessage()), e);
         }
-        Map<String, String> details = new HashMap<>(warnings);
+        Map<String, String> details = new HashMap<>(accepted.warnings());
         details.put("binding", Native.BINDING);
         details.put("general.name", accepted.name());
         details.put(ServerInfo.MODEL_FILE, accepted.identity());
-        details.put("context_size", String.valueOf(config.contextSize()));
+        details.put("context_size", String.valueOf(context));
         details.put("threads", String.valueOf(threads));
         details.put("cache_prompt", String.valueOf(config.cachePrompt()));
         details.put("slots", "1");
         ServerInfo info = ServerInfo.of(BACKEND, build, path.toString(), details);
-        loaded = new Loaded(config, model, info);
+        loaded = new Loaded(config, context, model, info);
         MODELS.put(path, loaded);
         return loaded;
     }

@@ -8,6 +8,7 @@ import io.quantsweep.format.gguf.GgufReader;
 import io.quantsweep.format.gguf.GgufSplitSet;
 import io.quantsweep.format.gguf.GgufTensorInfo;
 import io.quantsweep.format.gguf.GgufValue;
+import io.quantsweep.plan.KvCache;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Checks a GGUF file's metadata and tensor names, before it reaches the native loader, against what
@@ -47,7 +49,7 @@ import java.util.TreeMap;
 final class GgufPreflight {
     /** The {@code ServerInfo} details key of the routing warning. */
     static final String ROUTING = "routing";
-    /** The {@code ServerInfo} details key of the warning that the weights exceed the machine's memory. */
+    /** The {@code ServerInfo} details key of the warning that weights and KV cache exceed the machine's memory. */
     static final String MEMORY = "memory";
     private static final Set<String> DEEPSEEK_PRE_TOKENIZERS = Set.of("deepseek-llm", "deepseek-coder", "deepseek-v3");
 
@@ -58,11 +60,27 @@ final class GgufPreflight {
      * @param bytes    the file's size (all shards', for a set)
      * @param identity what tells this model file from another at the same path, the same in every copy:
      *                 its size and the start of its {@link GgufReader#fingerprint} (each shard's, for a set)
+     * @param trainedContext  the model's {@code <arch>.context_length}, the context llama.cpp gives it for a
+     *                        context size of 0
+     * @param kvBytesPerToken what one token of context adds to the KV cache this build allocates, 0 where the
+     *                        file does not say (per-layer head counts)
      * @param warnings differences this build runs anyway, by details key (e.g. {@value #ROUTING}), sorted
      */
-    record Accepted(String name, long bytes, String identity, SortedMap<String, String> warnings) {
+    record Accepted(String name, long bytes, String identity, int trainedContext, long kvBytesPerToken,
+            SortedMap<String, String> warnings) {
         Accepted {
             warnings = new TreeMap<>(warnings);
+        }
+
+        Accepted withWarning(String key, String warning) {
+            SortedMap<String, String> more = new TreeMap<>(warnings);
+            more.put(key, warning);
+            return new Accepted(name, bytes, identity, trainedContext, kvBytesPerToken, more);
+        }
+
+        /** The context llama.cpp runs this model with for a configured {@code contextSize} (0: the model's own). */
+        int context(int contextSize) {
+            return contextSize > 0 ? contextSize : trainedContext;
         }
     }
 
@@ -98,6 +116,13 @@ final class GgufPreflight {
         }
         String arch = string(header, "general.architecture").orElseThrow(() -> refuse(file, build,
                 "it has no general.architecture", "convert it with a GGUF converter that writes one", null));
+        long trainedContext = integer(header, arch + ".context_length").orElseThrow(() -> refuse(file, build,
+                "it has no " + arch + ".context_length, which llama.cpp needs to load it",
+                "convert it with a GGUF converter that writes one", null));
+        if (trainedContext < 1 || trainedContext > Integer.MAX_VALUE) {
+            throw refuse(file, build, "its %s.context_length %d is no context llama.cpp can give it".formatted(arch,
+                    trainedContext), "write the context the model was trained for", null);
+        }
         for (GgufTensorInfo t : tensors) {
             if (t.name().contains(".attn_k_b.") || t.name().contains(".attn_v_b.")) {
                 throw refuse(file, build, "tensor '%s' is in the split MLA layout (attn_k_b/attn_v_b); this build knows only the legacy layout with attn_kv_b"
@@ -106,22 +131,65 @@ final class GgufPreflight {
         }
         Map<String, String> warnings = arch.equals("deepseek2") ? checkDeepSeek(file, build, header) : Map.of();
         return new Accepted(string(header, "general.name").orElse(file.getFileName().toString()), bytes,
-                identity, new TreeMap<>(warnings));
+                identity, Math.toIntExact(trainedContext), kvBytesPerToken(header, arch), new TreeMap<>(warnings));
     }
 
     /**
-     * The warning for a model whose file alone is larger than the machine's memory ({@code memory}
-     * bytes, a container's limit where it has one), else empty. llama.cpp maps the weights from the file
-     * and runs anyway, reading them from disk again for every token: a sweep over it would take days and
-     * its latencies would measure the disk.
+     * The KV cache bytes per token of context that this build allocates for a model: f16 keys and values
+     * of every KV head in every layer ({@code head_count_kv × (key_length + value_length) × 2}), for the
+     * whole context, since b4916 has neither llama.cpp's compressed MLA cache (a legacy DeepSeek GGUF gets
+     * 128 × (192 + 128) values per layer) nor its sliding-window cache. 0 where the file gives per-layer
+     * head counts, or none (a model without attention).
      */
-    static Optional<String> memory(long bytes, long memory) {
-        if (memory <= 0 || bytes <= memory) {
+    static long kvBytesPerToken(GgufMetadata header, String arch) {
+        String attention = arch + ".attention.";
+        if (Stream.of("head_count", "head_count_kv").flatMap(k -> header.get(attention + k).stream())
+                .anyMatch(v -> v instanceof GgufValue.Array)) {
+            return 0;
+        }
+        long layers = integer(header, arch + ".block_count").orElse(0L);
+        long heads = integer(header, attention + "head_count").orElse(0L);
+        if (heads == 0) {
+            return 0;
+        }
+        long kvHeads = integer(header, attention + "head_count_kv").orElse(heads);
+        long headSize = integer(header, arch + ".embedding_length").orElse(0L) / heads;
+        long key = integer(header, attention + "key_length").orElse(headSize);
+        long value = integer(header, attention + "value_length").orElse(headSize);
+        return layers * kvHeads * (key + value) * KvCache.F16_BYTES;
+    }
+
+    /**
+     * What running {@code model} with a configured {@code contextSize} asks of this machine's memory
+     * ({@code memory} bytes, a container's limit where it has one; 0 where unknown). A KV cache larger
+     * than the memory is refused: llama.cpp allocates it whole and fails with only "could not load
+     * model". Weights and cache together larger than the memory give a warning: llama.cpp maps the
+     * weights from the file and runs anyway, reading them from disk again for every token, so a sweep
+     * over it would take days and its latencies would measure the disk.
+     *
+     * @return the warning, else empty
+     */
+    static Optional<String> memory(Path file, String build, Accepted model, int contextSize, long memory)
+            throws BackendException {
+        int context = model.context(contextSize);
+        long cache = Math.multiplyExact(model.kvBytesPerToken(), (long) context);
+        if (memory <= 0 || model.bytes() + cache <= memory) {
             return Optional.empty();
         }
-        return Optional.of(String.format(Locale.ROOT, "the weights (%.1f GiB) exceed this machine's memory (%.1f GiB): "
-                + "llama.cpp reads them from disk for every token; give the executor a machine with more memory, or "
-                + "serve the model with llama-server", bytes / (double) (1L << 30), memory / (double) (1L << 30)));
+        if (cache > memory) {
+            throw new BackendException(Reason.BAD_CONFIG, String.format(Locale.ROOT, "embedded llama.cpp %s cannot run "
+                    + "%s: its KV cache at %,d tokens of context (%.1f GiB, f16) exceeds this machine's memory (%.1f GiB). "
+                    + "Fix: give the variant a context-size below %,d tokens%s", build, file, context, gib(cache),
+                    gib(memory), context, contextSize == 0 ? " (its 0 takes the model's own)" : ""));
+        }
+        return Optional.of(String.format(Locale.ROOT, "the weights (%.1f GiB) and the KV cache at %,d tokens (%.1f GiB) "
+                + "exceed this machine's memory (%.1f GiB): llama.cpp reads the weights from disk for every token; give "
+                + "the executor a machine with more memory or the variant a smaller context-size, or serve the model with "
+                + "llama-server", gib(model.bytes()), context, gib(cache), gib(memory)));
+    }
+
+    private static double gib(long bytes) {
+        return bytes / (double) (1L << 30);
     }
 
     private static Map<String, String> checkDeepSeek(Path file, String build, GgufMetadata header)

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaModel;
 import io.quantsweep.eval.backend.Backend;
 import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.BackendException.Reason;
@@ -15,6 +17,7 @@ import io.quantsweep.eval.backend.FinishReason;
 import io.quantsweep.eval.backend.GenerationParams;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded backend on a real (random-weight) llama GGUF, {@code tiny-llama-256x2-Q3_K_M.gguf}
@@ -176,6 +181,46 @@ class EmbeddedBackendTest {
                 "closing a backend leaves the model loaded");
         BackendException e = assertThrows(BackendException.class, () -> config.withContextSize(256).open());
         assertEquals(Reason.BAD_CONFIG, e.reason());
+    }
+
+    @Test
+    void anAnswerEndsWhereTheContextEnds() throws BackendException {
+        // 512 tokens of context hold the prompt (4 tokens), 507 generated and the one llama.cpp fills before it stops;
+        // with the binding's context shift the prompt's start would have been dropped to make room for 600
+        Completion longest = backend.generate(PROMPT, GenerationParams.greedy(600));
+        assertEquals(507, longest.tokens());
+        assertEquals(FinishReason.LENGTH, longest.finishReason());
+        assertEquals(longest.text(), backend.generate(PROMPT, GenerationParams.greedy(507)).text());
+    }
+
+    @Test
+    void aPromptTheContextCannotHoldIsRefused() {
+        String words = "word ".repeat(300);
+        for (var ask : List.<Executable>of(
+                () -> backend.generate(words, GenerationParams.greedy(4)), () -> backend.choose(words, LETTERS))) {
+            BackendException e = assertThrows(BackendException.class, ask);
+            assertEquals(Reason.REJECTED, e.reason());
+            assertTrue(e.getMessage().startsWith("the prompt (603 tokens) leaves no room for an answer in the context of "
+                    + "512 tokens of "), e.getMessage());
+        }
+    }
+
+    @Test
+    void contextSizeZeroIsTheModelsOwn(@TempDir Path dir) throws Exception {
+        // another path, so that this JVM loads the file a second time, with context size 0
+        Path copy = Files.copy(Path.of(config.modelPath()), dir.resolve("copy.gguf"));
+        EmbeddedConfig own = EmbeddedConfig.of(copy.toString()).withThreads(1);
+        assertEquals("512", own.open().serverInfo().details().get("context_size"));
+        // llama.cpp itself has 512, not the binding's default 4096: asked past it, it fails
+        EmbeddedEngine.INFERENCE.lock();
+        try {
+            LlamaModel model = EmbeddedEngine.load(own).model();
+            RuntimeException e = assertThrows(RuntimeException.class,
+                    () -> model.generate(new InferenceParameters(PROMPT).setNPredict(600)).forEach(out -> { }));
+            assertEquals("context shift is disabled", e.getMessage());
+        } finally {
+            EmbeddedEngine.INFERENCE.unlock();
+        }
     }
 
     @Test

@@ -13,8 +13,10 @@ import io.quantsweep.format.gguf.GgufReader;
 import io.quantsweep.format.gguf.GgufSplit;
 import io.quantsweep.format.gguf.GgufTensorSpec;
 import io.quantsweep.format.gguf.GgufValue;
+import io.quantsweep.format.gguf.GgufValueType;
 import io.quantsweep.format.gguf.GgufWriter;
 import io.quantsweep.format.gguf.TensorData;
+import io.quantsweep.plan.KvCache;
 import io.quantsweep.quant.GgmlType;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -24,10 +26,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +47,7 @@ class GgufPreflightTest {
         GgufMetadata md = new GgufMetadata();
         md.put("general.architecture", GgufValue.string("deepseek2"));
         md.put("general.name", GgufValue.string("tiny-deepseek"));
+        md.put("deepseek2.context_length", GgufValue.u32(4096));
         md.put("tokenizer.ggml.pre", GgufValue.string("deepseek-v3"));
         extra.asMap().forEach(md::put);
         List<GgufTensorSpec> specs = Arrays.stream(tensors).map(t -> GgufTensorSpec.of(t, GgmlType.F32, 8, 4)).toList();
@@ -103,14 +108,78 @@ class GgufPreflightTest {
     }
 
     @Test
-    void weightsLargerThanTheMachinesMemoryAreWarnedOf() {
+    void theKvCacheIsWhatLlamaCppAllocates() throws BackendException {
+        Path tinyLlama = EmbeddedBackendTest.sample("tiny-llama-256x2-Q3_K_M.gguf");
+        GgufPreflight.Accepted llama = GgufPreflight.check(tinyLlama, "b4916-c6af2161");
+        assertEquals(512, llama.trainedContext());
+        // b4916's log for this file at 512 tokens: "KV self size = 0.50 MiB, K (f16): 0.25 MiB, V (f16): 0.25 MiB"
+        assertEquals(512 * 1024, llama.kvBytesPerToken() * 512);
+        assertEquals(512, llama.context(0));
+        assertEquals(2048, llama.context(2048));
+
+        // DeepSeek-V3 in the legacy layout: the full cache of the plan's memory model, 61 × 128 × (192 + 128) × 2
+        GgufMetadata v3 = new GgufMetadata();
+        v3.put("general.architecture", GgufValue.string("deepseek2"));
+        v3.put("deepseek2.block_count", GgufValue.u32(61));
+        v3.put("deepseek2.embedding_length", GgufValue.u32(7168));
+        v3.put("deepseek2.rope.dimension_count", GgufValue.u32(64));
+        v3.put("deepseek2.attention.head_count", GgufValue.u32(128));
+        v3.put("deepseek2.attention.head_count_kv", GgufValue.u32(128));
+        v3.put("deepseek2.attention.key_length", GgufValue.u32(192));
+        v3.put("deepseek2.attention.value_length", GgufValue.u32(128));
+        v3.put("deepseek2.attention.kv_lora_rank", GgufValue.u32(512));
+        assertEquals(4_997_120, GgufPreflight.kvBytesPerToken(v3, "deepseek2"));
+        assertEquals(KvCache.of(v3).bytes(KvCache.Kind.FULL, 32_768), GgufPreflight.kvBytesPerToken(v3, "deepseek2") * 32_768);
+
+        v3.put("deepseek2.attention.head_count_kv", GgufValue.intArray(GgufValueType.UINT32, 128));
+        assertEquals(0, GgufPreflight.kvBytesPerToken(v3, "deepseek2"), "per-layer head counts: not estimated");
+    }
+
+    @Test
+    void aKvCacheNoMachineHoldsIsRefusedBeforeTheModelLoads() throws IOException {
+        // DeepSeek-V3's full cache, 4.77 MiB per token, at 2^31 - 1 tokens: 9.5 PiB
+        GgufMetadata v3 = new GgufMetadata();
+        v3.put("deepseek2.context_length", GgufValue.u32(Integer.MAX_VALUE));
+        v3.put("deepseek2.block_count", GgufValue.u32(61));
+        v3.put("deepseek2.attention.head_count", GgufValue.u32(128));
+        v3.put("deepseek2.attention.key_length", GgufValue.u32(192));
+        v3.put("deepseek2.attention.value_length", GgufValue.u32(128));
+        Path file = deepSeek("long.gguf", v3, "blk.0.attn_kv_b.weight");
+        for (var ask : List.<Executable>of(() -> EmbeddedConfig.of(file.toString()).preflight(),
+                () -> EmbeddedConfig.of(file.toString()).open())) {
+            BackendException e = assertThrows(BackendException.class, ask);
+            assertEquals(Reason.BAD_CONFIG, e.reason());
+            assertTrue(e.getMessage().contains("its KV cache at 2,147,483,647 tokens of context (9994240.0 GiB, f16) "
+                    + "exceeds this machine's memory") && e.getMessage().contains("below 2,147,483,647 tokens (its 0 takes "
+                    + "the model's own)"), e.getMessage());
+        }
+        v3.put("deepseek2.context_length", GgufValue.u32(1L << 31));
+        assertTrue(refused(deepSeek("longer.gguf", v3, "blk.0.attn_kv_b.weight")).getMessage()
+                .contains("its deepseek2.context_length 2147483648 is no context llama.cpp can give it"));
+    }
+
+    @Test
+    void theKvCacheBeyondMemoryIsRefusedAndWeightsWithItWarnedOf() throws BackendException {
         long gib = 1L << 30;
-        assertEquals(Optional.empty(), GgufPreflight.memory(30 * gib, 32 * gib));
-        assertEquals(Optional.empty(), GgufPreflight.memory(32 * gib, 32 * gib));
-        assertEquals(Optional.empty(), GgufPreflight.memory(40 * gib, 0), "unknown memory: no warning");
-        assertEquals(Optional.of("the weights (40.5 GiB) exceed this machine's memory (32.0 GiB): llama.cpp reads them "
-                + "from disk for every token; give the executor a machine with more memory, or serve the model with "
-                + "llama-server"), GgufPreflight.memory(40 * gib + gib / 2, 32 * gib));
+        Path file = Path.of("/models/m.gguf");
+        // 30 GiB of weights whose cache takes 1 MiB per token: 32 GiB at the model's 32,768 tokens
+        GgufPreflight.Accepted model = new GgufPreflight.Accepted("m", 30 * gib, "id", 32_768, 1 << 20, new TreeMap<>());
+        assertEquals(Optional.empty(), GgufPreflight.memory(file, "b1", model, 2048, 32 * gib));
+        assertEquals(Optional.empty(), GgufPreflight.memory(file, "b1", model, 0, 0), "unknown memory: nothing said");
+        assertEquals(Optional.of("the weights (30.0 GiB) and the KV cache at 32,768 tokens (32.0 GiB) exceed this "
+                + "machine's memory (48.0 GiB): llama.cpp reads the weights from disk for every token; give the executor "
+                + "a machine with more memory or the variant a smaller context-size, or serve the model with llama-server"),
+                GgufPreflight.memory(file, "b1", model, 0, 48 * gib));
+
+        BackendException e = assertThrows(BackendException.class,
+                () -> GgufPreflight.memory(file, "b1", model, 0, 31 * gib));
+        assertEquals(Reason.BAD_CONFIG, e.reason());
+        assertEquals("embedded llama.cpp b1 cannot run /models/m.gguf: its KV cache at 32,768 tokens of context "
+                + "(32.0 GiB, f16) exceeds this machine's memory (31.0 GiB). Fix: give the variant a context-size below "
+                + "32,768 tokens (its 0 takes the model's own) [BAD_CONFIG]", e.getMessage());
+        e = assertThrows(BackendException.class, () -> GgufPreflight.memory(file, "b1", model, 40_000, 31 * gib));
+        assertTrue(e.getMessage().endsWith("Fix: give the variant a context-size below 40,000 tokens [BAD_CONFIG]"),
+                e.getMessage());
     }
 
     @Test
@@ -159,8 +228,19 @@ class GgufPreflightTest {
         Path none = dir.resolve("no-pre.gguf");
         GgufMetadata md = new GgufMetadata();
         md.put("general.architecture", GgufValue.string("deepseek2"));
+        md.put("deepseek2.context_length", GgufValue.u32(4096));
         GgufWriter.write(none, GgufPlan.of(md, List.of()), t -> TensorData.of(new byte[0]));
         assertTrue(refused(none).getMessage().contains("no tokenizer.ggml.pre"));
+    }
+
+    @Test
+    void aModelWithoutItsTrainingContextIsRefused() throws IOException {
+        // llama.cpp b4916 fails on it with only "could not load model" (key not found in its log)
+        Path file = dir.resolve("no-context.gguf");
+        GgufMetadata md = new GgufMetadata();
+        md.put("general.architecture", GgufValue.string("llama"));
+        GgufWriter.write(file, GgufPlan.of(md, List.of()), t -> TensorData.of(new byte[0]));
+        assertTrue(refused(file).getMessage().contains("it has no llama.context_length, which llama.cpp needs"));
     }
 
     @Test
