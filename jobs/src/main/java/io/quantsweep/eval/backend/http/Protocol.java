@@ -30,7 +30,8 @@ import java.util.Map;
  * sampler a server may have been set up with turned off ({@link ServerKind#neutralSamplers}).
  *
  * <p>Answers: native has {@code content}, {@code tokens_predicted}, {@code stop_type}
- * (eos|word|limit) and {@code completion_probabilities[]} of {@code {token, logprob, top_logprobs[]}};
+ * (eos|word|limit), {@code truncated} and {@code completion_probabilities[]} of
+ * {@code {token, logprob, top_logprobs[]}};
  * the OpenAI APIs have {@code choices[0].text} or {@code choices[0].message.content},
  * {@code finish_reason}, {@code usage.completion_tokens} and {@code choices[0].logprobs}, which is
  * either {@code {content: [{token, logprob, top_logprobs[]}]}} (chat; llama-server everywhere) or the
@@ -109,7 +110,7 @@ final class Protocol {
     /** The generated text. */
     static String text(Api api, JsonNode answer, String source) throws BackendException {
         return switch (api) {
-            case NATIVE -> required(answer, source, "content").asText();
+            case NATIVE -> required(wholeContext(answer, source), source, "content").asText();
             case COMPLETIONS -> required(firstChoice(answer, source), source, "text").asText();
             case CHAT -> {
                 JsonNode content = required(required(firstChoice(answer, source), source, "message"), source, "content");
@@ -173,8 +174,8 @@ final class Protocol {
     static NextTokenDistribution distribution(Api api, Transport.Answer a, String source) throws BackendException {
         JsonNode answer = a.json();
         List<TokenLogprob> top = switch (api) {
-            case NATIVE -> tokens(required(element(required(answer, source, "completion_probabilities"), 0, source,
-                    "completion_probabilities"), source, "top_logprobs"), source);
+            case NATIVE -> tokens(required(element(required(wholeContext(answer, source), source,
+                    "completion_probabilities"), 0, source, "completion_probabilities"), source, "top_logprobs"), source);
             case COMPLETIONS, CHAT -> {
                 JsonNode logprobs = required(firstChoice(answer, source), source, "logprobs");
                 if (logprobs.path("content").isArray()) {
@@ -189,6 +190,22 @@ final class Protocol {
             throw bad(source, "the next-token list is empty: the server listed no alternatives");
         }
         return new NextTokenDistribution(top, a.latency(), a.attempts());
+    }
+
+    /**
+     * A native answer that saw the whole prompt. llama-server says {@code truncated: true} where the request
+     * outgrew its slot's context ({@code --ctx-size} divided among {@code --parallel} slots) and it dropped
+     * the prompt's start to go on, before answering or by shifting the context while generating: what it
+     * then wrote or ranked is no answer to the prompt, so it is not scored.
+     */
+    private static JsonNode wholeContext(JsonNode answer, String source) throws BackendException {
+        if (answer.path("truncated").asBoolean(false)) {
+            throw new BackendException(Reason.REJECTED, ("%s: llama-server dropped the start of the prompt to fit its "
+                    + "slot's context (prompt %s tokens, %s generated); give each slot more context (--ctx-size is "
+                    + "shared by --parallel slots) or the benchmark a smaller max-tokens").formatted(source,
+                    answer.path("tokens_evaluated").asText("?"), answer.path("tokens_predicted").asText("?")));
+        }
+        return answer;
     }
 
     /** The legacy completions form of one position's alternatives: an object from token text to log-probability. */

@@ -72,7 +72,12 @@ public final class FakeInferenceServer implements AutoCloseable {
          * character: text {@code ""} (llama-server cuts a piece to its valid part), bytes {@code E4 B8} and
          * {@code E4 B9}.
          */
-        SPLIT_CHARACTERS
+        SPLIT_CHARACTERS,
+        /**
+         * Answers, but as llama-server answers a request that outgrew its slot's context: natively with
+         * {@code truncated: true} (the OpenAI APIs do not say).
+         */
+        CONTEXT_SHIFTED
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -371,7 +376,7 @@ public final class FakeInferenceServer implements AutoCloseable {
             inFlight.decrementAndGet();
             counted = false;
             if (fault != null && fault != Fault.SLOW && fault != Fault.NO_ALTERNATIVES && fault != Fault.ABORTED
-                    && fault != Fault.SPLIT_CHARACTERS) {
+                    && fault != Fault.SPLIT_CHARACTERS && fault != Fault.CONTEXT_SHIFTED) {
                 fail(ex, fault);
             } else if (missing != null) {
                 send(ex, 400, error(400, "missing or wrong field '" + missing + "'"));
@@ -389,6 +394,8 @@ public final class FakeInferenceServer implements AutoCloseable {
                     ObjectNode choice = (ObjectNode) answer.path("choices").path(0);
                     choice.put("finish_reason", "abort");
                     choice.put("text", "answer-");
+                } else if (fault == Fault.CONTEXT_SHIFTED && answer.has("truncated")) {
+                    answer.put("truncated", true);
                 }
                 send(ex, 200, answer.toString());
             }
@@ -472,7 +479,8 @@ public final class FakeInferenceServer implements AutoCloseable {
         int alternatives = alternatives(path, body);
         ObjectNode o = JSON.createObjectNode();
         if (path.equals("/completion")) {
-            o.put("content", text).put("tokens_predicted", emitted.size()).put("stop_type", cut ? "limit" : "eos");
+            o.put("content", text).put("tokens_predicted", emitted.size()).put("stop_type", cut ? "limit" : "eos")
+                    .put("tokens_evaluated", 12).put("truncated", false);
             if (alternatives > 0) {
                 o.set("completion_probabilities", tokenList(emitted, alternatives, id));
             }

@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -81,6 +82,23 @@ class HttpFaultsTest {
             assertEquals(Reason.UNAVAILABLE, e.reason(), e.getMessage());
             assertTrue(e.getMessage().contains("gave up after 4 attempts") && e.getMessage().contains("aborted"),
                     e.getMessage());
+        }
+    }
+
+    @Test
+    void anAnswerThatLostThePromptsStartIsNotScored() throws IOException, BackendException {
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER);
+             Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server).build().open()) {
+            server.always(3, Fault.CONTEXT_SHIFTED);
+            for (Executable ask : List.<Executable>of(() -> backend.generate("#3", PARAMS),
+                    () -> backend.choose("#3", List.of("A", "B")), () -> backend.topK("#3", 4))) {
+                BackendException e = assertThrows(BackendException.class, ask);
+                assertEquals(Reason.REJECTED, e.reason(), e.getMessage());
+                assertTrue(e.getMessage().contains("llama-server dropped the start of the prompt to fit its slot's "
+                        + "context (prompt 12 tokens, ") && e.getMessage().contains("--parallel"), e.getMessage());
+            }
+            assertEquals(3, server.requests(3), "not retried");
+            assertEquals("answer-4", backend.generate("#4", PARAMS).text(), "an answer with the whole prompt is scored");
         }
     }
 
