@@ -59,7 +59,7 @@ final class EmbeddedBackend implements Backend {
         int budget;
         EmbeddedEngine.INFERENCE.lock();
         try {
-            budget = tokenBudget(prompt, params.maxTokens());
+            budget = tokenBudget(prompt, params.maxTokens(), 1);
             InferenceParameters p = request(prompt, budget)
                     .setTemperature((float) params.temperature())
                     .setTopP((float) params.topP())
@@ -97,7 +97,8 @@ final class EmbeddedBackend implements Backend {
         String answer;
         EmbeddedEngine.INFERENCE.lock();
         try {
-            answer = model().complete(request(prompt, tokenBudget(prompt, Choices.tokenBudget(allowed)))
+            int budget = Choices.tokenBudget(allowed);
+            answer = model().complete(request(prompt, tokenBudget(prompt, budget, budget))
                     .setTemperature(0f)
                     .setSeed(0)
                     .setGrammar(Choices.gbnf(allowed)));
@@ -130,17 +131,18 @@ final class EmbeddedBackend implements Backend {
 
     /**
      * The tokens {@code prompt} leaves for an answer of at most {@code wanted}: the context holds the prompt,
-     * the answer and one more (the position llama.cpp fills before it stops), as a server ends a reply at
-     * the context's end (finish reason length). A prompt that leaves no room is refused, as llama-server
-     * refuses it, rather than cut as the binding's context shift would cut it.
+     * the tokens llama.cpp adds to it (BOS) and the answer, and a server ends a reply at the context's end
+     * (finish reason length). A prompt that leaves fewer than {@code least} is refused, as llama-server
+     * refuses one that does not fit, rather than cut as the binding's context shift would cut it.
      */
-    private int tokenBudget(String prompt, int wanted) throws BackendException {
-        int promptTokens = model().encode(prompt).length;
-        int room = loaded.context() - 1 - promptTokens;
-        if (room < 1) {
-            throw new BackendException(Reason.REJECTED, ("the prompt (%d tokens) leaves no room for an answer in the "
-                    + "context of %d tokens of %s; give the variant a larger context-size (0 takes the model's own)")
-                    .formatted(promptTokens, loaded.context(), serverInfo().describe()));
+    private int tokenBudget(String prompt, int wanted, int least) throws BackendException {
+        int promptTokens = model().encode(prompt).length + loaded.addedTokens();
+        int room = loaded.context() - promptTokens;
+        if (room < least) {
+            throw new BackendException(Reason.REJECTED, ("the prompt (%d tokens) leaves %d tokens for an answer, which "
+                    + "needs at least %d, in the context of %d tokens of %s; give the variant a larger context-size (0 "
+                    + "takes the model's own)").formatted(promptTokens, Math.max(0, room), least, loaded.context(),
+                    serverInfo().describe()));
         }
         return Math.min(wanted, room);
     }

@@ -48,8 +48,11 @@ final class EmbeddedEngine {
     /** Loaded models by absolute path; guarded by the class lock. */
     private static final Map<Path, Loaded> MODELS = new HashMap<>();
 
-    /** A model loaded with {@code config} and a context of {@code context} tokens, and what produced it. */
-    record Loaded(EmbeddedConfig config, int context, LlamaModel model, ServerInfo info) {
+    /**
+     * A model loaded with {@code config} and a context of {@code context} tokens, which every prompt fills
+     * with {@code addedTokens} more than its own (BOS, EOS), and what produced it.
+     */
+    record Loaded(EmbeddedConfig config, int context, int addedTokens, LlamaModel model, ServerInfo info) {
     }
 
     private EmbeddedEngine() {
@@ -196,7 +199,7 @@ final class EmbeddedEngine {
         details.put("cache_prompt", String.valueOf(config.cachePrompt()));
         details.put("slots", "1");
         ServerInfo info = ServerInfo.of(BACKEND, build, path.toString(), details);
-        loaded = new Loaded(config, context, model, info);
+        loaded = new Loaded(config, context, accepted.addedTokens(), model, info);
         MODELS.put(path, loaded);
         return loaded;
     }

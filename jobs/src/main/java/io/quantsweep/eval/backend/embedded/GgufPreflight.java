@@ -64,10 +64,12 @@ final class GgufPreflight {
      *                        context size of 0
      * @param kvBytesPerToken what one token of context adds to the KV cache this build allocates, 0 where the
      *                        file does not say (per-layer head counts)
+     * @param addedTokens     the tokens llama.cpp adds to every prompt: BOS and EOS as
+     *                        {@code tokenizer.ggml.add_bos_token} / {@code add_eos_token} say (BOS where unsaid)
      * @param warnings differences this build runs anyway, by details key (e.g. {@value #ROUTING}), sorted
      */
     record Accepted(String name, long bytes, String identity, int trainedContext, long kvBytesPerToken,
-            SortedMap<String, String> warnings) {
+            int addedTokens, SortedMap<String, String> warnings) {
         Accepted {
             warnings = new TreeMap<>(warnings);
         }
@@ -75,14 +77,21 @@ final class GgufPreflight {
         Accepted withWarning(String key, String warning) {
             SortedMap<String, String> more = new TreeMap<>(warnings);
             more.put(key, warning);
-            return new Accepted(name, bytes, identity, trainedContext, kvBytesPerToken, more);
+            return new Accepted(name, bytes, identity, trainedContext, kvBytesPerToken, addedTokens, more);
         }
 
-        /** The context llama.cpp runs this model with for a configured {@code contextSize} (0: the model's own). */
+        /**
+         * The context llama.cpp runs this model with for a configured {@code contextSize} (0: the model's own):
+         * b4916 rounds it up to a multiple of {@value #CONTEXT_PADDING} (a context size of 1000 gets 1024).
+         */
         int context(int contextSize) {
-            return contextSize > 0 ? contextSize : trainedContext;
+            long wanted = contextSize > 0 ? contextSize : trainedContext;
+            return (int) Math.min(Integer.MAX_VALUE, (wanted + CONTEXT_PADDING - 1) / CONTEXT_PADDING * CONTEXT_PADDING);
         }
     }
+
+    /** What b4916 rounds a context up to, without flash attention (which the engine leaves off). */
+    static final int CONTEXT_PADDING = 32;
 
     private GgufPreflight() {
     }
@@ -131,7 +140,9 @@ final class GgufPreflight {
         }
         Map<String, String> warnings = arch.equals("deepseek2") ? checkDeepSeek(file, build, header) : Map.of();
         return new Accepted(string(header, "general.name").orElse(file.getFileName().toString()), bytes,
-                identity, Math.toIntExact(trainedContext), kvBytesPerToken(header, arch), new TreeMap<>(warnings));
+                identity, Math.toIntExact(trainedContext), kvBytesPerToken(header, arch),
+                flag(header, "tokenizer.ggml.add_bos_token", true) + flag(header, "tokenizer.ggml.add_eos_token", false),
+                new TreeMap<>(warnings));
     }
 
     /**
@@ -178,9 +189,11 @@ final class GgufPreflight {
         }
         if (cache > memory) {
             throw new BackendException(Reason.BAD_CONFIG, String.format(Locale.ROOT, "embedded llama.cpp %s cannot run "
-                    + "%s: its KV cache at %,d tokens of context (%.1f GiB, f16) exceeds this machine's memory (%.1f GiB). "
-                    + "Fix: give the variant a context-size below %,d tokens%s", build, file, context, gib(cache),
-                    gib(memory), context, contextSize == 0 ? " (its 0 takes the model's own)" : ""));
+                    + "%s: its KV cache at %s %,d tokens (%.1f GiB, f16) exceeds this machine's memory (%.1f GiB). "
+                    + "Fix: give the variant a context-size of at most %,d tokens (%,d to keep the weights in memory too)",
+                    build, file, contextSize == 0 ? "the model's own context of" : "a context of", context, gib(cache),
+                    gib(memory), memory / model.kvBytesPerToken(),
+                    Math.max(0, memory - model.bytes()) / model.kvBytesPerToken()));
         }
         return Optional.of(String.format(Locale.ROOT, "the weights (%.1f GiB) and the KV cache at %,d tokens (%.1f GiB) "
                 + "exceed this machine's memory (%.1f GiB): llama.cpp reads the weights from disk for every token; give "
@@ -211,6 +224,11 @@ final class GgufPreflight {
 
     private static Optional<String> string(GgufMetadata header, String key) {
         return header.get(key).filter(v -> v instanceof GgufValue.Str).map(GgufValue::asString);
+    }
+
+    /** 1 where the boolean {@code key} is true, or absent and {@code unsaid}; else 0. */
+    private static int flag(GgufMetadata header, String key, boolean unsaid) {
+        return header.get(key).filter(v -> v instanceof GgufValue.Bool).map(GgufValue::asBool).orElse(unsaid) ? 1 : 0;
     }
 
     private static Optional<Long> integer(GgufMetadata header, String key) {

@@ -15,6 +15,13 @@ import io.quantsweep.eval.backend.Choice;
 import io.quantsweep.eval.backend.Completion;
 import io.quantsweep.eval.backend.FinishReason;
 import io.quantsweep.eval.backend.GenerationParams;
+import io.quantsweep.format.gguf.GgufHeader;
+import io.quantsweep.format.gguf.GgufMetadata;
+import io.quantsweep.format.gguf.GgufPlan;
+import io.quantsweep.format.gguf.GgufReader;
+import io.quantsweep.format.gguf.GgufTensorInfo;
+import io.quantsweep.format.gguf.GgufValue;
+import io.quantsweep.format.gguf.GgufWriter;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -185,8 +192,8 @@ class EmbeddedBackendTest {
 
     @Test
     void anAnswerEndsWhereTheContextEnds() throws BackendException {
-        // 512 tokens of context hold the prompt (4 tokens), 507 generated and the one llama.cpp fills before it stops;
-        // with the binding's context shift the prompt's start would have been dropped to make room for 600
+        // 512 tokens of context hold the prompt (4 tokens and the BOS llama.cpp adds) and 507 generated; with the
+        // binding's context shift the prompt's start would have been dropped to make room for 600
         Completion longest = backend.generate(PROMPT, GenerationParams.greedy(600));
         assertEquals(507, longest.tokens());
         assertEquals(FinishReason.LENGTH, longest.finishReason());
@@ -200,9 +207,42 @@ class EmbeddedBackendTest {
                 () -> backend.generate(words, GenerationParams.greedy(4)), () -> backend.choose(words, LETTERS))) {
             BackendException e = assertThrows(BackendException.class, ask);
             assertEquals(Reason.REJECTED, e.reason());
-            assertTrue(e.getMessage().startsWith("the prompt (603 tokens) leaves no room for an answer in the context of "
-                    + "512 tokens of "), e.getMessage());
+            assertTrue(e.getMessage().startsWith("the prompt (604 tokens) leaves 0 tokens for an answer, which needs at "
+                    + "least "), e.getMessage());
+            assertTrue(e.getMessage().contains(" in the context of 512 tokens of "), e.getMessage());
         }
+    }
+
+    @Test
+    void aChoiceTheContextCannotFinishIsRefusedNotBlamedOnTheEngine() throws BackendException {
+        LlamaModel model = EmbeddedEngine.load(config).model();
+        String prompt = "word";
+        while (model.encode(prompt + " word").length + 1 < 511) {
+            prompt += " word";
+        }
+        String last = prompt;
+        BackendException e = assertThrows(BackendException.class, () -> backend.choose(last, List.of("Paris", "London")));
+        assertEquals(Reason.REJECTED, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("tokens for an answer, which needs at least "), e.getMessage());
+    }
+
+    @Test
+    void theTokensAPromptGainsAndTheContextsRoundingAreCounted(@TempDir Path dir) throws Exception {
+        // the sample, but its tokenizer adds EOS to every prompt as well as BOS
+        Path eos = dir.resolve("eos.gguf");
+        try (GgufReader sample = GgufReader.open(Path.of(config.modelPath()))) {
+            GgufHeader h = sample.header();
+            GgufMetadata md = h.metadata();
+            md.put("tokenizer.ggml.add_eos_token", GgufValue.bool(true));
+            GgufWriter.write(eos, GgufPlan.of(md, h.tensors().stream().map(GgufTensorInfo::spec).toList()),
+                    sample::tensorData);
+        }
+        // 500 tokens of context are 512 in b4916; the prompt fills 4 + BOS + EOS of them
+        Backend withEos = EmbeddedConfig.of(eos.toString()).withContextSize(500).withThreads(1).open();
+        assertEquals("512", withEos.serverInfo().details().get("context_size"));
+        Completion longest = withEos.generate(PROMPT, GenerationParams.greedy(600));
+        assertEquals(506, longest.tokens());
+        assertEquals(FinishReason.LENGTH, longest.finishReason());
     }
 
     @Test

@@ -116,6 +116,8 @@ class GgufPreflightTest {
         assertEquals(512 * 1024, llama.kvBytesPerToken() * 512);
         assertEquals(512, llama.context(0));
         assertEquals(2048, llama.context(2048));
+        assertEquals(1024, llama.context(1000), "b4916 rounds the context up to a multiple of 32");
+        assertEquals(1, llama.addedTokens(), "add_bos_token true, add_eos_token false");
 
         // DeepSeek-V3 in the legacy layout: the full cache of the plan's memory model, 61 × 128 × (192 + 128) × 2
         GgufMetadata v3 = new GgufMetadata();
@@ -149,9 +151,8 @@ class GgufPreflightTest {
                 () -> EmbeddedConfig.of(file.toString()).open())) {
             BackendException e = assertThrows(BackendException.class, ask);
             assertEquals(Reason.BAD_CONFIG, e.reason());
-            assertTrue(e.getMessage().contains("its KV cache at 2,147,483,647 tokens of context (9994240.0 GiB, f16) "
-                    + "exceeds this machine's memory") && e.getMessage().contains("below 2,147,483,647 tokens (its 0 takes "
-                    + "the model's own)"), e.getMessage());
+            assertTrue(e.getMessage().contains("its KV cache at the model's own context of 2,147,483,647 tokens "
+                    + "(9994240.0 GiB, f16) exceeds this machine's memory"), e.getMessage());
         }
         v3.put("deepseek2.context_length", GgufValue.u32(1L << 31));
         assertTrue(refused(deepSeek("longer.gguf", v3, "blk.0.attn_kv_b.weight")).getMessage()
@@ -163,7 +164,7 @@ class GgufPreflightTest {
         long gib = 1L << 30;
         Path file = Path.of("/models/m.gguf");
         // 30 GiB of weights whose cache takes 1 MiB per token: 32 GiB at the model's 32,768 tokens
-        GgufPreflight.Accepted model = new GgufPreflight.Accepted("m", 30 * gib, "id", 32_768, 1 << 20, new TreeMap<>());
+        GgufPreflight.Accepted model = new GgufPreflight.Accepted("m", 30 * gib, "id", 32_768, 1 << 20, 1, new TreeMap<>());
         assertEquals(Optional.empty(), GgufPreflight.memory(file, "b1", model, 2048, 32 * gib));
         assertEquals(Optional.empty(), GgufPreflight.memory(file, "b1", model, 0, 0), "unknown memory: nothing said");
         assertEquals(Optional.of("the weights (30.0 GiB) and the KV cache at 32,768 tokens (32.0 GiB) exceed this "
@@ -174,12 +175,12 @@ class GgufPreflightTest {
         BackendException e = assertThrows(BackendException.class,
                 () -> GgufPreflight.memory(file, "b1", model, 0, 31 * gib));
         assertEquals(Reason.BAD_CONFIG, e.reason());
-        assertEquals("embedded llama.cpp b1 cannot run /models/m.gguf: its KV cache at 32,768 tokens of context "
-                + "(32.0 GiB, f16) exceeds this machine's memory (31.0 GiB). Fix: give the variant a context-size below "
-                + "32,768 tokens (its 0 takes the model's own) [BAD_CONFIG]", e.getMessage());
-        e = assertThrows(BackendException.class, () -> GgufPreflight.memory(file, "b1", model, 40_000, 31 * gib));
-        assertTrue(e.getMessage().endsWith("Fix: give the variant a context-size below 40,000 tokens [BAD_CONFIG]"),
+        assertEquals("embedded llama.cpp b1 cannot run /models/m.gguf: its KV cache at the model's own context of "
+                + "32,768 tokens (32.0 GiB, f16) exceeds this machine's memory (31.0 GiB). Fix: give the variant a "
+                + "context-size of at most 31,744 tokens (1,024 to keep the weights in memory too) [BAD_CONFIG]",
                 e.getMessage());
+        e = assertThrows(BackendException.class, () -> GgufPreflight.memory(file, "b1", model, 40_000, 31 * gib));
+        assertTrue(e.getMessage().contains("its KV cache at a context of 40,000 tokens (39.1 GiB, f16)"), e.getMessage());
     }
 
     @Test
