@@ -193,17 +193,21 @@ final class Protocol {
     }
 
     /**
-     * A native answer that saw the whole prompt. llama-server says {@code truncated: true} where the request
-     * outgrew its slot's context ({@code --ctx-size} divided among {@code --parallel} slots) and it dropped
-     * the prompt's start to go on, before answering or by shifting the context while generating: what it
-     * then wrote or ranked is no answer to the prompt, so it is not scored.
+     * A native answer that saw the whole prompt. llama-server marks an answer {@code truncated} when it met
+     * the end of its slot's context ({@code --ctx-size} divided among {@code --parallel} slots). Without
+     * context shift (the default since mid-2025) it stops there, {@code stop_type: limit}: an answer cut at
+     * its length, scored as such. With context shift it drops the prompt's start and goes on; an answer
+     * that then ends by itself ({@code eos}, {@code word}) was written without the whole prompt and is
+     * not scored. One that goes on to its limit cannot be told from the first kind: hence the README's
+     * advice to run llama-server without context shift.
      */
     private static JsonNode wholeContext(JsonNode answer, String source) throws BackendException {
-        if (answer.path("truncated").asBoolean(false)) {
-            throw new BackendException(Reason.REJECTED, ("%s: llama-server dropped the start of the prompt to fit its "
-                    + "slot's context (prompt %s tokens, %s generated); give each slot more context (--ctx-size is "
-                    + "shared by --parallel slots) or the benchmark a smaller max-tokens").formatted(source,
-                    answer.path("tokens_evaluated").asText("?"), answer.path("tokens_predicted").asText("?")));
+        if (answer.path("truncated").asBoolean(false) && !answer.path("stop_type").asText("limit").equals("limit")) {
+            throw new BackendException(Reason.REJECTED, ("%s: llama-server shifted its slot's context, dropping the "
+                    + "start of the prompt (%s tokens), and answered on (%s tokens); start it with --no-context-shift "
+                    + "(the default of current builds) and give each slot more context (--ctx-size is shared by "
+                    + "--parallel slots)").formatted(source, answer.path("tokens_evaluated").asText("?"),
+                    answer.path("tokens_predicted").asText("?")));
         }
         return answer;
     }

@@ -74,10 +74,15 @@ public final class FakeInferenceServer implements AutoCloseable {
          */
         SPLIT_CHARACTERS,
         /**
-         * Answers, but as llama-server answers a request that outgrew its slot's context: natively with
-         * {@code truncated: true} (the OpenAI APIs do not say).
+         * Answers natively as llama-server with context shift does after it dropped the prompt's start to
+         * go on: {@code truncated: true}, and the answer ends by itself.
          */
-        CONTEXT_SHIFTED
+        CONTEXT_SHIFTED,
+        /**
+         * Answers natively as llama-server without context shift does at its slot's context end: the
+         * answer cut after its first token, {@code truncated: true}, {@code stop_type: limit}.
+         */
+        CONTEXT_FULL
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -376,7 +381,7 @@ public final class FakeInferenceServer implements AutoCloseable {
             inFlight.decrementAndGet();
             counted = false;
             if (fault != null && fault != Fault.SLOW && fault != Fault.NO_ALTERNATIVES && fault != Fault.ABORTED
-                    && fault != Fault.SPLIT_CHARACTERS && fault != Fault.CONTEXT_SHIFTED) {
+                    && fault != Fault.SPLIT_CHARACTERS && fault != Fault.CONTEXT_SHIFTED && fault != Fault.CONTEXT_FULL) {
                 fail(ex, fault);
             } else if (missing != null) {
                 send(ex, 400, error(400, "missing or wrong field '" + missing + "'"));
@@ -394,8 +399,11 @@ public final class FakeInferenceServer implements AutoCloseable {
                     ObjectNode choice = (ObjectNode) answer.path("choices").path(0);
                     choice.put("finish_reason", "abort");
                     choice.put("text", "answer-");
-                } else if (fault == Fault.CONTEXT_SHIFTED && answer.has("truncated")) {
+                } else if (fault == Fault.CONTEXT_SHIFTED) {
                     answer.put("truncated", true);
+                } else if (fault == Fault.CONTEXT_FULL) {
+                    answer.put("truncated", true).put("stop_type", "limit").put("tokens_predicted", 1)
+                            .put("content", "answer");
                 }
                 send(ex, 200, answer.toString());
             }

@@ -8,6 +8,7 @@ import io.quantsweep.eval.backend.Backend;
 import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.BackendException.Reason;
 import io.quantsweep.eval.backend.Completion;
+import io.quantsweep.eval.backend.FinishReason;
 import io.quantsweep.eval.backend.GenerationParams;
 import io.quantsweep.eval.backend.http.FakeInferenceServer.Fault;
 import java.io.IOException;
@@ -86,19 +87,26 @@ class HttpFaultsTest {
     }
 
     @Test
-    void anAnswerThatLostThePromptsStartIsNotScored() throws IOException, BackendException {
+    void anAnswerWrittenAfterTheContextShiftedIsNotScoredButOneCutAtTheContextsEndIs()
+            throws IOException, BackendException {
         try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER);
              Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server).build().open()) {
             server.always(3, Fault.CONTEXT_SHIFTED);
             for (Executable ask : List.<Executable>of(() -> backend.generate("#3", PARAMS),
-                    () -> backend.choose("#3", List.of("A", "B")), () -> backend.topK("#3", 4))) {
+                    () -> backend.choose("#3", List.of("A", "B")))) {
                 BackendException e = assertThrows(BackendException.class, ask);
                 assertEquals(Reason.REJECTED, e.reason(), e.getMessage());
-                assertTrue(e.getMessage().contains("llama-server dropped the start of the prompt to fit its slot's "
-                        + "context (prompt 12 tokens, ") && e.getMessage().contains("--parallel"), e.getMessage());
+                assertTrue(e.getMessage().contains("llama-server shifted its slot's context, dropping the start of the "
+                        + "prompt (12 tokens), and answered on (") && e.getMessage().contains("start it with "
+                        + "--no-context-shift"), e.getMessage());
             }
-            assertEquals(3, server.requests(3), "not retried");
-            assertEquals("answer-4", backend.generate("#4", PARAMS).text(), "an answer with the whole prompt is scored");
+            assertEquals(2, server.requests(3), "not retried");
+
+            server.always(4, Fault.CONTEXT_FULL);
+            Completion cut = backend.generate("#4", PARAMS);
+            assertEquals("answer", cut.text());
+            assertEquals(FinishReason.LENGTH, cut.finishReason());
+            assertEquals(4, backend.topK("#4", 4).top().size(), "a next-token list at the context's end is whole");
         }
     }
 
