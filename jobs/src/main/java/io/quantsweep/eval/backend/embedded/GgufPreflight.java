@@ -173,8 +173,8 @@ final class GgufPreflight {
     /**
      * What running {@code model} with a configured {@code contextSize} asks of this machine's memory
      * ({@code memory} bytes, a container's limit where it has one; 0 where unknown). A KV cache larger
-     * than the memory is refused: llama.cpp allocates it whole and fails with only "could not load
-     * model". Weights and cache together larger than the memory give a warning: llama.cpp maps the
+     * than the memory is refused: llama.cpp allocates and clears it whole as it loads the model, which
+     * fails with only "could not load model", or gets the executor killed. Weights and cache together larger than the memory give a warning: llama.cpp maps the
      * weights from the file and runs anyway, reading them from disk again for every token, so a sweep
      * over it would take days and its latencies would measure the disk.
      *
