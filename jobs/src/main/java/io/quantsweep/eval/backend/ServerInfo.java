@@ -23,6 +23,12 @@ public record ServerInfo(String backend, String build, String model, SortedMap<S
      * serves, which an alias hides.
      */
     public static final String MODEL_FILE = "model_file";
+    /**
+     * The details key of the context one request has, prompt and answer together, in tokens: an
+     * in-process model's, llama-server's per slot ({@code --ctx-size} divided among its {@code --parallel}
+     * slots), vLLM's and SGLang's {@code max_model_len}.
+     */
+    public static final String CONTEXT_SIZE = "context_size";
 
     public ServerInfo {
         Objects.requireNonNull(backend, "backend");
@@ -52,6 +58,12 @@ public record ServerInfo(String backend, String build, String model, SortedMap<S
     private static String lastName(String path) {
         String p = path.replaceAll("[/\\\\]+$", "");
         return p.substring(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
+    }
+
+    /** {@link #CONTEXT_SIZE}, or 0 where the backend does not say it. */
+    public int contextSize() {
+        String context = details.getOrDefault(CONTEXT_SIZE, "");
+        return context.matches("[0-9]{1,9}") ? Integer.parseInt(context) : 0;
     }
 
     /** {@link #MODEL_FILE}, or "" where the backend does not know it. */

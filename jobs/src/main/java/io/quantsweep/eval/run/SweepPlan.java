@@ -118,12 +118,10 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
                         throw new SweepRefusedException("sweep %s: variant %s cannot run benchmark %s (scoring %s): %s"
                                 .formatted(sweep.name(), v.name(), b.name(), b.scoring().id(), e.getMessage()), e);
                     }
-                    int context = g.config().contextSize();
-                    if (context > 0 && b.scoring().generates() && b.maxTokens() >= context) {
-                        throw new SweepRefusedException(("sweep %s: variant %s has a context of %d tokens, which cannot "
-                                + "hold benchmark %s's max-tokens %d and its prompt; set its context-size above both, or "
-                                + "0 for the model's own").formatted(sweep.name(), v.name(), context, b.name(),
-                                b.maxTokens()));
+                    if (!fits(b, g.config().contextSize())) {
+                        throw new SweepRefusedException(("sweep %s: variant %s has %s; set its context-size above both, "
+                                + "or 0 for the model's own").formatted(sweep.name(), v.name(),
+                                tooSmall(b, g.config().contextSize())));
                     }
                 }
             }
@@ -149,6 +147,20 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
                 }
             }
         }
+    }
+
+    /**
+     * Whether a context of {@code context} tokens (0: not known here) leaves room for benchmark {@code b}'s
+     * answers beside its prompts: a generating benchmark's max-tokens must be below it.
+     */
+    static boolean fits(BenchmarkSpec b, int context) {
+        return context <= 0 || !b.scoring().generates() || b.maxTokens() < context;
+    }
+
+    /** What {@link #fits} found wanting, for messages. */
+    static String tooSmall(BenchmarkSpec b, int context) {
+        return "a context of %d tokens, which cannot hold benchmark %s's max-tokens %d and its prompt"
+                .formatted(context, b.name(), b.maxTokens());
     }
 
     /** The message of a variant's backend that failed to open, on the driver or in its task. */

@@ -3,6 +3,7 @@ package io.quantsweep.eval.run;
 import io.quantsweep.eval.backend.Backend;
 import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.ServerInfo;
+import io.quantsweep.eval.sweep.BenchmarkSpec;
 import io.quantsweep.io.HadoopFileSystems;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -276,6 +277,17 @@ final class VariantRun {
                 if (!b.serverInfo().sameModel(first)) {
                     throw new BackendException(BackendException.Reason.BAD_CONFIG, "one variant's endpoints run %s and %s"
                             .formatted(first.describeWithFile(), b.serverInfo().describeWithFile()));
+                }
+                // the context the model or server gives a request is known only now: an in-process model's own
+                // for context-size 0, a server's per slot
+                int context = b.serverInfo().contextSize();
+                for (BenchmarkSpec benchmark : plan.sweep().benchmarks()) {
+                    if (!SweepPlan.fits(benchmark, context)) {
+                        throw new BackendException(BackendException.Reason.BAD_CONFIG, ("%s gives %s; give it more context "
+                                + "(in-process: context-size; llama-server: --ctx-size, divided among --parallel slots; "
+                                + "vLLM: --max-model-len; SGLang: --context-length)").formatted(b.serverInfo().describe(),
+                                SweepPlan.tooSmall(benchmark, context)));
+                    }
                 }
             } catch (BackendException | RuntimeException e) {
                 backends.forEach(Backend::close);

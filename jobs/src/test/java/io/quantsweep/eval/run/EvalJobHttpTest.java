@@ -300,6 +300,22 @@ class EvalJobHttpTest {
     }
 
     @Test
+    void aServerWhoseSlotsCannotHoldAnAnswerIsRefusedBeforeItIsAsked(SparkSession spark, @TempDir Path dir)
+            throws IOException {
+        try (Servers s = Servers.start()) {
+            // llama-server -c 32 -np 4: eight tokens a slot, where the free benchmark's answers alone may take eight
+            s.b1().context(8);
+            s.b2().context(8);
+            SweepRefusedException e = assertThrows(SweepRefusedException.class,
+                    () -> EvalJob.run(spark, plan(spark, s.base(), s.b1(), s.b2(), 8), dir.resolve("eval").toString()));
+            assertTrue(e.getMessage().contains("variant cand: cannot open") && e.getMessage().contains("gives a context of 8 "
+                    + "tokens, which cannot hold benchmark free's max-tokens 8 and its prompt; give it more context "
+                    + "(in-process: context-size; llama-server: --ctx-size, divided among --parallel slots"), e.getMessage());
+            assertEquals(0, s.b1().answered() + s.b2().answered(), "the candidate was not asked");
+        }
+    }
+
+    @Test
     void aSweepOfKldBenchmarksAloneWritesNoSummaryAndIsReported(SparkSession spark) throws IOException {
         Path root = data.resolve("kld-only");
         Path out = root.resolve("eval");

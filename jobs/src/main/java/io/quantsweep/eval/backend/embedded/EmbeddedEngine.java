@@ -194,7 +194,7 @@ final class EmbeddedEngine {
         details.put("binding", Native.BINDING);
         details.put("general.name", accepted.name());
         details.put(ServerInfo.MODEL_FILE, accepted.identity());
-        details.put("context_size", String.valueOf(context));
+        details.put(ServerInfo.CONTEXT_SIZE, String.valueOf(context));
         details.put("threads", String.valueOf(threads));
         details.put("cache_prompt", String.valueOf(config.cachePrompt()));
         details.put("slots", "1");

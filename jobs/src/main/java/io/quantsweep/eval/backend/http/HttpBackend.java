@@ -148,6 +148,12 @@ final class HttpBackend implements Backend {
                 details.put("total_slots", props.get("total_slots").asText());
             }
         }
+        // what one request may fill: a llama-server slot's share of --ctx-size, vLLM's and SGLang's max_model_len
+        JsonNode context = server == ServerKind.LLAMA_SERVER ? props.path("default_generation_settings").path("n_ctx")
+                : card.path("max_model_len");
+        if (context.canConvertToInt() && context.asInt() > 0) {
+            details.put(ServerInfo.CONTEXT_SIZE, String.valueOf(context.asInt()));
+        }
         if (server == ServerKind.SGLANG) {
             // SGLang applies a request's seed only when started with --enable-deterministic-inference
             details.put("deterministic_inference",
@@ -174,15 +180,14 @@ final class HttpBackend implements Backend {
 
     @Override
     public Completion generate(String prompt, GenerationParams params) throws BackendException {
-        Transport.Answer a = transport.post(pool, config.api().path(), Protocol.generate(config, model, prompt, params));
+        Transport.Answer a = ask(Protocol.generate(config, model, prompt, params));
         return Protocol.completion(config.api(), a, source());
     }
 
     @Override
     public Choice choose(String prompt, List<String> choices) throws BackendException {
         List<String> allowed = Choices.check(choices);
-        Transport.Answer a = transport.post(pool, config.api().path(),
-                Protocol.choose(config, model, info.build(), prompt, allowed, Choices.tokenBudget(allowed)));
+        Transport.Answer a = ask(Protocol.choose(config, model, info.build(), prompt, allowed, Choices.tokenBudget(allowed)));
         return Choices.match(allowed, Protocol.text(config.api(), a.json(), source()), a.latency(), a.attempts(),
                 info.describe());
     }
@@ -194,7 +199,7 @@ final class HttpBackend implements Backend {
         }
         Transport.Answer a;
         try {
-            a = transport.post(pool, config.api().path(), Protocol.topK(config, model, prompt, k));
+            a = ask(Protocol.topK(config, model, prompt, k));
         } catch (BackendException e) {
             if (e.reason() == Reason.REJECTED && config.server() == ServerKind.VLLM && k > VLLM_DEFAULT_MAX_LOGPROBS) {
                 throw new BackendException(Reason.REJECTED, e.detail() + " (vLLM gives at most its --max-logprobs "
@@ -204,6 +209,15 @@ final class HttpBackend implements Backend {
             throw e;
         }
         return Protocol.distribution(config.api(), a, source());
+    }
+
+    /** Posts a request to the API's path; a native answer must have seen the whole prompt. */
+    private Transport.Answer ask(JsonNode body) throws BackendException {
+        Transport.Answer a = transport.post(pool, config.api().path(), body);
+        if (config.api() == Api.NATIVE) {
+            Protocol.requireWholePrompt(a.json(), source(), info.contextSize());
+        }
+        return a;
     }
 
     /** Nothing to release: the JDK client's threads are daemons and idle connections time out. */

@@ -110,7 +110,7 @@ final class Protocol {
     /** The generated text. */
     static String text(Api api, JsonNode answer, String source) throws BackendException {
         return switch (api) {
-            case NATIVE -> required(wholeContext(answer, source), source, "content").asText();
+            case NATIVE -> required(answer, source, "content").asText();
             case COMPLETIONS -> required(firstChoice(answer, source), source, "text").asText();
             case CHAT -> {
                 JsonNode content = required(required(firstChoice(answer, source), source, "message"), source, "content");
@@ -174,8 +174,8 @@ final class Protocol {
     static NextTokenDistribution distribution(Api api, Transport.Answer a, String source) throws BackendException {
         JsonNode answer = a.json();
         List<TokenLogprob> top = switch (api) {
-            case NATIVE -> tokens(required(element(required(wholeContext(answer, source), source,
-                    "completion_probabilities"), 0, source, "completion_probabilities"), source, "top_logprobs"), source);
+            case NATIVE -> tokens(required(element(required(answer, source, "completion_probabilities"), 0, source,
+                    "completion_probabilities"), source, "top_logprobs"), source);
             case COMPLETIONS, CHAT -> {
                 JsonNode logprobs = required(firstChoice(answer, source), source, "logprobs");
                 if (logprobs.path("content").isArray()) {
@@ -193,23 +193,26 @@ final class Protocol {
     }
 
     /**
-     * A native answer that saw the whole prompt. llama-server marks an answer {@code truncated} when it met
-     * the end of its slot's context ({@code --ctx-size} divided among {@code --parallel} slots). Without
-     * context shift (the default since mid-2025) it stops there, {@code stop_type: limit}: an answer cut at
-     * its length, scored as such. With context shift it drops the prompt's start and goes on; an answer
-     * that then ends by itself ({@code eos}, {@code word}) was written without the whole prompt and is
-     * not scored. One that goes on to its limit cannot be told from the first kind: hence the README's
-     * advice to run llama-server without context shift.
+     * Refuses a native answer that did not see the whole prompt. llama-server marks an answer
+     * {@code truncated} when it met the end of its slot's context ({@code slotContext} tokens, 0 where
+     * unknown: {@code --ctx-size} divided among {@code --parallel} slots). Without context shift (the
+     * default since mid-2025) it stops there: an answer cut at its length, scored as such. With context
+     * shift it drops the prompt's start and goes on, which shows where the answer ended by itself
+     * ({@code eos}, {@code word}) or where prompt and answer add up to more than the slot holds.
      */
-    private static JsonNode wholeContext(JsonNode answer, String source) throws BackendException {
-        if (answer.path("truncated").asBoolean(false) && !answer.path("stop_type").asText("limit").equals("limit")) {
-            throw new BackendException(Reason.REJECTED, ("%s: llama-server shifted its slot's context, dropping the "
-                    + "start of the prompt (%s tokens), and answered on (%s tokens); start it with --no-context-shift "
-                    + "(the default of current builds) and give each slot more context (--ctx-size is shared by "
-                    + "--parallel slots)").formatted(source, answer.path("tokens_evaluated").asText("?"),
-                    answer.path("tokens_predicted").asText("?")));
+    static void requireWholePrompt(JsonNode answer, String source, int slotContext) throws BackendException {
+        if (!answer.path("truncated").asBoolean(false)) {
+            return;
         }
-        return answer;
+        long prompt = answer.path("tokens_evaluated").asLong(0);
+        long generated = answer.path("tokens_predicted").asLong(0);
+        if (!answer.path("stop_type").asText("limit").equals("limit") || slotContext > 0 && prompt + generated > slotContext) {
+            throw new BackendException(Reason.REJECTED, ("%s: llama-server shifted its slot's context (%s tokens), "
+                    + "dropping the start of the prompt (%d tokens), and answered on (%d tokens); start it with "
+                    + "--no-context-shift (the default of current builds) and give each slot more context (--ctx-size "
+                    + "is shared by --parallel slots)").formatted(source, slotContext > 0 ? String.valueOf(slotContext)
+                    : "?", prompt, generated));
+        }
     }
 
     /** The legacy completions form of one position's alternatives: an object from token text to log-probability. */

@@ -113,6 +113,7 @@ public final class FakeInferenceServer implements AutoCloseable {
     private volatile List<String> models = List.of("tiny-deepseek");
     /** What it says it serves under those names; by default a file named after the first. */
     private volatile String modelFile;
+    private volatile int context = 4096;
     private volatile boolean deterministic;
     private volatile boolean thinks;
     private volatile String requiredKey = "";
@@ -181,6 +182,15 @@ public final class FakeInferenceServer implements AutoCloseable {
     /** Serves this file (or checkpoint) under its model names, as an alias does. */
     public FakeInferenceServer modelFile(String file) {
         this.modelFile = file;
+        return this;
+    }
+
+    /**
+     * The context one request has, which llama-server says per slot in {@code /props}, vLLM and SGLang as
+     * {@code max_model_len} in {@code /v1/models}.
+     */
+    public FakeInferenceServer context(int tokens) {
+        this.context = tokens;
         return this;
     }
 
@@ -334,6 +344,7 @@ public final class FakeInferenceServer implements AutoCloseable {
             }
             case "/props" -> {
                 o.put("build_info", build).put("model_path", servedFile()).put("total_slots", 4);
+                o.putObject("default_generation_settings").put("n_ctx", context);
             }
             case "/version" -> {
                 o.put("version", build);
@@ -349,6 +360,9 @@ public final class FakeInferenceServer implements AutoCloseable {
                     ObjectNode card = data.addObject().put("id", m).put("object", "model");
                     if (kind == ServerKind.VLLM) {
                         card.put("root", servedFile());
+                    }
+                    if (kind != ServerKind.LLAMA_SERVER) {
+                        card.put("max_model_len", context);
                     }
                 });
             }

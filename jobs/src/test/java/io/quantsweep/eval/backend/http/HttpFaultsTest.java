@@ -89,18 +89,21 @@ class HttpFaultsTest {
     @Test
     void anAnswerWrittenAfterTheContextShiftedIsNotScoredButOneCutAtTheContextsEndIs()
             throws IOException, BackendException {
-        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER);
+        // slots of 13 tokens; the fake's prompts take 12
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER).context(13);
              Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server).build().open()) {
             server.always(3, Fault.CONTEXT_SHIFTED);
             for (Executable ask : List.<Executable>of(() -> backend.generate("#3", PARAMS),
-                    () -> backend.choose("#3", List.of("A", "B")))) {
+                    () -> backend.choose("#3", List.of("A", "B")),
+                    // cut at its length, but 12 + 2 tokens are more than the slot holds
+                    () -> backend.generate("#3", GenerationParams.greedy(2)))) {
                 BackendException e = assertThrows(BackendException.class, ask);
                 assertEquals(Reason.REJECTED, e.reason(), e.getMessage());
-                assertTrue(e.getMessage().contains("llama-server shifted its slot's context, dropping the start of the "
-                        + "prompt (12 tokens), and answered on (") && e.getMessage().contains("start it with "
+                assertTrue(e.getMessage().contains("llama-server shifted its slot's context (13 tokens), dropping the "
+                        + "start of the prompt (12 tokens), and answered on (") && e.getMessage().contains("start it with "
                         + "--no-context-shift"), e.getMessage());
             }
-            assertEquals(2, server.requests(3), "not retried");
+            assertEquals(3, server.requests(3), "not retried");
 
             server.always(4, Fault.CONTEXT_FULL);
             Completion cut = backend.generate("#4", PARAMS);

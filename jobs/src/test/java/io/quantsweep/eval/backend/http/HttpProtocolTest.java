@@ -252,7 +252,8 @@ class HttpProtocolTest {
     @ParameterizedTest
     @MethodSource("apis")
     void recordsEachServersBuildAndModel(ServerKind kind, Api api) throws IOException {
-        try (FakeInferenceServer server = new FakeInferenceServer(kind).build("v0.9.1").models("deepseek-v3-q4");
+        try (FakeInferenceServer server = new FakeInferenceServer(kind).build("v0.9.1").models("deepseek-v3-q4")
+                .context(8192);
              Backend backend = HttpTesting.config(kind, api, server).build().open()) {
             ServerInfo info = backend.serverInfo();
             assertEquals(kind.id(), info.backend());
@@ -260,6 +261,7 @@ class HttpProtocolTest {
             assertEquals("deepseek-v3-q4", info.model());
             assertEquals(api.path(), info.details().get("api"));
             assertEquals(kind == ServerKind.LLAMA_SERVER ? "4" : null, info.details().get("total_slots"));
+            assertEquals(8192, info.contextSize(), "a llama-server slot's n_ctx, or max_model_len");
             assertTrue(backend.toString().contains("v0.9.1"));
             backend.generate("#1", GenerationParams.greedy(4));
             assertEquals(api == Api.NATIVE ? null : "deepseek-v3-q4",
