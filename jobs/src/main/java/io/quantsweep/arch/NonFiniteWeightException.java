@@ -1,10 +1,10 @@
 package io.quantsweep.arch;
 
-import org.apache.hadoop.fs.Path;
+import io.quantsweep.format.safetensors.SafetensorsCheckpoint;
 
 /**
- * A weight the codecs would refuse as not finite, named where a user can find it: the checkpoint,
- * the output tensor's row and column, and the checkpoint tensor that row was read from.
+ * A weight the codecs would refuse as not finite, named where a user can find it: the checkpoint's file
+ * that holds it, the output tensor's row and column, and the checkpoint tensor that row was read from.
  */
 public final class NonFiniteWeightException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
@@ -16,8 +16,9 @@ public final class NonFiniteWeightException extends IllegalArgumentException {
      * @param value the value refused, or the checkpoint's value that became it
      * @param rule  why it is refused and what to do
      */
-    public NonFiniteWeightException(Path checkpoint, OutputTensor t, long row, long column, float value, String rule) {
+    public NonFiniteWeightException(SafetensorsCheckpoint checkpoint, OutputTensor t, long row, long column, float value,
+            String rule) {
         super("%s: output tensor '%s' has value %s at row %d, column %d (read from '%s'); %s"
-                .formatted(checkpoint, t.name(), value, row, column, t.sourceOf(row), rule));
+                .formatted(checkpoint.fileOf(t.sourceOf(row)), t.name(), value, row, column, t.sourceOf(row), rule));
     }
 }

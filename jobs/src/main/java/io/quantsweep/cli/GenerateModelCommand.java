@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 public final class GenerateModelCommand implements Callable<Integer> {
 
     @Option(names = "--preset", required = true, paramLabel = "tiny|small|bench",
-            description = "model size: tiny (~10 MB), small (~70 MB) or bench (~2 GB)")
+            description = "model size: tiny (~10 MB), small (~80 MB) or bench (~2 GB)")
     String preset;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "directory to write (created if needed)")

@@ -66,7 +66,7 @@ public final class GgufInfoCommand implements Callable<Integer> {
 
     private void printText(GgufHeader h, PrintWriter out) {
         out.printf("%s%n", printable(h.source()));
-        out.printf("GGUF v%d, %d KVs, %d tensors, alignment %d, data section at byte %d, %d bytes%n%n",
+        out.printf("GGUF v%d, %d KVs, %d tensors, alignment %d, data section at byte %d, file %d bytes%n%n",
                 h.version(), h.metadata().size(), h.tensors().size(), h.alignment(), h.dataOffset(), h.fileSize());
         Map<String, GgufValue> kvs = h.metadata().asMap();
         int keyWidth = kvs.keySet().stream().mapToInt(k -> printable(k).length()).max().orElse(3);

@@ -167,7 +167,7 @@ public final class CheckpointConverter {
                     // the one check the codec needs (whole rows the read guarantees): named here, where the tensor is known
                     int bad = Codecs.firstNonFinite(rows, 0, rows.length);
                     if (bad >= 0) {
-                        throw new NonFiniteWeightException(checkpoint.location(), t, r0 + bad / cols, bad % cols, rows[bad],
+                        throw new NonFiniteWeightException(checkpoint, t, r0 + bad / cols, bad % cols, rows[bad],
                                 NonFiniteWeightException.MUST_BE_FINITE);
                     }
                     int n = (int) (r1 - r0);

@@ -113,7 +113,7 @@ public final class UnitQuantizer {
             String rule = Float.isFinite(source[i])
                     ? "it rounds to infinity in bfloat16; quantize with --source-precision f32"
                     : NonFiniteWeightException.MUST_BE_FINITE;
-            throw new NonFiniteWeightException(checkpoint.location(), u.tensor(), u.row0() + i / cols, i % cols, source[i],
+            throw new NonFiniteWeightException(checkpoint, u.tensor(), u.row0() + i / cols, i % cols, source[i],
                     rule);
         }
     }

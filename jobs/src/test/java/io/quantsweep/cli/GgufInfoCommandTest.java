@@ -50,7 +50,7 @@ class GgufInfoCommandTest {
     void textShowsKvsWithAbbreviatedArraysAndTheTensorTable() throws Exception {
         Run r = run(sample("tiny-llama-256x2-Q3_K_M.gguf"));
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("GGUF v3, 23 KVs, 21 tensors, alignment 32, data section at byte 23392, 932192 bytes"), r.out());
+        assertTrue(r.out().contains("GGUF v3, 23 KVs, 21 tensors, alignment 32, data section at byte 23392, file 932192 bytes"), r.out());
         assertTrue(r.out().matches("(?s).*general\\.architecture\\s+STRING\\s+llama\\n.*"), r.out());
         assertTrue(r.out().matches("(?s).*tokenizer\\.ggml\\.tokens\\s+ARRAY\\s+STRING\\[1024] \\[\"<unk>\", \"<s>\", \"</s>\", \\.\\.\\.]\\n.*"), r.out());
         assertTrue(r.out().matches("(?s).*tokenizer\\.ggml\\.scores\\s+ARRAY\\s+FLOAT32\\[1024] \\[0\\.0, 0\\.0, 0\\.0, \\.\\.\\.]\\n.*"), r.out());

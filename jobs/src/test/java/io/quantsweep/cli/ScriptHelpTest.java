@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The helper scripts of {@code scripts/} (all but {@code quantsweep}, which has its own help) answer
@@ -50,6 +51,17 @@ class ScriptHelpTest {
         assertEquals(2, run.exit(), run.output());
         assertTrue(run.output().contains("--bogus"), run.output());
         assertTrue(run.output().contains("usage: scripts/bench-quantize"), run.output());
+        assertEmpty(work);
+        assertEquals(List.of(), run.called());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bench-eval", "bench-ggml-anchor", "crosscheck-llama-quantize", "gpu-check"})
+    void aMissingArgumentIsRefusedWithTheUsage(String script, @TempDir Path work, @TempDir Path logs) throws Exception {
+        Run run = run(work, logs, script);
+        assertEquals(2, run.exit(), run.output());
+        assertTrue(run.output().contains(script + ": missing argument") && run.output().contains("usage: scripts/" + script),
+                run.output());
         assertEmpty(work);
         assertEquals(List.of(), run.called());
     }

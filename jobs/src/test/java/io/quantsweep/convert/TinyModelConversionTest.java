@@ -353,8 +353,10 @@ class TinyModelConversionTest {
             }
         }
         String weight = "model.layers.0.self_attn.q_a_proj.weight";
+        String shard;
         try (SafetensorsCheckpoint c = SafetensorsCheckpoint.open(FS, RealModelFiles.hadoop(broken))) {
-            SafetensorsFile f = c.shard(c.shardOf(weight));
+            shard = c.shardOf(weight);
+            SafetensorsFile f = c.shard(shard);
             TensorInfo t = f.tensor(weight);
             try (RandomAccessFile raf = new RandomAccessFile(broken.resolve(f.path().getName()).toFile(), "rw")) {
                 raf.seek(f.dataStart() + t.begin() + 3 * t.rowBytes() + 5);
@@ -366,6 +368,7 @@ class TinyModelConversionTest {
                 RealModelFiles.hadoop(broken), out, GgmlType.BF16, MlaLayout.SPLIT));
         assertTrue(e.getMessage().contains("output tensor 'blk.0.attn_q_a.weight' has value NaN at row 3, column 5 "
                 + "(read from '" + weight + "'); weights must be finite"), e.getMessage());
+        assertTrue(e.getMessage().contains(broken.resolve(shard) + ": output tensor"), "names the shard: " + e.getMessage());
         try (var left = Files.list(dir)) {
             assertEquals(List.of(broken), left.toList(), "no output, not even a temporary one");
         }

@@ -244,8 +244,10 @@ class QuantizeResumeTest {
         Path broken = dir.resolve("DeepSeek-V3-nan");
         copyModel(broken);
         String weight = "model.layers.0.self_attn.q_a_proj.weight";
+        String shard;
         try (SafetensorsCheckpoint c = SafetensorsCheckpoint.open(TinyModel.FS, RealModelFiles.hadoop(broken))) {
-            SafetensorsFile f = c.shard(c.shardOf(weight));
+            shard = c.shardOf(weight);
+            SafetensorsFile f = c.shard(shard);
             TensorInfo t = f.tensor(weight);
             try (RandomAccessFile raf = new RandomAccessFile(Path.of(f.path().toUri()).toFile(), "rw")) {
                 raf.seek(f.dataStart() + t.begin() + 3 * t.rowBytes() + 5);
@@ -257,6 +259,7 @@ class QuantizeResumeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(spark, o));
         assertTrue(e.getMessage().contains("'blk.0.attn_q_a.weight' has value NaN at row 3, column 5 (read from '" + weight + "')"),
                 e.getMessage());
+        assertTrue(e.getMessage().contains(broken.resolve(shard) + ": output tensor"), "names the shard: " + e.getMessage());
         assertEquals(List.of(), ggufFiles(dir.resolve("nan")));
 
         // the block's largest code, 448, times a scale of 7.59e35 is a finite float (3.40e38) beyond bfloat16's range

@@ -18,7 +18,7 @@ public enum DeepseekV3Preset {
     /** About 10 MB of FP8: converts and runs in llama.cpp in seconds. */
     TINY(3, new DeepseekV3Config(512, 256, 512, 256, 3, 1, 4, 4, 256, 256, 64, 32, 64, 8, 1, 2, 4, 2,
             "noaux_tc", ScoringFunc.SIGMOID, true, 2.5, 10000, yarn(4, 1024), 4096, 1e-6, 1, false)),
-    /** About 70 MB of FP8. */
+    /** About 80 MB (79 MiB) of FP8 weights and scales, shards and tokenizer. */
     SMALL(4, new DeepseekV3Config(1024, 512, 1024, 256, 6, 2, 8, 8, 512, 256, 64, 32, 64, 32, 1, 4, 8, 4,
             "noaux_tc", ScoringFunc.SIGMOID, true, 2.5, 10000, yarn(8, 1024), 8192, 1e-6, 1, false)),
     /** About 2 GB of FP8, for throughput runs; generated as a stream, never held in memory. */

@@ -124,6 +124,11 @@ public final class SafetensorsCheckpoint implements Closeable {
         return shard;
     }
 
+    /** The file that holds tensor {@code name}: its shard, or the single safetensors file. */
+    public Path fileOf(String name) {
+        return new Path(directory, shardOf(name));
+    }
+
     /**
      * The length and modification time of shard {@code shardName}, as "N bytes, modified INSTANT": what
      * tells a file replaced by another of the same header, as a re-downloaded revision of a model with
