@@ -44,6 +44,8 @@ public final class QuantSweep implements Runnable {
     static final int INTERNAL_ERROR = 1;
     static final int BAD_INPUT = 2;
     static final int IO_FAILURE = 3;
+    /** How the JDK ends the message of a file it may not create or open. */
+    private static final String DENIED = " (Permission denied)";
 
     @Spec
     CommandSpec spec;
@@ -109,6 +111,11 @@ public final class QuantSweep implements Runnable {
         } else if (cause instanceof NoSuchFileException n) {
             status = BAD_INPUT;
             message = "no such file or directory: " + n.getFile();
+        } else if (cause instanceof FileNotFoundException && String.valueOf(cause.getMessage()).endsWith(DENIED)) {
+            // the JDK's words, through Hadoop's local file system, for a file it may not create or open
+            status = IO_FAILURE;
+            String m = cause.getMessage();
+            message = "permission denied: " + m.substring(0, m.length() - DENIED.length());
         } else if (cause instanceof FileNotFoundException) {
             // Hadoop's file systems report a missing path this way
             status = BAD_INPUT;

@@ -13,6 +13,7 @@ import io.quantsweep.quant.Codecs;
 import io.quantsweep.quant.GgmlType;
 import io.quantsweep.quant.Golden;
 import io.quantsweep.quant.LittleEndian;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -219,6 +220,15 @@ class QuantSweepTest {
         assertEquals(QuantSweep.IO_FAILURE,
                 QuantSweep.failure(new FileSystemException("a", "b", "Device busy"), cli, new PrintWriter(err)));
         assertEquals("quantsweep: a -> b: Device busy" + System.lineSeparator(), err.toString());
+
+        // how Hadoop's local file system passes on the JDK's refusal to create a file in a folder
+        err.getBuffer().setLength(0);
+        assertEquals(QuantSweep.IO_FAILURE, QuantSweep.failure(new FileNotFoundException("/sys/.r.html.0b1.tmp (Permission "
+                + "denied)"), cli, new PrintWriter(err)));
+        assertEquals("quantsweep: permission denied: /sys/.r.html.0b1.tmp" + System.lineSeparator(), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(QuantSweep.BAD_INPUT, QuantSweep.failure(new FileNotFoundException("File /m does not exist"), cli,
+                new PrintWriter(err)));
     }
 
     @Test
