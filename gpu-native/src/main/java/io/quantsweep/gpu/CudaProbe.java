@@ -91,8 +91,8 @@ public final class CudaProbe {
         if (s.available()) {
             LOG.log(Level.INFO, "CUDA available: " + s.reason());
         } else {
-            LOG.log(Level.INFO, "CUDA unavailable on device %d, the CPU codecs will be used: %s".formatted(device,
-                    s.reason()));
+            // whether the CPU codecs stand in is the caller's choice (--device auto), or a failure (--device gpu)
+            LOG.log(Level.INFO, "CUDA unavailable on device %d: %s".formatted(device, s.reason()));
         }
         return s;
     }
