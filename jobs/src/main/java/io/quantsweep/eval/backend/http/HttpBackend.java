@@ -187,7 +187,8 @@ final class HttpBackend implements Backend {
     @Override
     public Choice choose(String prompt, List<String> choices) throws BackendException {
         List<String> allowed = Choices.check(choices);
-        Transport.Answer a = ask(Protocol.choose(config, model, info.build(), prompt, allowed, Choices.tokenBudget(allowed)));
+        Transport.Answer a = ask(Protocol.choose(config, model, info.build(), prompt, allowed,
+                Choices.tokenBudget(allowed)));
         return Choices.match(allowed, Protocol.text(config.api(), a.json(), source()), a.latency(), a.attempts(),
                 info.describe());
     }

@@ -206,7 +206,8 @@ final class Protocol {
         }
         long prompt = answer.path("tokens_evaluated").asLong(0);
         long generated = answer.path("tokens_predicted").asLong(0);
-        if (!answer.path("stop_type").asText("limit").equals("limit") || slotContext > 0 && prompt + generated > slotContext) {
+        boolean endedByItself = !answer.path("stop_type").asText("limit").equals("limit");
+        if (endedByItself || slotContext > 0 && prompt + generated > slotContext) {
             throw new BackendException(Reason.REJECTED, ("%s: llama-server shifted its slot's context (%s tokens), "
                     + "dropping the start of the prompt (%d tokens), and answered on (%d tokens); start it with "
                     + "--no-context-shift (the default of current builds) and give each slot more context (--ctx-size "
