@@ -1,6 +1,7 @@
 package io.quantsweep.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.quantsweep.arch.ModelMappingException;
 import io.quantsweep.format.gguf.GgufReader;
 import io.quantsweep.io.IsDirectoryException;
 import io.quantsweep.quant.GgmlType;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -94,6 +96,11 @@ class GenerateAndConvertCommandTest {
         Run mla = run(new ConvertCommand(), "--model", dir.toString(), "--type", "F32", "--out", "x.gguf", "--mla", "fused");
         assertEquals(2, mla.exit());
         assertTrue(mla.err().contains("--mla must be split or legacy"), mla.err());
+        Path out = dir.resolve("with-missing-tokenizer");
+        Run tokenizer = run(new GenerateModelCommand(), "--preset", "tiny", "--out", out.toString(),
+                "--tokenizer", dir.resolve("no-such-tokenizer").toString());
+        assertTrue(tokenizer.failure() instanceof FileNotFoundException, String.valueOf(tokenizer.failure()));
+        assertFalse(Files.exists(out), "no empty output folder left behind");
     }
 
     @Test

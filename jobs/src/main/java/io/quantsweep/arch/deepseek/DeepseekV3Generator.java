@@ -70,12 +70,13 @@ public final class DeepseekV3Generator {
      */
     public static List<String> generate(FileSystem fs, Path dir, DeepseekV3Preset preset, long seed,
             Optional<Path> tokenizerDir) throws IOException {
+        DeepseekV3Config config = tokenizerDir.isPresent()
+                ? preset.config((HfTokenizer.read(fs, tokenizerDir.get()).maxTokenId() + 1 + 255) / 256 * 256)
+                : preset.config();
+        // made once the tokenizer is read: one that cannot be leaves no empty folder behind
         fs.mkdirs(dir);
         List<String> written = new ArrayList<>();
-        DeepseekV3Config config;
         if (tokenizerDir.isPresent()) {
-            int maxId = HfTokenizer.read(fs, tokenizerDir.get()).maxTokenId();
-            config = preset.config((maxId + 1 + 255) / 256 * 256);
             for (String f : List.of(HfTokenizer.TOKENIZER_FILE, HfTokenizer.CONFIG_FILE)) {
                 Path src = new Path(tokenizerDir.get(), f);
                 if (fs.exists(src)) {
@@ -85,7 +86,6 @@ public final class DeepseekV3Generator {
                 }
             }
         } else {
-            config = preset.config();
             int base = config.vocabSize() - 32;
             writeJson(fs, new Path(dir, HfTokenizer.TOKENIZER_FILE), TinyTokenizer.tokenizerJson(base));
             writeJson(fs, new Path(dir, HfTokenizer.CONFIG_FILE), TinyTokenizer.tokenizerConfig());
