@@ -65,6 +65,12 @@ final class HttpBackend implements Backend {
                 throw new BackendException(Reason.BAD_CONFIG, ("endpoints disagree: %s runs %s, %s runs %s; one variant's "
                         + "endpoints must run one build and one model").formatted(pool.endpoints().get(0),
                         first.describeWithFile(), e, info.describeWithFile()));
+            } else if (first.contextSize() != info.contextSize()) {
+                // a sample must not depend on the endpoint that answered it, nor the checks on the first one
+                throw new BackendException(Reason.BAD_CONFIG, ("endpoints disagree: %s gives a request %d tokens of context, "
+                        + "%s %d; give every slot of one variant's servers the same context (llama-server: --ctx-size "
+                        + "divided by --parallel)").formatted(pool.endpoints().get(0), first.contextSize(), e,
+                        info.contextSize()));
             }
         }
         return new HttpBackend(config, transport, pool, first.model(), first);

@@ -194,11 +194,11 @@ final class Protocol {
 
     /**
      * Refuses a native answer that did not see the whole prompt. llama-server marks an answer
-     * {@code truncated} when it met the end of its slot's context ({@code slotContext} tokens, 0 where
-     * unknown: {@code --ctx-size} divided among {@code --parallel} slots). Without context shift (the
-     * default since mid-2025) it stops there: an answer cut at its length, scored as such. With context
-     * shift it drops the prompt's start and goes on, which shows where the answer ended by itself
-     * ({@code eos}, {@code word}) or where prompt and answer add up to more than the slot holds.
+     * {@code truncated} when the request met the end of its slot's context ({@code slotContext} tokens, 0
+     * where unknown). Builds since May 2025 without context shift (their default since August 2025) then
+     * stop, with prompt and answer filling the slot exactly: an answer cut at its length, scored as such.
+     * Otherwise the server dropped the start of the prompt, cutting it before answering or shifting the
+     * context while answering, and then counts only what it kept; no sample is made of that.
      */
     static void requireWholePrompt(JsonNode answer, String source, int slotContext) throws BackendException {
         if (!answer.path("truncated").asBoolean(false)) {
@@ -206,13 +206,13 @@ final class Protocol {
         }
         long prompt = answer.path("tokens_evaluated").asLong(0);
         long generated = answer.path("tokens_predicted").asLong(0);
-        boolean endedByItself = !answer.path("stop_type").asText("limit").equals("limit");
-        if (endedByItself || slotContext > 0 && prompt + generated > slotContext) {
-            throw new BackendException(Reason.REJECTED, ("%s: llama-server shifted its slot's context (%s tokens), "
-                    + "dropping the start of the prompt (%d tokens), and answered on (%d tokens); start it with "
-                    + "--no-context-shift (the default of current builds) and give each slot more context (--ctx-size "
-                    + "is shared by --parallel slots)").formatted(source, slotContext > 0 ? String.valueOf(slotContext)
-                    : "?", prompt, generated));
+        boolean stoppedAtTheEnd = answer.path("stop_type").asText("").equals("limit") && slotContext > 0
+                && prompt + generated == slotContext;
+        if (!stoppedAtTheEnd) {
+            throw new BackendException(Reason.REJECTED, ("%s: llama-server dropped the start of the prompt to fit its "
+                    + "slot's context (%s tokens; it kept %d prompt tokens and generated %d); give each slot room for "
+                    + "prompt and answer (--ctx-size is shared by --parallel slots) and start it with --no-context-shift")
+                    .formatted(source, slotContext > 0 ? String.valueOf(slotContext) : "?", prompt, generated));
         }
     }
 

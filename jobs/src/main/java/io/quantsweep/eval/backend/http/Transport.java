@@ -35,6 +35,8 @@ final class Transport {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
     private static final int SNIPPET_CHARS = 300;
+    /** llama-server's error for a request that reached its slot's context end under --no-context-shift, before May 2025. */
+    private static final String CONTEXT_SHIFT_DISABLED = "context shift is disabled";
     /** Largest response body read; a generation with its log-probabilities is a few MB at the most. */
     static final long MAX_BODY_BYTES = 64L << 20;
 
@@ -208,6 +210,12 @@ final class Transport {
         }
         if (status == 408) {
             return new Failure(Reason.TIMEOUT, message, true, retryAfter);
+        }
+        if (status / 100 == 5 && errorText(body).contains(CONTEXT_SHIFT_DISABLED)) {
+            // llama-server before May 2025 under --no-context-shift, at the end of a slot's context: no retry helps
+            return new Failure(Reason.REJECTED, message + " (the request reached the end of the slot's context, which this "
+                    + "llama-server build fails instead of stopping there: give each slot more context, or use a build "
+                    + "since May 2025)", false, Optional.empty());
         }
         if (status / 100 == 5) {
             return new Failure(Reason.UNAVAILABLE, message, true, retryAfter);

@@ -82,7 +82,9 @@ public final class FakeInferenceServer implements AutoCloseable {
          * Answers natively as llama-server without context shift does at its slot's context end: the
          * answer cut after its first token, {@code truncated: true}, {@code stop_type: limit}.
          */
-        CONTEXT_FULL
+        CONTEXT_FULL,
+        /** 500 as llama-server before May 2025 answers a request at its slot's context end under --no-context-shift. */
+        CONTEXT_SHIFT_DISABLED
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -441,6 +443,7 @@ public final class FakeInferenceServer implements AutoCloseable {
             }
             case MALFORMED -> send(ex, 200, "{\"content\": \"answer-");
             case BAD_REQUEST -> send(ex, 400, error(400, "bad request"));
+            case CONTEXT_SHIFT_DISABLED -> send(ex, 500, error(500, "context shift is disabled"));
             case HUGE -> {
                 ex.getResponseHeaders().add("Content-Type", "application/json");
                 ex.sendResponseHeaders(200, 0);

@@ -87,29 +87,47 @@ class HttpFaultsTest {
     }
 
     @Test
-    void anAnswerWrittenAfterTheContextShiftedIsNotScoredButOneCutAtTheContextsEndIs()
-            throws IOException, BackendException {
+    void anAnswerThatLostThePromptsStartIsNotScoredButOneCutAtTheContextsEndIs() throws IOException, BackendException {
         // slots of 13 tokens; the fake's prompts take 12
         try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER).context(13);
-             Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server).build().open()) {
+             FakeInferenceServer wider = new FakeInferenceServer(ServerKind.LLAMA_SERVER).context(20);
+             Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server).build().open();
+             Backend onWider = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, wider).build().open()) {
             server.always(3, Fault.CONTEXT_SHIFTED);
+            wider.always(4, Fault.CONTEXT_FULL);
             for (Executable ask : List.<Executable>of(() -> backend.generate("#3", PARAMS),
                     () -> backend.choose("#3", List.of("A", "B")),
-                    // cut at its length, but 12 + 2 tokens are more than the slot holds
-                    () -> backend.generate("#3", GenerationParams.greedy(2)))) {
+                    // cut at its length, but 12 + 2 tokens are more than the slot holds: the context shifted
+                    () -> backend.generate("#3", GenerationParams.greedy(2)),
+                    // stopped with 12 + 1 tokens in a slot of 20: the server cut the prompt to fit first
+                    () -> onWider.generate("#4", PARAMS), () -> onWider.topK("#4", 4))) {
                 BackendException e = assertThrows(BackendException.class, ask);
                 assertEquals(Reason.REJECTED, e.reason(), e.getMessage());
-                assertTrue(e.getMessage().contains("llama-server shifted its slot's context (13 tokens), dropping the "
-                        + "start of the prompt (12 tokens), and answered on (") && e.getMessage().contains("start it with "
-                        + "--no-context-shift"), e.getMessage());
+                assertTrue(e.getMessage().contains("llama-server dropped the start of the prompt to fit its slot's context ("),
+                        e.getMessage());
+                assertTrue(e.getMessage().contains(" tokens; it kept 12 prompt tokens and generated "), e.getMessage());
             }
             assertEquals(3, server.requests(3), "not retried");
 
+            // stopped where 12 + 1 tokens fill the slot of 13, as llama-server without context shift stops
             server.always(4, Fault.CONTEXT_FULL);
             Completion cut = backend.generate("#4", PARAMS);
             assertEquals("answer", cut.text());
             assertEquals(FinishReason.LENGTH, cut.finishReason());
             assertEquals(4, backend.topK("#4", 4).top().size(), "a next-token list at the context's end is whole");
+        }
+    }
+
+    @Test
+    void anOlderLlamaServerFailingAtTheContextsEndIsNotRetried() throws IOException {
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER);
+             Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server).build().open()) {
+            server.always(5, Fault.CONTEXT_SHIFT_DISABLED);
+            BackendException e = assertThrows(BackendException.class, () -> backend.generate("#5", PARAMS));
+            assertEquals(Reason.REJECTED, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("500 context shift is disabled (the request reached the end of the slot's "
+                    + "context, which this llama-server build fails"), e.getMessage());
+            assertEquals(1, server.requests(5));
         }
     }
 
