@@ -169,7 +169,7 @@ final class VariantRun {
         // workers then start no new sample, and the ones in flight are still written
         TaskContext task = TaskContext.get();
         BooleanSupplier killed = () -> task != null && task.isInterrupted();
-        List<Backend> backends = open();
+        List<Backend> backends = open(pending.stream().map(t -> t.benchmark().spec()).distinct().toList());
         SampleFiles.Source now = SampleFiles.Source.of(backends.get(0).serverInfo());
         Optional<SampleFiles.Committed> other = done.stream().filter(c -> !c.source().admits(now)).findFirst();
         if (other.isPresent()) {
@@ -266,8 +266,11 @@ final class VariantRun {
         }
     }
 
-    /** Opens the variant's backends; those of one variant must agree on build and model. */
-    private List<Backend> open() throws SweepFailedException {
+    /**
+     * Opens the variant's backends; those of one variant must agree on build and model, and give a request
+     * the context that {@code asked}, the benchmarks with samples still to ask, need.
+     */
+    private List<Backend> open(List<BenchmarkSpec> asked) throws SweepFailedException {
         List<Backend> backends = new ArrayList<>();
         for (VariantPlan.Group group : variant.groups()) {
             try {
@@ -281,7 +284,7 @@ final class VariantRun {
                 // the context the model or server gives a request is known only now: an in-process model's own
                 // for context-size 0, a server's per slot
                 int context = b.serverInfo().contextSize();
-                for (BenchmarkSpec benchmark : plan.sweep().benchmarks()) {
+                for (BenchmarkSpec benchmark : asked) {
                     if (!SweepPlan.fits(benchmark, context)) {
                         throw new BackendException(BackendException.Reason.BAD_CONFIG, ("%s gives %s; give it more context "
                                 + "(in-process: context-size; llama-server: --ctx-size, divided among --parallel slots; "

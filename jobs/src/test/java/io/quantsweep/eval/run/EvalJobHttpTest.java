@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -313,6 +314,29 @@ class EvalJobHttpTest {
                     + "(in-process: context-size; llama-server: --ctx-size, divided among --parallel slots"), e.getMessage());
             assertEquals(0, s.b1().answered() + s.b2().answered(), "the candidate was not asked");
         }
+    }
+
+    @Test
+    void aResumeIsCheckedAgainstTheBenchmarksItStillAsks(SparkSession spark, @TempDir Path dir) throws IOException {
+        String out = dir.resolve("eval").toString();
+        try (Servers s = Servers.start()) {
+            EvalJob.run(spark, plan(spark, s.base(), s.b1(), s.b2(), 8), out);
+        }
+        // the candidate's multiple-choice samples are to be asked again; its free answers are written
+        Path mc = dir.resolve("eval").resolve(EvalJob.SAMPLES).resolve("variant=cand").resolve("benchmark=mc");
+        try (Stream<Path> files = Files.walk(mc)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+        try (Servers s = Servers.start()) {
+            // slots too small for the free benchmark's answers, which this run does not ask
+            s.b1().context(8);
+            s.b2().context(8);
+            EvalJob.run(spark, plan(spark, s.base(), s.b1(), s.b2(), 8), out);
+            assertEquals(MC, s.b1().answered() + s.b2().answered(), "the candidate's multiple-choice items, again");
+        }
+        assertOneRowPerKey(samples(spark, out), 2L * PER_VARIANT);
     }
 
     @Test
