@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quantsweep.arch.Architectures;
+import io.quantsweep.arch.MlaLayout;
+import io.quantsweep.arch.RealModelFiles;
 import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.BackendException.Reason;
 import io.quantsweep.format.gguf.GgufMetadata;
@@ -54,6 +57,11 @@ class GgufPreflightTest {
         Path file = dir.resolve(name);
         GgufWriter.write(file, GgufPlan.of(md, specs), t -> TensorData.of(new byte[Math.toIntExact(t.byteSize())]));
         return file;
+    }
+
+    /** The architecture KVs our converter writes for DeepSeek-V3's own config.json, legacy MLA layout. */
+    private static GgufMetadata deepSeekV3Legacy() throws IOException {
+        return Architectures.of(RealModelFiles.config()).map(RealModelFiles.config(), MlaLayout.LEGACY).metadata();
     }
 
     private static BackendException refused(Path file) {
@@ -108,7 +116,7 @@ class GgufPreflightTest {
     }
 
     @Test
-    void theKvCacheIsWhatLlamaCppAllocates() throws BackendException {
+    void theKvCacheIsWhatLlamaCppAllocates() throws BackendException, IOException {
         Path tinyLlama = EmbeddedBackendTest.sample("tiny-llama-256x2-Q3_K_M.gguf");
         GgufPreflight.Accepted llama = GgufPreflight.check(tinyLlama, "b4916-c6af2161");
         assertEquals(512, llama.trainedContext());
@@ -119,17 +127,9 @@ class GgufPreflightTest {
         assertEquals(1024, llama.context(1000), "b4916 rounds the context up to a multiple of 32");
         assertEquals(1, llama.addedTokens(), "add_bos_token true, add_eos_token false");
 
-        // DeepSeek-V3 in the legacy layout: the full cache of the plan's memory model, 61 × 128 × (192 + 128) × 2
-        GgufMetadata v3 = new GgufMetadata();
-        v3.put("general.architecture", GgufValue.string("deepseek2"));
-        v3.put("deepseek2.block_count", GgufValue.u32(61));
-        v3.put("deepseek2.embedding_length", GgufValue.u32(7168));
-        v3.put("deepseek2.rope.dimension_count", GgufValue.u32(64));
-        v3.put("deepseek2.attention.head_count", GgufValue.u32(128));
-        v3.put("deepseek2.attention.head_count_kv", GgufValue.u32(128));
-        v3.put("deepseek2.attention.key_length", GgufValue.u32(192));
-        v3.put("deepseek2.attention.value_length", GgufValue.u32(128));
-        v3.put("deepseek2.attention.kv_lora_rank", GgufValue.u32(512));
+        // DeepSeek-V3 as we convert it in the legacy layout: the full cache of the plan's memory model,
+        // 61 × 128 × (192 + 128) × 2
+        GgufMetadata v3 = deepSeekV3Legacy();
         assertEquals(4_997_120, GgufPreflight.kvBytesPerToken(v3, "deepseek2"));
         assertEquals(KvCache.of(v3).bytes(KvCache.Kind.FULL, 32_768), GgufPreflight.kvBytesPerToken(v3, "deepseek2") * 32_768);
 
@@ -140,12 +140,8 @@ class GgufPreflightTest {
     @Test
     void aKvCacheNoMachineHoldsIsRefusedBeforeTheModelLoads() throws IOException {
         // DeepSeek-V3's full cache, 4.77 MiB per token, at 2^31 - 1 tokens: 9.5 PiB
-        GgufMetadata v3 = new GgufMetadata();
+        GgufMetadata v3 = deepSeekV3Legacy();
         v3.put("deepseek2.context_length", GgufValue.u32(Integer.MAX_VALUE));
-        v3.put("deepseek2.block_count", GgufValue.u32(61));
-        v3.put("deepseek2.attention.head_count", GgufValue.u32(128));
-        v3.put("deepseek2.attention.key_length", GgufValue.u32(192));
-        v3.put("deepseek2.attention.value_length", GgufValue.u32(128));
         Path file = deepSeek("long.gguf", v3, "blk.0.attn_kv_b.weight");
         for (var ask : List.<Executable>of(() -> EmbeddedConfig.of(file.toString()).preflight(),
                 () -> EmbeddedConfig.of(file.toString()).open())) {
