@@ -26,7 +26,7 @@ public record ServerInfo(String backend, String build, String model, SortedMap<S
     /**
      * The details key of the context one request has, prompt and answer together, in tokens: an
      * in-process model's, llama-server's per slot ({@code --ctx-size} divided among its {@code --parallel}
-     * slots), vLLM's and SGLang's {@code max_model_len}.
+     * slots), vLLM's {@code max_model_len}, SGLang's {@code max_model_len} or the less its KV cache pool holds.
      */
     public static final String CONTEXT_SIZE = "context_size";
 

@@ -288,7 +288,8 @@ final class VariantRun {
                     if (!SweepPlan.fits(benchmark, context)) {
                         throw new BackendException(BackendException.Reason.BAD_CONFIG, ("%s gives %s; give it more context "
                                 + "(in-process: context-size; llama-server: --ctx-size, divided among --parallel slots; "
-                                + "vLLM: --max-model-len; SGLang: --context-length)").formatted(b.serverInfo().describe(),
+                                + "vLLM: --max-model-len; SGLang: --context-length, and a KV cache that holds it: "
+                                + "--mem-fraction-static, --max-total-tokens)").formatted(b.serverInfo().describe(),
                                 SweepPlan.tooSmall(benchmark, context)));
                     }
                 }

@@ -35,6 +35,7 @@ final class HttpBackend implements Backend {
 
     private static final String HEALTH = "/health";
     private static final String MODELS = "/v1/models";
+    private static final int NOT_FOUND = 404;
     private static final Duration PROBE_FLOOR = Duration.ofSeconds(1);
 
     private final HttpConfig config;
@@ -69,7 +70,8 @@ final class HttpBackend implements Backend {
                 // a sample must not depend on the endpoint that answered it, nor the checks on the first one
                 throw new BackendException(Reason.BAD_CONFIG, ("endpoints disagree: %s gives a request %d tokens of context, "
                         + "%s %d; give every slot of one variant's servers the same context (llama-server: --ctx-size "
-                        + "divided by --parallel)").formatted(pool.endpoints().get(0), first.contextSize(), e,
+                        + "divided by --parallel; SGLang: --context-length, and --max-total-tokens where its KV cache "
+                        + "holds less)").formatted(pool.endpoints().get(0), first.contextSize(), e,
                         info.contextSize()));
             }
         }
@@ -133,16 +135,28 @@ final class HttpBackend implements Backend {
         return cards.get(0);
     }
 
+    /** The first of the server's info paths that {@code e} does not answer 404: the last where it answers none. */
+    private static String infoPath(HttpConfig config, Transport transport, EndpointPool.Endpoint e) throws BackendException {
+        List<String> paths = config.server().infoPaths();
+        for (String path : paths.subList(0, paths.size() - 1)) {
+            if (transport.probe(e, path, config.readTimeout()).status() != NOT_FOUND) {
+                return path;
+            }
+        }
+        return paths.get(paths.size() - 1);
+    }
+
     /** @param card the served model's {@code /v1/models} entry */
     private static ServerInfo serverInfo(HttpConfig config, Transport transport, EndpointPool.Endpoint e, JsonNode card)
             throws BackendException {
         String model = card.path("id").asText();
         ServerKind server = config.server();
-        JsonNode props = transport.get(e, server.infoPath()).json();
+        String infoPath = infoPath(config, transport, e);
+        JsonNode props = transport.get(e, infoPath).json();
         JsonNode build = props.get(server.buildField());
         if (build == null || !build.isTextual() || build.asText().isEmpty()) {
             throw new BackendException(Reason.BAD_RESPONSE, "%s%s has no '%s': is this %s?"
-                    .formatted(e, server.infoPath(), server.buildField(), server.id()));
+                    .formatted(e, infoPath, server.buildField(), server.id()));
         }
         Map<String, String> details = new LinkedHashMap<>();
         details.put("api", config.api().path());
@@ -154,11 +168,15 @@ final class HttpBackend implements Backend {
                 details.put("total_slots", props.get("total_slots").asText());
             }
         }
-        // what one request may fill: a llama-server slot's share of --ctx-size, vLLM's and SGLang's max_model_len
-        JsonNode context = server == ServerKind.LLAMA_SERVER ? props.path("default_generation_settings").path("n_ctx")
-                : card.path("max_model_len");
-        if (context.canConvertToInt() && context.asInt() > 0) {
-            details.put(ServerInfo.CONTEXT_SIZE, String.valueOf(context.asInt()));
+        // what one request may fill: a llama-server slot's share of --ctx-size, vLLM's max_model_len, SGLang's
+        // max_model_len or less where its KV cache pool is smaller, whose scheduler then cuts answers short silently
+        int context = tokenCount(server == ServerKind.LLAMA_SERVER
+                ? props.path("default_generation_settings").path("n_ctx") : card.path("max_model_len"));
+        if (server == ServerKind.SGLANG) {
+            context = SglangPool.of(props).requestContext(context);
+        }
+        if (context > 0) {
+            details.put(ServerInfo.CONTEXT_SIZE, String.valueOf(context));
         }
         if (server == ServerKind.SGLANG) {
             // SGLang applies a request's seed only when started with --enable-deterministic-inference
@@ -172,6 +190,14 @@ final class HttpBackend implements Backend {
             details.put(ServerInfo.MODEL_FILE, file.asText());
         }
         return ServerInfo.of(server.id(), build.asText(), model, details);
+    }
+
+    /**
+     * A token count the server reports, or 0 where it reports none or something else: such a number only
+     * adds a check (the context), so a server or proxy that leaves it out is still used without that check.
+     */
+    static int tokenCount(JsonNode value) {
+        return value.canConvertToInt() && value.asInt() > 0 ? value.asInt() : 0;
     }
 
     @Override

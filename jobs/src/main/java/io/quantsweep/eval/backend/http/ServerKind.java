@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  */
 public enum ServerKind {
     /** llama.cpp's llama-server: build in {@code GET /props} {@code build_info}; GBNF {@code grammar}. */
-    LLAMA_SERVER("llama-server", "/props", "build_info", 0) {
+    LLAMA_SERVER("llama-server", List.of("/props"), "build_info", 0) {
         @Override
         void constrain(ObjectNode body, List<String> choices, String build) {
             body.put("grammar", Choices.gbnf(choices));
@@ -27,7 +27,7 @@ public enum ServerKind {
      * and answers a request that has it unconstrained, without an error; 0.10.2 ignores
      * {@code structured_outputs} in the same way.
      */
-    VLLM("vllm", "/version", "version", -1) {
+    VLLM("vllm", List.of("/version"), "version", -1) {
         @Override
         void constrain(ObjectNode body, List<String> choices, String build) {
             ArrayNode allowed = olderThan(build, 0, 11) ? body.putArray("guided_choice")
@@ -35,8 +35,11 @@ public enum ServerKind {
             choices.forEach(allowed::add);
         }
     },
-    /** SGLang: version in {@code GET /get_server_info}; {@code regex}. */
-    SGLANG("sglang", "/get_server_info", "version", -1) {
+    /**
+     * SGLang: version in {@code GET /server_info}, or {@code /get_server_info} in builds before that name
+     * (newer ones still answer the old name, logging that it is deprecated); {@code regex}.
+     */
+    SGLANG("sglang", List.of("/server_info", "/get_server_info"), "version", -1) {
         @Override
         void constrain(ObjectNode body, List<String> choices, String build) {
             body.put("regex", Choices.regex(choices));
@@ -44,13 +47,13 @@ public enum ServerKind {
     };
 
     private final String id;
-    private final String infoPath;
+    private final List<String> infoPaths;
     private final String buildField;
     private final int topKOff;
 
-    ServerKind(String id, String infoPath, String buildField, int topKOff) {
+    ServerKind(String id, List<String> infoPaths, String buildField, int topKOff) {
         this.id = id;
-        this.infoPath = infoPath;
+        this.infoPaths = infoPaths;
         this.buildField = buildField;
         this.topKOff = topKOff;
     }
@@ -60,8 +63,9 @@ public enum ServerKind {
         return id;
     }
 
-    String infoPath() {
-        return infoPath;
+    /** Where the server reports its build, newest name first. */
+    List<String> infoPaths() {
+        return infoPaths;
     }
 
     String buildField() {

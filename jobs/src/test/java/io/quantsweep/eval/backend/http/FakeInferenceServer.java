@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -116,6 +117,9 @@ public final class FakeInferenceServer implements AutoCloseable {
     /** What it says it serves under those names; by default a file named after the first. */
     private volatile String modelFile;
     private volatile int context = 4096;
+    private volatile int pool = 200_000;
+    private volatile String sglangInfo = "/server_info";
+    private final Map<String, JsonNode> infoFields = new ConcurrentHashMap<>();
     private volatile boolean deterministic;
     private volatile boolean thinks;
     private volatile String requiredKey = "";
@@ -193,6 +197,28 @@ public final class FakeInferenceServer implements AutoCloseable {
      */
     public FakeInferenceServer context(int tokens) {
         this.context = tokens;
+        return this;
+    }
+
+    /**
+     * SGLang's KV cache pool, {@code max_total_num_tokens} in {@code /server_info} with the
+     * {@code max_req_input_len} SGLang derives from it and the context; by default larger than the context.
+     * 0: says neither, as a proxy in front of SGLang may not.
+     */
+    public FakeInferenceServer pool(int tokens) {
+        this.pool = tokens;
+        return this;
+    }
+
+    /** Answers SGLang's info at its name before {@code /server_info}, as builds before that name do. */
+    public FakeInferenceServer olderSglangInfo() {
+        this.sglangInfo = "/get_server_info";
+        return this;
+    }
+
+    /** Sets a top-level field of its info answer ({@code /props}, {@code /version}, SGLang's {@code /server_info}). */
+    FakeInferenceServer infoField(String name, Object value) {
+        infoFields.put(name, value == null ? NullNode.getInstance() : JSON.valueToTree(value));
         return this;
     }
 
@@ -325,9 +351,9 @@ public final class FakeInferenceServer implements AutoCloseable {
         String own = switch (kind) {
             case LLAMA_SERVER -> "/props";
             case VLLM -> "/version";
-            case SGLANG -> "/get_server_info";
+            case SGLANG -> sglangInfo;
         };
-        if (List.of("/props", "/version", "/get_server_info").contains(path) && !path.equals(own)) {
+        if (List.of("/props", "/version", "/server_info", "/get_server_info").contains(path) && !path.equals(own)) {
             send(ex, 404, error(404, "no route " + path));
             return;
         }
@@ -351,9 +377,19 @@ public final class FakeInferenceServer implements AutoCloseable {
             case "/version" -> {
                 o.put("version", build);
             }
-            case "/get_server_info" -> {
+            case "/server_info", "/get_server_info" -> {
+                // SGLang since 0.4: its server arguments and its scheduler's start-up numbers, and since 0.4.3 or
+                // so, per data-parallel rank, its internal state
                 o.put("version", build).put("tp_size", 1).put("model_path", servedFile())
-                        .put("enable_deterministic_inference", deterministic);
+                        .put("enable_deterministic_inference", deterministic).put("page_size", 1);
+                o.putNull("context_length");
+                if (pool > 0) {
+                    // as SGLang's tp_worker derives it: max_req_len = min(context_len - 1, pool - 1), less 5
+                    o.put("status", "ready").put("max_total_num_tokens", pool)
+                            .put("max_req_input_len", Math.min(context - 1, pool - 1) - 5);
+                    o.putArray("internal_states").addObject().put("last_gen_throughput", 0.0)
+                            .putObject("memory_usage").put("token_capacity", pool);
+                }
             }
             case "/v1/models" -> {
                 o.put("object", "list");
@@ -372,6 +408,9 @@ public final class FakeInferenceServer implements AutoCloseable {
                 send(ex, 404, error(404, "no route " + path));
                 return;
             }
+        }
+        if (path.equals(own)) {
+            infoFields.forEach(o::set);
         }
         send(ex, 200, o.toString());
     }
