@@ -221,6 +221,7 @@ final class HttpBackend implements Backend {
         List<String> allowed = Choices.check(choices);
         Transport.Answer a = ask(Protocol.choose(config, model, info.build(), prompt, allowed,
                 Choices.tokenBudget(allowed)));
+        Protocol.requireAnswerOutsideThinking(config.api(), a.json(), source(), "the constrained choice");
         return Choices.match(allowed, Protocol.text(config.api(), a.json(), source()), a.latency(), a.attempts(),
                 info.describe());
     }

@@ -128,7 +128,9 @@ final class Protocol {
             int tokens = required(answer, source, "tokens_predicted").asInt();
             FinishReason finish = switch (required(answer, source, "stop_type").asText()) {
                 case "eos", "word" -> FinishReason.STOP;
-                case "limit" -> FinishReason.LENGTH;
+                // a stop string met at the slot's last position: the server says limit (its context-end check
+                // comes after the stop-string check), but names the stop string, and the text ends before it
+                case "limit" -> answer.path("stopping_word").asText("").isEmpty() ? FinishReason.LENGTH : FinishReason.STOP;
                 default -> FinishReason.UNKNOWN;
             };
             JsonNode probs = answer.path("completion_probabilities");
@@ -171,8 +173,39 @@ final class Protocol {
         return Reasoning.OPEN + reasoning + (cutWhileThinking ? "" : Reasoning.CLOSE + content);
     }
 
+    /**
+     * Refuses a chat reply that is all thinking, where the answer's first token was asked for (a grammar's
+     * choice, the next-token alternatives). A chat template that opens a thinking block in its generation
+     * prompt (DeepSeek-R1's ends in {@code <think>}) makes llama-server's parser (builds since mid
+     * 2025) take everything the model writes before {@code </think>} as {@code reasoning_content}: the
+     * grammar then constrains the reasoning's start, and the first token's alternatives are the reasoning's,
+     * with {@code content} empty. Scored, either would read thinking as the answer.
+     */
+    static void requireAnswerOutsideThinking(Api api, JsonNode answer, String source, String what)
+            throws BackendException {
+        if (api != Api.CHAT) {
+            return;
+        }
+        JsonNode message = firstChoice(answer, source).path("message");
+        String reasoning = message.path("reasoning_content").asText(message.path("reasoning").asText(""));
+        JsonNode content = message.path("content");
+        if (!reasoning.isEmpty() && (content.isNull() || content.isMissingNode() || content.asText().isEmpty())) {
+            throw new BackendException(Reason.REJECTED, ("%s: the reply is all thinking (reasoning_content %s, no "
+                    + "content): the server's chat template opens a thinking block, so %s would be read from the "
+                    + "reasoning, not from an answer; ask this benchmark through llama-server's native API or "
+                    + "openai-completions, or serve a chat template that does not open thinking")
+                    .formatted(source, abbreviate(reasoning), what));
+        }
+    }
+
+    private static String abbreviate(String text) {
+        // as a JSON string: one line, whatever the reasoning holds
+        return Transport.JSON.getNodeFactory().textNode(text.length() <= 40 ? text : text.substring(0, 40) + "...").toString();
+    }
+
     static NextTokenDistribution distribution(Api api, Transport.Answer a, String source) throws BackendException {
         JsonNode answer = a.json();
+        requireAnswerOutsideThinking(api, answer, source, "the next token's alternatives");
         List<TokenLogprob> top = switch (api) {
             case NATIVE -> tokens(required(element(required(answer, source, "completion_probabilities"), 0, source,
                     "completion_probabilities"), source, "top_logprobs"), source);
@@ -197,8 +230,12 @@ final class Protocol {
      * {@code truncated} when the request met the end of its slot's context ({@code slotContext} tokens, 0
      * where unknown). Builds since May 2025 without context shift (their default since August 2025) then
      * stop, with prompt and answer filling the slot exactly: an answer cut at its length, scored as such.
+     * The answer's last token can also end it there: an end of generation (a grammar's last letter, then
+     * EOS) keeps {@code truncated} with {@code stop_type: eos}, and a stop string keeps {@code limit} with
+     * its {@code stopping_word}; those filled the slot too and saw the whole prompt.
      * Otherwise the server dropped the start of the prompt, cutting it before answering or shifting the
-     * context while answering, and then counts only what it kept; no sample is made of that.
+     * context while answering (and then went on past the slot's end), and counts only what it kept; no
+     * sample is made of that.
      */
     static void requireWholePrompt(JsonNode answer, String source, int slotContext) throws BackendException {
         if (!answer.path("truncated").asBoolean(false)) {
@@ -206,8 +243,8 @@ final class Protocol {
         }
         long prompt = answer.path("tokens_evaluated").asLong(0);
         long generated = answer.path("tokens_predicted").asLong(0);
-        boolean stoppedAtTheEnd = answer.path("stop_type").asText("").equals("limit") && slotContext > 0
-                && prompt + generated == slotContext;
+        boolean stoppedAtTheEnd = List.of("limit", "eos", "word").contains(answer.path("stop_type").asText(""))
+                && slotContext > 0 && prompt + generated == slotContext;
         if (!stoppedAtTheEnd) {
             throw new BackendException(Reason.REJECTED, ("%s: llama-server dropped the start of the prompt to fit its "
                     + "slot's context (%s tokens; it kept %d prompt tokens and generated %d); give each slot room for "

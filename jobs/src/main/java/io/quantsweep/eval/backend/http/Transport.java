@@ -37,6 +37,8 @@ final class Transport {
     private static final int SNIPPET_CHARS = 300;
     /** llama-server's error for a request that reached its slot's context end under --no-context-shift, before May 2025. */
     private static final String CONTEXT_SHIFT_DISABLED = "context shift is disabled";
+    /** llama-server's 500 when a batch finds no room in the KV cache. */
+    private static final String KV_CACHE_FULL = "Context size has been exceeded";
     /** Largest response body read; a generation with its log-probabilities is a few MB at the most. */
     static final long MAX_BODY_BYTES = 64L << 20;
 
@@ -216,6 +218,12 @@ final class Transport {
             return new Failure(Reason.REJECTED, message + " (the request reached the end of the slot's context, which this "
                     + "llama-server build fails instead of stopping there: give each slot more context, or use a build "
                     + "since May 2025)", false, Optional.empty());
+        }
+        if (status / 100 == 5 && errorText(body).contains(KV_CACHE_FULL)) {
+            // the requests in flight together outgrew the KV cache their slots share; fewer in flight may fit
+            return new Failure(Reason.UNAVAILABLE, message + " (the slots' requests together outgrew the KV cache: "
+                    + "without --parallel, llama-server's slots share one cache of --ctx-size and each may fill all of "
+                    + "it; start it with --parallel N, N the endpoint's concurrency, or lower that concurrency)", true, retryAfter);
         }
         if (status / 100 == 5) {
             return new Failure(Reason.UNAVAILABLE, message, true, retryAfter);

@@ -84,8 +84,22 @@ public final class FakeInferenceServer implements AutoCloseable {
          * answer cut after its first token, {@code truncated: true}, {@code stop_type: limit}.
          */
         CONTEXT_FULL,
+        /**
+         * Answers natively as llama-server without context shift does when the answer's last token, an end of
+         * generation, lands on its slot's last position: the answer's first token, {@code truncated: true},
+         * {@code stop_type: eos} (a grammar's letter and then EOS, with the prompt two short of the slot).
+         */
+        CONTEXT_FULL_EOS,
+        /**
+         * Answers natively as llama-server without context shift does when a stop string ends on its slot's
+         * last position: the text before the stop string ({@code -}), {@code truncated: true},
+         * {@code stop_type: limit}, {@code stopping_word: "-"}.
+         */
+        CONTEXT_FULL_STOP_WORD,
         /** 500 as llama-server before May 2025 answers a request at its slot's context end under --no-context-shift. */
-        CONTEXT_SHIFT_DISABLED
+        CONTEXT_SHIFT_DISABLED,
+        /** 500 as llama-server answers when a batch of its slots' requests finds no room in their shared KV cache. */
+        KV_CACHE_FULL
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -122,6 +136,7 @@ public final class FakeInferenceServer implements AutoCloseable {
     private final Map<String, JsonNode> infoFields = new ConcurrentHashMap<>();
     private volatile boolean deterministic;
     private volatile boolean thinks;
+    private volatile boolean opensThinking;
     private volatile String requiredKey = "";
     private volatile Duration delay = Duration.ZERO;
     private volatile Duration slowDelay = Duration.ofMillis(2500);
@@ -182,6 +197,17 @@ public final class FakeInferenceServer implements AutoCloseable {
      */
     FakeInferenceServer thinks(boolean thinks) {
         this.thinks = thinks;
+        return this;
+    }
+
+    /**
+     * llama-server with a chat template that opens a thinking block in its generation prompt (DeepSeek-R1's
+     * ends in {@code <think>\n}): its parser takes all a reply writes before {@code </think>} as
+     * {@code reasoning_content}, after the generation prompt's newline, and this model never closes it, so
+     * a chat reply's content is {@code ""}; a grammar constrains the reasoning.
+     */
+    FakeInferenceServer opensThinking(boolean opens) {
+        this.opensThinking = opens;
         return this;
     }
 
@@ -436,7 +462,8 @@ public final class FakeInferenceServer implements AutoCloseable {
             inFlight.decrementAndGet();
             counted = false;
             if (fault != null && fault != Fault.SLOW && fault != Fault.NO_ALTERNATIVES && fault != Fault.ABORTED
-                    && fault != Fault.SPLIT_CHARACTERS && fault != Fault.CONTEXT_SHIFTED && fault != Fault.CONTEXT_FULL) {
+                    && fault != Fault.SPLIT_CHARACTERS && fault != Fault.CONTEXT_SHIFTED && fault != Fault.CONTEXT_FULL
+                    && fault != Fault.CONTEXT_FULL_EOS && fault != Fault.CONTEXT_FULL_STOP_WORD) {
                 fail(ex, fault);
             } else if (missing != null) {
                 send(ex, 400, error(400, "missing or wrong field '" + missing + "'"));
@@ -459,6 +486,12 @@ public final class FakeInferenceServer implements AutoCloseable {
                 } else if (fault == Fault.CONTEXT_FULL) {
                     answer.put("truncated", true).put("stop_type", "limit").put("tokens_predicted", 1)
                             .put("content", "answer");
+                } else if (fault == Fault.CONTEXT_FULL_EOS) {
+                    answer.put("truncated", true).put("stop_type", "eos").put("tokens_predicted", 1)
+                            .put("content", "answer");
+                } else if (fault == Fault.CONTEXT_FULL_STOP_WORD) {
+                    answer.put("truncated", true).put("stop_type", "limit").put("stopping_word", "-")
+                            .put("tokens_predicted", 1).put("content", "answer");
                 }
                 send(ex, 200, answer.toString());
             }
@@ -483,6 +516,7 @@ public final class FakeInferenceServer implements AutoCloseable {
             case MALFORMED -> send(ex, 200, "{\"content\": \"answer-");
             case BAD_REQUEST -> send(ex, 400, error(400, "bad request"));
             case CONTEXT_SHIFT_DISABLED -> send(ex, 500, error(500, "context shift is disabled"));
+            case KV_CACHE_FULL -> send(ex, 500, error(500, "Context size has been exceeded."));
             case HUGE -> {
                 ex.getResponseHeaders().add("Content-Type", "application/json");
                 ex.sendResponseHeaders(200, 0);
@@ -551,7 +585,9 @@ public final class FakeInferenceServer implements AutoCloseable {
             return o;
         }
         ObjectNode choice = o.putArray("choices").addObject().put("index", 0).put("finish_reason", cut ? "length" : "stop");
-        if (path.equals("/v1/chat/completions")) {
+        if (path.equals("/v1/chat/completions") && opensThinking) {
+            choice.putObject("message").put("role", "assistant").put("content", "").put("reasoning_content", "\n" + text);
+        } else if (path.equals("/v1/chat/completions")) {
             ObjectNode message = choice.putObject("message").put("role", "assistant");
             if (thought > 0) {
                 message.put(kind == ServerKind.VLLM ? "reasoning" : "reasoning_content",

@@ -96,7 +96,8 @@ class HttpFaultsTest {
             server.always(3, Fault.CONTEXT_SHIFTED);
             wider.always(4, Fault.CONTEXT_FULL);
             for (Executable ask : List.<Executable>of(() -> backend.generate("#3", PARAMS),
-                    () -> backend.choose("#3", List.of("A", "B")),
+                    // a choice of one token, cut at the slot's end but with 12 + 1 tokens in a slot of 20
+                    () -> onWider.choose("#4", List.of("A", "B")),
                     // cut at its length, but 12 + 2 tokens are more than the slot holds: the context shifted
                     () -> backend.generate("#3", GenerationParams.greedy(2)),
                     // stopped with 12 + 1 tokens in a slot of 20: the server cut the prompt to fit first
@@ -107,7 +108,7 @@ class HttpFaultsTest {
                         e.getMessage());
                 assertTrue(e.getMessage().contains(" tokens; it kept 12 prompt tokens and generated "), e.getMessage());
             }
-            assertEquals(3, server.requests(3), "not retried");
+            assertEquals(2, server.requests(3), "not retried");
 
             // stopped where 12 + 1 tokens fill the slot of 13, as llama-server without context shift stops
             server.always(4, Fault.CONTEXT_FULL);
@@ -115,6 +116,27 @@ class HttpFaultsTest {
             assertEquals("answer", cut.text());
             assertEquals(FinishReason.LENGTH, cut.finishReason());
             assertEquals(4, backend.topK("#4", 4).top().size(), "a next-token list at the context's end is whole");
+        }
+    }
+
+    @Test
+    void anAnswerWhoseLastTokenEndsItAtTheContextsEndIsScored() throws IOException, BackendException {
+        // slots of 13 tokens; the fake's prompts take 12. llama-server b1-de3ff81 (September 2026), measured:
+        // a grammar's letter and then EOS with the prompt two short of the slot answers truncated: true,
+        // stop_type: eos; a stop string met at the slot's last token answers stop_type: limit, stopping_word
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER).context(13);
+             Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server).build().open()) {
+            server.always(4, Fault.CONTEXT_FULL_EOS);
+            Completion ended = backend.generate("#4", PARAMS);
+            assertEquals("answer", ended.text());
+            assertEquals(FinishReason.STOP, ended.finishReason());
+            assertEquals("answer", backend.choose("#4", List.of("answer", "other")).text());
+
+            server.always(5, Fault.CONTEXT_FULL_STOP_WORD);
+            Completion stopped = backend.generate("#5", GenerationParams.builder().maxTokens(8).stop(List.of("-")).build());
+            assertEquals("answer", stopped.text());
+            assertEquals(FinishReason.STOP, stopped.finishReason(), "the stop string ended it, not the slot");
+            assertEquals(2, server.requests(4), "not retried");
         }
     }
 
@@ -128,6 +150,24 @@ class HttpFaultsTest {
             assertTrue(e.getMessage().contains("500 context shift is disabled (the request reached the end of the slot's "
                     + "context, which this llama-server build fails"), e.getMessage());
             assertEquals(1, server.requests(5));
+        }
+    }
+
+    @Test
+    void aFullSharedKvCacheIsRetriedAndNamedWithItsFix() throws IOException, BackendException {
+        // llama-server b1-de3ff81 without --parallel, measured: four slots share one cache of --ctx-size, and four
+        // 600-token prompts at once in 1024 tokens all failed so
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER);
+             Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.NATIVE, server).build().open()) {
+            server.faults(5, Fault.KV_CACHE_FULL);
+            assertEquals("answer-5", backend.generate("#5", PARAMS).text(), "fewer requests in flight may fit");
+            assertEquals(2, server.requests(5));
+
+            server.always(6, Fault.KV_CACHE_FULL);
+            BackendException e = assertThrows(BackendException.class, () -> backend.generate("#6", PARAMS));
+            assertEquals(Reason.UNAVAILABLE, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("500 Context size has been exceeded. (the slots' requests together outgrew "
+                    + "the KV cache: without --parallel"), e.getMessage());
         }
     }
 

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -115,6 +116,29 @@ class HttpProtocolTest {
             assertEquals("<think>Let me", cut.text());
             assertEquals(FinishReason.LENGTH, cut.finishReason());
             assertEquals(new Reasoning.Reply("Let me", "", false), Reasoning.split(cut.text(), false), "no answer");
+        }
+    }
+
+    @Test
+    void aChatReplyThatIsAllThinkingIsNotReadAsAChoiceOrANextToken() throws IOException, BackendException {
+        // llama-server b1-de3ff81 with DeepSeek-R1's template measured: grammar " A"|" B"|... answered
+        // {content: "", reasoning_content: "\n A"}, finish stop; top_logprobs at max_tokens 1 the reasoning's
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER).opensThinking(true);
+             Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.CHAT, server).build().open()) {
+            for (Executable ask : List.<Executable>of(() -> backend.choose("Question #6\nAnswer:", List.of("A", "B", "C", "D")),
+                    () -> backend.topK("Question #6\nAnswer:", 4))) {
+                BackendException e = assertThrows(BackendException.class, ask);
+                assertEquals(BackendException.Reason.REJECTED, e.reason(), e.getMessage());
+                assertTrue(e.getMessage().contains("the reply is all thinking"), e.getMessage());
+            }
+            // generation keeps the thinking
+            Completion c = backend.generate("Question #7: what?", GenerationParams.greedy(8));
+            assertTrue(c.text().startsWith("<think>\nanswer-7"), c.text());
+        }
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER).opensThinking(true);
+             Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, Api.COMPLETIONS, server).build().open()) {
+            assertEquals("C", backend.choose("Question #6\nAnswer:", List.of("A", "B", "C", "D")).text(),
+                    "the completions API has no template");
         }
     }
 
