@@ -11,6 +11,8 @@ import io.quantsweep.eval.backend.Completion;
 import io.quantsweep.eval.backend.GenerationParams;
 import io.quantsweep.eval.backend.NextTokenDistribution;
 import io.quantsweep.eval.backend.ServerInfo;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,9 +27,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>{@link #open} checks, before any prompt is sent, that every endpoint reports healthy
  * ({@code GET /health} answers 2xx; llama-server answers 503 while it loads, so it is polled until
  * {@link HttpConfig#healthTimeout()}), then reads each endpoint's build and served models and
- * refuses endpoints that disagree. Each call then takes an endpoint from the {@link EndpointPool}
- * (at most {@link HttpConfig#maxConcurrentPerEndpoint()} in flight each, least busy first) and goes
- * through {@link Transport}'s retries; the permit is held only while a request is in flight.
+ * refuses endpoints that disagree. A llama-server in router mode, which serves many models from one
+ * port, is asked about the configured one ({@code /props?model=}), which loads it. Each call then takes
+ * an endpoint from the {@link EndpointPool} (at most {@link HttpConfig#maxConcurrentPerEndpoint()} in
+ * flight each, least busy first) and goes through {@link Transport}'s retries; the permit is held only
+ * while a request is in flight.
  */
 final class HttpBackend implements Backend {
     /** vLLM's default {@code --max-logprobs}: it refuses a request for more alternatives. */
@@ -36,6 +40,8 @@ final class HttpBackend implements Backend {
     private static final String HEALTH = "/health";
     private static final String MODELS = "/v1/models";
     private static final int NOT_FOUND = 404;
+    /** llama-server's {@code /props} {@code role} when it routes each request to one of many models. */
+    private static final String ROUTER = "router";
     private static final Duration PROBE_FLOOR = Duration.ofSeconds(1);
 
     private final HttpConfig config;
@@ -153,6 +159,11 @@ final class HttpBackend implements Backend {
         ServerKind server = config.server();
         String infoPath = infoPath(config, transport, e);
         JsonNode props = transport.get(e, infoPath).json();
+        if (server == ServerKind.LLAMA_SERVER && ROUTER.equals(props.path("role").asText(""))) {
+            // llama-server in router mode (--models-dir, --models-preset) describes itself in /props: model_path
+            // "none", n_ctx 0, no slots; the model's own instance answers /props?model=ID, loading it first
+            props = transport.get(e, infoPath + "?model=" + URLEncoder.encode(model, StandardCharsets.UTF_8)).json();
+        }
         JsonNode build = props.get(server.buildField());
         if (build == null || !build.isTextual() || build.asText().isEmpty()) {
             throw new BackendException(Reason.BAD_RESPONSE, "%s%s has no '%s': is this %s?"

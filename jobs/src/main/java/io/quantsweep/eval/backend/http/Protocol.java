@@ -22,12 +22,13 @@ import java.util.Map;
 /**
  * Request bodies and answer fields of the three APIs.
  *
- * <p>Requests: native {@code /completion} takes {@code prompt}, {@code n_predict}, {@code n_probs},
- * {@code cache_prompt}; {@code /v1/completions} takes {@code model}, {@code prompt},
- * {@code max_tokens}, {@code logprobs: N}; {@code /v1/chat/completions} takes {@code messages},
- * {@code logprobs: true} and {@code top_logprobs: N}. All get temperature, top_p, top_k, min_p and seed
- * explicitly (top_k and min_p are extensions that llama-server, vLLM and SGLang accept), and every other
- * sampler a server may have been set up with turned off ({@link ServerKind#neutralSamplers}).
+ * <p>Requests: native {@code /completion} takes {@code model} (which a llama-server in router mode
+ * needs), {@code prompt}, {@code n_predict}, {@code n_probs}, {@code cache_prompt}; {@code /v1/completions}
+ * takes {@code model}, {@code prompt}, {@code max_tokens}, {@code logprobs: N}; {@code /v1/chat/completions}
+ * takes {@code messages}, {@code logprobs: true} and {@code top_logprobs: N}. All get temperature, top_p,
+ * top_k, min_p and seed explicitly (top_k and min_p are extensions that llama-server, vLLM and SGLang
+ * accept), and every other sampler a server may have been set up with turned off
+ * ({@link ServerKind#neutralSamplers}).
  *
  * <p>Answers: native has {@code content}, {@code tokens_predicted}, {@code stop_type}
  * (eos|word|limit), {@code truncated} and {@code completion_probabilities[]} of
@@ -46,7 +47,8 @@ final class Protocol {
     private static ObjectNode base(HttpConfig config, String model, String prompt, int maxTokens) {
         ObjectNode body = Transport.JSON.createObjectNode();
         switch (config.api()) {
-            case NATIVE -> body.put("prompt", prompt).put("n_predict", maxTokens);
+            // one llama-server ignores the model; in router mode it picks the model, without it the request is refused
+            case NATIVE -> body.put("model", model).put("prompt", prompt).put("n_predict", maxTokens);
             case COMPLETIONS -> body.put("model", model).put("prompt", prompt).put("max_tokens", maxTokens);
             case CHAT -> {
                 body.put("model", model);

@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,6 +23,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
@@ -138,6 +140,9 @@ public final class FakeInferenceServer implements AutoCloseable {
     private volatile boolean thinks;
     private volatile boolean opensThinking;
     private volatile String requiredKey = "";
+    private volatile boolean router;
+    private final Map<String, Integer> routedContexts = new ConcurrentHashMap<>();
+    private final Set<String> loaded = ConcurrentHashMap.newKeySet();
     private volatile Duration delay = Duration.ZERO;
     private volatile Duration slowDelay = Duration.ofMillis(2500);
 
@@ -250,6 +255,29 @@ public final class FakeInferenceServer implements AutoCloseable {
 
     private String servedFile() {
         return modelFile != null ? modelFile : "/models/" + models.get(0) + ".gguf";
+    }
+
+    /**
+     * llama-server in router mode ({@code --models-dir}): one process serves each of its {@link #models} from
+     * {@code /models/ID.gguf}, loaded when first asked for. {@code /props} describes the router (role
+     * {@code router}, model_path {@code none}, n_ctx 0, no slots), {@code /props?model=ID} that model's
+     * instance, loading it; {@code /v1/models} gives each model's {@code status}; a request names its
+     * model, or is refused with 400.
+     */
+    FakeInferenceServer router() {
+        this.router = true;
+        return this;
+    }
+
+    /** In router mode, the context one request to {@code model} has ({@code --models-preset}: {@code c} per model). */
+    FakeInferenceServer routedContext(String model, int tokens) {
+        routedContexts.put(model, tokens);
+        return this;
+    }
+
+    /** In router mode, the models loaded so far. */
+    Set<String> loaded() {
+        return Set.copyOf(loaded);
     }
 
     /** Answers 401 unless requests carry {@code Authorization: Bearer key}. */
@@ -397,8 +425,23 @@ public final class FakeInferenceServer implements AutoCloseable {
                 o.put("status", "ok");
             }
             case "/props" -> {
-                o.put("build_info", build).put("model_path", servedFile()).put("total_slots", 4);
-                o.putObject("default_generation_settings").put("n_ctx", context);
+                String routed = router ? query(ex, "model") : null;
+                if (router && routed == null) {
+                    o.put("role", "router").put("max_instances", 4).put("models_autoload", true)
+                            .put("model_alias", "llama-server").put("model_path", "none").put("build_info", build);
+                    o.putObject("default_generation_settings").putNull("params").put("n_ctx", 0);
+                } else if (router && !models.contains(routed)) {
+                    send(ex, 400, error(400, "model '" + routed + "' not found"));
+                    return;
+                } else {
+                    if (router) {
+                        loaded.add(routed);
+                    }
+                    o.put("build_info", build).put("model_path", router ? "/models/" + routed + ".gguf" : servedFile())
+                            .put("total_slots", 4);
+                    o.putObject("default_generation_settings")
+                            .put("n_ctx", router ? routedContexts.getOrDefault(routed, context) : context);
+                }
             }
             case "/version" -> {
                 o.put("version", build);
@@ -422,6 +465,9 @@ public final class FakeInferenceServer implements AutoCloseable {
                 ArrayNode data = o.putArray("data");
                 models.forEach(m -> {
                     ObjectNode card = data.addObject().put("id", m).put("object", "model");
+                    if (router) {
+                        card.putObject("status").put("value", loaded.contains(m) ? "loaded" : "unloaded");
+                    }
                     if (kind == ServerKind.VLLM) {
                         card.put("root", servedFile());
                     }
@@ -465,6 +511,8 @@ public final class FakeInferenceServer implements AutoCloseable {
                     && fault != Fault.SPLIT_CHARACTERS && fault != Fault.CONTEXT_SHIFTED && fault != Fault.CONTEXT_FULL
                     && fault != Fault.CONTEXT_FULL_EOS && fault != Fault.CONTEXT_FULL_STOP_WORD) {
                 fail(ex, fault);
+            } else if (router && !body.hasNonNull("model")) {
+                send(ex, 400, error(400, "model name is missing from the request"));
             } else if (missing != null) {
                 send(ex, 400, error(400, "missing or wrong field '" + missing + "'"));
             } else if (kind == ServerKind.VLLM && alternatives(path, body) > VLLM_MAX_LOGPROBS) {
@@ -472,6 +520,9 @@ public final class FakeInferenceServer implements AutoCloseable {
                 send(ex, 400, error(400, "Requested sample logprobs of " + alternatives(path, body)
                         + ", which is greater than max allowed: " + VLLM_MAX_LOGPROBS));
             } else {
+                if (router) {
+                    loaded.add(body.get("model").asText());
+                }
                 ObjectNode answer = answer(path, body, answerAs.getOrDefault(id, id));
                 if (fault == Fault.NO_ALTERNATIVES) {
                     emptyAlternatives(answer);
@@ -559,6 +610,18 @@ public final class FakeInferenceServer implements AutoCloseable {
         }
         if (body.has("model") && !models.contains(body.get("model").asText())) {
             return "model";
+        }
+        return null;
+    }
+
+    /** The decoded value of {@code name} in the request's query, or null. */
+    private static String query(HttpExchange ex, String name) {
+        String raw = ex.getRequestURI().getRawQuery();
+        for (String pair : raw == null ? new String[0] : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
         }
         return null;
     }
