@@ -253,6 +253,15 @@ final class HttpBackend implements Backend {
             }
             throw e;
         }
+        if (config.server() == ServerKind.LLAMA_SERVER && Protocol.withheldAlternatives(config.api(), a.json(), source())) {
+            a = ask(Protocol.topKOfAWholeCharacter(config, model, prompt, k));
+            if (!Protocol.firstEndsInsideACharacter(config.api(), a.json())) {
+                // an older llama-server lists the alternatives its samplers, the grammar among them, left
+                throw new BackendException(Reason.REJECTED, ("%s: the most probable next token ends inside a UTF-8 "
+                        + "character, whose alternatives llama-server withholds, and this build lists them after its "
+                        + "grammar, not as the model gives them; use a newer llama-server").formatted(source()));
+            }
+        }
         return Protocol.distribution(config.api(), a, source());
     }
 

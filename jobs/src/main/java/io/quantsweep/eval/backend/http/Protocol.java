@@ -109,6 +109,34 @@ final class Protocol {
         return body;
     }
 
+    /**
+     * {@link #topK} with the sampled token held to one character below U+0080 by a llama-server grammar.
+     * llama-server keeps a token's probabilities only once the text generated so far ends on a whole
+     * UTF-8 character, so a greedy request whose most probable token is a piece of one (a lead byte of
+     * a CJK character, say) comes back with that text cut to U+FFFD and no alternatives at all. Under the
+     * grammar the sampled token is whole, and the alternatives it lists are still the model's own, taken
+     * from the logits before any sampler: the withheld piece first ({@link #firstEndsInsideACharacter}).
+     */
+    static ObjectNode topKOfAWholeCharacter(HttpConfig config, String model, String prompt, int k) {
+        return topK(config, model, prompt, k).put("grammar", "root ::= [\\x01-\\x7F]");
+    }
+
+    /** Whether a llama-server answer to {@link #topK} withheld its alternatives: its one token ended inside a character. */
+    static boolean withheldAlternatives(Api api, JsonNode answer, String source) throws BackendException {
+        JsonNode alternatives = api == Api.NATIVE ? answer.path("completion_probabilities")
+                : answer.path("choices").path(0).path("logprobs");
+        return (alternatives.isMissingNode() || alternatives.isNull() || alternatives.isEmpty())
+                && text(api, answer, source).endsWith("\uFFFD");
+    }
+
+    /** Whether the first alternative listed is a token that ends inside a UTF-8 character (its bytes do not decode). */
+    static boolean firstEndsInsideACharacter(Api api, JsonNode answer) {
+        JsonNode first = (api == Api.NATIVE ? answer.path("completion_probabilities")
+                : answer.path("choices").path(0).path("logprobs").path("content")).path(0).path("top_logprobs").path(0);
+        byte[] b = bytesOf(first.get("bytes"));
+        return b != null && b.length > 0 && wholeCharacters(b) == null;
+    }
+
     /** The generated text. */
     static String text(Api api, JsonNode answer, String source) throws BackendException {
         return switch (api) {
@@ -287,29 +315,40 @@ final class Protocol {
      * instead, written as the tokenizer writes byte tokens ({@code <0xE4><0xB8>}).
      */
     static String tokenKey(String text, JsonNode bytes) {
-        if (bytes == null || !bytes.isArray()) {
+        byte[] b = bytesOf(bytes);
+        if (b == null || text.equals(wholeCharacters(b))) {
             return text;
-        }
-        byte[] b = new byte[bytes.size()];
-        for (int i = 0; i < b.length; i++) {
-            int v = bytes.get(i).asInt(-1);
-            if (!bytes.get(i).isIntegralNumber() || v < 0 || v > 255) {
-                return text;
-            }
-            b[i] = (byte) v;
-        }
-        try {
-            if (StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString().equals(text)) {
-                return text;
-            }
-        } catch (CharacterCodingException e) {
-            // bytes that are not whole characters: the case this key is for
         }
         StringBuilder key = new StringBuilder();
         for (byte x : b) {
             key.append("<0x%02X>".formatted(x & 0xff));
         }
         return key.toString();
+    }
+
+    /** A token's {@code bytes} field as bytes, or null where it is not a list of bytes. */
+    private static byte[] bytesOf(JsonNode bytes) {
+        if (bytes == null || !bytes.isArray()) {
+            return null;
+        }
+        byte[] b = new byte[bytes.size()];
+        for (int i = 0; i < b.length; i++) {
+            int v = bytes.get(i).asInt(-1);
+            if (!bytes.get(i).isIntegralNumber() || v < 0 || v > 255) {
+                return null;
+            }
+            b[i] = (byte) v;
+        }
+        return b;
+    }
+
+    /** The text of {@code b}, or null where it is not whole UTF-8 characters. */
+    private static String wholeCharacters(byte[] b) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     private static List<TokenLogprob> legacyTokens(JsonNode logprobs, String source) throws BackendException {

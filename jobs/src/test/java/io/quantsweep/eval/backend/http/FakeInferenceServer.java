@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,8 +102,21 @@ public final class FakeInferenceServer implements AutoCloseable {
         /** 500 as llama-server before May 2025 answers a request at its slot's context end under --no-context-shift. */
         CONTEXT_SHIFT_DISABLED,
         /** 500 as llama-server answers when a batch of its slots' requests finds no room in their shared KV cache. */
-        KV_CACHE_FULL
+        KV_CACHE_FULL,
+        /**
+         * Answers as llama-server does when its greedy token is a piece of a UTF-8 character: the text cut to
+         * U+FFFD and no alternatives. Asked under a grammar, it answers, listing the model's own alternatives,
+         * the two pieces first ({@link #SPLIT_CHARACTERS}).
+         */
+        WITHHELD_PIECE,
+        /** {@link #WITHHELD_PIECE}, but under a grammar it lists what the grammar leaves, as builds before December 2024 did. */
+        WITHHELD_PIECE_AFTER_GRAMMAR
     }
+
+    /** The faults that still answer 200, with something wrong in the answer. */
+    private static final Set<Fault> ANSWERING = EnumSet.of(Fault.SLOW, Fault.NO_ALTERNATIVES, Fault.ABORTED,
+            Fault.SPLIT_CHARACTERS, Fault.CONTEXT_SHIFTED, Fault.CONTEXT_FULL, Fault.CONTEXT_FULL_EOS,
+            Fault.CONTEXT_FULL_STOP_WORD, Fault.WITHHELD_PIECE, Fault.WITHHELD_PIECE_AFTER_GRAMMAR);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -507,9 +521,7 @@ public final class FakeInferenceServer implements AutoCloseable {
             String missing = missingField(path, body);
             inFlight.decrementAndGet();
             counted = false;
-            if (fault != null && fault != Fault.SLOW && fault != Fault.NO_ALTERNATIVES && fault != Fault.ABORTED
-                    && fault != Fault.SPLIT_CHARACTERS && fault != Fault.CONTEXT_SHIFTED && fault != Fault.CONTEXT_FULL
-                    && fault != Fault.CONTEXT_FULL_EOS && fault != Fault.CONTEXT_FULL_STOP_WORD) {
+            if (fault != null && !ANSWERING.contains(fault)) {
                 fail(ex, fault);
             } else if (router && !body.hasNonNull("model")) {
                 send(ex, 400, error(400, "model name is missing from the request"));
@@ -526,8 +538,11 @@ public final class FakeInferenceServer implements AutoCloseable {
                 ObjectNode answer = answer(path, body, answerAs.getOrDefault(id, id));
                 if (fault == Fault.NO_ALTERNATIVES) {
                     emptyAlternatives(answer);
-                } else if (fault == Fault.SPLIT_CHARACTERS) {
+                } else if (fault == Fault.SPLIT_CHARACTERS || fault == Fault.WITHHELD_PIECE && body.has("grammar")) {
                     splitCharacters(answer);
+                } else if ((fault == Fault.WITHHELD_PIECE || fault == Fault.WITHHELD_PIECE_AFTER_GRAMMAR)
+                        && !body.has("grammar")) {
+                    withholdAlternatives(answer);
                 } else if (fault == Fault.ABORTED) {
                     ObjectNode choice = (ObjectNode) answer.path("choices").path(0);
                     choice.put("finish_reason", "abort");
@@ -709,6 +724,21 @@ public final class FakeInferenceServer implements AutoCloseable {
         if (node.isArray()) {
             node.forEach(FakeInferenceServer::emptyAlternatives);
         }
+    }
+
+    /** The text cut to U+FFFD, and no alternatives: llama-server's answer when its one token is a piece of a character. */
+    private static void withholdAlternatives(ObjectNode answer) {
+        if (answer.has("content")) {
+            answer.put("content", "\uFFFD").remove("completion_probabilities");
+            return;
+        }
+        ObjectNode choice = (ObjectNode) answer.path("choices").path(0);
+        if (choice.has("message")) {
+            ((ObjectNode) choice.get("message")).put("content", "\uFFFD");
+        } else {
+            choice.put("text", "\uFFFD");
+        }
+        choice.putNull("logprobs");
     }
 
     /**

@@ -247,6 +247,27 @@ class HttpProtocolTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Api.class)
+    void alternativesLlamaServerWithholdsForAPieceOfACharacterAreAskedForUnderAGrammar(Api api) throws IOException {
+        // llama-server v0.5.0, measured: a greedy token that is a character's lead byte comes back as U+FFFD with
+        // no alternatives; under a one-ASCII-character grammar the list is the model's, the lead byte first
+        try (FakeInferenceServer server = new FakeInferenceServer(ServerKind.LLAMA_SERVER);
+             Backend backend = HttpTesting.config(ServerKind.LLAMA_SERVER, api, server).build().open()) {
+            server.always(2, Fault.WITHHELD_PIECE);
+            List<String> keys = backend.topK("Question #2\nAnswer:", 4).top().stream().map(TokenLogprob::token).toList();
+            assertEquals(List.of("<0xE4><0xB8>", "<0xE4><0xB9>", "E", "F"), keys);
+            assertEquals(2, server.requests(2));
+            assertEquals("root ::= [\\x01-\\x7F]", server.lastBody().path("grammar").asText());
+
+            // a build that lists what its samplers leave would give the grammar's letters as the model's
+            server.always(3, Fault.WITHHELD_PIECE_AFTER_GRAMMAR);
+            BackendException e = assertThrows(BackendException.class, () -> backend.topK("Question #3\nAnswer:", 4));
+            assertEquals(BackendException.Reason.REJECTED, e.reason());
+            assertTrue(e.getMessage().contains("this build lists them after its grammar"), e.getMessage());
+        }
+    }
+
     @Test
     void aTokensBytesNameItOnlyWhereItsTextDoesNotSpellThem() {
         ArrayNode e4b8 = Transport.JSON.createArrayNode().add(0xE4).add(0xB8);
