@@ -206,8 +206,8 @@ final class Protocol {
     /**
      * Refuses a chat reply that is all thinking, where the answer's first token was asked for (a grammar's
      * choice, the next-token alternatives). A chat template that opens a thinking block in its generation
-     * prompt (DeepSeek-R1's ends in {@code <think>}) makes llama-server's parser (builds since mid
-     * 2025) take everything the model writes before {@code </think>} as {@code reasoning_content}: the
+     * prompt (DeepSeek-R1's ends in {@code <think>}) makes the server's reasoning parser (llama-server
+     * v0.5.0, measured) take everything the model writes before {@code </think>} as reasoning: the
      * grammar then constrains the reasoning's start, and the first token's alternatives are the reasoning's,
      * with {@code content} empty. Scored, either would read thinking as the answer.
      */
@@ -220,10 +220,10 @@ final class Protocol {
         String reasoning = message.path("reasoning_content").asText(message.path("reasoning").asText(""));
         JsonNode content = message.path("content");
         if (!reasoning.isEmpty() && (content.isNull() || content.isMissingNode() || content.asText().isEmpty())) {
-            throw new BackendException(Reason.REJECTED, ("%s: the reply is all thinking (reasoning_content %s, no "
+            throw new BackendException(Reason.REJECTED, ("%s: the reply is all thinking (reasoning %s, no "
                     + "content): the server's chat template opens a thinking block, so %s would be read from the "
-                    + "reasoning, not from an answer; ask this benchmark through llama-server's native API or "
-                    + "openai-completions, or serve a chat template that does not open thinking")
+                    + "reasoning, not from an answer; ask this benchmark without chat markup, through llama-server's "
+                    + "native API or openai-completions, or serve a chat template that does not open thinking")
                     .formatted(source, abbreviate(reasoning), what));
         }
     }

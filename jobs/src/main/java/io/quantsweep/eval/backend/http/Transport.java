@@ -223,7 +223,8 @@ final class Transport {
             // the requests in flight together outgrew the KV cache their slots share; fewer in flight may fit
             return new Failure(Reason.UNAVAILABLE, message + " (the slots' requests together outgrew the KV cache: "
                     + "without --parallel, llama-server's slots share one cache of --ctx-size and each may fill all of "
-                    + "it; start it with --parallel N, N the endpoint's concurrency, or lower that concurrency)", true, retryAfter);
+                    + "it; start it with --parallel N, N the endpoint's concurrency, or lower that concurrency)", true,
+                    retryAfter);
         }
         if (status / 100 == 5) {
             return new Failure(Reason.UNAVAILABLE, message, true, retryAfter);
