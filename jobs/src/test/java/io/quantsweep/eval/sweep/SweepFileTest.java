@@ -126,6 +126,20 @@ class SweepFileTest {
     }
 
     @Test
+    void theRouterExampleSweepNamesOneModelOfOneServerPerVariant() throws IOException {
+        SweepSpec s = SweepFile.read(Path.of("..", "conf", "sweeps", "v3-llama-server-router.yaml"));
+        List<String> models = new ArrayList<>();
+        for (VariantSpec v : s.variants()) {
+            EndpointSpec e = assertInstanceOf(VariantSpec.Endpoints.class, v.deployment()).endpoints().get(0);
+            assertEquals(URI.create("http://127.0.0.1:8080"), e.url());
+            assertEquals(EndpointApi.LLAMA_SERVER, e.api());
+            models.add(e.model());
+        }
+        // the quantize job's variant folders, which the router lists as its models
+        assertEquals(List.of("Q8_0", "Q4_K_M", "DQ3_K_M", "Q2_K"), models);
+    }
+
+    @Test
     void kldTakesNoGenerationSettings() {
         String kld = "  - {name: prose, loader: text, path: p, scoring: kld, ";
         SweepFormatException e = assertThrows(SweepFormatException.class, () -> SweepFile.parse(
