@@ -140,23 +140,31 @@ class ReportInBrowserTest {
         return null;
     }
 
-    /** Runs headless Chromium with a fresh profile and no network chatter; returns its standard output. */
+    /**
+     * Runs headless Chromium with a fresh profile and no network chatter; returns its standard output. A
+     * Chromium that hangs (now and then one never delivers its screenshot on a busy machine) is killed and
+     * tried once more, with a fresh profile; a second hang fails, with its log.
+     */
     private static String run(List<String> args, int seconds) throws Exception {
-        Path profile = Files.createTempDirectory(Files.createDirectories(WORK), "chromium-profile");
-        List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile));
-        command.addAll(args);
         Path log = WORK.resolve("chromium.log");
         // standard output to a file too: reading a pipe would wait for ever on a Chromium that hangs
         Path out = WORK.resolve("chromium.out");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(log.toFile()).start();
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("chromium did not finish in " + seconds + " s: " + command);
+        for (int attempt = 1; ; attempt++) {
+            Path profile = Files.createTempDirectory(Files.createDirectories(WORK), "chromium-profile");
+            List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox",
+                    "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile));
+            command.addAll(args);
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(log.toFile()).start();
+            if (p.waitFor(seconds, TimeUnit.SECONDS)) {
+                assertEquals(0, p.exitValue(), "chromium " + args + ": " + Files.readString(log));
+                return Files.readString(out, StandardCharsets.UTF_8);
+            }
+            p.destroyForcibly().waitFor();
+            if (attempt == 2) {
+                fail("chromium did not finish in " + seconds + " s, twice: " + command + "\n" + Files.readString(log));
+            }
         }
-        assertEquals(0, p.exitValue(), "chromium " + args + ": " + Files.readString(log));
-        return Files.readString(out, StandardCharsets.UTF_8);
     }
 
     private static int count(String s, String what) {
