@@ -123,18 +123,22 @@ final class Protocol {
 
     /** Whether a llama-server answer to {@link #topK} withheld its alternatives: its one token ended inside a character. */
     static boolean withheldAlternatives(Api api, JsonNode answer, String source) throws BackendException {
-        JsonNode alternatives = api == Api.NATIVE ? answer.path("completion_probabilities")
-                : answer.path("choices").path(0).path("logprobs");
+        JsonNode alternatives = tokenAlternatives(api, answer);
         return (alternatives.isMissingNode() || alternatives.isNull() || alternatives.isEmpty())
                 && text(api, answer, source).endsWith("\uFFFD");
     }
 
     /** Whether the first alternative listed is a token that ends inside a UTF-8 character (its bytes do not decode). */
     static boolean firstEndsInsideACharacter(Api api, JsonNode answer) {
-        JsonNode first = (api == Api.NATIVE ? answer.path("completion_probabilities")
-                : answer.path("choices").path(0).path("logprobs").path("content")).path(0).path("top_logprobs").path(0);
+        JsonNode first = tokenAlternatives(api, answer).path(0).path("top_logprobs").path(0);
         byte[] b = bytesOf(first.get("bytes"));
         return b != null && b.length > 0 && wholeCharacters(b) == null;
+    }
+
+    /** llama-server's list of each generated token with its alternatives, on any API; missing where it gave none. */
+    private static JsonNode tokenAlternatives(Api api, JsonNode answer) {
+        return api == Api.NATIVE ? answer.path("completion_probabilities")
+                : answer.path("choices").path(0).path("logprobs").path("content");
     }
 
     /** The generated text. */
@@ -194,13 +198,18 @@ final class Protocol {
      */
     private static String withReasoning(JsonNode choice, String content) {
         JsonNode message = choice.path("message");
-        String reasoning = message.path("reasoning_content").asText(message.path("reasoning").asText(""));
+        String reasoning = reasoning(message);
         if (reasoning.isEmpty()) {
             return content;
         }
         boolean cutWhileThinking = message.path("content").isNull()
                 || content.isEmpty() && choice.path("finish_reason").asText("").equals("length");
         return Reasoning.OPEN + reasoning + (cutWhileThinking ? "" : Reasoning.CLOSE + content);
+    }
+
+    /** The thinking a reasoning parser took out of a chat message: {@code reasoning_content}, or newer vLLM's {@code reasoning}. */
+    private static String reasoning(JsonNode message) {
+        return message.path("reasoning_content").asText(message.path("reasoning").asText(""));
     }
 
     /**
@@ -217,7 +226,7 @@ final class Protocol {
             return;
         }
         JsonNode message = firstChoice(answer, source).path("message");
-        String reasoning = message.path("reasoning_content").asText(message.path("reasoning").asText(""));
+        String reasoning = reasoning(message);
         JsonNode content = message.path("content");
         if (!reasoning.isEmpty() && (content.isNull() || content.isMissingNode() || content.asText().isEmpty())) {
             throw new BackendException(Reason.REJECTED, ("%s: the reply is all thinking (reasoning %s, no "
