@@ -43,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped demo sweep ({@code conf/sweeps/demo-tiny.yaml}) end to end in-process: the generated
- * tiny DeepSeek-V3 model (group-limited routing) converted to BF16 and F16 in the legacy MLA layout,
- * evaluated by the embedded llama.cpp on the bundled sets, then run again to resume.
+ * tiny DeepSeek-V3 model (group-limited routing) converted to BF16 and F16 in the split MLA layout,
+ * evaluated by the embedded llama.cpp on the bundled sets, then run again to resume; and the
+ * probability scorings in-process, with a legacy-layout variant.
  */
 @ExtendWith(LocalSpark.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
@@ -60,9 +61,9 @@ class EvalJobEmbeddedTest {
         FileSystem fs = AtomicOutput.localFileSystem();
         org.apache.hadoop.fs.Path model = new org.apache.hadoop.fs.Path(dir.resolve("model").toUri());
         DeepseekV3Generator.generate(fs, model, DeepseekV3Preset.TINY, 0, Optional.empty());
-        CheckpointConverter.convert(fs, model, dir.resolve("tiny-bf16.gguf"), GgmlType.BF16, MlaLayout.LEGACY);
-        CheckpointConverter.convert(fs, model, dir.resolve("tiny-f16.gguf"), GgmlType.F16, MlaLayout.LEGACY);
-        CheckpointConverter.convert(fs, model, dir.resolve("tiny-f16-split.gguf"), GgmlType.F16, MlaLayout.SPLIT);
+        CheckpointConverter.convert(fs, model, dir.resolve("tiny-bf16.gguf"), GgmlType.BF16, MlaLayout.SPLIT);
+        CheckpointConverter.convert(fs, model, dir.resolve("tiny-f16.gguf"), GgmlType.F16, MlaLayout.SPLIT);
+        CheckpointConverter.convert(fs, model, dir.resolve("tiny-f16-legacy.gguf"), GgmlType.F16, MlaLayout.LEGACY);
         sweep = demo("", "");
     }
 
@@ -103,10 +104,9 @@ class EvalJobEmbeddedTest {
         for (Row r : samples.collectAsList()) {
             String variant = r.getAs("variant");
             assertEquals("embedded-llama.cpp", r.getAs("backend"));
-            assertEquals("b4916-c6af2161", r.getAs("build"));
+            assertEquals("v0.5.0-de3ff81", r.getAs("build"));
             assertTrue(r.<String>getAs("model").endsWith("tiny-" + variant + ".gguf"), r.<String>getAs("model"));
             Map<String, String> details = r.getJavaMap(r.fieldIndex("server_details"));
-            assertTrue(details.get("routing").startsWith("groups ignored by llama.cpp b4916-c6af2161"), details.toString());
             assertEquals("1024", details.get("context_size"));
             assertEquals(identities.get(variant), details.get(ServerInfo.MODEL_FILE));
             assertEquals(1, r.<Integer>getAs("attempts"));
@@ -182,20 +182,40 @@ class EvalJobEmbeddedTest {
     }
 
     @Test
-    void refusesAProbabilitySweepForTheInProcessBackendBeforeAnythingRuns(SparkSession spark) throws IOException {
-        SweepRefusedException e = refusedBeforeAnythingRuns(spark, demo("scoring: mc-grammar", "scoring: mc-logprob"));
-        assertTrue(e.getMessage().startsWith("sweep demo-tiny: variant bf16 cannot run benchmark tiny-mc (scoring mc-logprob)"),
-                e.getMessage());
-        assertTrue(e.getMessage().contains("TOP_K"), e.getMessage());
-        assertEquals(BackendException.Reason.MISSING_CAPABILITY, assertInstanceOf(BackendException.class, e.getCause()).reason());
+    void letterProbabilitiesAndTheKldOfNextTokenDistributionsInProcess(SparkSession spark) throws IOException {
+        String out = dir.resolve("eval-probabilities").toString();
+        SweepSpec probabilities = SweepFile.parse(Files.readString(SWEEPS.resolve("demo-tiny.yaml"))
+                .replace("../../out/demo-tiny/", dir.toAbsolutePath() + "/")
+                .replace("tiny-f16.gguf", "tiny-f16-legacy.gguf")
+                .replace("scoring: mc-grammar", "scoring: mc-logprob\n    top-k: 512")
+                .replace("benchmarks:\n", "benchmarks:\n  - {name: prose, loader: text, path: ../benchmarks/tiny-prose, "
+                        + "scoring: kld, top-k: 8, positions: 3}\n"), "demo-tiny.yaml");
+        EvalJob.Result result = EvalJob.run(spark, plan(spark, probabilities), out);
+        Dataset<Row> samples = spark.read().parquet(out + "/samples");
+        // top-k over the whole vocabulary of 512: every letter has its probability
+        for (Row r : samples.filter("benchmark = 'tiny-mc'").collectAsList()) {
+            assertEquals("mc-logprob", r.getAs("scoring"));
+            assertTrue(List.of("A", "B", "C", "D").contains(r.<String>getAs("predicted")), r.toString());
+            assertFalse(r.getJavaMap(r.fieldIndex("top_logprobs")).isEmpty(), r.toString());
+        }
+        // the baseline against itself: the same distributions; the legacy-layout F16 file: others, but close
+        Dataset<Row> positions = spark.read().parquet(out + "/kld-positions");
+        assertTrue(positions.filter("variant = 'bf16'").count() > 0);
+        assertEquals(0, positions.filter("variant = 'bf16' and kl != 0").count());
+        assertEquals(2, result.kld().size());
+        Row f16 = result.kld().stream().filter(r -> r.getString(0).equals("f16")).findFirst().orElseThrow();
+        double kl = f16.getDouble(EvalJob.KLD_SCHEMA.fieldIndex("mean_kl"));
+        assertTrue(kl > 0 && kl < 0.1, f16.toString());
+        assertTrue(f16.getDouble(EvalJob.KLD_SCHEMA.fieldIndex("top1_agreement")) > 0.5, "the top token mostly agrees: " + f16);
     }
 
     @Test
     void refusesAModelTheEngineCannotRunBeforeAnyVariantRuns(SparkSession spark) throws IOException {
-        SweepRefusedException e = refusedBeforeAnythingRuns(spark, demo("tiny-f16.gguf", "tiny-f16-split.gguf"));
+        Files.write(dir.resolve("tiny-junk.gguf"), new byte[] {'G', 'G', 'U', 'X', 3, 0, 0, 0});
+        SweepRefusedException e = refusedBeforeAnythingRuns(spark, demo("tiny-f16.gguf", "tiny-junk.gguf"));
         assertTrue(e.getMessage().startsWith("sweep demo-tiny: variant f16: cannot open embedded llama.cpp ("
-                + dir.resolve("tiny-f16-split.gguf").toAbsolutePath()), e.getMessage());
-        assertTrue(e.getMessage().contains("split MLA layout"), e.getMessage());
+                + dir.resolve("tiny-junk.gguf").toAbsolutePath()), e.getMessage());
+        assertTrue(e.getMessage().contains("it is not a valid GGUF file"), e.getMessage());
         assertEquals(BackendException.Reason.UNSUPPORTED_MODEL,
                 assertInstanceOf(BackendException.class, e.getCause()).reason());
     }

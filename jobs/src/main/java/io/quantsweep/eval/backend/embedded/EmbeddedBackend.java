@@ -1,14 +1,9 @@
 package io.quantsweep.eval.backend.embedded;
 
-import de.kherud.llama.InferenceParameters;
-import de.kherud.llama.LlamaIterator;
-import de.kherud.llama.LlamaModel;
-import de.kherud.llama.LlamaOutput;
 import io.quantsweep.eval.backend.Backend;
 import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.BackendException.Reason;
 import io.quantsweep.eval.backend.Capabilities;
-import io.quantsweep.eval.backend.Capability;
 import io.quantsweep.eval.backend.Choice;
 import io.quantsweep.eval.backend.Choices;
 import io.quantsweep.eval.backend.Completion;
@@ -16,20 +11,23 @@ import io.quantsweep.eval.backend.FinishReason;
 import io.quantsweep.eval.backend.GenerationParams;
 import io.quantsweep.eval.backend.NextTokenDistribution;
 import io.quantsweep.eval.backend.ServerInfo;
+import io.quantsweep.eval.backend.TokenLogprob;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
+import java.util.PriorityQueue;
 
 /**
- * A {@link Backend} over a model that {@link EmbeddedEngine} keeps loaded in this JVM.
- *
- * <p>The binding returns text only: no token ids, no stop type, and never {@code n_probs} (setting it
- * aborts the JVM in the binding's JSON code). So {@link #generate} streams and counts the pieces,
- * one per generated token, and calls it {@link FinishReason#LENGTH} when that count reaches the
- * budget: the max-tokens asked for, or less where the context ends first. The count is exact
- * unless the model spelled a UTF-8 character over several tokens: llama.cpp holds such pieces back
- * and sends them as one (and drops them if generation ends inside the character), so the count is
- * then low and a cut-off answer may read as STOP.
+ * A {@link Backend} over a model that {@link EmbeddedEngine} keeps loaded in this JVM, answering as
+ * llama-server's native {@code /completion} answers: the same tokenization (BOS added, special tokens
+ * parsed), the same sampler chain, tokens counted as {@code tokens_predicted} counts them (an
+ * end-of-generation token included), stop strings matched on the answer's bytes and cut off, an
+ * answer that meets the context's end cut there as {@link FinishReason#LENGTH}, and log-probabilities
+ * from the softmax of the raw logits, each token known by {@link TokenLogprob#key}.
  */
 final class EmbeddedBackend implements Backend {
     private final EmbeddedEngine.Loaded loaded;
@@ -50,69 +48,66 @@ final class EmbeddedBackend implements Backend {
 
     @Override
     public Completion generate(String prompt, GenerationParams params) throws BackendException {
-        if (params.tokenLogprobs()) {
-            throw capabilities().refusal(serverInfo().describe(), Set.of(Capability.TOKEN_LOGPROBS));
-        }
         long start = System.nanoTime();
-        StringBuilder text = new StringBuilder();
-        int results = 0;
-        int budget;
-        EmbeddedEngine.INFERENCE.lock();
+        Answer answer;
+        lock();
         try {
-            budget = tokenBudget(prompt, params.maxTokens(), 1);
-            InferenceParameters p = request(prompt, budget)
-                    .setTemperature((float) params.temperature())
-                    .setTopP((float) params.topP())
-                    .setTopK(params.topK())
-                    .setMinP((float) params.minP())
-                    .setSeed(params.seed());
-            if (!params.stop().isEmpty()) {
-                p.setStopStrings(params.stop().toArray(String[]::new));
-            }
-            LlamaIterator it = model().generate(p).iterator();
+            int budget = begin(prompt, params.maxTokens(), 1);
+            long sampler = slot().sampler((float) params.temperature(), params.topK(), (float) params.topP(),
+                    (float) params.minP(), params.seed(), null);
             try {
-                while (it.hasNext()) {
-                    LlamaOutput out = it.next();
-                    text.append(out.text);
-                    results++;
-                }
-            } catch (RuntimeException e) {
-                it.cancel();
-                throw failure("generate", e);
+                answer = answer(sampler, budget, stopBytes(params.stop()), params.tokenLogprobs());
+            } finally {
+                LlamaSlot.free(sampler);
             }
         } finally {
             EmbeddedEngine.INFERENCE.unlock();
         }
-        Duration latency = Duration.ofNanos(System.nanoTime() - start);
-        // the last result is the final one, which carries no text in streaming mode
-        int tokens = Math.max(0, results - 1);
-        FinishReason finish = tokens >= budget ? FinishReason.LENGTH : FinishReason.STOP;
-        return new Completion(text.toString(), tokens, finish, latency, List.of(), 1);
+        return new Completion(answer.text(), answer.tokens(), answer.finish(), Duration.ofNanos(System.nanoTime() - start),
+                answer.logprobs(), 1);
     }
 
     @Override
     public Choice choose(String prompt, List<String> choices) throws BackendException {
         List<String> allowed = Choices.check(choices);
         long start = System.nanoTime();
-        String answer;
-        EmbeddedEngine.INFERENCE.lock();
+        Answer answer;
+        lock();
         try {
-            int budget = Choices.tokenBudget(allowed);
-            answer = model().complete(request(prompt, tokenBudget(prompt, budget, budget))
-                    .setTemperature(0f)
-                    .setSeed(0)
-                    .setGrammar(Choices.gbnf(allowed)));
-        } catch (RuntimeException e) {
-            throw failure("choose", e);
+            int wanted = Choices.tokenBudget(allowed);
+            int budget = begin(prompt, wanted, wanted);
+            long sampler = slot().sampler(0, 0, 1, 0, 0, Choices.gbnf(allowed));
+            try {
+                answer = answer(sampler, budget, List.of(), false);
+            } finally {
+                LlamaSlot.free(sampler);
+            }
         } finally {
             EmbeddedEngine.INFERENCE.unlock();
         }
-        return Choices.match(allowed, answer, Duration.ofNanos(System.nanoTime() - start), 1, serverInfo().describe());
+        return Choices.match(allowed, answer.text(), Duration.ofNanos(System.nanoTime() - start), 1, serverInfo().describe());
     }
 
     @Override
     public NextTokenDistribution topK(String prompt, int k) throws BackendException {
-        throw capabilities().refusal(serverInfo().describe(), Set.of(Capability.TOP_K));
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, not " + k);
+        }
+        long start = System.nanoTime();
+        List<TokenLogprob> top;
+        lock();
+        try {
+            begin(prompt, 1, 1);
+            float[] logits = slot().logits();
+            double logSum = logSumExp(logits);
+            top = new ArrayList<>();
+            for (int token : mostProbable(logits, k)) {
+                top.add(new TokenLogprob(TokenLogprob.key(slot().piece(token)), Math.min(0, logits[token] - logSum)));
+            }
+        } finally {
+            EmbeddedEngine.INFERENCE.unlock();
+        }
+        return new NextTokenDistribution(top, Duration.ofNanos(System.nanoTime() - start), 1);
     }
 
     /** Leaves the model loaded: see {@link EmbeddedEngine}. */
@@ -125,34 +120,130 @@ final class EmbeddedBackend implements Backend {
         return "EmbeddedBackend[" + serverInfo().describe() + "]";
     }
 
-    private LlamaModel model() {
-        return loaded.model();
+    private LlamaSlot slot() {
+        return loaded.slot();
+    }
+
+    /** Takes {@link EmbeddedEngine#INFERENCE} and points llama.cpp's log where this variant wants it. */
+    private void lock() {
+        EmbeddedEngine.INFERENCE.lock();
+        LlamaNative.setLog(loaded.config().nativeLog() == EmbeddedConfig.NativeLog.STDERR);
     }
 
     /**
-     * The tokens {@code prompt} leaves for an answer of at most {@code wanted}: the context holds the prompt,
-     * the tokens llama.cpp adds to it (BOS) and the answer, and a server ends a reply at the context's end
-     * (finish reason length). A prompt that leaves fewer than {@code least} is refused, as llama-server
-     * refuses one that does not fit, rather than cut as the binding's context shift would cut it.
+     * Tokenizes and evaluates {@code prompt}, leaving the logits of its next token, once {@link #tokenBudget}
+     * allowed it an answer of {@code wanted} tokens; that budget.
      */
-    private int tokenBudget(String prompt, int wanted, int least) throws BackendException {
-        int promptTokens = model().encode(prompt).length + loaded.addedTokens();
-        int room = loaded.context() - promptTokens;
+    private int begin(String prompt, int wanted, int least) throws BackendException {
+        int[] tokens = slot().tokenize(prompt);
+        int budget = tokenBudget(tokens.length, wanted, least);
+        slot().prompt(tokens, loaded.config().cachePrompt());
+        return budget;
+    }
+
+    /** An answer's text, tokens, why it ended and, where asked, each token's log-probability. */
+    private record Answer(String text, int tokens, FinishReason finish, List<TokenLogprob> logprobs) {
+    }
+
+    /**
+     * Samples up to {@code budget} tokens after the evaluated prompt: to an end-of-generation token (STOP,
+     * counted, no text), a stop string (STOP, the text cut before it) or the budget (LENGTH).
+     */
+    private Answer answer(long sampler, int budget, List<byte[]> stops, boolean logprobs) throws BackendException {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        List<TokenLogprob> probabilities = new ArrayList<>();
+        int longestStop = stops.stream().mapToInt(s -> s.length).max().orElse(0);
+        for (int n = 1; n <= budget; n++) {
+            float[] logits = logprobs ? slot().logits() : null;
+            int token = slot().sample(sampler);
+            byte[] piece = slot().piece(token);
+            if (logprobs) {
+                probabilities.add(new TokenLogprob(TokenLogprob.key(piece), Math.min(0, logits[token] - logSumExp(logits))));
+            }
+            if (slot().endsGeneration(token)) {
+                return new Answer(utf8(text.toByteArray(), text.size()), n, FinishReason.STOP, probabilities);
+            }
+            int searchFrom = Math.max(0, text.size() - longestStop + 1);
+            text.writeBytes(piece);
+            if (!stops.isEmpty()) {
+                byte[] sofar = text.toByteArray();
+                int cut = firstStop(sofar, searchFrom, stops);
+                if (cut >= 0) {
+                    return new Answer(utf8(sofar, cut), n, FinishReason.STOP, probabilities);
+                }
+            }
+            if (n < budget) {
+                slot().accept(token);
+            }
+        }
+        return new Answer(utf8(text.toByteArray(), text.size()), budget, FinishReason.LENGTH, probabilities);
+    }
+
+    /** Where the earliest of {@code stops} begins in {@code text} at or after {@code from}; -1 if none does. */
+    static int firstStop(byte[] text, int from, List<byte[]> stops) {
+        for (int i = from; i < text.length; i++) {
+            for (byte[] stop : stops) {
+                if (i + stop.length <= text.length && Arrays.equals(text, i, i + stop.length, stop, 0, stop.length)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static List<byte[]> stopBytes(List<String> stops) {
+        return stops.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    /** The first {@code length} bytes as text; a character cut off at the end reads as U+FFFD, as llama-server sends it. */
+    private static String utf8(byte[] bytes, int length) {
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+
+    /** log Σ exp(logit), computed from the largest logit so that nothing overflows. */
+    static double logSumExp(float[] logits) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double sum = 0;
+        for (float l : logits) {
+            sum += Math.exp(l - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    /** The {@code k} tokens of the largest logits, largest first; ties go to the lower token id. */
+    static int[] mostProbable(float[] logits, int k) {
+        Comparator<Integer> order = Comparator.<Integer>comparingDouble(t -> logits[t]).thenComparing(t -> -t);
+        PriorityQueue<Integer> kept = new PriorityQueue<>(order);
+        for (int t = 0; t < logits.length; t++) {
+            kept.add(t);
+            if (kept.size() > k) {
+                kept.poll();
+            }
+        }
+        int[] top = new int[kept.size()];
+        for (int i = top.length - 1; i >= 0; i--) {
+            top[i] = kept.poll();
+        }
+        return top;
+    }
+
+    /**
+     * The tokens a prompt of {@code promptTokens} leaves for an answer of at most {@code wanted}: the context
+     * holds the prompt and the answer, and llama-server ends a reply at the context's end (finish reason
+     * length). A prompt that leaves fewer than {@code least} is refused, as llama-server refuses one that
+     * does not fit.
+     */
+    private int tokenBudget(int promptTokens, int wanted, int least) throws BackendException {
+        int room = slot().size() - promptTokens;
         if (room < least) {
             throw new BackendException(Reason.REJECTED, ("the prompt (%d tokens) leaves %d tokens for an answer, which "
                     + "needs at least %d, in the context of %d tokens of %s; give the variant a larger context-size (0 "
-                    + "takes the model's own)").formatted(promptTokens, Math.max(0, room), least, loaded.context(),
+                    + "takes the model's own)").formatted(promptTokens, Math.max(0, room), least, slot().size(),
                     serverInfo().describe()));
         }
         return Math.min(wanted, room);
-    }
-
-    private InferenceParameters request(String prompt, int maxTokens) {
-        return new InferenceParameters(prompt).setNPredict(maxTokens).setCachePrompt(loaded.config().cachePrompt());
-    }
-
-    private BackendException failure(String call, RuntimeException e) {
-        return new BackendException(Reason.ENGINE_FAILURE,
-                "%s failed in %s: %s".formatted(call, serverInfo().describe(), e.getMessage()), e);
     }
 }

@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * llama.cpp inside the executor's JVM, through de.kherud:llama (a CPU build for Linux x86-64).
- * It generates and chooses under a grammar; it gives no probabilities (asking that binding for them
- * aborts the JVM). The model stays loaded for the JVM's lifetime, one per file, see
+ * llama.cpp inside the executor's JVM (a CPU build for Linux x86-64, see {@link LlamaNative}). It
+ * does what llama-server's native API does: generates, chooses under a grammar, and gives top-K and
+ * per-token log-probabilities. The model stays loaded for the JVM's lifetime, one per file, see
  * {@link EmbeddedEngine}.
  *
  * @param modelPath   a GGUF file on the executor's local disk (the first shard of a split model)
@@ -25,7 +25,8 @@ import java.util.Objects;
 public record EmbeddedConfig(String modelPath, int contextSize, int threads, boolean cachePrompt, NativeLog nativeLog)
         implements BackendConfig {
     private static final long serialVersionUID = 1L;
-    static final Capabilities CAPABILITIES = Capabilities.of(Capability.GENERATE, Capability.CHOOSE, Capability.RAW_PROMPT);
+    static final Capabilities CAPABILITIES = Capabilities.of(Capability.GENERATE, Capability.CHOOSE, Capability.TOP_K,
+            Capability.TOKEN_LOGPROBS, Capability.RAW_PROMPT);
 
     /** llama.cpp's log: off, or onto the process's stderr (not Java's System.err). */
     public enum NativeLog {

@@ -23,32 +23,17 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Checks a GGUF file's metadata and tensor names, before it reaches the native loader, against what
- * the llama.cpp build inside de.kherud:llama 4.2.0 (b4916) can run, and refuses with the reason and
- * the fix. That build fails on some files with only "could not load model", and on others loads
- * them and computes something else:
+ * Checks a GGUF file's metadata, before it reaches the native loader, against what the embedded
+ * llama.cpp needs, and refuses with the reason and the fix where llama.cpp would fail with only
+ * "could not load model", or load it and compute something else: a {@code deepseek2} model needs a
+ * pre-tokenizer llama.cpp knows ({@code deepseek-v3} for DeepSeek-V3); without one it falls back to the
+ * default pre-tokenizer and splits text differently. Then its memory: weights and KV cache at the
+ * variant's context against the machine's.
  *
- * <ul>
- *   <li>MLA weights must be in the legacy layout ({@code attn_kv_b}); it has no {@code attn_k_b} /
- *       {@code attn_v_b} (the split layout of later converters).
- *   <li>A {@code deepseek2} model needs a pre-tokenizer it knows ({@code deepseek-v3} for
- *       DeepSeek-V3); without one it falls back to the default pre-tokenizer and splits text
- *       differently.
- * </ul>
- *
- * <p>One difference is accepted with a warning: that build does not read
- * {@code deepseek2.expert_group_count} / {@code expert_group_used_count}, so with group-limited
- * routing (fewer groups used than exist) it routes over all experts. A sweep runs every variant, the
- * baseline included, through the same engine, so comparisons between variants still hold; the
- * warning goes into the backend's {@code ServerInfo} details (key {@value #ROUTING}) and so onto
- * every result row.
- *
- * Only headers are read: of the given file, and for a gguf-split set of every shard, which must be
+ * <p>Only headers are read: of the given file, and for a gguf-split set of every shard, which must be
  * there and agree (llama.cpp's loader otherwise says only that it could not load the model).
  */
 final class GgufPreflight {
-    /** The {@code ServerInfo} details key of the routing warning. */
-    static final String ROUTING = "routing";
     /** The {@code ServerInfo} details key of the warning that weights and KV cache exceed the machine's memory. */
     static final String MEMORY = "memory";
     private static final Set<String> DEEPSEEK_PRE_TOKENIZERS = Set.of("deepseek-llm", "deepseek-coder", "deepseek-v3");
@@ -64,12 +49,10 @@ final class GgufPreflight {
      *                        context size of 0
      * @param kvBytesPerToken what one token of context adds to the KV cache this build allocates, 0 where the
      *                        file does not say (per-layer head counts)
-     * @param addedTokens     the tokens llama.cpp adds to every prompt: BOS and EOS as
-     *                        {@code tokenizer.ggml.add_bos_token} / {@code add_eos_token} say (BOS where unsaid)
-     * @param warnings differences this build runs anyway, by details key (e.g. {@value #ROUTING}), sorted
+     * @param warnings what the model will run with anyway, by details key (e.g. {@value #MEMORY}), sorted
      */
     record Accepted(String name, long bytes, String identity, int trainedContext, long kvBytesPerToken,
-            int addedTokens, SortedMap<String, String> warnings) {
+            SortedMap<String, String> warnings) {
         Accepted {
             warnings = new TreeMap<>(warnings);
         }
@@ -77,12 +60,12 @@ final class GgufPreflight {
         Accepted withWarning(String key, String warning) {
             SortedMap<String, String> more = new TreeMap<>(warnings);
             more.put(key, warning);
-            return new Accepted(name, bytes, identity, trainedContext, kvBytesPerToken, addedTokens, more);
+            return new Accepted(name, bytes, identity, trainedContext, kvBytesPerToken, more);
         }
 
         /**
          * The context llama.cpp runs this model with for a configured {@code contextSize} (0: the model's own):
-         * b4916 rounds it up to a multiple of {@value #CONTEXT_PADDING} (a context size of 1000 gets 1024).
+         * it rounds it up to a multiple of {@value #CONTEXT_PADDING} (a context size of 1000 gets 1024).
          */
         int context(int contextSize) {
             long wanted = contextSize > 0 ? contextSize : trainedContext;
@@ -90,8 +73,8 @@ final class GgufPreflight {
         }
     }
 
-    /** What b4916 rounds a context up to, without flash attention (which the engine leaves off). */
-    static final int CONTEXT_PADDING = 32;
+    /** What llama.cpp rounds a context up to. */
+    static final int CONTEXT_PADDING = 256;
 
     private GgufPreflight() {
     }
@@ -132,25 +115,21 @@ final class GgufPreflight {
             throw refuse(file, build, "its %s.context_length %d is no context llama.cpp can give it".formatted(arch,
                     trainedContext), "write the context the model was trained for", null);
         }
-        for (GgufTensorInfo t : tensors) {
-            if (t.name().contains(".attn_k_b.") || t.name().contains(".attn_v_b.")) {
-                throw refuse(file, build, "tensor '%s' is in the split MLA layout (attn_k_b/attn_v_b); this build knows only the legacy layout with attn_kv_b"
-                        .formatted(t.name()), "quantize or convert it again with --mla legacy", null);
-            }
+        if (arch.equals("deepseek2")) {
+            checkPreTokenizer(file, build, header);
         }
-        Map<String, String> warnings = arch.equals("deepseek2") ? checkDeepSeek(file, build, header) : Map.of();
         return new Accepted(string(header, "general.name").orElse(file.getFileName().toString()), bytes,
-                identity, Math.toIntExact(trainedContext), kvBytesPerToken(header, arch),
-                flag(header, "tokenizer.ggml.add_bos_token", true) + flag(header, "tokenizer.ggml.add_eos_token", false),
-                new TreeMap<>(warnings));
+                identity, Math.toIntExact(trainedContext), kvBytesPerToken(header, arch), new TreeMap<>());
     }
 
     /**
-     * The KV cache bytes per token of context that this build allocates for a model: f16 keys and values
-     * of every KV head in every layer ({@code head_count_kv × (key_length + value_length) × 2}), for the
-     * whole context, since b4916 has neither llama.cpp's compressed MLA cache (a legacy DeepSeek GGUF gets
-     * 128 × (192 + 128) values per layer) nor its sliding-window cache. 0 where the file gives per-layer
-     * head counts, or none (a model without attention).
+     * The KV cache bytes per token of context that llama.cpp allocates for a model: f16 keys and values
+     * of every KV head in every layer ({@code head_count_kv × (key_length + value_length) × 2}). A file in
+     * the split MLA layout (with {@code key_length_mla} and {@code value_length_mla}) gets the compressed
+     * cache, whose one KV head's key is the latent and the rope key and whose values are a view of the
+     * keys: {@code 1 × (512 + 64)} values per layer for DeepSeek-V3, against 128 × (192 + 128) for a
+     * legacy file. A sliding-window cache is smaller than this. 0 where the file gives per-layer head
+     * counts, or none (a model without attention).
      */
     static long kvBytesPerToken(GgufMetadata header, String arch) {
         String attention = arch + ".attention.";
@@ -166,7 +145,8 @@ final class GgufPreflight {
         long kvHeads = integer(header, attention + "head_count_kv").orElse(heads);
         long headSize = integer(header, arch + ".embedding_length").orElse(0L) / heads;
         long key = integer(header, attention + "key_length").orElse(headSize);
-        long value = integer(header, attention + "value_length").orElse(headSize);
+        boolean mla = header.contains(attention + "key_length_mla") && header.contains(attention + "value_length_mla");
+        long value = mla ? 0 : integer(header, attention + "value_length").orElse(headSize);
         return layers * kvHeads * (key + value) * KvCache.F16_BYTES;
     }
 
@@ -190,10 +170,11 @@ final class GgufPreflight {
         if (cache > memory) {
             throw new BackendException(Reason.BAD_CONFIG, String.format(Locale.ROOT, "embedded llama.cpp %s cannot run "
                     + "%s: its KV cache at %s %,d tokens (%.1f GiB, f16) exceeds this machine's memory (%.1f GiB). "
-                    + "Fix: give the variant a context-size of at most %,d tokens (%,d to keep the weights in memory too)",
+                    + "Fix: give the variant a context-size of at most %,d tokens (%,d to keep the weights in memory too), "
+                    + "multiples of the %d llama.cpp rounds a context to",
                     build, file, contextSize == 0 ? "the model's own context of" : "a context of", context, gib(cache),
-                    gib(memory), memory / model.kvBytesPerToken(),
-                    Math.max(0, memory - model.bytes()) / model.kvBytesPerToken()));
+                    gib(memory), fitting(memory, model), fitting(Math.max(0, memory - model.bytes()), model),
+                    CONTEXT_PADDING));
         }
         return Optional.of(String.format(Locale.ROOT, "the weights (%.1f GiB) and the KV cache at %,d tokens (%.1f GiB) "
                 + "exceed this machine's memory (%.1f GiB): llama.cpp reads the weights from disk for every token; give "
@@ -201,34 +182,26 @@ final class GgufPreflight {
                 + "llama-server", gib(model.bytes()), context, gib(cache), gib(memory)));
     }
 
+    /** The largest context whose cache fits {@code bytes}, as llama.cpp rounds contexts. */
+    private static long fitting(long bytes, Accepted model) {
+        return bytes / model.kvBytesPerToken() / CONTEXT_PADDING * CONTEXT_PADDING;
+    }
+
     private static double gib(long bytes) {
         return bytes / (double) (1L << 30);
     }
 
-    private static Map<String, String> checkDeepSeek(Path file, String build, GgufMetadata header)
-            throws BackendException {
+    private static void checkPreTokenizer(Path file, String build, GgufMetadata header) throws BackendException {
         Optional<String> pre = string(header, "tokenizer.ggml.pre");
         if (pre.isEmpty() || !DEEPSEEK_PRE_TOKENIZERS.contains(pre.get())) {
             throw refuse(file, build, pre.map(p -> "pre-tokenizer '" + p + "' is unknown to this build")
                             .orElse("it has no tokenizer.ggml.pre, so this build would use the default pre-tokenizer"),
                     "write tokenizer.ggml.pre = deepseek-v3 (the DeepSeek-V3 pre-tokenizer)", null);
         }
-        long groups = integer(header, "deepseek2.expert_group_count").orElse(1L);
-        long used = integer(header, "deepseek2.expert_group_used_count").orElse(groups);
-        if (groups > 1 && used < groups) {
-            return Map.of(ROUTING, "groups ignored by llama.cpp %s: routes over all %d expert groups, not the %d the model selects (expert_group_count = %d, expert_group_used_count = %d)"
-                    .formatted(build, groups, used, groups, used));
-        }
-        return Map.of();
     }
 
     private static Optional<String> string(GgufMetadata header, String key) {
         return header.get(key).filter(v -> v instanceof GgufValue.Str).map(GgufValue::asString);
-    }
-
-    /** 1 where the boolean {@code key} is true, or absent and {@code unsaid}; else 0. */
-    private static int flag(GgufMetadata header, String key, boolean unsaid) {
-        return header.get(key).filter(v -> v instanceof GgufValue.Bool).map(GgufValue::asBool).orElse(unsaid) ? 1 : 0;
     }
 
     private static Optional<Long> integer(GgufMetadata header, String key) {

@@ -11,9 +11,6 @@ import io.quantsweep.eval.backend.GenerationParams;
 import io.quantsweep.eval.backend.NextTokenDistribution;
 import io.quantsweep.eval.backend.TokenLogprob;
 import io.quantsweep.eval.prompt.Reasoning;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -132,7 +129,7 @@ final class Protocol {
     static boolean firstEndsInsideACharacter(Api api, JsonNode answer) {
         JsonNode first = tokenAlternatives(api, answer).path(0).path("top_logprobs").path(0);
         byte[] b = bytesOf(first.get("bytes"));
-        return b != null && b.length > 0 && wholeCharacters(b) == null;
+        return b != null && b.length > 0 && TokenLogprob.wholeCharacters(b) == null;
     }
 
     /** llama-server's list of each generated token with its alternatives, on any API; missing where it gave none. */
@@ -325,14 +322,10 @@ final class Protocol {
      */
     static String tokenKey(String text, JsonNode bytes) {
         byte[] b = bytesOf(bytes);
-        if (b == null || text.equals(wholeCharacters(b))) {
+        if (b == null || text.equals(TokenLogprob.wholeCharacters(b))) {
             return text;
         }
-        StringBuilder key = new StringBuilder();
-        for (byte x : b) {
-            key.append("<0x%02X>".formatted(x & 0xff));
-        }
-        return key.toString();
+        return TokenLogprob.byteKey(b);
     }
 
     /** A token's {@code bytes} field as bytes, or null where it is not a list of bytes. */
@@ -349,15 +342,6 @@ final class Protocol {
             b[i] = (byte) v;
         }
         return b;
-    }
-
-    /** The text of {@code b}, or null where it is not whole UTF-8 characters. */
-    private static String wholeCharacters(byte[] b) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 
     private static List<TokenLogprob> legacyTokens(JsonNode logprobs, String source) throws BackendException {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import de.kherud.llama.InferenceParameters;
-import de.kherud.llama.LlamaModel;
 import io.quantsweep.eval.backend.Backend;
 import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.BackendException.Reason;
@@ -15,6 +13,8 @@ import io.quantsweep.eval.backend.Choice;
 import io.quantsweep.eval.backend.Completion;
 import io.quantsweep.eval.backend.FinishReason;
 import io.quantsweep.eval.backend.GenerationParams;
+import io.quantsweep.eval.backend.NextTokenDistribution;
+import io.quantsweep.eval.backend.TokenLogprob;
 import io.quantsweep.format.gguf.GgufHeader;
 import io.quantsweep.format.gguf.GgufMetadata;
 import io.quantsweep.format.gguf.GgufPlan;
@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,9 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded backend on a real (random-weight) llama GGUF, {@code tiny-llama-256x2-Q3_K_M.gguf}
- * (vocabulary 1,024, 2 blocks). The model is loaded once for the JVM and never closed (close can
- * hang in the binding); each test runs on its own thread under a timeout, so a native hang fails
- * the test instead of stopping the build.
+ * (vocabulary 1,024, 2 blocks), loaded once for the JVM. Each test runs on its own thread under a
+ * timeout, so a native hang fails the test instead of stopping the build.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
 class EmbeddedBackendTest {
@@ -74,10 +74,11 @@ class EmbeddedBackendTest {
     void recordsTheBundledLlamaCppBuildAndTheModel() {
         var info = backend.serverInfo();
         assertEquals("embedded-llama.cpp", info.backend());
-        assertEquals("b4916-c6af2161", info.build(), "de.kherud:llama 4.2.0 bundles llama.cpp b4916 (c6af2161)");
+        assertEquals("v0.5.0-de3ff81", info.build(), "llama.cpp v0.5.0 (de3ff81), as jobs/llama-native.sh builds it in");
         assertEquals(Path.of(config.modelPath()).toAbsolutePath().normalize().toString(), info.model());
         assertEquals("tiny-random-llama-256x2", info.details().get("general.name"));
-        assertEquals("de.kherud:llama:4.2.0", info.details().get("binding"));
+        assertEquals("quantsweep-llama (JNI) over @node-llama-cpp/linux-x64@3.22.1", info.details().get("binding"));
+        assertTrue(info.details().get("system_info").startsWith("CPU : "), info.details().get("system_info"));
         assertEquals("512", info.details().get("context_size"));
         assertEquals("false", info.details().get("cache_prompt"));
     }
@@ -164,19 +165,36 @@ class EmbeddedBackendTest {
     }
 
     @Test
-    void refusesProbabilitiesBeforeAnythingRuns() throws BackendException {
-        BackendException e = assertThrows(BackendException.class, () -> config.requireCapabilities(Capability.TOP_K));
-        assertEquals(Reason.MISSING_CAPABILITY, e.reason());
-        assertTrue(e.getMessage().contains("TOP_K") && e.getMessage().contains(config.modelPath()), e.getMessage());
-        config.requireCapabilities(Capability.GENERATE, Capability.CHOOSE);
+    void theNextTokenDistributionIsTheSoftmaxOfTheLogitsAndLeadsGreedyDecoding() throws BackendException {
+        config.requireCapabilities(Capability.values());
+        NextTokenDistribution all = backend.topK(PROMPT, 1024);
+        assertEquals(1024, all.top().size(), "the whole vocabulary");
+        double mass = all.top().stream().mapToDouble(t -> Math.exp(t.logprob())).sum();
+        assertEquals(1, mass, 1e-6);
+        NextTokenDistribution top = backend.topK(PROMPT, 5);
+        assertEquals(5, top.top().size());
+        assertEquals(all.top().subList(0, 5), top.top());
+        // greedy decoding takes the most probable token, and reports the same log-probability for it
+        Completion first = backend.generate(PROMPT, GenerationParams.builder().maxTokens(1).tokenLogprobs(true).build());
+        assertEquals(List.of(top.top().get(0)), first.tokenLogprobs());
+        assertEquals(top.top().get(0).token(), first.text());
+    }
 
-        assertEquals(Reason.MISSING_CAPABILITY,
-                assertThrows(BackendException.class, () -> backend.requireCapabilities(Capability.GENERATE, Capability.TOP_K)).reason());
-        assertEquals(Reason.MISSING_CAPABILITY, assertThrows(BackendException.class, () -> backend.topK(PROMPT, 5)).reason());
-        BackendException logprobs = assertThrows(BackendException.class, () -> backend.generate(PROMPT,
-                GenerationParams.builder().maxTokens(2).tokenLogprobs(true).build()));
-        assertEquals(Reason.MISSING_CAPABILITY, logprobs.reason());
-        assertTrue(logprobs.getMessage().contains("b4916-c6af2161"), logprobs.getMessage());
+    @Test
+    void eachGeneratedTokenHasItsLogprobAndAPromptCacheAnswersTheSame(@TempDir Path dir) throws Exception {
+        GenerationParams withLogprobs = GenerationParams.builder().maxTokens(8).tokenLogprobs(true).build();
+        Completion fresh = backend.generate(PROMPT, withLogprobs);
+        assertEquals(8, fresh.tokenLogprobs().size());
+        assertEquals(fresh.text(), fresh.tokenLogprobs().stream().map(TokenLogprob::token).collect(Collectors.joining()));
+        String longer = PROMPT + " not";
+        Completion longerFresh = backend.generate(longer, withLogprobs);
+        // another path, so that this JVM loads the file a second time, reusing its cache between prompts
+        Path copy = Files.copy(Path.of(config.modelPath()), dir.resolve("cached.gguf"));
+        Backend cached = EmbeddedConfig.of(copy.toString()).withContextSize(512).withThreads(1).withCachePrompt(true).open();
+        assertEquals(fresh.text(), cached.generate(PROMPT, withLogprobs).text());
+        assertEquals(fresh.text(), cached.generate(PROMPT, withLogprobs).text(), "the whole prompt cached");
+        assertEquals(longerFresh.text(), cached.generate(longer, withLogprobs).text(), "a prefix cached");
+        assertEquals(fresh.text(), cached.generate(PROMPT, withLogprobs).text(), "a longer prompt cached");
     }
 
     @Test
@@ -192,8 +210,7 @@ class EmbeddedBackendTest {
 
     @Test
     void anAnswerEndsWhereTheContextEnds() throws BackendException {
-        // 512 tokens of context hold the prompt (4 tokens and the BOS llama.cpp adds) and 507 generated; with the
-        // binding's context shift the prompt's start would have been dropped to make room for 600
+        // 512 tokens of context hold the prompt (4 tokens and the BOS llama.cpp adds) and 507 generated
         Completion longest = backend.generate(PROMPT, GenerationParams.greedy(600));
         assertEquals(507, longest.tokens());
         assertEquals(FinishReason.LENGTH, longest.finishReason());
@@ -215,9 +232,9 @@ class EmbeddedBackendTest {
 
     @Test
     void aChoiceTheContextCannotFinishIsRefusedNotBlamedOnTheEngine() throws BackendException {
-        LlamaModel model = EmbeddedEngine.load(config).model();
+        LlamaSlot slot = EmbeddedEngine.load(config).slot();
         String prompt = "word";
-        while (model.encode(prompt + " word").length + 1 < 511) {
+        while (slot.tokenize(prompt + " word").length < 511) {
             prompt += " word";
         }
         String last = prompt;
@@ -237,7 +254,7 @@ class EmbeddedBackendTest {
             GgufWriter.write(eos, GgufPlan.of(md, h.tensors().stream().map(GgufTensorInfo::spec).toList()),
                     sample::tensorData);
         }
-        // 500 tokens of context are 512 in b4916; the prompt fills 4 + BOS + EOS of them
+        // llama.cpp rounds 500 tokens of context up to 512; the prompt fills 4 + BOS + EOS of them
         Backend withEos = EmbeddedConfig.of(eos.toString()).withContextSize(500).withThreads(1).open();
         assertEquals("512", withEos.serverInfo().details().get("context_size"));
         Completion longest = withEos.generate(PROMPT, GenerationParams.greedy(600));
@@ -251,16 +268,7 @@ class EmbeddedBackendTest {
         Path copy = Files.copy(Path.of(config.modelPath()), dir.resolve("copy.gguf"));
         EmbeddedConfig own = EmbeddedConfig.of(copy.toString()).withThreads(1);
         assertEquals("512", own.open().serverInfo().details().get("context_size"));
-        // llama.cpp itself has 512, not the binding's default 4096: asked past it, it fails
-        EmbeddedEngine.INFERENCE.lock();
-        try {
-            LlamaModel model = EmbeddedEngine.load(own).model();
-            RuntimeException e = assertThrows(RuntimeException.class,
-                    () -> model.generate(new InferenceParameters(PROMPT).setNPredict(600)).forEach(out -> { }));
-            assertEquals("context shift is disabled", e.getMessage());
-        } finally {
-            EmbeddedEngine.INFERENCE.unlock();
-        }
+        assertEquals(507, own.open().generate(PROMPT, GenerationParams.greedy(600)).tokens());
     }
 
     @Test

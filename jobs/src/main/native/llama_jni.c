@@ -1,0 +1,217 @@
+// The embedded backend's bridge into llama.cpp's C API (include/llama.h of the release llama-native.sh names):
+// the native methods of io.quantsweep.eval.backend.embedded.LlamaNative, one thin call each. Pointers travel to
+// Java as jlong handles; every policy (prompt cache, budgets, stop strings, log-probabilities) lives in Java.
+// A function that fails returns 0, null or a negative count and Java names what failed.
+#include <jni.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ggml-backend.h"
+#include "llama.h"
+
+#define JNI_FN(name) Java_io_quantsweep_eval_backend_embedded_LlamaNative_##name
+
+static volatile int log_to_stderr = 0;
+
+static void log_callback(enum ggml_log_level level, const char *text, void *user_data) {
+    (void) level;
+    (void) user_data;
+    if (log_to_stderr) {
+        fputs(text, stderr);
+    }
+}
+
+static const struct llama_vocab *vocab_of(jlong model) {
+    return llama_model_get_vocab((const struct llama_model *) (intptr_t) model);
+}
+
+JNIEXPORT void JNICALL JNI_FN(setLog)(JNIEnv *env, jclass cls, jboolean toStderr) {
+    log_to_stderr = toStderr ? 1 : 0;
+}
+
+JNIEXPORT jstring JNICALL JNI_FN(init)(JNIEnv *env, jclass cls, jstring backendDir) {
+    llama_log_set(log_callback, NULL);
+    const char *dir = (*env)->GetStringUTFChars(env, backendDir, NULL);
+    ggml_backend_load_all_from_path(dir);
+    (*env)->ReleaseStringUTFChars(env, backendDir, dir);
+    llama_backend_init();
+    return (*env)->NewStringUTF(env, llama_print_system_info());
+}
+
+JNIEXPORT jlong JNICALL JNI_FN(loadModel)(JNIEnv *env, jclass cls, jstring path) {
+    struct llama_model_params params = llama_model_default_params();
+    params.n_gpu_layers = 0;
+    const char *file = (*env)->GetStringUTFChars(env, path, NULL);
+    struct llama_model *model = llama_model_load_from_file(file, params);
+    (*env)->ReleaseStringUTFChars(env, path, file);
+    return (jlong) (intptr_t) model;
+}
+
+JNIEXPORT void JNICALL JNI_FN(freeModel)(JNIEnv *env, jclass cls, jlong model) {
+    llama_model_free((struct llama_model *) (intptr_t) model);
+}
+
+JNIEXPORT jstring JNICALL JNI_FN(metadata)(JNIEnv *env, jclass cls, jlong model, jstring key) {
+    const char *k = (*env)->GetStringUTFChars(env, key, NULL);
+    char small[256];
+    int32_t n = llama_model_meta_val_str((const struct llama_model *) (intptr_t) model, k, small, sizeof small);
+    jstring value = NULL;
+    if (n >= 0 && (size_t) n < sizeof small) {
+        value = (*env)->NewStringUTF(env, small);
+    } else if (n >= 0) {
+        char *big = malloc((size_t) n + 1);
+        if (big != NULL) {
+            llama_model_meta_val_str((const struct llama_model *) (intptr_t) model, k, big, (size_t) n + 1);
+            value = (*env)->NewStringUTF(env, big);
+            free(big);
+        }
+    }
+    (*env)->ReleaseStringUTFChars(env, key, k);
+    return value;
+}
+
+JNIEXPORT jint JNICALL JNI_FN(vocabSize)(JNIEnv *env, jclass cls, jlong model) {
+    return llama_vocab_n_tokens(vocab_of(model));
+}
+
+JNIEXPORT jboolean JNICALL JNI_FN(isEndOfGeneration)(JNIEnv *env, jclass cls, jlong model, jint token) {
+    return llama_vocab_is_eog(vocab_of(model), token) ? JNI_TRUE : JNI_FALSE;
+}
+
+// llama-server's tokenization of a prompt: the vocabulary's BOS/EOS added, special tokens' text parsed as them.
+JNIEXPORT jintArray JNICALL JNI_FN(tokenize)(JNIEnv *env, jclass cls, jlong model, jbyteArray utf8) {
+    jsize length = (*env)->GetArrayLength(env, utf8);
+    jbyte *text = (*env)->GetByteArrayElements(env, utf8, NULL);
+    int32_t capacity = length + 8;
+    llama_token *tokens = malloc(sizeof(llama_token) * (size_t) capacity);
+    int32_t n = tokens == NULL ? INT32_MIN
+            : llama_tokenize(vocab_of(model), (const char *) text, length, tokens, capacity, true, true);
+    if (n < 0 && n != INT32_MIN) {
+        capacity = -n;
+        llama_token *more = realloc(tokens, sizeof(llama_token) * (size_t) capacity);
+        n = more == NULL ? INT32_MIN : llama_tokenize(vocab_of(model), (const char *) text, length, more, capacity, true, true);
+        tokens = more == NULL ? tokens : more;
+    }
+    (*env)->ReleaseByteArrayElements(env, utf8, text, JNI_ABORT);
+    jintArray out = NULL;
+    if (n >= 0) {
+        out = (*env)->NewIntArray(env, n);
+        if (out != NULL) {
+            (*env)->SetIntArrayRegion(env, out, 0, n, tokens);
+        }
+    }
+    free(tokens);
+    return out;
+}
+
+// A token's bytes as llama-server writes them into answers: special tokens (EOS) as nothing.
+JNIEXPORT jbyteArray JNICALL JNI_FN(piece)(JNIEnv *env, jclass cls, jlong model, jint token) {
+    char small[64];
+    char *buf = small;
+    int32_t n = llama_token_to_piece(vocab_of(model), token, buf, sizeof small, 0, false);
+    if (n < 0) {
+        buf = malloc((size_t) -n);
+        if (buf == NULL) {
+            return NULL;
+        }
+        n = llama_token_to_piece(vocab_of(model), token, buf, -n, 0, false);
+    }
+    jbyteArray out = n < 0 ? NULL : (*env)->NewByteArray(env, n);
+    if (out != NULL) {
+        (*env)->SetByteArrayRegion(env, out, 0, n, (const jbyte *) buf);
+    }
+    if (buf != small) {
+        free(buf);
+    }
+    return out;
+}
+
+JNIEXPORT jlong JNICALL JNI_FN(newContext)(JNIEnv *env, jclass cls, jlong model, jint contextSize, jint threads) {
+    struct llama_context_params params = llama_context_default_params();
+    params.n_ctx = (uint32_t) contextSize;
+    params.n_seq_max = 1;
+    params.n_threads = threads;
+    params.n_threads_batch = threads;
+    params.no_perf = true;
+    return (jlong) (intptr_t) llama_init_from_model((struct llama_model *) (intptr_t) model, params);
+}
+
+JNIEXPORT void JNICALL JNI_FN(freeContext)(JNIEnv *env, jclass cls, jlong context) {
+    llama_free((struct llama_context *) (intptr_t) context);
+}
+
+JNIEXPORT jint JNICALL JNI_FN(contextSize)(JNIEnv *env, jclass cls, jlong context) {
+    return (jint) llama_n_ctx((const struct llama_context *) (intptr_t) context);
+}
+
+JNIEXPORT jint JNICALL JNI_FN(batchSize)(JNIEnv *env, jclass cls, jlong context) {
+    return (jint) llama_n_batch((const struct llama_context *) (intptr_t) context);
+}
+
+// Drops the cache from position `keep` on (everything for 0); false where the memory cannot drop a tail.
+JNIEXPORT jboolean JNICALL JNI_FN(keepCache)(JNIEnv *env, jclass cls, jlong context, jint keep) {
+    llama_memory_t memory = llama_get_memory((const struct llama_context *) (intptr_t) context);
+    if (keep == 0) {
+        llama_memory_clear(memory, true);
+        return JNI_TRUE;
+    }
+    return llama_memory_seq_rm(memory, 0, keep, -1) ? JNI_TRUE : JNI_FALSE;
+}
+
+// Decodes tokens[from, to) after what the cache holds, with logits for the last one; llama_decode's status.
+JNIEXPORT jint JNICALL JNI_FN(decode)(JNIEnv *env, jclass cls, jlong context, jintArray tokens, jint from, jint to) {
+    jint *all = (*env)->GetIntArrayElements(env, tokens, NULL);
+    struct llama_batch batch = llama_batch_get_one(all + from, to - from);
+    int32_t status = llama_decode((struct llama_context *) (intptr_t) context, batch);
+    (*env)->ReleaseIntArrayElements(env, tokens, all, JNI_ABORT);
+    return status;
+}
+
+// The logits after the last decoded token, one per vocabulary entry.
+JNIEXPORT jboolean JNICALL JNI_FN(logits)(JNIEnv *env, jclass cls, jlong context, jfloatArray out) {
+    float *logits = llama_get_logits_ith((struct llama_context *) (intptr_t) context, -1);
+    if (logits == NULL) {
+        return JNI_FALSE;
+    }
+    (*env)->SetFloatArrayRegion(env, out, 0, (*env)->GetArrayLength(env, out), logits);
+    return JNI_TRUE;
+}
+
+// llama-server's sampler chain for these settings, penalties left off as its defaults leave them: the grammar
+// (if any) first, then greedy at temperature 0, else top-k, top-p, min-p, temperature and a seeded draw.
+JNIEXPORT jlong JNICALL JNI_FN(newSampler)(JNIEnv *env, jclass cls, jlong model, jfloat temperature, jint topK,
+        jfloat topP, jfloat minP, jint seed, jstring grammar) {
+    struct llama_sampler_chain_params params = llama_sampler_chain_default_params();
+    params.no_perf = true;
+    struct llama_sampler *chain = llama_sampler_chain_init(params);
+    if (grammar != NULL) {
+        const char *text = (*env)->GetStringUTFChars(env, grammar, NULL);
+        struct llama_sampler *constraint = llama_sampler_init_grammar(vocab_of(model), text, "root");
+        (*env)->ReleaseStringUTFChars(env, grammar, text);
+        if (constraint == NULL) {
+            llama_sampler_free(chain);
+            return 0;
+        }
+        llama_sampler_chain_add(chain, constraint);
+    }
+    if (temperature <= 0) {
+        llama_sampler_chain_add(chain, llama_sampler_init_greedy());
+    } else {
+        llama_sampler_chain_add(chain, llama_sampler_init_top_k(topK));
+        llama_sampler_chain_add(chain, llama_sampler_init_top_p(topP, 1));
+        llama_sampler_chain_add(chain, llama_sampler_init_min_p(minP, 1));
+        llama_sampler_chain_add(chain, llama_sampler_init_temp(temperature));
+        llama_sampler_chain_add(chain, llama_sampler_init_dist((uint32_t) seed));
+    }
+    return (jlong) (intptr_t) chain;
+}
+
+JNIEXPORT void JNICALL JNI_FN(freeSampler)(JNIEnv *env, jclass cls, jlong sampler) {
+    llama_sampler_free((struct llama_sampler *) (intptr_t) sampler);
+}
+
+// Samples the next token from the last decoded logits and accepts it into the sampler (the grammar's state).
+JNIEXPORT jint JNICALL JNI_FN(sample)(JNIEnv *env, jclass cls, jlong sampler, jlong context) {
+    return llama_sampler_sample((struct llama_sampler *) (intptr_t) sampler, (struct llama_context *) (intptr_t) context, -1);
+}
