@@ -1,6 +1,5 @@
 package io.quantsweep.demo;
 
-import io.quantsweep.arch.MlaLayout;
 import io.quantsweep.arch.deepseek.DeepseekV3Generator;
 import io.quantsweep.arch.deepseek.DeepseekV3Preset;
 import io.quantsweep.eval.run.EvalJob;
@@ -94,10 +93,8 @@ public final class Demo {
             }
         }
 
-        // legacy MLA layout: the in-process llama.cpp of the evaluation predates attn_k_b/attn_v_b
         QuantizeJob.Summary quantized = QuantizeJob.run(spark,
-                QuantizeOptions.of(model.toString(), VARIANTS, root.resolve("quant").toUri().toString())
-                        .withMla(MlaLayout.LEGACY), log);
+                QuantizeOptions.of(model.toString(), VARIANTS, root.resolve("quant").toUri().toString()), log);
 
         java.nio.file.Path sweep = writeSweep(root.resolve("eval-input"), quantized.files());
         SweepPlan plan = SweepPlan.of(SweepFile.read(sweep), new Path(sweep.getParent().toUri()),

@@ -35,8 +35,8 @@ class DemoTest {
         for (Path file : gguf) {
             try (GgufReader reader = GgufReader.open(file)) {
                 assertEquals("deepseek2", reader.header().requireString("general.architecture"));
-                assertTrue(reader.header().tensors().stream().anyMatch(t -> t.spec().name().endsWith("attn_kv_b.weight")),
-                        file + " is in the legacy MLA layout the in-process llama.cpp needs");
+                assertTrue(reader.header().tensors().stream().anyMatch(t -> t.spec().name().endsWith("attn_k_b.weight")),
+                        file + " is in the split MLA layout, quantize's default");
             }
         }
 

@@ -27,7 +27,7 @@ public record Capabilities(Set<Capability> supported) implements Serializable {
     /**
      * Refuses unless every one of {@code needed} is supported.
      *
-     * @param backend names the backend in the message, e.g. "embedded-llama.cpp b4916-c6af2161"
+     * @param backend names the backend in the message, e.g. "embedded-llama.cpp v0.5.0-de3ff81"
      */
     public void require(String backend, Capability... needed) throws BackendException {
         Set<Capability> missing = new TreeSet<>();

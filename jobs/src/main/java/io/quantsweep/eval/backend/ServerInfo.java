@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * What produced a result, recorded on every result row: the engine, its build and the model.
  *
  * @param backend engine name: {@code embedded-llama.cpp}, {@code llama-server}, {@code vllm}, {@code sglang}
- * @param build   the engine's build, e.g. {@code b4916-c6af2161} for llama.cpp, a version for vLLM/SGLang
+ * @param build   the engine's build, e.g. {@code v0.5.0-de3ff81} for llama.cpp, a version for vLLM/SGLang
  * @param model   the model as the engine names it (a file path or a served model name)
  * @param details further settings that change results (context size, slots, prompt cache), sorted by key
  */

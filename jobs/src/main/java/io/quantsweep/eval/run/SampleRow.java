@@ -36,9 +36,9 @@ import java.util.TreeMap;
  * @param finishReason        why generation ended ({@code STOP}, {@code LENGTH}, {@code UNKNOWN}); null where nothing was generated freely
  * @param attempts            tries the call took, the successful one included
  * @param backend             engine ({@code embedded-llama.cpp}, {@code llama-server}, {@code vllm}, {@code sglang})
- * @param build               the engine's build (llama.cpp {@code b4916-c6af2161} for embedded)
+ * @param build               the engine's build (llama.cpp {@code v0.5.0-de3ff81} for embedded)
  * @param model               the model as the engine names it
- * @param serverDetails       further settings of the engine, and warnings such as {@code routing}
+ * @param serverDetails       further settings of the engine, and warnings such as {@code memory}
  * @param scoring             the scoring mode's id
  * @param seed                the sample's seed
  * @param temperature         sampling temperature
