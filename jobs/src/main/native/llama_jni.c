@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ggml-backend.h"
+#include "ggml.h"
 #include "llama.h"
 
 #define JNI_FN(name) Java_io_quantsweep_eval_backend_embedded_LlamaNative_##name
@@ -135,6 +136,27 @@ JNIEXPORT jlong JNICALL JNI_FN(newContext)(JNIEnv *env, jclass cls, jlong model,
     params.n_threads_batch = threads;
     params.no_perf = true;
     return (jlong) (intptr_t) llama_init_from_model((struct llama_model *) (intptr_t) model, params);
+}
+
+// The CPU backend's own functions, which llama.cpp loads at run time (one library per instruction set).
+static void *cpu_function(const char *name) {
+    ggml_backend_dev_t cpu = ggml_backend_dev_by_type(GGML_BACKEND_DEVICE_TYPE_CPU);
+    return cpu == NULL ? NULL : ggml_backend_reg_get_proc_address(ggml_backend_dev_backend_reg(cpu), name);
+}
+
+// A pool of `threads` threads that stays with the context for its lifetime, as llama-server attaches one (its
+// default polling included): without it ggml starts and joins its threads for every decode.
+JNIEXPORT jlong JNICALL JNI_FN(attachThreadpool)(JNIEnv *env, jclass cls, jlong context, jint threads) {
+    struct ggml_threadpool *(*make)(struct ggml_threadpool_params *) = cpu_function("ggml_threadpool_new");
+    if (make == NULL) {
+        return 0;
+    }
+    struct ggml_threadpool_params params = ggml_threadpool_params_default(threads);
+    struct ggml_threadpool *pool = make(&params);
+    if (pool != NULL) {
+        llama_attach_threadpool((struct llama_context *) (intptr_t) context, pool, NULL);
+    }
+    return (jlong) (intptr_t) pool;
 }
 
 JNIEXPORT void JNICALL JNI_FN(freeContext)(JNIEnv *env, jclass cls, jlong context) {

@@ -104,6 +104,12 @@ final class EmbeddedEngine {
                 throw new BackendException(Reason.ENGINE_FAILURE, "llama.cpp %s loaded %s but could not make a context of %d tokens for it (give its variant "
                         .formatted(build, path, accepted.context(config.contextSize())) + "native-log: stderr to see llama.cpp's log)");
             }
+            if (LlamaNative.attachThreadpool(context, threads) == 0) {
+                LlamaNative.freeContext(context);
+                LlamaNative.freeModel(model);
+                throw new BackendException(Reason.ENGINE_FAILURE, "llama.cpp %s could not start %d threads for %s"
+                        .formatted(build, threads, path));
+            }
             slot = new LlamaSlot(model, context, path.toString());
         } finally {
             INFERENCE.unlock();

@@ -118,6 +118,9 @@ final class LlamaNative {
 
     static native void freeContext(long context);
 
+    /** Gives the context a pool of {@code threads} threads for its lifetime, as llama-server does; the pool, 0 on failure. */
+    static native long attachThreadpool(long context, int threads);
+
     /** The context's size in tokens, after llama.cpp's rounding. */
     static native int contextSize(long context);
 
