@@ -29,18 +29,25 @@ fail() {
     exit 1
 }
 
-# fetch SPEC FILE SHA256: the npm package SPEC as $cache/FILE, fetched unless a copy with that hash is there
+# fetch SPEC FILE SHA256: the npm package SPEC as $cache/FILE, fetched unless a copy with that hash is there;
+# packed into a folder of its own in the cache and renamed, so that a build running beside this one never
+# reads half a file
 fetch() {
     local spec="$1" file="$cache/$2" sum="$3"
     if [[ ! -f "$file" ]] || ! echo "$sum  $file" | sha256sum --check --status; then
         command -v npm > /dev/null || fail "npm is needed once to fetch $spec into $cache (or copy $2 there)"
         mkdir -p "$cache"
-        rm -f "$file"
-        npm pack --silent --pack-destination "$cache" "$spec" > /dev/null || fail "npm pack $spec failed"
-        echo "$sum  $file" | sha256sum --check --status ||
-            fail "$file does not have the SHA-256 this build expects ($sum); remove it and check the registry"
+        local pack
+        pack="$(mktemp -d "$cache/.fetch.XXXXXX")"
+        temporary+=("$pack")
+        npm pack --silent --pack-destination "$pack" "$spec" > /dev/null || fail "npm pack $spec failed"
+        echo "$sum  $pack/$2" | sha256sum --check --status ||
+            fail "npm pack $spec gave a file without the SHA-256 this build expects ($sum)"
+        mv -f "$pack/$2" "$file"
     fi
 }
+temporary=()
+trap 'rm -rf "${temporary[@]}"' EXIT
 
 fetch "${binaries[@]}"
 fetch "${sources[@]}"
@@ -48,16 +55,17 @@ fetch "${sources[@]}"
 headers="$cache/llama.cpp-$release-include"
 if [[ ! -f "$headers/include/llama.h" ]]; then
     command -v git > /dev/null || fail "git is needed once to read llama.cpp's headers from its source bundle"
-    work="$(mktemp -d)"
-    trap 'rm -rf "$work"' EXIT
+    work="$(mktemp -d "$cache/.headers.XXXXXX")"
+    temporary+=("$work")
     tar -xzf "$cache/${sources[1]}" -C "$work" package/llama/gitRelease.bundle
     git init -q "$work/src"
     git -C "$work/src" fetch -q "$work/package/llama/gitRelease.bundle" HEAD
     [[ "$(git -C "$work/src" rev-parse FETCH_HEAD)" == "$commit" ]] || fail "the bundle is not llama.cpp $release ($commit)"
     mkdir -p "$work/include"
     git -C "$work/src" archive FETCH_HEAD include ggml/include | tar -x -C "$work/include"
-    rm -rf "$headers"
-    mv "$work/include" "$headers"
+    # a build beside this one may have put them there first
+    mv -T "$work/include" "$headers" 2> /dev/null || [[ -f "$headers/include/llama.h" ]] ||
+        fail "cannot put llama.cpp's headers into $headers; remove it and build again"
 fi
 
 rm -rf "$out"
