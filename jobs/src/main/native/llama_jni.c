@@ -23,6 +23,18 @@ static void log_callback(enum ggml_log_level level, const char *text, void *user
     }
 }
 
+// A Java byte array of UTF-8 as a C string, to free(); null when out of memory. Text goes to C as bytes: JNI's own
+// strings are modified UTF-8, which spells a character above U+FFFF (an emoji) as two 3-byte surrogates.
+static char *c_string(JNIEnv *env, jbyteArray utf8) {
+    jsize length = (*env)->GetArrayLength(env, utf8);
+    char *text = malloc((size_t) length + 1);
+    if (text != NULL) {
+        (*env)->GetByteArrayRegion(env, utf8, 0, length, (jbyte *) text);
+        text[length] = '\0';
+    }
+    return text;
+}
+
 static const struct llama_vocab *vocab_of(jlong model) {
     return llama_model_get_vocab((const struct llama_model *) (intptr_t) model);
 }
@@ -31,45 +43,29 @@ JNIEXPORT void JNICALL JNI_FN(setLog)(JNIEnv *env, jclass cls, jboolean toStderr
     log_to_stderr = toStderr ? 1 : 0;
 }
 
-JNIEXPORT jstring JNICALL JNI_FN(init)(JNIEnv *env, jclass cls, jstring backendDir) {
+JNIEXPORT jstring JNICALL JNI_FN(init)(JNIEnv *env, jclass cls, jbyteArray backendDir) {
     llama_log_set(log_callback, NULL);
-    const char *dir = (*env)->GetStringUTFChars(env, backendDir, NULL);
+    char *dir = c_string(env, backendDir);
+    if (dir == NULL) {
+        return NULL;
+    }
     ggml_backend_load_all_from_path(dir);
-    (*env)->ReleaseStringUTFChars(env, backendDir, dir);
+    free(dir);
     llama_backend_init();
     return (*env)->NewStringUTF(env, llama_print_system_info());
 }
 
-JNIEXPORT jlong JNICALL JNI_FN(loadModel)(JNIEnv *env, jclass cls, jstring path) {
+JNIEXPORT jlong JNICALL JNI_FN(loadModel)(JNIEnv *env, jclass cls, jbyteArray path) {
     struct llama_model_params params = llama_model_default_params();
     params.n_gpu_layers = 0;
-    const char *file = (*env)->GetStringUTFChars(env, path, NULL);
-    struct llama_model *model = llama_model_load_from_file(file, params);
-    (*env)->ReleaseStringUTFChars(env, path, file);
+    char *file = c_string(env, path);
+    struct llama_model *model = file == NULL ? NULL : llama_model_load_from_file(file, params);
+    free(file);
     return (jlong) (intptr_t) model;
 }
 
 JNIEXPORT void JNICALL JNI_FN(freeModel)(JNIEnv *env, jclass cls, jlong model) {
     llama_model_free((struct llama_model *) (intptr_t) model);
-}
-
-JNIEXPORT jstring JNICALL JNI_FN(metadata)(JNIEnv *env, jclass cls, jlong model, jstring key) {
-    const char *k = (*env)->GetStringUTFChars(env, key, NULL);
-    char small[256];
-    int32_t n = llama_model_meta_val_str((const struct llama_model *) (intptr_t) model, k, small, sizeof small);
-    jstring value = NULL;
-    if (n >= 0 && (size_t) n < sizeof small) {
-        value = (*env)->NewStringUTF(env, small);
-    } else if (n >= 0) {
-        char *big = malloc((size_t) n + 1);
-        if (big != NULL) {
-            llama_model_meta_val_str((const struct llama_model *) (intptr_t) model, k, big, (size_t) n + 1);
-            value = (*env)->NewStringUTF(env, big);
-            free(big);
-        }
-    }
-    (*env)->ReleaseStringUTFChars(env, key, k);
-    return value;
 }
 
 JNIEXPORT jint JNICALL JNI_FN(vocabSize)(JNIEnv *env, jclass cls, jlong model) {
@@ -203,14 +199,18 @@ JNIEXPORT jboolean JNICALL JNI_FN(logits)(JNIEnv *env, jclass cls, jlong context
 // llama-server's sampler chain for these settings, penalties left off as its defaults leave them: the grammar
 // (if any) first, then greedy at temperature 0, else top-k, top-p, min-p, temperature and a seeded draw.
 JNIEXPORT jlong JNICALL JNI_FN(newSampler)(JNIEnv *env, jclass cls, jlong model, jfloat temperature, jint topK,
-        jfloat topP, jfloat minP, jint seed, jstring grammar) {
+        jfloat topP, jfloat minP, jint seed, jbyteArray grammar) {
     struct llama_sampler_chain_params params = llama_sampler_chain_default_params();
     params.no_perf = true;
     struct llama_sampler *chain = llama_sampler_chain_init(params);
     if (grammar != NULL) {
-        const char *text = (*env)->GetStringUTFChars(env, grammar, NULL);
+        char *text = c_string(env, grammar);
+        if (text == NULL) {
+            llama_sampler_free(chain);
+            return 0;
+        }
         struct llama_sampler *constraint = llama_sampler_init_grammar(vocab_of(model), text, "root");
-        (*env)->ReleaseStringUTFChars(env, grammar, text);
+        free(text);
         if (constraint == NULL) {
             llama_sampler_free(chain);
             return 0;

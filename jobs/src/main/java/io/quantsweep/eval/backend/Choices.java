@@ -41,16 +41,25 @@ public final class Choices {
         return choices.stream().mapToInt(c -> c.getBytes(StandardCharsets.UTF_8).length).max().orElse(0) + 1;
     }
 
-    /** The answer's position in {@code choices}, or a BAD_RESPONSE naming what came back. */
-    public static Choice match(List<String> choices, String answer, Duration latency, int attempts, String backend)
-            throws BackendException {
-        int index = choices.indexOf(answer);
+    /**
+     * The position of {@code answer}'s text in {@code choices}; else a REJECTED where the answer was cut before its
+     * {@code budget} of tokens (the context's end: the budget fits every choice), or a BAD_RESPONSE naming what
+     * came back.
+     */
+    public static Choice match(List<String> choices, Completion answer, int budget, String backend) throws BackendException {
+        int index = choices.indexOf(answer.text());
+        if (index < 0 && answer.finishReason() == FinishReason.LENGTH && answer.tokens() < budget) {
+            throw new BackendException(BackendException.Reason.REJECTED, ("%s answered '%s' when its context ended, after "
+                    + "%d of its %d tokens and before any of %s was whole: the prompt leaves too few tokens of the context "
+                    + "for the choices; give the model a larger context").formatted(backend, answer.text(), answer.tokens(),
+                    budget, choices));
+        }
         if (index < 0) {
             throw new BackendException(BackendException.Reason.BAD_RESPONSE,
                     "%s answered '%s', which is none of %s: the engine did not apply the constraint"
-                            .formatted(backend, answer, choices));
+                            .formatted(backend, answer.text(), choices));
         }
-        return new Choice(index, answer, latency, attempts);
+        return new Choice(index, answer.text(), answer.latency(), answer.attempts());
     }
 
     /** A GBNF grammar whose root is exactly one of {@code choices}: {@code root ::= "A" | "B"}. */

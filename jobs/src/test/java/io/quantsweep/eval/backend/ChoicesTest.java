@@ -40,10 +40,28 @@ class ChoicesTest {
 
     @Test
     void matchNamesTheChoiceOrRefusesAnAnswerOutsideThem() throws BackendException {
-        assertEquals(new Choice(1, "B", Duration.ZERO, 2), Choices.match(List.of("A", "B"), "B", Duration.ZERO, 2, "x"));
-        BackendException e = assertThrows(BackendException.class, () -> Choices.match(List.of("A", "B"), " B", Duration.ZERO, 1, "srv"));
+        List<String> ab = List.of("A", "B");
+        assertEquals(new Choice(1, "B", Duration.ZERO, 2), Choices.match(ab, answer("B", 2, FinishReason.STOP, 2), 2, "x"));
+        assertEquals(new Choice(1, "B", Duration.ZERO, 2), Choices.match(ab, answer("B", 1, FinishReason.LENGTH, 2), 2, "x"),
+                "whole at the context's end");
+        BackendException e = assertThrows(BackendException.class,
+                () -> Choices.match(ab, answer(" B", 2, FinishReason.STOP, 1), 2, "srv"));
         assertEquals(BackendException.Reason.BAD_RESPONSE, e.reason());
         assertTrue(e.getMessage().contains("srv answered ' B'"), e.getMessage());
+        // cut by the context's end, before the budget: the prompt is too long for the choices
+        List<String> cities = List.of("Paris", "Berlin");
+        BackendException cut = assertThrows(BackendException.class,
+                () -> Choices.match(cities, answer("Berli", 2, FinishReason.LENGTH, 1), 7, "srv"));
+        assertEquals(BackendException.Reason.REJECTED, cut.reason());
+        assertTrue(cut.getMessage().startsWith("srv answered 'Berli' when its context ended, after 2 of its 7 tokens"),
+                cut.getMessage());
+        // the whole budget spent outside the choices: the constraint was not applied
+        assertEquals(BackendException.Reason.BAD_RESPONSE, assertThrows(BackendException.class,
+                () -> Choices.match(cities, answer("Lisbon!", 7, FinishReason.LENGTH, 1), 7, "srv")).reason());
+    }
+
+    private static Completion answer(String text, int tokens, FinishReason finish, int attempts) {
+        return new Completion(text, tokens, finish, Duration.ZERO, List.of(), attempts);
     }
 
     @Test

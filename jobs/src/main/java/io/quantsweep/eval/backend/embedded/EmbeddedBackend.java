@@ -27,7 +27,10 @@ import java.util.PriorityQueue;
  * parsed), the same sampler chain, tokens counted as {@code tokens_predicted} counts them (an
  * end-of-generation token included), stop strings matched on the answer's bytes and cut off, an
  * answer that meets the context's end cut there as {@link FinishReason#LENGTH}, and log-probabilities
- * from the softmax of the raw logits, each token known by {@link TokenLogprob#key}.
+ * from the softmax of the raw logits, each token known by {@link TokenLogprob#key}. One difference: the
+ * generated tokens' log-probabilities come one per token, where llama-server lists the pieces of one
+ * UTF-8 character as one entry, holds back text that may begin a stop string, and leaves the stop
+ * string's tokens off the end.
  */
 final class EmbeddedBackend implements Backend {
     private final EmbeddedEngine.Loaded loaded;
@@ -70,12 +73,12 @@ final class EmbeddedBackend implements Backend {
     @Override
     public Choice choose(String prompt, List<String> choices) throws BackendException {
         List<String> allowed = Choices.check(choices);
+        int budget = Choices.tokenBudget(allowed);
         long start = System.nanoTime();
         Answer answer;
         lock();
         try {
-            int wanted = Choices.tokenBudget(allowed);
-            int budget = begin(prompt, wanted, wanted);
+            begin(prompt, budget, budget);
             long sampler = slot().sampler(0, 0, 1, 0, 0, Choices.gbnf(allowed));
             try {
                 answer = answer(sampler, budget, List.of(), false);
@@ -85,7 +88,8 @@ final class EmbeddedBackend implements Backend {
         } finally {
             EmbeddedEngine.INFERENCE.unlock();
         }
-        return Choices.match(allowed, answer.text(), Duration.ofNanos(System.nanoTime() - start), 1, serverInfo().describe());
+        return Choices.match(allowed, new Completion(answer.text(), answer.tokens(), answer.finish(),
+                Duration.ofNanos(System.nanoTime() - start), List.of(), 1), budget, serverInfo().describe());
     }
 
     @Override

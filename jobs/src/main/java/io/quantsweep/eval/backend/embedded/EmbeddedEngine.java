@@ -5,6 +5,7 @@ import io.quantsweep.eval.backend.BackendException;
 import io.quantsweep.eval.backend.BackendException.Reason;
 import io.quantsweep.eval.backend.ServerInfo;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -93,7 +94,7 @@ final class EmbeddedEngine {
         INFERENCE.lock();
         try {
             LlamaNative.setLog(config.nativeLog() == EmbeddedConfig.NativeLog.STDERR);
-            long model = LlamaNative.loadModel(path.toString());
+            long model = LlamaNative.loadModel(path.toString().getBytes(StandardCharsets.UTF_8));
             if (model == 0) {
                 throw new BackendException(Reason.ENGINE_FAILURE, "llama.cpp %s could not load %s (give its variant "
                         .formatted(build, path) + "native-log: stderr to see llama.cpp's log)");

@@ -41,7 +41,7 @@ final class LlamaNative {
                 origin = "quantsweep-llama (JNI) over " + lines[lines.length - 1];
                 Path dir = extract();
                 System.load(dir.resolve("libquantsweep-llama.so").toString());
-                systemInfo = init(dir.toString()).strip();
+                systemInfo = init(dir.toString().getBytes(StandardCharsets.UTF_8)).strip();
             } catch (Exception | LinkageError e) {
                 failure = e instanceof Exception ex ? ex : new IOException(e.toString(), e);
             }
@@ -93,15 +93,17 @@ final class LlamaNative {
     /** Points llama.cpp's log at the process's stderr, or nowhere. */
     static native void setLog(boolean toStderr);
 
-    /** Loads the CPU backend variants from {@code backendDir} and initializes llama.cpp; its system info. */
-    private static native String init(String backendDir);
+    /**
+     * Loads the CPU backend variants from {@code backendDir} and initializes llama.cpp; its system info. Text
+     * goes to C as UTF-8 bytes: JNI's strings are modified UTF-8, which spells a character above U+FFFF as two
+     * surrogates.
+     */
+    private static native String init(byte[] backendDir);
 
-    static native long loadModel(String path);
+    /** The GGUF file at {@code path} (UTF-8), its weights mapped from the file; 0 on failure. */
+    static native long loadModel(byte[] path);
 
     static native void freeModel(long model);
-
-    /** A metadata value of the model as text, or null where it has no such key. */
-    static native String metadata(long model, String key);
 
     static native int vocabSize(long model);
 
@@ -139,9 +141,9 @@ final class LlamaNative {
     /**
      * A sampler chain: the GBNF {@code grammar} (root rule {@code root}) if not null, then greedy for a
      * temperature of at most 0, else top-k, top-p, min-p, temperature and a draw seeded with {@code seed}.
-     * 0 where the grammar does not parse.
+     * 0 where the grammar (UTF-8) does not parse.
      */
-    static native long newSampler(long model, float temperature, int topK, float topP, float minP, int seed, String grammar);
+    static native long newSampler(long model, float temperature, int topK, float topP, float minP, int seed, byte[] grammar);
 
     static native void freeSampler(long sampler);
 

@@ -104,7 +104,8 @@ final class LlamaSlot {
 
     /** A sampler over this model's vocabulary; see {@link LlamaNative#newSampler}. Free it with {@link #free}. */
     long sampler(float temperature, int topK, float topP, float minP, int seed, String grammar) throws BackendException {
-        long sampler = LlamaNative.newSampler(model, temperature, topK, topP, minP, seed, grammar);
+        long sampler = LlamaNative.newSampler(model, temperature, topK, topP, minP, seed,
+                grammar == null ? null : grammar.getBytes(StandardCharsets.UTF_8));
         if (sampler == 0) {
             throw failure(grammar == null ? "llama.cpp made no sampler" : "llama.cpp did not accept the grammar " + grammar);
         }

@@ -230,11 +230,13 @@ final class HttpBackend implements Backend {
     @Override
     public Choice choose(String prompt, List<String> choices) throws BackendException {
         List<String> allowed = Choices.check(choices);
-        Transport.Answer a = ask(Protocol.choose(config, model, info.build(), prompt, allowed,
-                Choices.tokenBudget(allowed)));
+        int budget = Choices.tokenBudget(allowed);
+        Transport.Answer a = ask(Protocol.choose(config, model, info.build(), prompt, allowed, budget));
         Protocol.requireAnswerOutsideThinking(config.api(), a.json(), source(), "the constrained choice");
-        return Choices.match(allowed, Protocol.text(config.api(), a.json(), source()), a.latency(), a.attempts(),
-                info.describe());
+        Completion answer = new Completion(Protocol.text(config.api(), a.json(), source()),
+                Protocol.generatedTokens(config.api(), a.json(), source()), Protocol.finishReason(config.api(), a.json(), source()),
+                a.latency(), List.of(), a.attempts());
+        return Choices.match(allowed, answer, budget, info.describe());
     }
 
     @Override

@@ -151,30 +151,42 @@ final class Protocol {
         };
     }
 
-    static Completion completion(Api api, Transport.Answer a, String source) throws BackendException {
-        JsonNode answer = a.json();
-        String text = api == Api.CHAT ? withReasoning(firstChoice(answer, source), text(api, answer, source))
-                : text(api, answer, source);
+    /** Why the answer ended. */
+    static FinishReason finishReason(Api api, JsonNode answer, String source) throws BackendException {
         if (api == Api.NATIVE) {
-            int tokens = required(answer, source, "tokens_predicted").asInt();
-            FinishReason finish = switch (required(answer, source, "stop_type").asText()) {
+            return switch (required(answer, source, "stop_type").asText()) {
                 case "eos", "word" -> FinishReason.STOP;
                 // a stop string met at the slot's last position: the server says limit (its context-end check
                 // comes after the stop-string check), but names the stop string, and the text ends before it
                 case "limit" -> answer.path("stopping_word").asText("").isEmpty() ? FinishReason.LENGTH : FinishReason.STOP;
                 default -> FinishReason.UNKNOWN;
             };
+        }
+        return switch (firstChoice(answer, source).path("finish_reason").asText("")) {
+            case "stop" -> FinishReason.STOP;
+            case "length" -> FinishReason.LENGTH;
+            default -> FinishReason.UNKNOWN;
+        };
+    }
+
+    /** The tokens the answer generated, as the server counts them. */
+    static int generatedTokens(Api api, JsonNode answer, String source) throws BackendException {
+        return api == Api.NATIVE ? required(answer, source, "tokens_predicted").asInt()
+                : required(required(answer, source, "usage"), source, "completion_tokens").asInt();
+    }
+
+    static Completion completion(Api api, Transport.Answer a, String source) throws BackendException {
+        JsonNode answer = a.json();
+        String text = api == Api.CHAT ? withReasoning(firstChoice(answer, source), text(api, answer, source))
+                : text(api, answer, source);
+        FinishReason finish = finishReason(api, answer, source);
+        int tokens = generatedTokens(api, answer, source);
+        if (api == Api.NATIVE) {
             JsonNode probs = answer.path("completion_probabilities");
             return new Completion(text, tokens, finish, a.latency(), probs.isArray() ? tokens(probs, source) : List.of(),
                     a.attempts());
         }
         JsonNode choice = firstChoice(answer, source);
-        int tokens = required(required(answer, source, "usage"), source, "completion_tokens").asInt();
-        FinishReason finish = switch (choice.path("finish_reason").asText("")) {
-            case "stop" -> FinishReason.STOP;
-            case "length" -> FinishReason.LENGTH;
-            default -> FinishReason.UNKNOWN;
-        };
         JsonNode logprobs = choice.path("logprobs");
         List<TokenLogprob> perToken = List.of();
         if (logprobs.path("content").isArray()) {

@@ -148,6 +148,14 @@ class EmbeddedBackendTest {
     }
 
     @Test
+    void aChoiceBeyondTheBasicPlaneIsSpelledInUtf8() throws BackendException {
+        // the grammar reaches llama.cpp as UTF-8 bytes: JNI's modified UTF-8 would spell the emoji as two
+        // surrogates, which no token's bytes (this vocabulary's byte tokens included) can match
+        assertEquals("😀", backend.choose(PROMPT, List.of("😀")).text());
+        assertEquals("𝔸", backend.choose(PROMPT, List.of("𝔸")).text());
+    }
+
+    @Test
     void concurrentCallersGetTheSequentialAnswers() throws Exception {
         String expected = backend.generate(PROMPT, GenerationParams.greedy(6)).text();
         ExecutorService pool = Executors.newFixedThreadPool(3);
