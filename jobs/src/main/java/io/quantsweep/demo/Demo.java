@@ -40,7 +40,8 @@ import org.apache.spark.sql.SparkSession;
 public final class Demo {
     /** The first, BF16, is the baseline: the FP8 weights unquantized, as llama.cpp's converter writes them. */
     public static final List<String> VARIANTS = List.of("BF16", "Q8_0", "Q4_K_M", "Q3_K_M", "DQ3_K_M", "Q2_K");
-    private static final List<String> BENCHMARK_FILES = List.of("tiny-mc/test.jsonl", "tiny-free/test.jsonl");
+    private static final List<String> BENCHMARK_FILES = List.of("tiny-mc/test.jsonl", "tiny-free/test.jsonl",
+            "tiny-prose/test.txt");
     /** The file of the output folder that records the seed its model was generated with. */
     static final String SEED_FILE = "demo-seed";
 
@@ -50,9 +51,10 @@ public final class Demo {
      * @param meanRelativeRmse the element-weighted mean, over tensors, of each tensor's relative RMSE
      * @param accuracy the sweep's weighted average over the benchmarks
      * @param agreement the share of items where the variant gives the baseline's answer
+     * @param meanKl the mean KL divergence of the variant's next-token distributions from the baseline's, on tiny-prose
      */
     public record Row(String variant, long tensorBytes, double bitsPerWeight, double meanRelativeRmse,
-            Optional<Double> accuracy, Optional<Double> agreement) {
+            Optional<Double> accuracy, Optional<Double> agreement, Optional<Double> meanKl) {
     }
 
     /** What a demo run wrote. */
@@ -105,7 +107,7 @@ public final class Demo {
         java.nio.file.Path report = root.resolve("report.html");
         byte[] page = HtmlReport.render(analysis).getBytes(StandardCharsets.UTF_8);
         AtomicOutput.write(report, s -> s.write(page));
-        return new Result(root, report, rows(analysis, evaluated.summary()));
+        return new Result(root, report, rows(analysis, evaluated.summary(), evaluated.kld()));
     }
 
     /**
@@ -151,6 +153,13 @@ public final class Demo {
                     max-tokens: 12
                     stop: ["\\n"]
                     weight: 1
+                  - name: tiny-prose
+                    loader: text
+                    path: benchmarks/tiny-prose
+                    scoring: kld
+                    top-k: 40
+                    positions: 8
+                    seed: 7
                 execution:
                   batch-size: 8
                 """);
@@ -160,7 +169,7 @@ public final class Demo {
     }
 
     /** One row per variant of the analysis (the quantize job's and the sweep's names matched). */
-    static List<Row> rows(Analysis analysis, List<SummaryRow> summary) {
+    static List<Row> rows(Analysis analysis, List<SummaryRow> summary, List<org.apache.spark.sql.Row> kld) {
         QuantStats stats = analysis.quant().orElseThrow();
         List<Row> rows = new ArrayList<>();
         for (Analysis.Variant v : analysis.variants()) {
@@ -183,9 +192,11 @@ public final class Demo {
                     agreed += r.agreement() * r.agreementItems();
                 }
             }
+            Optional<Double> meanKl = kld.stream().filter(r -> r.<String>getAs("variant").equals(evalName))
+                    .map(r -> r.<Double>getAs("mean_kl")).filter(kl -> kl != null).findFirst();
             rows.add(new Row(v.name(), stats.bytes(statsName), stats.bitsPerWeight(statsName),
                     elements == 0 ? 0 : weightedError / elements, accuracy,
-                    items == 0 ? Optional.empty() : Optional.of(agreed / items)));
+                    items == 0 ? Optional.empty() : Optional.of(agreed / items), meanKl));
         }
         return rows;
     }
@@ -196,14 +207,18 @@ public final class Demo {
 
     /** The summary as a fixed-width table. */
     public static void print(Result result, PrintWriter w) {
-        w.printf("%n%-9s %12s %6s %14s %9s %10s%n", "variant", "tensor bytes", "bpw", "rel. RMSE", "accuracy", "agreement");
+        w.printf("%n%-9s %12s %6s %14s %9s %10s %9s%n", "variant", "tensor bytes", "bpw", "rel. RMSE", "accuracy", "agreement",
+                "mean KL");
         for (Row r : result.rows()) {
-            w.printf(Locale.ROOT, "%-9s %,12d %6.2f %14.5f %9s %10s%n", r.variant(), r.tensorBytes(), r.bitsPerWeight(),
-                    r.meanRelativeRmse(), percent(r.accuracy()), percent(r.agreement()));
+            w.printf(Locale.ROOT, "%-9s %,12d %6.2f %14.5f %9s %10s %9s%n", r.variant(), r.tensorBytes(), r.bitsPerWeight(),
+                    r.meanRelativeRmse(), percent(r.accuracy()), percent(r.agreement()),
+                    r.meanKl().map(kl -> String.format(Locale.ROOT, "%.5f", kl)).orElse("-"));
         }
         w.printf("%nrel. RMSE: element-weighted mean over tensors of ‖dequantized − source‖/‖source‖; accuracy: weighted"
                 + " average over tiny-mc and tiny-free;%nagreement: share of items where the variant answers as the BF16"
-                + " baseline does. The tiny model's weights are random: its answers are noise, the pipeline is the point.%n");
+                + " baseline does; mean KL: of the variant's next-token distribution%nfrom the baseline's, at 8 places in each"
+                + " tiny-prose passage (top 40 tokens). The tiny model's weights are random: its answers are noise, the pipeline is the"
+                + " point;%nits next-token distributions still show how far each variant strays.%n");
         w.printf("%nreport:    %s%nquantized: %s%nevaluated: %s%nnotebook:  scripts/check-notebook %s, or open notebooks/analysis.ipynb"
                         + " in Jupyter with QUANTSWEEP_OUT=%<s%n",
                 result.report(), result.root().resolve("quant"), result.root().resolve("eval"), result.root());

@@ -44,14 +44,17 @@ class DemoTest {
         Demo.Row baseline = result.rows().get(0);
         assertTrue(baseline.variant().contains("BF16"), "the baseline comes first: " + baseline);
         assertEquals(1.0, baseline.agreement().orElseThrow(), 0.0, "the baseline agrees with itself");
+        assertEquals(0.0, baseline.meanKl().orElseThrow(), 0.0, "the baseline's distributions are its own");
         for (Demo.Row row : result.rows()) {
-            assertTrue(row.accuracy().isPresent() && row.agreement().isPresent(), "evaluated: " + row);
+            assertTrue(row.accuracy().isPresent() && row.agreement().isPresent() && row.meanKl().isPresent(), "evaluated: " + row);
             assertTrue(row.meanRelativeRmse() > 0 && row.meanRelativeRmse() < 1, "quantization error of " + row);
         }
         // fewer bits, more error: the mixtures order as their bits per weight do
         Demo.Row q8 = find(result, "Q8_0");
         Demo.Row q2 = find(result, "Q2_K");
         assertTrue(q8.bitsPerWeight() > q2.bitsPerWeight() && q8.meanRelativeRmse() < q2.meanRelativeRmse());
+        // and the next-token distributions stray further from the baseline's
+        assertTrue(0 < q8.meanKl().orElseThrow() && q8.meanKl().orElseThrow() < q2.meanKl().orElseThrow(), q8 + " " + q2);
 
         String page = Files.readString(result.report());
         assertTrue(page.contains("<svg") && page.contains("Q4_K_M"), "the report draws the variants");
