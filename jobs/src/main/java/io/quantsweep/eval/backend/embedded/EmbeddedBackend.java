@@ -51,45 +51,17 @@ final class EmbeddedBackend implements Backend {
 
     @Override
     public Completion generate(String prompt, GenerationParams params) throws BackendException {
-        long start = System.nanoTime();
-        Answer answer;
-        lock();
-        try {
-            int budget = begin(prompt, params.maxTokens(), 1);
-            long sampler = slot().sampler((float) params.temperature(), params.topK(), (float) params.topP(),
-                    (float) params.minP(), params.seed(), null);
-            try {
-                answer = answer(sampler, budget, stopBytes(params.stop()), params.tokenLogprobs());
-            } finally {
-                LlamaSlot.free(sampler);
-            }
-        } finally {
-            EmbeddedEngine.INFERENCE.unlock();
-        }
-        return new Completion(answer.text(), answer.tokens(), answer.finish(), Duration.ofNanos(System.nanoTime() - start),
-                answer.logprobs(), 1);
+        return complete(prompt, params.maxTokens(), 1, slot -> slot.sampler((float) params.temperature(), params.topK(),
+                (float) params.topP(), (float) params.minP(), params.seed(), null), stopBytes(params.stop()), params.tokenLogprobs());
     }
 
     @Override
     public Choice choose(String prompt, List<String> choices) throws BackendException {
         List<String> allowed = Choices.check(choices);
         int budget = Choices.tokenBudget(allowed);
-        long start = System.nanoTime();
-        Answer answer;
-        lock();
-        try {
-            begin(prompt, budget, budget);
-            long sampler = slot().sampler(0, 0, 1, 0, 0, Choices.gbnf(allowed));
-            try {
-                answer = answer(sampler, budget, List.of(), false);
-            } finally {
-                LlamaSlot.free(sampler);
-            }
-        } finally {
-            EmbeddedEngine.INFERENCE.unlock();
-        }
-        return Choices.match(allowed, new Completion(answer.text(), answer.tokens(), answer.finish(),
-                Duration.ofNanos(System.nanoTime() - start), List.of(), 1), budget, serverInfo().describe());
+        Completion answer = complete(prompt, budget, budget, slot -> slot.sampler(0, 0, 1, 0, 0, Choices.gbnf(allowed)),
+                List.of(), false);
+        return Choices.match(allowed, answer, budget, serverInfo().describe());
     }
 
     @Override
@@ -143,6 +115,35 @@ final class EmbeddedBackend implements Backend {
         int budget = tokenBudget(tokens.length, wanted, least);
         slot().prompt(tokens, loaded.config().cachePrompt());
         return budget;
+    }
+
+    /** Makes a sampler chain for one answer, on the slot's model; see {@link LlamaSlot#sampler}. */
+    private interface SamplerChain {
+        long make(LlamaSlot slot) throws BackendException;
+    }
+
+    /**
+     * An answer of up to {@code wanted} tokens, drawn by the sampler {@code chain} makes, to a prompt that must
+     * leave room for at least {@code least} (see {@link #tokenBudget}).
+     */
+    private Completion complete(String prompt, int wanted, int least, SamplerChain chain, List<byte[]> stops,
+            boolean logprobs) throws BackendException {
+        long start = System.nanoTime();
+        Answer answer;
+        lock();
+        try {
+            int budget = begin(prompt, wanted, least);
+            long sampler = chain.make(slot());
+            try {
+                answer = answer(sampler, budget, stops, logprobs);
+            } finally {
+                LlamaSlot.free(sampler);
+            }
+        } finally {
+            EmbeddedEngine.INFERENCE.unlock();
+        }
+        return new Completion(answer.text(), answer.tokens(), answer.finish(), Duration.ofNanos(System.nanoTime() - start),
+                answer.logprobs(), 1);
     }
 
     /** An answer's text, tokens, why it ended and, where asked, each token's log-probability. */

@@ -96,20 +96,18 @@ final class EmbeddedEngine {
             LlamaNative.setLog(config.nativeLog() == EmbeddedConfig.NativeLog.STDERR);
             long model = LlamaNative.loadModel(path.toString().getBytes(StandardCharsets.UTF_8));
             if (model == 0) {
-                throw new BackendException(Reason.ENGINE_FAILURE, "llama.cpp %s could not load %s (give its variant "
-                        .formatted(build, path) + "native-log: stderr to see llama.cpp's log)");
+                throw failure(build, "could not load " + path);
             }
-            long context = LlamaNative.newContext(model, accepted.context(config.contextSize()), threads);
+            int size = accepted.context(config.contextSize());
+            long context = LlamaNative.newContext(model, size, threads);
             if (context == 0) {
                 LlamaNative.freeModel(model);
-                throw new BackendException(Reason.ENGINE_FAILURE, "llama.cpp %s loaded %s but could not make a context of %d tokens for it (give its variant "
-                        .formatted(build, path, accepted.context(config.contextSize())) + "native-log: stderr to see llama.cpp's log)");
+                throw failure(build, "loaded %s but could not make a context of %d tokens for it".formatted(path, size));
             }
             if (LlamaNative.attachThreadpool(context, threads) == 0) {
                 LlamaNative.freeContext(context);
                 LlamaNative.freeModel(model);
-                throw new BackendException(Reason.ENGINE_FAILURE, "llama.cpp %s could not start %d threads for %s"
-                        .formatted(build, threads, path));
+                throw failure(build, "could not start %d threads for %s".formatted(threads, path));
             }
             slot = new LlamaSlot(model, context, path.toString());
         } finally {
@@ -127,5 +125,10 @@ final class EmbeddedEngine {
         loaded = new Loaded(config, slot, ServerInfo.of(BACKEND, build, path.toString(), details));
         MODELS.put(path, loaded);
         return loaded;
+    }
+
+    private static BackendException failure(String build, String what) {
+        return new BackendException(Reason.ENGINE_FAILURE,
+                "llama.cpp %s %s (give its variant native-log: stderr to see llama.cpp's log)".formatted(build, what));
     }
 }

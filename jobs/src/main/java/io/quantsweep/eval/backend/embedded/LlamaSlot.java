@@ -37,10 +37,6 @@ final class LlamaSlot {
         return size;
     }
 
-    int vocabSize() {
-        return logits.length;
-    }
-
     int[] tokenize(String prompt) throws BackendException {
         int[] tokens = LlamaNative.tokenize(model, prompt.getBytes(StandardCharsets.UTF_8));
         if (tokens == null) {
