@@ -139,14 +139,17 @@ final class LlamaNative {
     static native boolean logits(long context, float[] out);
 
     /**
-     * A sampler chain: the GBNF {@code grammar} (root rule {@code root}) if not null, then greedy for a
-     * temperature of at most 0, else top-k, top-p, min-p, temperature and a draw seeded with {@code seed}.
-     * 0 where the grammar (UTF-8) does not parse.
+     * A sampler as llama-server keeps one: greedy for a temperature of at most 0, else top-k, top-p, min-p,
+     * temperature and a draw seeded with {@code seed}; and the GBNF {@code grammar} (UTF-8, root rule
+     * {@code root}) if not null, which {@link #sample} consults. 0 where the grammar does not parse.
      */
     static native long newSampler(long model, float temperature, int topK, float topP, float minP, int seed, byte[] grammar);
 
     static native void freeSampler(long sampler);
 
-    /** Samples the next token after the last decoded one and accepts it into the sampler's state. */
+    /**
+     * Samples the next token after the last decoded one and accepts it into the sampler's state; a token the
+     * grammar refuses is drawn again from what it allows, as llama-server does. -1 where there are no logits.
+     */
     static native int sample(long sampler, long context);
 }

@@ -109,8 +109,12 @@ final class LlamaSlot {
     }
 
     /** Samples the next token after the last evaluated one. */
-    int sample(long sampler) {
-        return LlamaNative.sample(sampler, context);
+    int sample(long sampler) throws BackendException {
+        int token = LlamaNative.sample(sampler, context);
+        if (token < 0) {
+            throw failure("llama.cpp has no logits after the last token to sample from");
+        }
+        return token;
     }
 
     static void free(long sampler) {
