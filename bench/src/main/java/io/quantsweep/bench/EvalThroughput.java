@@ -1,6 +1,7 @@
 package io.quantsweep.bench;
 
 import io.quantsweep.eval.backend.Backend;
+import io.quantsweep.eval.backend.ServerInfo;
 import io.quantsweep.eval.run.BenchmarkPlan;
 import io.quantsweep.eval.run.SampleRow;
 import io.quantsweep.eval.run.SampleRunner;
@@ -40,8 +41,15 @@ import org.apache.hadoop.conf.Configuration;
  * of wall time, generated tokens as the backend counts them (0 where the call does not count them),
  * llama-server's seconds (-1 without METRICS_URL), and a digest of the round's responses (the same
  * digest on two backends means they answered the same). Responses are compared without a trailing
- * U+FFFD: when the budget runs out inside a UTF-8 character, llama-server's one-piece answer ends with
- * a replacement character for the partial bytes, while the binding's streamed answer drops them.
+ * U+FFFD, which both backends write where the token budget ends inside a UTF-8 character (an older
+ * embedded binding dropped the partial bytes instead).
+ *
+ * <p>Before the rounds, one line per variant: {@code #info}, variant, and its {@link ServerInfo}
+ * ({@link ServerInfo#describe}, then the details' {@code system_info}, the llama.cpp CPU features the
+ * embedded backend selected, or "-" where the backend does not say). After them, for each benchmark
+ * and variant whose answers differ from the first variant's in the same round, one line for the first
+ * such item: {@code #diff}, benchmark, round, variant, item index, sample, then both answers as Java
+ * string literals (the first variant's, then this one's).
  */
 public final class EvalThroughput {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -65,6 +73,11 @@ public final class EvalThroughput {
                     .orElseThrow(() -> new IllegalArgumentException("sweep %s has no variant %s".formatted(file, name)));
             backends.add(variant.groups().get(0).config().open());
         }
+        for (int v = 0; v < names.size(); v++) {
+            ServerInfo info = backends.get(v).serverInfo();
+            System.out.printf(Locale.ROOT, "#info\t%s\t%s\t%s%n", names.get(v), info.describe(),
+                    info.details().getOrDefault("system_info", "-"));
+        }
         for (BenchmarkPlan b : plan.benchmarks()) {
             if (b.spec().scoring() == ScoringMode.KLD) {
                 throw new IllegalArgumentException("benchmark %s: kld is not timed here".formatted(b.spec().name()));
@@ -73,27 +86,75 @@ public final class EvalThroughput {
                 SampleRunner.run(backends.get(v), sweep.name(), names.get(v), b, b.items().get(0), 0);
             }
         }
+        List<String> differences = new ArrayList<>();
         for (BenchmarkPlan b : plan.benchmarks()) {
             for (int round = 1; round <= rounds; round++) {
+                List<String> first = null;
                 for (int v = 0; v < names.size(); v++) {
                     double before = metrics == null ? 0 : serverSeconds(metrics);
                     Round r = round(backends.get(v), sweep.name(), names.get(v), b);
                     double server = metrics == null ? -1 : serverSeconds(metrics) - before;
                     System.out.printf(Locale.ROOT, "%s\t%d\t%s\t%d\t%.4f\t%d\t%.4f\t%s%n", b.spec().name(), round,
                             names.get(v), r.calls(), r.seconds(), r.tokens(), server, r.digest());
+                    if (first == null) {
+                        first = r.responses();
+                    } else {
+                        String difference = firstDifference(first, r.responses(), b.spec().samples());
+                        if (difference != null) {
+                            differences.add("#diff\t%s\t%d\t%s\t%s".formatted(b.spec().name(), round, names.get(v), difference));
+                        }
+                    }
                 }
             }
         }
-        // the embedded binding keeps a non-daemon thread per loaded model
+        differences.forEach(System.out::println);
+        System.out.flush();
+        // llama.cpp's threads and the HTTP client's are not worth waiting for
         System.exit(0);
     }
 
-    private record Round(long calls, double seconds, long tokens, String digest) {
+    private record Round(long calls, double seconds, long tokens, String digest, List<String> responses) {
+    }
+
+    /**
+     * Where {@code answers} first differs from {@code reference} (answers compared as {@link #comparable}, in
+     * the order asked, {@code samples} per item): the item index, the sample, and both answers as Java string
+     * literals, tab-separated; null where they agree.
+     */
+    static String firstDifference(List<String> reference, List<String> answers, int samples) {
+        for (int i = 0; i < Math.max(reference.size(), answers.size()); i++) {
+            String a = i < reference.size() ? reference.get(i) : null;
+            String b = i < answers.size() ? answers.get(i) : null;
+            if (a == null || b == null || !comparable(a).equals(comparable(b))) {
+                return "%d\t%d\t%s\t%s".formatted(i / samples, i % samples, literal(a), literal(b));
+            }
+        }
+        return null;
+    }
+
+    /** {@code s} as a Java string literal on one line ({@code null} as is). */
+    static String literal(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                default -> out.append(c < 0x20 || c == '\uFFFD' ? "\\u%04x".formatted((int) c) : String.valueOf(c));
+            }
+        }
+        return out.append('"').toString();
     }
 
     private static Round round(Backend backend, String sweep, String variant, BenchmarkPlan b) throws Exception {
         long calls = 0;
         long tokens = 0;
+        List<String> responses = new ArrayList<>();
         MessageDigest digest = sha256();
         long start = System.nanoTime();
         for (var work : b.items()) {
@@ -101,12 +162,13 @@ public final class EvalThroughput {
                 SampleRow row = SampleRunner.run(backend, sweep, variant, b, work, sample);
                 calls++;
                 tokens += row.tokens() == null ? 0 : row.tokens();
+                responses.add(row.response());
                 digest.update(comparable(row.response()).getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Round(calls, seconds, tokens, HexFormat.of().formatHex(digest.digest(), 0, 6));
+        return new Round(calls, seconds, tokens, HexFormat.of().formatHex(digest.digest(), 0, 6), responses);
     }
 
     /** {@code response} without trailing replacement characters. */

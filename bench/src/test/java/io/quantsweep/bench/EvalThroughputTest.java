@@ -1,9 +1,11 @@
 package io.quantsweep.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EvalThroughputTest {
@@ -31,5 +33,17 @@ class EvalThroughputTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EvalThroughput.serverSeconds("llamacpp:prompt_seconds_total 1.5\n"));
         assertTrue(e.getMessage().contains("tokens_predicted_seconds_total"), e.getMessage());
+    }
+
+    @Test
+    void firstDifferenceNamesTheItemAndSampleWithBothAnswers() {
+        assertNull(EvalThroughput.firstDifference(List.of("A", "12\uFFFD"), List.of("A", "12"), 1));
+        assertEquals("1\t0\t\"B\"\t\"C\\n\"", EvalThroughput.firstDifference(List.of("A", "A", "B", "D"), List.of("A", "A", "C\n", "E"), 2));
+        assertEquals("0\t1\t\"A\"\tnull", EvalThroughput.firstDifference(List.of("A", "A"), List.of("A"), 2));
+    }
+
+    @Test
+    void literalEscapesWhatWouldBreakALine() {
+        assertEquals("\"a\\\"b\\\\c\\td\\u0001\\ufffd\"", EvalThroughput.literal("a\"b\\c\td\u0001\uFFFD"));
     }
 }
