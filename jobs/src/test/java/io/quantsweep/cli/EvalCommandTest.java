@@ -73,11 +73,13 @@ class EvalCommandTest {
 
     @Test
     void refusalsAreBadInputInOneLine() throws IOException {
-        Path file = sweep("  - {name: one, gguf: one.gguf}", "mc-logprob");
+        // chat markup in the prompt, for a chat API that adds its own template
+        Path file = sweep("  - {name: one, endpoints: [{url: \"http://127.0.0.1:1\", server: vllm, api: openai-chat, model: m}]}",
+                "mc-grammar, chat: deepseek-v3");
         Result refused = run("eval", "--sweep", file.toString(), "--out", dir.resolve("out").toString(), "--master",
                 "local[1]");
         assertEquals(QuantSweep.BAD_INPUT, refused.status(), refused.err());
-        assertTrue(refused.err().startsWith("quantsweep: sweep t: variant one cannot run benchmark mc (scoring mc-logprob)"),
+        assertTrue(refused.err().startsWith("quantsweep: sweep t: variant one cannot run benchmark mc (scoring mc-grammar)"),
                 refused.err());
         assertEquals(1, refused.err().lines().count(), refused.err());
 

@@ -97,7 +97,7 @@ public record SweepPlan(SweepSpec sweep, List<VariantPlan> variants, List<Benchm
 
     /**
      * Refuses the sweep, before anything is opened or sent, if some variant's backend cannot do what
-     * some benchmark's scoring needs (next-token probabilities from the in-process backend).
+     * some benchmark needs (raw prompts from a chat API, a context that holds its generations).
      */
     public void requireCapabilities() {
         requireCapabilities(sweep, variants);
