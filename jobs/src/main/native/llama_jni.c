@@ -1,6 +1,7 @@
 // The embedded backend's bridge into llama.cpp's C API (include/llama.h of the release llama-native.sh names):
-// the native methods of io.quantsweep.eval.backend.embedded.LlamaNative, one thin call each. Pointers travel to
-// Java as jlong handles; every policy (prompt cache, budgets, stop strings, log-probabilities) lives in Java.
+// the native methods of io.quantsweep.eval.backend.embedded.LlamaNative, thin calls but for the sampler, which
+// follows llama-server's. Pointers travel to Java as jlong handles; every other policy (prompt cache, budgets,
+// stop strings, log-probabilities) lives in Java.
 // A function that fails returns 0, null or a negative count and Java names what failed.
 #include <jni.h>
 #include <math.h>

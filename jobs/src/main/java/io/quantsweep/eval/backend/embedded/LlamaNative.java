@@ -41,7 +41,11 @@ final class LlamaNative {
                 origin = "quantsweep-llama (JNI) over " + lines[lines.length - 1];
                 Path dir = extract();
                 System.load(dir.resolve("libquantsweep-llama.so").toString());
-                systemInfo = init(dir.toString().getBytes(StandardCharsets.UTF_8)).strip();
+                systemInfo = init(dir.toString().getBytes(StandardCharsets.UTF_8));
+                if (systemInfo == null) {
+                    throw new IOException("llama.cpp could not be initialized from " + dir);
+                }
+                systemInfo = systemInfo.strip();
             } catch (Exception | LinkageError e) {
                 failure = e instanceof Exception ex ? ex : new IOException(e.toString(), e);
             }
