@@ -1,7 +1,6 @@
 package io.quantsweep.eval.backend;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -6,7 +6,6 @@ import io.quantsweep.eval.backend.BackendException.Reason;
 import io.quantsweep.eval.backend.ServerInfo;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

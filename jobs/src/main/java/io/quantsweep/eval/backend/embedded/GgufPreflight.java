@@ -6,7 +6,6 @@ import io.quantsweep.format.gguf.GgufFormatException;
 import io.quantsweep.format.gguf.GgufMetadata;
 import io.quantsweep.format.gguf.GgufReader;
 import io.quantsweep.format.gguf.GgufSplitSet;
-import io.quantsweep.format.gguf.GgufTensorInfo;
 import io.quantsweep.format.gguf.GgufValue;
 import io.quantsweep.plan.KvCache;
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -84,12 +82,10 @@ final class GgufPreflight {
      */
     static Accepted check(Path file, String build) throws BackendException {
         GgufMetadata header;
-        List<GgufTensorInfo> tensors;
         String identity;
         long bytes = 0;
         try (GgufSplitSet model = GgufSplitSet.open(file)) {
             header = model.metadata();
-            tensors = model.tensors();
             List<String> fingerprints = new ArrayList<>();
             for (GgufReader shard : model.shards()) {
                 bytes += shard.header().fileSize();
