@@ -24,9 +24,11 @@ import io.quantsweep.format.gguf.GgufValue;
 import io.quantsweep.format.gguf.GgufWriter;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -277,6 +279,29 @@ class EmbeddedBackendTest {
         EmbeddedConfig own = EmbeddedConfig.of(copy.toString()).withThreads(1);
         assertEquals("512", own.open().serverInfo().details().get("context_size"));
         assertEquals(507, own.open().generate(PROMPT, GenerationParams.greedy(600)).tokens());
+    }
+
+    @Test
+    void theArithmeticOfDistributionsAndStopStringsHoldsAtItsEdges() {
+        // no overflow at large logits: log(e^1000 + e^1000) = 1000 + ln 2
+        assertEquals(1000 + Math.log(2), EmbeddedBackend.logSumExp(new float[] {1000, 1000}), 1e-9);
+        assertEquals(Math.log(3), EmbeddedBackend.logSumExp(new float[] {0, 0, Float.NEGATIVE_INFINITY, 0}), 1e-12);
+        // largest first, ties to the lower token id, never more than the vocabulary
+        float[] logits = {1, 3, 2, 3, -1};
+        assertEquals(List.of(1, 3, 2), toList(EmbeddedBackend.mostProbable(logits, 3)));
+        assertEquals(List.of(1, 3, 2, 0, 4), toList(EmbeddedBackend.mostProbable(logits, 9)));
+        // the earliest stop string wins, searched from the given offset
+        List<byte[]> stops = List.of("cd".getBytes(StandardCharsets.UTF_8), "b".getBytes(StandardCharsets.UTF_8));
+        byte[] text = "abcdb".getBytes(StandardCharsets.UTF_8);
+        assertEquals(1, EmbeddedBackend.firstStop(text, 0, stops));
+        assertEquals(2, EmbeddedBackend.firstStop(text, 2, stops));
+        assertEquals(4, EmbeddedBackend.firstStop(text, 3, stops));
+        assertEquals(-1, EmbeddedBackend.firstStop("abc".getBytes(StandardCharsets.UTF_8), 0, List.of("cd".getBytes(StandardCharsets.UTF_8))),
+                "a stop string cut off at the end is no match yet");
+    }
+
+    private static List<Integer> toList(int[] tokens) {
+        return Arrays.stream(tokens).boxed().toList();
     }
 
     @Test
