@@ -121,7 +121,7 @@ public final class DeepseekV3 implements Architecture {
             md.put(a + "rope.scaling.yarn_log_multiplier", f32((float) (0.1 * y.mscaleAllDim())));
         });
         if (c.ropeScaling().isEmpty() && layout == MlaLayout.LEGACY) {
-            // llama.cpp before the split layout (b4916 in-process) requires this key of deepseek2, where the
+            // llama.cpp before the split layout (b4916, for one) requires this key of deepseek2, where the
             // converter writes none without scaling; it multiplies ln 1 = 0 there, so 0 changes nothing
             md.put(a + "rope.scaling.yarn_log_multiplier", f32(0f));
         }
