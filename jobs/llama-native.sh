@@ -24,6 +24,14 @@ sources=(node-llama-cpp@3.22.1 node-llama-cpp-3.22.1.tgz
     a0d9dd80eacd2ab1cfe71aee57ac8a806487fd70b3d2a38fbec637752d9e5c5f)
 cc="${CC:-gcc}"
 
+# the libraries are Linux x86-64's; elsewhere the jar goes without them, and the in-process backend says so
+if [[ "$(uname -s) $(uname -m)" != "Linux x86_64" ]]; then
+    echo "llama-native: $(uname -s) $(uname -m) is not Linux x86-64: no in-process backend in this build" >&2
+    rm -rf "$out"
+    mkdir -p "$out"
+    exit 0
+fi
+
 fail() {
     echo "llama-native: $*" >&2
     exit 1
