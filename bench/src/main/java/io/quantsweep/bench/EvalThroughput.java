@@ -1,5 +1,9 @@
 package io.quantsweep.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.quantsweep.eval.backend.Backend;
 import io.quantsweep.eval.backend.ServerInfo;
 import io.quantsweep.eval.run.BenchmarkPlan;
@@ -48,11 +52,12 @@ import org.apache.hadoop.conf.Configuration;
  * ({@link ServerInfo#describe}, then the details' {@code system_info}, the llama.cpp CPU features the
  * embedded backend selected, or "-" where the backend does not say). After them, for each benchmark
  * and variant whose answers differ from the first variant's in the same round, one line for the first
- * such item: {@code #diff}, benchmark, round, variant, item index, sample, then both answers as Java
- * string literals (the first variant's, then this one's).
+ * such item: {@code #diff}, benchmark, round, variant, item index, sample, then both answers as JSON
+ * strings (the first variant's, then this one's).
  */
 public final class EvalThroughput {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     private EvalThroughput() {
     }
@@ -118,8 +123,8 @@ public final class EvalThroughput {
 
     /**
      * Where {@code answers} first differs from {@code reference} (answers compared as {@link #comparable}, in
-     * the order asked, {@code samples} per item): the item index, the sample, and both answers as Java string
-     * literals, tab-separated; null where they agree.
+     * the order asked, {@code samples} per item): the item index, the sample, and both answers as JSON
+     * strings, tab-separated; null where they agree.
      */
     static String firstDifference(List<String> reference, List<String> answers, int samples) {
         for (int i = 0; i < Math.max(reference.size(), answers.size()); i++) {
@@ -132,23 +137,16 @@ public final class EvalThroughput {
         return null;
     }
 
-    /** {@code s} as a Java string literal on one line ({@code null} as is). */
+    /**
+     * {@code s} as a JSON string on one line, every character outside ASCII escaped so that a replacement
+     * character or a control shows ({@code null} as is).
+     */
     static String literal(String s) {
-        if (s == null) {
-            return "null";
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '\r' -> out.append("\\r");
-                default -> out.append(c < 0x20 || c == '\uFFFD' ? "\\u%04x".formatted((int) c) : String.valueOf(c));
-            }
-        }
-        return out.append('"').toString();
     }
 
     private static Round round(Backend backend, String sweep, String variant, BenchmarkPlan b) throws Exception {

@@ -44,6 +44,7 @@ class EvalThroughputTest {
 
     @Test
     void literalEscapesWhatWouldBreakALine() {
-        assertEquals("\"a\\\"b\\\\c\\td\\u0001\\ufffd\"", EvalThroughput.literal("a\"b\\c\td\u0001\uFFFD"));
+        assertEquals("\"a\\\"b\\\\c\\td\\u0001\\uFFFD\\u4E2D\"", EvalThroughput.literal("a\"b\\c\td\u0001\uFFFD中"));
+        assertEquals("null", EvalThroughput.literal(null));
     }
 }
