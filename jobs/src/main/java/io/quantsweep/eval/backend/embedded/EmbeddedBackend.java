@@ -12,7 +12,6 @@ import io.quantsweep.eval.backend.GenerationParams;
 import io.quantsweep.eval.backend.NextTokenDistribution;
 import io.quantsweep.eval.backend.ServerInfo;
 import io.quantsweep.eval.backend.TokenLogprob;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,7 +154,8 @@ final class EmbeddedBackend implements Backend {
      * counted, no text), a stop string (STOP, the text cut before it) or the budget (LENGTH).
      */
     private Answer answer(long sampler, int budget, List<byte[]> stops, boolean logprobs) throws BackendException {
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        byte[] text = new byte[256];
+        int length = 0;
         List<TokenLogprob> probabilities = new ArrayList<>();
         int longestStop = stops.stream().mapToInt(s -> s.length).max().orElse(0);
         for (int n = 1; n <= budget; n++) {
@@ -166,29 +166,33 @@ final class EmbeddedBackend implements Backend {
                 probabilities.add(new TokenLogprob(TokenLogprob.key(piece), Math.min(0, logits[token] - logSumExp(logits))));
             }
             if (slot().endsGeneration(token)) {
-                return new Answer(utf8(text.toByteArray(), text.size()), n, FinishReason.STOP, probabilities);
+                return new Answer(utf8(text, length), n, FinishReason.STOP, probabilities);
             }
-            int searchFrom = Math.max(0, text.size() - longestStop + 1);
-            text.writeBytes(piece);
-            if (!stops.isEmpty()) {
-                byte[] sofar = text.toByteArray();
-                int cut = firstStop(sofar, searchFrom, stops);
-                if (cut >= 0) {
-                    return new Answer(utf8(sofar, cut), n, FinishReason.STOP, probabilities);
-                }
+            if (length + piece.length > text.length) {
+                text = Arrays.copyOf(text, Math.max(length + piece.length, 2 * text.length));
+            }
+            System.arraycopy(piece, 0, text, length, piece.length);
+            // a stop string that ends in this piece starts at most longestStop - 1 bytes before it
+            int cut = firstStop(text, length + piece.length, Math.max(0, length - longestStop + 1), stops);
+            length += piece.length;
+            if (cut >= 0) {
+                return new Answer(utf8(text, cut), n, FinishReason.STOP, probabilities);
             }
             if (n < budget) {
                 slot().accept(token);
             }
         }
-        return new Answer(utf8(text.toByteArray(), text.size()), budget, FinishReason.LENGTH, probabilities);
+        return new Answer(utf8(text, length), budget, FinishReason.LENGTH, probabilities);
     }
 
-    /** Where the earliest of {@code stops} begins in {@code text} at or after {@code from}; -1 if none does. */
-    static int firstStop(byte[] text, int from, List<byte[]> stops) {
-        for (int i = from; i < text.length; i++) {
+    /**
+     * Where the earliest of {@code stops} begins in the first {@code length} bytes of {@code text}, at or
+     * after {@code from}; -1 if none does.
+     */
+    static int firstStop(byte[] text, int length, int from, List<byte[]> stops) {
+        for (int i = from; i < length; i++) {
             for (byte[] stop : stops) {
-                if (i + stop.length <= text.length && Arrays.equals(text, i, i + stop.length, stop, 0, stop.length)) {
+                if (i + stop.length <= length && Arrays.equals(text, i, i + stop.length, stop, 0, stop.length)) {
                     return i;
                 }
             }

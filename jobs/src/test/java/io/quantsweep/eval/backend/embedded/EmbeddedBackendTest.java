@@ -293,11 +293,11 @@ class EmbeddedBackendTest {
         // the earliest stop string wins, searched from the given offset
         List<byte[]> stops = List.of("cd".getBytes(StandardCharsets.UTF_8), "b".getBytes(StandardCharsets.UTF_8));
         byte[] text = "abcdb".getBytes(StandardCharsets.UTF_8);
-        assertEquals(1, EmbeddedBackend.firstStop(text, 0, stops));
-        assertEquals(2, EmbeddedBackend.firstStop(text, 2, stops));
-        assertEquals(4, EmbeddedBackend.firstStop(text, 3, stops));
-        assertEquals(-1, EmbeddedBackend.firstStop("abc".getBytes(StandardCharsets.UTF_8), 0, List.of("cd".getBytes(StandardCharsets.UTF_8))),
-                "a stop string cut off at the end is no match yet");
+        assertEquals(1, EmbeddedBackend.firstStop(text, 5, 0, stops));
+        assertEquals(2, EmbeddedBackend.firstStop(text, 5, 2, stops));
+        assertEquals(4, EmbeddedBackend.firstStop(text, 5, 3, stops));
+        assertEquals(-1, EmbeddedBackend.firstStop(text, 3, 2, stops), "a stop string cut off at the end is no match yet");
+        assertEquals(-1, EmbeddedBackend.firstStop(text, 4, 0, List.of()), "no stop strings");
     }
 
     private static List<Integer> toList(int[] tokens) {
